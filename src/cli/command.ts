@@ -1,0 +1,76 @@
+import { readFileSync } from 'node:fs';
+import { logger, setVerbosity, getVerbosity } from '../support/logger.js';
+import { formatOptionsHelp, parseOptions, UsageError, type OptionSpec, type ParsedOptions } from './options.js';
+
+/** A subcommand of `soe` (and, with `alias`, a binary with the original system's name). */
+export interface Command {
+  /** Subcommand name: `soe <name>`. */
+  name: string;
+  /** The original executable's name, installed as a `bin` alias. */
+  alias?: string;
+  /** One line saying what it is. */
+  summary: string;
+  /** A paragraph for the help and docs, below the summary. */
+  details?: string;
+  /** The command's own options (the common ones are added by the framework). */
+  options: OptionSpec[];
+  /** Runs the command; resolves to the exit status. */
+  run(options: ParsedOptions): Promise<number>;
+}
+
+/** Options every command has. */
+export const COMMON_OPTIONS: OptionSpec[] = [
+  { name: 'help', short: 'h', kind: 'flag', description: 'produce help message' },
+  { name: 'version', short: 'v', kind: 'flag', description: 'print the version and exit' },
+  { name: 'verbose', kind: 'integer', description: 'log verbosity (like GLOG_v; also env SOE_LOG)' },
+];
+
+/** All options of a command, its own first. */
+export function allOptions(command: Command): OptionSpec[] {
+  return [...command.options, ...COMMON_OPTIONS];
+}
+
+/** The package version. */
+export function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+/** The help text of a command, as `--help` prints it. */
+export function helpText(command: Command, invokedAs: string): string {
+  let text = `Usage: ${invokedAs} [options]\n${command.summary}\n`;
+  if (command.details) text += `\n${command.details}\n`;
+  return `${text}\nAllowed options:\n${formatOptionsHelp(allOptions(command))}`;
+}
+
+/**
+ * Parses the command line and runs the command: `--help` and `--version` print and exit 0, a bad
+ * command line prints the problem and exits 1, and an error escaping the command is logged as
+ * `Exception caught: <what>` with exit status 1.
+ */
+export async function runCommand(command: Command, argv: readonly string[], invokedAs: string): Promise<number> {
+  const log = logger(command.name);
+  let options: ParsedOptions;
+  try {
+    options = parseOptions(allOptions(command), argv);
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    process.stderr.write(`${invokedAs}: ${err.message}\nTry '${invokedAs} --help' for the options.\n`);
+    return 1;
+  }
+  if (options.flag('help')) {
+    process.stdout.write(helpText(command, invokedAs));
+    return 0;
+  }
+  if (options.flag('version')) {
+    process.stdout.write(`${invokedAs} (serverless-on-edge) ${version()}\n`);
+    return 0;
+  }
+  if (options.isSet('verbose')) setVerbosity(Math.max(getVerbosity(), options.num('verbose')));
+  try {
+    return await command.run(options);
+  } catch (err) {
+    log.error(`Exception caught: ${err instanceof Error ? err.message : String(err)}`);
+    return 1;
+  }
+}

@@ -1,0 +1,78 @@
+import * as grpc from '@grpc/grpc-js';
+import { RpcError } from './rpc-error.js';
+import {
+  serviceDefinition,
+  type MethodName,
+  type RequestOf,
+  type ResponseOf,
+  type ServiceName,
+} from './services.js';
+
+/** Options of one call. */
+export interface CallOptions {
+  /** Give up after this many milliseconds (the original system used no deadline: undefined). */
+  timeoutMs?: number;
+}
+
+/** A gRPC client of one protocol service at one endpoint, with a promise API. */
+export class RpcClient<S extends ServiceName> {
+  readonly endpoint: string;
+  private readonly client: grpc.Client;
+  private readonly def: grpc.ServiceDefinition;
+
+  constructor(service: S, endpoint: string, channelOptions: grpc.ChannelOptions = {}) {
+    this.endpoint = endpoint;
+    this.def = serviceDefinition(service);
+    this.client = new grpc.Client(endpoint, grpc.credentials.createInsecure(), channelOptions);
+  }
+
+  /** Calls a unary method; a non-OK status rejects with an {@link RpcError}. */
+  call<K extends MethodName<S>>(method: K, request: Partial<RequestOf<S, K>>, options: CallOptions = {}): Promise<ResponseOf<S, K>> {
+    const m = this.method(method);
+    const callOptions: grpc.CallOptions = {};
+    if (options.timeoutMs !== undefined) callOptions.deadline = Date.now() + options.timeoutMs;
+    return new Promise((resolve, reject) => {
+      this.client.makeUnaryRequest(
+        m.path,
+        m.requestSerialize,
+        m.responseDeserialize,
+        request,
+        new grpc.Metadata(),
+        callOptions,
+        (err, value) => (err ? reject(RpcError.from(err)) : resolve(value as ResponseOf<S, K>)),
+      );
+    });
+  }
+
+  /** Calls a server-streaming method; iterate the result, which throws an {@link RpcError} if the stream fails. */
+  async *stream<K extends MethodName<S>>(method: K, request: Partial<RequestOf<S, K>>): AsyncGenerator<ResponseOf<S, K>> {
+    const m = this.method(method);
+    const call = this.client.makeServerStreamRequest(m.path, m.requestSerialize, m.responseDeserialize, request);
+    try {
+      for await (const message of call) yield message as ResponseOf<S, K>;
+    } catch (err) {
+      if (isServiceError(err)) {
+        if (err.code === grpc.status.CANCELLED) return;
+        throw RpcError.from(err);
+      }
+      throw err;
+    } finally {
+      call.cancel();
+    }
+  }
+
+  /** Closes the channel. */
+  close(): void {
+    this.client.close();
+  }
+
+  private method(name: string): grpc.MethodDefinition<unknown, unknown> {
+    const m = this.def[name];
+    if (m === undefined) throw new Error(`Unknown method ${name}`);
+    return m;
+  }
+}
+
+function isServiceError(err: unknown): err is grpc.ServiceError {
+  return err instanceof Error && typeof (err as Partial<grpc.ServiceError>).code === 'number';
+}

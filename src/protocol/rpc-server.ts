@@ -1,0 +1,91 @@
+import * as grpc from '@grpc/grpc-js';
+import { formatEndpoint, parseEndpoint } from './endpoint.js';
+import { StatusError } from './rpc-error.js';
+import { serviceDefinition, type ServiceImpl, type ServiceName } from './services.js';
+
+/** A service with its implementation, ready to be served. */
+export interface ServiceBinding {
+  name: ServiceName;
+  impl: Record<string, (...args: never[]) => unknown>;
+}
+
+/** Pairs a service name with its typed implementation. */
+export function service<S extends ServiceName>(name: S, impl: ServiceImpl<S>): ServiceBinding {
+  return { name, impl: impl as unknown as ServiceBinding['impl'] };
+}
+
+/** Wraps a unary handler so that a thrown error or rejected promise becomes a gRPC status, never a crash. */
+function wrapUnary(handler: (req: unknown, call: unknown) => unknown): grpc.handleUnaryCall<unknown, unknown> {
+  return (call, callback) => {
+    let reply: unknown;
+    try {
+      reply = handler(call.request, call);
+    } catch (err) {
+      callback(toStatus(err));
+      return;
+    }
+    Promise.resolve(reply).then(
+      (value) => callback(null, value),
+      (err: unknown) => callback(toStatus(err)),
+    );
+  };
+}
+
+function toStatus(err: unknown): Partial<grpc.StatusObject> {
+  if (err instanceof StatusError) return { code: err.code, details: err.message };
+  return { code: grpc.status.INTERNAL, details: err instanceof Error ? err.message : String(err) };
+}
+
+/** A gRPC server on one endpoint serving one or more protocol services. */
+export class RpcServer {
+  /** The endpoint actually bound (with the real port when asked for port 0). */
+  readonly endpoint: string;
+  readonly port: number;
+  private readonly server: grpc.Server;
+
+  private constructor(server: grpc.Server, endpoint: string, port: number) {
+    this.server = server;
+    this.endpoint = endpoint;
+    this.port = port;
+  }
+
+  /**
+   * Binds `endpoint` (`host:port`, port 0 for any free port) and starts serving. Fails with
+   * `Could not bind to: <endpoint>` if the address cannot be bound (in use, privileged, not local).
+   */
+  static async start(endpoint: string, services: ServiceBinding[]): Promise<RpcServer> {
+    if (endpoint === '') throw new Error('Invalid request to bind to an empty end-point');
+    const ep = parseEndpoint(endpoint);
+    const server = new grpc.Server({ 'grpc.max_receive_message_length': 4 * 1024 * 1024 });
+    for (const { name, impl } of services) {
+      const def = serviceDefinition(name);
+      const wrapped: grpc.UntypedServiceImplementation = {};
+      for (const [method, handler] of Object.entries(impl)) {
+        const m = def[method];
+        if (m === undefined) throw new Error(`Unknown method ${method} of ${name}`);
+        wrapped[method] = m.responseStream ? (handler as grpc.UntypedHandleCall) : wrapUnary(handler as (req: unknown, call: unknown) => unknown);
+      }
+      server.addService(def, wrapped);
+    }
+    const port = await new Promise<number>((resolve, reject) => {
+      server.bindAsync(endpoint, grpc.ServerCredentials.createInsecure(), (err, p) =>
+        err ? reject(new Error(`Could not bind to: ${endpoint} (${err.message})`)) : resolve(p),
+      );
+    });
+    return new RpcServer(server, formatEndpoint({ host: ep.host, port }), port);
+  }
+
+  /** Stops accepting calls and waits up to `graceMs` for calls in progress, then cancels them. */
+  async stop(graceMs = 1000): Promise<void> {
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        this.server.forceShutdown();
+        resolve();
+      }, graceMs);
+      this.server.tryShutdown(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+}
