@@ -12,7 +12,7 @@ export interface OptionSpec {
   name: string;
   short?: string;
   kind: OptionKind;
-  /** The default value (absent: no default, the option is simply unset). */
+  /** The default value, as shown in the help (absent: no default, the option is simply unset). */
   default?: string | number;
   description: string;
 }
@@ -80,7 +80,9 @@ function lookup(specs: readonly OptionSpec[], name: string): OptionSpec {
 export function parseOptions(specs: readonly OptionSpec[], argv: readonly string[]): ParsedOptions {
   const values = new Map<string, string | number | boolean>();
   const given = new Set<string>();
-  for (const s of specs) if (s.default !== undefined) values.set(s.name, s.default);
+  for (const s of specs) {
+    if (s.default !== undefined) values.set(s.name, typeof s.default === 'string' ? parseValue(s, s.default) : s.default);
+  }
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     let spec: OptionSpec;

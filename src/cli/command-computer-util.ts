@@ -1,0 +1,29 @@
+import { streamUtilization } from '../client/utilization-client.js';
+import { formatFixed } from '../support/number-format.js';
+import { Saver } from '../support/saver.js';
+import type { Command } from './command.js';
+
+/** `soe computer-util` / `edgecomputerclient`: prints a computer's utilization stream. */
+export const computerUtilCommand: Command = {
+  name: 'computer-util',
+  alias: 'edgecomputerclient',
+  summary: 'Print the utilization stream of an edge computer.',
+  details:
+    'Every sample prints one line per processor: `<t> <processor> <utilization>`, the utilization in [0, 1] ' +
+    'with 6 decimals. The computer samples once a second. Ends when the stream ends.',
+  options: [
+    { name: 'server-endpoint', kind: 'string', default: 'localhost:6476', description: 'utilization stream end-point' },
+    { name: 'output-file', kind: 'string', default: '/dev/stdout', description: 'output file' },
+  ],
+  async run(o) {
+    const saver = new Saver(o.str('output-file'), { timestamp: true, flush: true });
+    try {
+      for await (const sample of streamUtilization(o.str('server-endpoint'))) {
+        for (const [processor, util] of Object.entries(sample.values)) saver.write(processor, formatFixed(util, 6));
+      }
+      return 0;
+    } finally {
+      saver.close();
+    }
+  },
+};

@@ -1,0 +1,104 @@
+import { ComputerRegistration } from '../controller/controller-registration.js';
+import { jsonExample } from '../platform/composer.js';
+import { startComputerServer } from '../platform/computer-server.js';
+import { Conf } from '../support/conf.js';
+import { logger } from '../support/logger.js';
+import type { Command } from './command.js';
+import { untilSignal } from './shutdown.js';
+
+const log = logger('computer');
+
+/** Fails with a clear message for options of the original that this release does not implement. */
+function rejectUnsupported(conditions: [boolean, string][]): void {
+  for (const [given, what] of conditions) if (given) throw new Error(`${what} is not supported by this release`);
+}
+
+/** `soe computer` / `edgecomputer`: a simulated edge computer. */
+export const computerCommand: Command = {
+  name: 'computer',
+  alias: 'edgecomputer',
+  summary: 'Run a simulated edge computer: serve lambdas over gRPC and stream its processors’ utilization.',
+  details:
+    'The computer executes lambdas on simulated processors with processor sharing (spec §5). The raspberry ' +
+    'profile runs at 1e11 operations/s per core, as the original does since 2021 (quirk Q10): clambda0 with a ' +
+    '100-byte input takes about 1.04 ms when idle. The computer announces itself to the controller (if given) ' +
+    'only once its servers listen, with its real number of workers per container, retrying until the controller ' +
+    'answers, and removes itself on SIGINT/SIGTERM.',
+  options: [
+    { name: 'server-endpoint', kind: 'string', default: '0.0.0.0:6473', description: 'lambda server end-point (port 0: any free port)' },
+    { name: 'controller-endpoint', kind: 'string', default: '', description: 'edge controller end-point; empty: do not announce' },
+    { name: 'num-threads', kind: 'integer', default: 5, description: 'number of lambda server threads (kept for compatibility; must be > 0)' },
+    { name: 'secure', kind: 'flag', description: 'use TLS on the lambda server (not supported by this release)' },
+    { name: 'server-conf', kind: 'string', default: 'type=grpc', description: 'lambda server configuration: type=grpc' },
+    { name: 'computer-type', kind: 'string', default: 'sim', description: 'type of computer: sim' },
+    { name: 'utilization-endpoint', kind: 'string', default: '0.0.0.0:6476', description: 'utilization stream end-point; empty: disabled' },
+    { name: 'asynchronous', kind: 'flag', description: 'enable asynchronous invocations (not supported by this release)' },
+    { name: 'companion-endpoint', kind: 'string', default: '', description: 'next hop of chains/DAGs (not supported by this release)' },
+    { name: 'state-endpoint', kind: 'string', default: '', description: 'state server end-point (not supported by this release)' },
+    { name: 'no-state-server', kind: 'flag', description: 'do not start a state server (requires --state-endpoint)' },
+    {
+      name: 'conf',
+      kind: 'string',
+      default: 'type=raspberry,num-cpu-containers=1,num-cpu-workers=4,num-gpu-containers=1,num-gpu-workers=2',
+      description: 'computer profile: type=raspberry|intel-server|file (file: type=file,path=<json>)',
+    },
+    {
+      name: 'http-conf',
+      kind: 'string',
+      default: 'gateway-url=http://localhost:8080/,num-clients=5,type=OpenFaaS(0.8)',
+      description: 'configuration of the http computer type (not supported by this release)',
+    },
+    { name: 'json-example', kind: 'flag', description: 'print an example JSON computer description and exit' },
+  ],
+  async run(o) {
+    if (o.flag('json-example')) {
+      process.stdout.write(jsonExample());
+      return 0;
+    }
+    if (o.str('server-endpoint') === '') throw new Error('Invalid request to bind to an empty end-point');
+    if (o.num('num-threads') <= 0) throw new Error('Cannot spawn 0 threads');
+    if (o.flag('no-state-server') && o.str('state-endpoint') === '') {
+      throw new Error('Cannot specify --no-state-server without --state-endpoint');
+    }
+    const type = o.str('computer-type');
+    if (type === 'http') throw new Error('computer type http is not supported by this release');
+    if (type !== 'sim') throw new Error(`unknown edge computer type: ${type}`);
+    const transport = Conf.parse(o.str('server-conf')).get('type');
+    if (transport !== 'grpc') throw new Error(`Invalid server type: ${transport} (this release supports: grpc)`);
+    rejectUnsupported([
+      [o.flag('secure'), '--secure'],
+      [o.flag('asynchronous'), '--asynchronous'],
+      [o.str('companion-endpoint') !== '', '--companion-endpoint'],
+      [o.str('state-endpoint') !== '', '--state-endpoint'],
+    ]);
+
+    const server = await startComputerServer({
+      serverEndpoint: o.str('server-endpoint'),
+      utilizationEndpoint: o.str('utilization-endpoint'),
+      conf: o.str('conf'),
+    });
+    const { computer } = server;
+    const util = server.utilizationEndpoint === '' ? 'disabled' : server.utilizationEndpoint;
+    log.info(`${computer.name} listening on ${server.endpoint}, utilization stream on ${util}`);
+    for (const c of computer.containerList()) {
+      log.info(`container ${c.name}: lambda ${c.lambda.name} on processor ${c.processor.name}, ${c.numWorkers} workers`);
+    }
+    let registration: ComputerRegistration | undefined;
+    if (o.str('controller-endpoint') !== '') {
+      registration = new ComputerRegistration(o.str('controller-endpoint'), {
+        edgeServerEndpoint: server.endpoint,
+        containers: computer.containerList().map((c) => ({
+          name: c.name,
+          processor: c.processor.name,
+          lambda: c.lambda.name,
+          numWorkers: c.numWorkers,
+        })),
+      });
+    }
+    const signal = await untilSignal();
+    log.info(`${signal} received, shutting down`);
+    await registration?.unregister();
+    await server.stop();
+    return 0;
+  },
+};

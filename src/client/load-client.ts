@@ -1,0 +1,153 @@
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { logger } from '../support/logger.js';
+import { Random } from '../support/random.js';
+import type { Saver } from '../support/saver.js';
+import { SummaryStat } from '../support/summary-stat.js';
+import { interRequestGaps } from './inter-request.js';
+import { createLambdaClient } from './lambda-client-factory.js';
+
+const log = logger('client');
+
+/** Most lag warnings and failed-response warnings logged per thread. */
+const MAX_WARNINGS = 10;
+
+/** What an `edgeclient` run does. */
+export interface LoadClientOptions {
+  endpoints: string[];
+  /** `--client-conf`, e.g. `type=grpc,persistence=0.05`. */
+  clientConf: string;
+  lambda: string;
+  /** Input sizes in bytes; each request picks one uniformly. */
+  sizes: number[];
+  /** Fixed input text; empty: a JSON text of the chosen size. */
+  content: string;
+  /** Seconds after which every thread stops; 0: no limit. */
+  duration: number;
+  /** Requests per thread (failed ones count). */
+  maxRequests: number;
+  numThreads: number;
+  /** Seconds to wait before the first request. */
+  initialDelay: number;
+  /** Mean seconds between the starts of consecutive requests. */
+  interRequestTime: number;
+  /** `constant`, `uniform` or `poisson`. */
+  interRequestType: string;
+  /** Ask for estimates (the 2nd output column becomes the reported processing time). */
+  dry: boolean;
+  seed: number;
+  /** Where `<t> <latency> <load1> <responder> <lambda> <hops>` lines go. */
+  saver: Saver;
+  /** Stops every thread when aborted. */
+  signal?: AbortSignal;
+}
+
+/** What one thread did. */
+export interface ThreadReport {
+  sent: number;
+  ok: number;
+  /** Seconds from just before sending to the response, OK responses only. */
+  latency: SummaryStat;
+  /** Processing time reported by the server, seconds, OK responses only. */
+  processing: SummaryStat;
+}
+
+/** What a whole run did; `errors` are transport failures that stopped a thread. */
+export interface LoadClientReport {
+  threads: ThreadReport[];
+  errors: string[];
+}
+
+/** The request input of a given size: `{"input":"AAA…"}`, exactly `size` bytes when size ≥ 12. */
+export function makeInput(size: number): string {
+  return `{"input":"${'A'.repeat(Math.max(0, size - 12))}"}`;
+}
+
+function now(): number {
+  return performance.now() / 1000;
+}
+
+/**
+ * Runs the `edgeclient` load: `numThreads` independent loops, each sleeping one gap, then repeatedly
+ * sending a request, waiting for it, and sleeping until the next scheduled instant (instants accumulate
+ * gaps, so a slow server makes the client send back-to-back). Stops per thread after `maxRequests`, for
+ * all after `duration`, or for a thread when a transport error escapes (single endpoint).
+ */
+export async function runLoadClient(o: LoadClientOptions): Promise<LoadClientReport> {
+  if (o.endpoints.length === 0) throw new Error('Invalid empty set of server end-points');
+  if (o.sizes.length === 0 || o.sizes.some((s) => !Number.isInteger(s) || s < 0)) throw new Error('Invalid --sizes option');
+  if (o.content === '' && o.sizes.some((s) => s < 12)) {
+    log.warn('sizes smaller than 12 bytes give an input of 12 bytes: {"input":""}');
+  }
+  const stop = new AbortController();
+  const onAbort = (): void => stop.abort();
+  o.signal?.addEventListener('abort', onAbort);
+  const timer = o.duration > 0 ? setTimeout(onAbort, o.duration * 1000) : undefined;
+  const errors: string[] = [];
+  try {
+    const threads = await Promise.all(
+      Array.from({ length: o.numThreads }, (_, i) => runThread(o, i, stop.signal, errors)),
+    );
+    return { threads, errors };
+  } finally {
+    clearTimeout(timer);
+    o.signal?.removeEventListener('abort', onAbort);
+  }
+}
+
+/** Sleeps until the monotonic instant `at` (seconds); false if aborted first. */
+async function sleepUntil(at: number, signal: AbortSignal): Promise<boolean> {
+  const ms = (at - now()) * 1000;
+  if (signal.aborted) return false;
+  if (ms <= 0) return true;
+  try {
+    await sleep(ms, undefined, { signal });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function runThread(o: LoadClientOptions, index: number, signal: AbortSignal, errors: string[]): Promise<ThreadReport> {
+  const gaps = interRequestGaps(o.interRequestType, o.interRequestTime, Random.fromSeeds(o.seed, index, 0));
+  const sizes = Random.fromSeeds(o.seed, index, 1);
+  const client = createLambdaClient(o.endpoints, o.clientConf, Random.fromSeeds(o.seed, index, 2));
+  const report: ThreadReport = { sent: 0, ok: 0, latency: new SummaryStat(), processing: new SummaryStat() };
+  let lags = 0;
+  let failures = 0;
+  try {
+    if (!(await sleepUntil(now() + o.initialDelay, signal))) return report;
+    let next = now() + gaps();
+    if (!(await sleepUntil(next, signal))) return report;
+    while (report.sent < o.maxRequests && !signal.aborted) {
+      const gap = gaps();
+      const input = o.content !== '' ? o.content : makeInput(sizes.pick(o.sizes));
+      const start = now();
+      let res;
+      try {
+        res = await client.runLambda({ name: o.lambda, input, hops: 0, forward: false, uuid: randomUUID() }, o.dry);
+      } catch (err) {
+        errors.push((err as Error).message);
+        break;
+      }
+      report.sent++;
+      const latency = now() - start;
+      if (res.retcode === 'OK') {
+        report.ok++;
+        report.latency.add(latency);
+        report.processing.add(res.ptime / 1000);
+        o.saver.write(o.dry ? res.ptime / 1000 : latency, String(res.load1), res.responder, o.lambda, String(res.hops));
+      } else if (failures++ < MAX_WARNINGS) {
+        log.warn(`request to ${o.lambda} failed: ${res.retcode}`);
+      }
+      next += gap;
+      if (report.sent >= o.maxRequests) break;
+      const lag = now() - next;
+      if (lag > 1 && lags++ < MAX_WARNINGS) log.warn(`thread ${index} is ${lag.toFixed(3)} s late`);
+      if (!(await sleepUntil(next, signal))) break;
+    }
+  } finally {
+    client.close();
+  }
+  return report;
+}
