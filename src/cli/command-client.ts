@@ -18,12 +18,14 @@ export function commaList(text: string): string[] {
 
 function parseSizes(text: string): number[] {
   const sizes = commaList(text).map(Number);
-  if (sizes.length === 0 || sizes.some((s) => !Number.isInteger(s) || s < 0)) throw new Error('Invalid --sizes option');
+  if (sizes.length === 0 || sizes.some((s) => !Number.isInteger(s) || s < 0))
+    throw new Error('Invalid --sizes option');
   return sizes;
 }
 
 function validate(o: ParsedOptions): void {
-  if (o.str('chain-conf') !== '' && o.str('dag-conf') !== '') throw new Error('Cannot specify both a chain and a DAG');
+  if (o.str('chain-conf') !== '' && o.str('dag-conf') !== '')
+    throw new Error('Cannot specify both a chain and a DAG');
   if (o.flag('no-state-server') && o.str('state-endpoint') === '') {
     throw new Error('Cannot specify --no-state-server without --state-endpoint');
   }
@@ -50,14 +52,39 @@ export const clientCommand: Command = {
     'end-point with probability p and the first OK answer wins. Blanks around conf keys are ignored (the ' +
     'original rejected its own default, quirk Q4).',
   options: [
-    { name: 'server-endpoints', kind: 'string', default: 'localhost:6473', description: 'comma-separated edge server end-points' },
-    { name: 'client-conf', kind: 'string', default: 'type=grpc, persistence=0.05', description: 'client configuration' },
+    {
+      name: 'server-endpoints',
+      kind: 'string',
+      default: 'localhost:6473',
+      description: 'comma-separated edge server end-points',
+    },
+    {
+      name: 'client-conf',
+      kind: 'string',
+      default: 'type=grpc, persistence=0.05',
+      description: 'client configuration',
+    },
     { name: 'lambda', kind: 'string', default: 'clambda0', description: 'lambda function name' },
-    { name: 'sizes', kind: 'string', default: '100', description: 'comma-separated input sizes, bytes (repetitions weigh)' },
-    { name: 'content', kind: 'string', default: '', description: 'fixed input content; empty: {"input":"AAA…"} of the chosen size' },
+    {
+      name: 'sizes',
+      kind: 'string',
+      default: '100',
+      description: 'comma-separated input sizes, bytes (repetitions weigh)',
+    },
+    {
+      name: 'content',
+      kind: 'string',
+      default: '',
+      description: 'fixed input content; empty: {"input":"AAA…"} of the chosen size',
+    },
     { name: 'output-file', kind: 'string', default: '/dev/stdout', description: 'output file; empty: none' },
     { name: 'duration', kind: 'number', default: 0, description: 'experiment duration, s; 0: unlimited' },
-    { name: 'max-requests', kind: 'integer', default: '18446744073709551615', description: 'requests per thread' },
+    {
+      name: 'max-requests',
+      kind: 'integer',
+      default: '18446744073709551615',
+      description: 'requests per thread',
+    },
     { name: 'num-threads', kind: 'integer', default: 1, description: 'number of client threads' },
     { name: 'initial-delay', kind: 'number', default: 0, description: 'delay before the first request, s' },
     { name: 'inter-request-time', kind: 'number', default: 0, description: 'mean time between requests, s' },
@@ -67,11 +94,35 @@ export const clientCommand: Command = {
       default: 'constant',
       description: `inter-request time distribution: ${INTER_REQUEST_TYPES.join('|')}`,
     },
-    { name: 'chain-conf', kind: 'string', default: '', description: 'function chain (not supported by this release)' },
-    { name: 'dag-conf', kind: 'string', default: '', description: 'function DAG (not supported by this release)' },
-    { name: 'callback-endpoint', kind: 'string', default: '', description: 'asynchronous responses (not supported by this release)' },
-    { name: 'state-endpoint', kind: 'string', default: '', description: 'state server end-point (not supported by this release)' },
-    { name: 'no-state-server', kind: 'flag', description: 'do not start a state server (requires --state-endpoint)' },
+    {
+      name: 'chain-conf',
+      kind: 'string',
+      default: '',
+      description: 'function chain (not supported by this release)',
+    },
+    {
+      name: 'dag-conf',
+      kind: 'string',
+      default: '',
+      description: 'function DAG (not supported by this release)',
+    },
+    {
+      name: 'callback-endpoint',
+      kind: 'string',
+      default: '',
+      description: 'asynchronous responses (not supported by this release)',
+    },
+    {
+      name: 'state-endpoint',
+      kind: 'string',
+      default: '',
+      description: 'state server end-point (not supported by this release)',
+    },
+    {
+      name: 'no-state-server',
+      kind: 'flag',
+      description: 'do not start a state server (requires --state-endpoint)',
+    },
     { name: 'append', kind: 'flag', description: 'append to the output file instead of truncating it' },
     { name: 'dry', kind: 'flag', description: 'ask for processing-time estimates instead of executions' },
     { name: 'seed', kind: 'integer', default: 0, description: 'seed of the random draws' },
@@ -80,7 +131,11 @@ export const clientCommand: Command = {
   async run(o) {
     validate(o);
     const duration = o.num('duration');
-    const saver = new Saver(o.str('output-file'), { timestamp: true, flush: duration === 0, append: o.flag('append') });
+    const saver = new Saver(o.str('output-file'), {
+      timestamp: true,
+      flush: duration === 0,
+      append: o.flag('append'),
+    });
     try {
       const report = await runLoadClient({
         endpoints: commaList(o.str('server-endpoints')),

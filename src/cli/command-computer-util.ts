@@ -12,14 +12,20 @@ export const computerUtilCommand: Command = {
     'Every sample prints one line per processor: `<t> <processor> <utilization>`, the utilization in [0, 1] ' +
     'with 6 decimals. The computer samples once a second. Ends when the stream ends.',
   options: [
-    { name: 'server-endpoint', kind: 'string', default: 'localhost:6476', description: 'utilization stream end-point' },
+    {
+      name: 'server-endpoint',
+      kind: 'string',
+      default: 'localhost:6476',
+      description: 'utilization stream end-point',
+    },
     { name: 'output-file', kind: 'string', default: '/dev/stdout', description: 'output file' },
   ],
   async run(o) {
     const saver = new Saver(o.str('output-file'), { timestamp: true, flush: true });
     try {
       for await (const sample of streamUtilization(o.str('server-endpoint'))) {
-        for (const [processor, util] of Object.entries(sample.values)) saver.write(processor, formatFixed(util, 6));
+        for (const [processor, util] of Object.entries(sample.values))
+          saver.write(processor, formatFixed(util, 6));
       }
       return 0;
     } finally {

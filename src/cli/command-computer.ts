@@ -10,7 +10,8 @@ const log = logger('computer');
 
 /** Fails with a clear message for options of the original that this release does not implement. */
 function rejectUnsupported(conditions: [boolean, string][]): void {
-  for (const [given, what] of conditions) if (given) throw new Error(`${what} is not supported by this release`);
+  for (const [given, what] of conditions)
+    if (given) throw new Error(`${what} is not supported by this release`);
 }
 
 /** `soe computer` / `edgecomputer`: a simulated edge computer. */
@@ -25,17 +26,64 @@ export const computerCommand: Command = {
     'only once its servers listen, with its real number of workers per container, retrying until the controller ' +
     'answers, and removes itself on SIGINT/SIGTERM.',
   options: [
-    { name: 'server-endpoint', kind: 'string', default: '0.0.0.0:6473', description: 'lambda server end-point (port 0: any free port)' },
-    { name: 'controller-endpoint', kind: 'string', default: '', description: 'edge controller end-point; empty: do not announce' },
-    { name: 'num-threads', kind: 'integer', default: 5, description: 'number of lambda server threads (kept for compatibility; must be > 0)' },
-    { name: 'secure', kind: 'flag', description: 'use TLS on the lambda server (not supported by this release)' },
-    { name: 'server-conf', kind: 'string', default: 'type=grpc', description: 'lambda server configuration: type=grpc' },
+    {
+      name: 'server-endpoint',
+      kind: 'string',
+      default: '0.0.0.0:6473',
+      description: 'lambda server end-point (port 0: any free port)',
+    },
+    {
+      name: 'controller-endpoint',
+      kind: 'string',
+      default: '',
+      description: 'edge controller end-point; empty: do not announce',
+    },
+    {
+      name: 'num-threads',
+      kind: 'integer',
+      default: 5,
+      description: 'number of lambda server threads (kept for compatibility; must be > 0)',
+    },
+    {
+      name: 'secure',
+      kind: 'flag',
+      description: 'use TLS on the lambda server (not supported by this release)',
+    },
+    {
+      name: 'server-conf',
+      kind: 'string',
+      default: 'type=grpc',
+      description: 'lambda server configuration: type=grpc',
+    },
     { name: 'computer-type', kind: 'string', default: 'sim', description: 'type of computer: sim' },
-    { name: 'utilization-endpoint', kind: 'string', default: '0.0.0.0:6476', description: 'utilization stream end-point; empty: disabled' },
-    { name: 'asynchronous', kind: 'flag', description: 'enable asynchronous invocations (not supported by this release)' },
-    { name: 'companion-endpoint', kind: 'string', default: '', description: 'next hop of chains/DAGs (not supported by this release)' },
-    { name: 'state-endpoint', kind: 'string', default: '', description: 'state server end-point (not supported by this release)' },
-    { name: 'no-state-server', kind: 'flag', description: 'do not start a state server (requires --state-endpoint)' },
+    {
+      name: 'utilization-endpoint',
+      kind: 'string',
+      default: '0.0.0.0:6476',
+      description: 'utilization stream end-point; empty: disabled',
+    },
+    {
+      name: 'asynchronous',
+      kind: 'flag',
+      description: 'enable asynchronous invocations (not supported by this release)',
+    },
+    {
+      name: 'companion-endpoint',
+      kind: 'string',
+      default: '',
+      description: 'next hop of chains/DAGs (not supported by this release)',
+    },
+    {
+      name: 'state-endpoint',
+      kind: 'string',
+      default: '',
+      description: 'state server end-point (not supported by this release)',
+    },
+    {
+      name: 'no-state-server',
+      kind: 'flag',
+      description: 'do not start a state server (requires --state-endpoint)',
+    },
     {
       name: 'conf',
       kind: 'string',
@@ -48,7 +96,11 @@ export const computerCommand: Command = {
       default: 'gateway-url=http://localhost:8080/,num-clients=5,type=OpenFaaS(0.8)',
       description: 'configuration of the http computer type (not supported by this release)',
     },
-    { name: 'json-example', kind: 'flag', description: 'print an example JSON computer description and exit' },
+    {
+      name: 'json-example',
+      kind: 'flag',
+      description: 'print an example JSON computer description and exit',
+    },
   ],
   async run(o) {
     if (o.flag('json-example')) {
@@ -64,7 +116,8 @@ export const computerCommand: Command = {
     if (type === 'http') throw new Error('computer type http is not supported by this release');
     if (type !== 'sim') throw new Error(`unknown edge computer type: ${type}`);
     const transport = Conf.parse(o.str('server-conf')).get('type');
-    if (transport !== 'grpc') throw new Error(`Invalid server type: ${transport} (this release supports: grpc)`);
+    if (transport !== 'grpc')
+      throw new Error(`Invalid server type: ${transport} (this release supports: grpc)`);
     rejectUnsupported([
       [o.flag('secure'), '--secure'],
       [o.flag('asynchronous'), '--asynchronous'],
@@ -81,7 +134,9 @@ export const computerCommand: Command = {
     const util = server.utilizationEndpoint === '' ? 'disabled' : server.utilizationEndpoint;
     log.info(`${computer.name} listening on ${server.endpoint}, utilization stream on ${util}`);
     for (const c of computer.containerList()) {
-      log.info(`container ${c.name}: lambda ${c.lambda.name} on processor ${c.processor.name}, ${c.numWorkers} workers`);
+      log.info(
+        `container ${c.name}: lambda ${c.lambda.name} on processor ${c.processor.name}, ${c.numWorkers} workers`,
+      );
     }
     let registration: ComputerRegistration | undefined;
     if (o.str('controller-endpoint') !== '') {

@@ -23,9 +23,11 @@ export const demoCommand: Command = {
     });
     try {
       log.info(`edge computer ${server.computer.name}, utilization stream on ${server.utilizationEndpoint}`);
-      process.stdout.write(`# edgeclient --lambda clambda0 --server-endpoints ${server.endpoint} ` +
-        `--inter-request-time ${o.num('inter-request-time')} --max-requests ${o.num('max-requests')}\n` +
-        '# t latency load1 responder lambda hops\n');
+      process.stdout.write(
+        `# edgeclient --lambda clambda0 --server-endpoints ${server.endpoint} ` +
+          `--inter-request-time ${o.num('inter-request-time')} --max-requests ${o.num('max-requests')}\n` +
+          '# t latency load1 responder lambda hops\n',
+      );
       const saver = new Saver('/dev/stdout');
       const report = await runLoadClient({
         endpoints: [server.endpoint],
@@ -44,8 +46,10 @@ export const demoCommand: Command = {
         saver,
       });
       const t = report.threads[0]!;
-      process.stdout.write(`# latency ${formatG(t.latency.mean)} +- ${formatG(t.latency.stddev)} s, ` +
-        `processing ${formatG(t.processing.mean)} +- ${formatG(t.processing.stddev)} s\n`);
+      process.stdout.write(
+        `# latency ${formatG(t.latency.mean)} +- ${formatG(t.latency.stddev)} s, ` +
+          `processing ${formatG(t.processing.mean)} +- ${formatG(t.processing.stddev)} s\n`,
+      );
       return report.errors.length === 0 && t.ok === t.sent ? 0 : 1;
     } finally {
       await server.stop();

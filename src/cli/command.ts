@@ -1,6 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { logger, setVerbosity, getVerbosity } from '../support/logger.js';
-import { formatOptionsHelp, parseOptions, UsageError, type OptionSpec, type ParsedOptions } from './options.js';
+import {
+  formatOptionsHelp,
+  parseOptions,
+  UsageError,
+  type OptionSpec,
+  type ParsedOptions,
+} from './options.js';
 
 /** A subcommand of `soe` (and, with `alias`, a binary with the original system's name). */
 export interface Command {
@@ -32,7 +38,9 @@ export function allOptions(command: Command): OptionSpec[] {
 
 /** The package version. */
 export function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
   return pkg.version;
 }
 
@@ -48,7 +56,11 @@ export function helpText(command: Command, invokedAs: string): string {
  * command line prints the problem and exits 1, and an error escaping the command is logged as
  * `Exception caught: <what>` with exit status 1.
  */
-export async function runCommand(command: Command, argv: readonly string[], invokedAs: string): Promise<number> {
+export async function runCommand(
+  command: Command,
+  argv: readonly string[],
+  invokedAs: string,
+): Promise<number> {
   const log = logger(command.name);
   let options: ParsedOptions;
   try {

@@ -5,7 +5,12 @@ import type { Command } from './command.js';
 import { demoCommand } from './command-demo.js';
 
 /** Every `soe` subcommand, in the order the help lists them. */
-export const COMMANDS: readonly Command[] = [computerCommand, clientCommand, computerUtilCommand, demoCommand];
+export const COMMANDS: readonly Command[] = [
+  computerCommand,
+  clientCommand,
+  computerUtilCommand,
+  demoCommand,
+];
 
 /** The command for a subcommand name or an original executable name. */
 export function findCommand(name: string): Command | undefined {

@@ -55,10 +55,14 @@ export class ParsedOptions {
   }
 }
 
+/** Decimal numbers as boost's lexical_cast reads them: no blanks, no hex, no `Infinity`; integers without `.` or exponent. */
+const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+const INTEGER = /^[+-]?\d+$/;
+
 function parseValue(spec: OptionSpec, text: string): string | number {
   if (spec.kind === 'string') return text;
   const n = Number(text);
-  const ok = text.trim() !== '' && Number.isFinite(n) && (spec.kind === 'number' || Number.isInteger(n));
+  const ok = (spec.kind === 'number' ? NUMBER : INTEGER).test(text) && Number.isFinite(n);
   if (!ok) throw new UsageError(`the argument ('${text}') for option '--${spec.name}' is invalid`);
   return n;
 }
@@ -81,7 +85,8 @@ export function parseOptions(specs: readonly OptionSpec[], argv: readonly string
   const values = new Map<string, string | number | boolean>();
   const given = new Set<string>();
   for (const s of specs) {
-    if (s.default !== undefined) values.set(s.name, typeof s.default === 'string' ? parseValue(s, s.default) : s.default);
+    if (s.default !== undefined)
+      values.set(s.name, typeof s.default === 'string' ? parseValue(s, s.default) : s.default);
   }
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
@@ -90,7 +95,12 @@ export function parseOptions(specs: readonly OptionSpec[], argv: readonly string
     if (arg.startsWith('--') && arg.length > 2) {
       const eq = arg.indexOf('=');
       spec = lookup(specs, eq < 0 ? arg.slice(2) : arg.slice(2, eq));
-      if (eq >= 0) inline = arg.slice(eq + 1);
+      if (eq >= 0) {
+        inline = arg.slice(eq + 1);
+        if (inline === '' && spec.kind !== 'flag') {
+          throw new UsageError(`the argument for option '--${spec.name}' should follow immediately after the equal sign`);
+        }
+      }
     } else if (/^-[A-Za-z]/.test(arg)) {
       const found = specs.find((s) => s.short === arg[1]);
       if (!found) throw new UsageError(`unrecognised option '${arg.slice(0, 2)}'`);

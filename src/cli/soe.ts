@@ -3,7 +3,9 @@ import { COMMANDS, findCommand } from './commands.js';
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length)) + 2;
-  const lines = COMMANDS.map((c) => `  ${c.name.padEnd(width)}${c.summary}${c.alias ? ` (also: ${c.alias})` : ''}`);
+  const lines = COMMANDS.map(
+    (c) => `  ${c.name.padEnd(width)}${c.summary}${c.alias ? ` (also: ${c.alias})` : ''}`,
+  );
   return `Usage: soe <command> [options]\n\nCommands:\n${lines.join('\n')}\n\nRun 'soe <command> --help' for a command's options.\n`;
 }
 

@@ -20,6 +20,8 @@ export function interRequestGaps(type: string, mean: number, random: Random): ()
     case 'poisson':
       return () => random.exponential(mean);
     default:
-      throw new Error(`Invalid inter-request type: ${type}, choose one of: ${INTER_REQUEST_TYPES.join(', ')}`);
+      throw new Error(
+        `Invalid inter-request type: ${type}, choose one of: ${INTER_REQUEST_TYPES.join(', ')}`,
+      );
   }
 }

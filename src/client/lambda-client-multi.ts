@@ -26,7 +26,8 @@ export class MultiLambdaClient implements LambdaClient {
     readonly persistence: number,
     private readonly random: Random = new Random(0),
   ) {
-    if (endpoints.length === 0) throw new Error('Cannot create an edge client with an empty set of destinations');
+    if (endpoints.length === 0)
+      throw new Error('Cannot create an edge client with an empty set of destinations');
     if (!(persistence >= 0 && persistence <= 1)) {
       throw new Error(`Invalid configuration: persistence probability (${persistence}) cannot be < 0 or > 1`);
     }
@@ -42,7 +43,9 @@ export class MultiLambdaClient implements LambdaClient {
 
   async runLambda(request: Partial<LambdaRequest>, dry = false): Promise<LambdaResponse> {
     await this.stragglers;
-    const targets = this.endpoints.filter((e) => e === this.primary || this.random.uniform() < this.persistence);
+    const targets = this.endpoints.filter(
+      (e) => e === this.primary || this.random.uniform() < this.persistence,
+    );
     let pending = targets.length;
     let last: LambdaResponse | undefined;
     let settled = false;

@@ -75,7 +75,8 @@ function now(): number {
  */
 export async function runLoadClient(o: LoadClientOptions): Promise<LoadClientReport> {
   if (o.endpoints.length === 0) throw new Error('Invalid empty set of server end-points');
-  if (o.sizes.length === 0 || o.sizes.some((s) => !Number.isInteger(s) || s < 0)) throw new Error('Invalid --sizes option');
+  if (o.sizes.length === 0 || o.sizes.some((s) => !Number.isInteger(s) || s < 0))
+    throw new Error('Invalid --sizes option');
   if (o.content === '' && o.sizes.some((s) => s < 12)) {
     log.warn('sizes smaller than 12 bytes give an input of 12 bytes: {"input":""}');
   }
@@ -108,7 +109,12 @@ async function sleepUntil(at: number, signal: AbortSignal): Promise<boolean> {
   }
 }
 
-async function runThread(o: LoadClientOptions, index: number, signal: AbortSignal, errors: string[]): Promise<ThreadReport> {
+async function runThread(
+  o: LoadClientOptions,
+  index: number,
+  signal: AbortSignal,
+  errors: string[],
+): Promise<ThreadReport> {
   const gaps = interRequestGaps(o.interRequestType, o.interRequestTime, Random.fromSeeds(o.seed, index, 0));
   const sizes = Random.fromSeeds(o.seed, index, 1);
   const client = createLambdaClient(o.endpoints, o.clientConf, Random.fromSeeds(o.seed, index, 2));
@@ -125,7 +131,10 @@ async function runThread(o: LoadClientOptions, index: number, signal: AbortSigna
       const start = now();
       let res;
       try {
-        res = await client.runLambda({ name: o.lambda, input, hops: 0, forward: false, uuid: randomUUID() }, o.dry);
+        res = await client.runLambda(
+          { name: o.lambda, input, hops: 0, forward: false, uuid: randomUUID() },
+          o.dry,
+        );
       } catch (err) {
         errors.push((err as Error).message);
         break;
@@ -136,7 +145,13 @@ async function runThread(o: LoadClientOptions, index: number, signal: AbortSigna
         report.ok++;
         report.latency.add(latency);
         report.processing.add(res.ptime / 1000);
-        o.saver.write(o.dry ? res.ptime / 1000 : latency, String(res.load1), res.responder, o.lambda, String(res.hops));
+        o.saver.write(
+          o.dry ? res.ptime / 1000 : latency,
+          String(res.load1),
+          res.responder,
+          o.lambda,
+          String(res.hops),
+        );
       } else if (failures++ < MAX_WARNINGS) {
         log.warn(`request to ${o.lambda} failed: ${res.retcode}`);
       }

@@ -34,7 +34,10 @@ export class ComputerRegistration {
             resolve();
           },
           (err: Error) => {
-            if (failures++ === 0) log.warn(`cannot announce to the controller at ${controllerEndpoint} (${err.message}); retrying`);
+            if (failures++ === 0)
+              log.warn(
+                `cannot announce to the controller at ${controllerEndpoint} (${err.message}); retrying`,
+              );
             this.retry = setTimeout(attempt, retryMs);
           },
         );

@@ -34,12 +34,13 @@ export interface ComputerServer {
  * computer is named `computer@<lambda endpoint>`, with the real port when port 0 was asked for.
  */
 export async function startComputerServer(options: ComputerServerOptions): Promise<ComputerServer> {
-  let edge: EdgeComputer | undefined;
+  // The computer is named after the bound endpoint, so it is created once the lambda server listens.
+  const ready: { edge?: EdgeComputer } = {};
   const lambdaServer = await RpcServer.start(options.serverEndpoint, [
     service('uiiit.rpc.EdgeServer', {
       RunLambda: async (req) => {
-        if (edge === undefined) throw new Error('computer not ready');
-        return edge.process(req);
+        if (ready.edge === undefined) throw new Error('computer not ready');
+        return ready.edge.process(req);
       },
     }),
   ]);
@@ -70,7 +71,7 @@ export async function startComputerServer(options: ComputerServerOptions): Promi
     await lambdaServer.stop(0);
     throw err;
   }
-  edge = new EdgeComputer(computer);
+  ready.edge = new EdgeComputer(computer);
   log.debug(1, () => `computer description:\n${computer.toString()}`);
   return {
     computer,

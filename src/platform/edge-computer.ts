@@ -5,7 +5,8 @@ import type { Computer } from './computer.js';
 /** Why a request cannot be served by a synchronous simulated computer, or undefined if it can. */
 function rejection(req: LambdaRequest): string | undefined {
   const dagSize = req.dag?.names.length ?? 0;
-  if (req.chain.length > 0 && dagSize > 0) return 'Cannot specify both a function chain and a DAG in the request';
+  if (req.chain.length > 0 && dagSize > 0)
+    return 'Cannot specify both a function chain and a DAG in the request';
   if ((req.chain.length > 1 || dagSize > 1) && req.callback === '') {
     return 'Cannot handle multiple functions without a callback in the request';
   }

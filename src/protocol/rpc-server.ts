@@ -11,7 +11,7 @@ export interface ServiceBinding {
 
 /** Pairs a service name with its typed implementation. */
 export function service<S extends ServiceName>(name: S, impl: ServiceImpl<S>): ServiceBinding {
-  return { name, impl: impl as unknown as ServiceBinding['impl'] };
+  return { name, impl };
 }
 
 /** Wraps a unary handler so that a thrown error or rejected promise becomes a gRPC status, never a crash. */
@@ -69,7 +69,7 @@ export class RpcServer {
     }
     const port = await new Promise<number>((resolve, reject) => {
       server.bindAsync(endpoint, grpc.ServerCredentials.createInsecure(), (err, p) =>
-        err ? reject(new Error(`Could not bind to: ${endpoint} (${err.message})`)) : resolve(p),
+        err ? reject(new Error(`Could not bind to: ${endpoint}`, { cause: err })) : resolve(p),
       );
     });
     return new RpcServer(server, formatEndpoint({ host: ep.host, port }), port);

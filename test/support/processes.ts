@@ -1,0 +1,93 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+
+/** Folder of the executable wrappers (`bin/soe.js`, `bin/edgecomputer.js`, ...). */
+export const BIN_DIR = fileURLToPath(new URL('../../../bin/', import.meta.url));
+
+/** A finished process: exit code and everything it printed. */
+export interface Finished {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** A started CLI process whose output is collected as it comes. */
+export interface Running {
+  child: ChildProcess;
+  stdout: () => string;
+  stderr: () => string;
+  /** Waits until stderr or stdout matches, returning the match; fails after `timeoutMs`. */
+  waitFor(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
+  /** Sends a signal and waits for the exit. */
+  stop(signal?: NodeJS.Signals): Promise<Finished>;
+  /** Waits for the exit. */
+  exited(): Promise<Finished>;
+}
+
+/** Starts one of the project's executables (`edgecomputer`, `soe`, ...) with arguments. */
+export function start(executable: string, args: string[], env: NodeJS.ProcessEnv = {}): Running {
+  const child = spawn(process.execPath, [`${BIN_DIR}${executable}.js`, ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stdout!.setEncoding('utf8').on('data', (d: string) => (out += d));
+  child.stderr!.setEncoding('utf8').on('data', (d: string) => (err += d));
+  const exit = new Promise<Finished>((resolve) => {
+    child.on('close', (code) => resolve({ code, stdout: out, stderr: err }));
+  });
+  return {
+    child,
+    stdout: () => out,
+    stderr: () => err,
+    async waitFor(pattern, timeoutMs = 10_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const m = pattern.exec(err) ?? pattern.exec(out);
+        if (m) return m;
+        if (child.exitCode !== null || Date.now() > deadline) {
+          throw new Error(`no ${String(pattern)} from ${executable}; stdout:\n${out}\nstderr:\n${err}`);
+        }
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    },
+    async stop(signal = 'SIGINT') {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      return exit;
+    },
+    exited: () => exit,
+  };
+}
+
+/** Runs an executable to completion. */
+export async function run(executable: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<Finished> {
+  return start(executable, args, env).exited();
+}
+
+/**
+ * Starts `edgecomputer` on loopback with free ports and waits until it listens; resolves with the
+ * process and its bound lambda and utilization endpoints.
+ */
+export async function startComputer(
+  args: string[] = [],
+  host = '127.0.0.1',
+): Promise<{ proc: Running; endpoint: string; utilization: string }> {
+  const proc = start('edgecomputer', [
+    '--server-endpoint',
+    `${host}:0`,
+    '--utilization-endpoint',
+    `${host}:0`,
+    ...args,
+  ]);
+  const m = await proc.waitFor(/listening on (\S+), utilization stream on (\S+)/);
+  return { proc, endpoint: m[1]!, utilization: m[2]! };
+}
+
+/** Resolves when the child exits, with its code. */
+export async function exitCode(child: ChildProcess): Promise<number | null> {
+  if (child.exitCode !== null) return child.exitCode;
+  const [code] = (await once(child, 'exit')) as [number | null];
+  return code;
+}
