@@ -1,0 +1,63 @@
+/**
+ * Server side of the benchmarks, run as a child process so that client and server compete for the
+ * cores as separate processes do in a deployment: `node dist/bench/servers.js echo|computer`.
+ * Prints the bound endpoint on stdout, then serves until killed.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as grpc from '@grpc/grpc-js';
+import { startComputerServer } from '../src/platform/computer-server.js';
+import { serviceDefinition } from '../src/protocol/services.js';
+
+/** A bare grpc-js server answering RunLambda with the input echoed: the floor any edge server can reach. */
+async function echo(): Promise<string> {
+  const server = new grpc.Server();
+  server.addService(
+    serviceDefinition('uiiit.rpc.EdgeServer'),
+    {
+      RunLambda: (
+        call: grpc.ServerUnaryCall<{ input: string; hops: number }, unknown>,
+        cb: grpc.sendUnaryData<unknown>,
+      ) => cb(null, { retcode: 'OK', output: call.request.input, hops: call.request.hops + 1 }),
+    },
+  );
+  const port = await new Promise<number>((resolve, reject) =>
+    server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (e, p) => (e ? reject(e) : resolve(p))),
+  );
+  return `127.0.0.1:${port}`;
+}
+
+/** The raspberry CPU with clambda0 (1.04 ms per 100-byte request) and a zero-cost lambda. */
+async function computer(): Promise<string> {
+  const lambda = (name: string, opCoeff: number, opOffset: number, memCoeff: number) => ({
+    name,
+    requirements: 'proportional',
+    'output-type': 'copy-input',
+    'op-coeff': opCoeff,
+    'op-offset': opOffset,
+    'mem-coeff': memCoeff,
+    'mem-offset': 0,
+  });
+  const profile = {
+    version: '1.0',
+    processors: [{ name: 'arm', type: 'GenericCpu', speed: 1e11, cores: 4, memory: 536870912 }],
+    containers: [
+      { name: 'ccontainer0', processor: 'arm', 'num-workers': 4, lambda: lambda('clambda0', 1e6, 4e6, 100) },
+      { name: 'zcontainer', processor: 'arm', 'num-workers': 64, lambda: lambda('zero', 0, 0, 0) },
+    ],
+  };
+  const path = join(mkdtempSync(join(tmpdir(), 'soe-bench-')), 'profile.json');
+  writeFileSync(path, JSON.stringify(profile));
+  const server = await startComputerServer({
+    serverEndpoint: '127.0.0.1:0',
+    utilizationEndpoint: '',
+    conf: `type=file,path=${path}`,
+  });
+  return server.endpoint;
+}
+
+const kind = process.argv[2];
+const endpoint = kind === 'echo' ? await echo() : kind === 'computer' ? await computer() : undefined;
+if (endpoint === undefined) throw new Error('usage: servers.js echo|computer');
+process.stdout.write(`${endpoint}\n`);
