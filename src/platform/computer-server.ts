@@ -1,3 +1,4 @@
+import { edgeServerService } from '../protocol/edge-server.js';
 import { RpcServer, service } from '../protocol/rpc-server.js';
 import { logger } from '../support/logger.js';
 import { Computer } from './computer.js';
@@ -37,11 +38,9 @@ export async function startComputerServer(options: ComputerServerOptions): Promi
   // The computer is named after the bound endpoint, so it is created once the lambda server listens.
   const ready: { edge?: EdgeComputer } = {};
   const lambdaServer = await RpcServer.start(options.serverEndpoint, [
-    service('uiiit.rpc.EdgeServer', {
-      RunLambda: async (req) => {
-        if (ready.edge === undefined) throw new Error('computer not ready');
-        return ready.edge.process(req);
-      },
+    edgeServerService((req) => {
+      if (ready.edge === undefined) throw new Error('computer not ready');
+      return ready.edge.process(req);
     }),
   ]);
   let computer: Computer;
