@@ -28,7 +28,11 @@ export interface Command {
 export const COMMON_OPTIONS: OptionSpec[] = [
   { name: 'help', short: 'h', kind: 'flag', description: 'produce help message' },
   { name: 'version', short: 'v', kind: 'flag', description: 'print the version and exit' },
-  { name: 'verbose', kind: 'integer', description: 'log verbosity (like GLOG_v; also env SOE_LOG)' },
+  {
+    name: 'verbose',
+    kind: 'flag',
+    description: 'log details, per request too (same as SOE_LOG=2; SOE_LOG=N or GLOG_v=N set any level)',
+  },
 ];
 
 /** All options of a command, its own first. */
@@ -78,7 +82,7 @@ export async function runCommand(
     process.stdout.write(`${invokedAs} (serverless-on-edge) ${version()}\n`);
     return 0;
   }
-  if (options.isSet('verbose')) setVerbosity(Math.max(getVerbosity(), options.num('verbose')));
+  if (options.flag('verbose')) setVerbosity(Math.max(getVerbosity(), 2));
   try {
     return await command.run(options);
   } catch (err) {

@@ -1,6 +1,9 @@
 import type { LambdaRequest, LambdaResponse } from '../protocol/messages.js';
 import { errorResponse } from '../protocol/responses.js';
+import { logger } from '../support/logger.js';
 import type { Computer } from './computer.js';
+
+const log = logger('computer');
 
 /** Why a request cannot be served by a synchronous simulated computer, or undefined if it can. */
 function rejection(req: LambdaRequest): string | undefined {
@@ -31,6 +34,12 @@ export class EdgeComputer {
 
   /** Serves one request. */
   async process(req: LambdaRequest): Promise<LambdaResponse> {
+    const res = await this.serve(req);
+    log.debug(2, () => `${req.dry ? 'dry ' : ''}${req.name} (${req.input.length} B) -> ${res.retcode}, ptime ${res.ptime} ms`);
+    return res;
+  }
+
+  private async serve(req: LambdaRequest): Promise<LambdaResponse> {
     const hops = req.hops + 1;
     try {
       const why = rejection(req);
