@@ -60,7 +60,7 @@ const file: Profile = (computer, conf) => {
   try {
     json = JSON.parse(text);
   } catch (err) {
-    throw new Error(`Invalid JSON in configuration file ${path}: ${(err as Error).message}`);
+    throw new Error(`Invalid JSON in configuration file ${path}: ${(err as Error).message}`, { cause: err });
   }
   loadDescription(computer, json);
 };
@@ -93,6 +93,11 @@ function field(obj: Json, key: string): unknown {
   return obj[key];
 }
 
+/** Checks that all keys are present, in sorted order as the original (so the first missing one is reported). */
+function requireKeys(obj: Json, keys: string[]): void {
+  for (const key of [...keys].sort()) field(obj, key);
+}
+
 function str(obj: Json, key: string): string {
   const v = field(obj, key);
   if (typeof v !== 'string') throw new Error(`Invalid value for key ${key}: expected a string, found ${JSON.stringify(v)}`);
@@ -114,6 +119,7 @@ function objects(obj: Json, key: string): Json[] {
 }
 
 function lambdaFrom(obj: Json): Lambda {
+  requireKeys(obj, ['requirements', 'name', 'output-type', 'op-coeff', 'op-offset', 'mem-coeff', 'mem-offset']);
   const name = str(obj, 'name');
   const requirements = str(obj, 'requirements');
   if (requirements !== 'proportional') throw new Error(`Unsupported requirements in lambda: ${requirements}`);
@@ -140,6 +146,7 @@ export function loadDescription(computer: Computer, json: unknown): void {
   const version = field(root, 'version');
   if (version !== '1.0') throw new Error(`Invalid version found: ${String(version)}`);
   for (const p of objects(root, 'processors')) {
+    requireKeys(p, ['name', 'type', 'speed', 'cores', 'memory']);
     const type = str(p, 'type');
     if (!PROCESSOR_TYPES.includes(type as ProcessorType)) {
       throw new Error(`Invalid processor type: ${type}, possible values: ${PROCESSOR_TYPES.join(', ')}`);
@@ -147,6 +154,7 @@ export function loadDescription(computer: Computer, json: unknown): void {
     computer.addProcessor(str(p, 'name'), type as ProcessorType, num(p, 'speed'), num(p, 'cores'), num(p, 'memory'));
   }
   for (const c of objects(root, 'containers')) {
+    requireKeys(c, ['lambda', 'name', 'processor', 'num-workers']);
     const lambda = field(c, 'lambda');
     if (typeof lambda !== 'object' || lambda === null) throw new Error('Invalid value for key lambda: expected an object');
     computer.addContainer(str(c, 'name'), str(c, 'processor'), lambdaFrom(lambda as Json), num(c, 'num-workers'));

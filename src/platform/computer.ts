@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { LambdaRequest, LambdaResponse } from '../protocol/messages.js';
 import { Container, isDone, type Task } from './container.js';
-import type { Lambda, Loads } from './lambda.js';
+import type { Lambda, Loads, Requirements } from './lambda.js';
 import { LoadMeter } from './load-meter.js';
 import { Processor, type ProcessorType } from './processor.js';
 
@@ -27,6 +27,18 @@ export interface ComputerEvents {
   utilization: [Record<string, number>];
 }
 
+/** The requirements of a request; fails if its memory need exceeds the processor's total. */
+function requirements(container: Container<ComputerTask>, request: Pick<LambdaRequest, 'name' | 'input'>): Requirements {
+  const req = container.lambda.requirements(request);
+  if (req.mem > container.processor.memory) {
+    throw new Error(
+      `Container ${container.name} cannot handle request ${request.name} since the memory requirements exceed ` +
+        `the total available in the processor: ${container.processor.memory} <= ${req.mem}`,
+    );
+  }
+  return req;
+}
+
 /** Monotonic time in seconds. */
 function now(): number {
   return performance.now() / 1000;
@@ -34,8 +46,9 @@ function now(): number {
 
 /**
  * A simulated edge computer: processors and containers executing lambdas with processor sharing,
- * event driven (a single timer set to the next completion; exact completion times), plus per-processor
- * utilization sampled every `samplePeriod` seconds from creation.
+ * event driven (a single timer set to the next completion, at most 1 s away; when time is advanced the
+ * model steps from completion to completion, so a late timer delays deliveries but never changes the
+ * sharing factors), plus per-processor utilization sampled every `samplePeriod` seconds from creation.
  */
 export class Computer extends EventEmitter<ComputerEvents> {
   private readonly processors = new Map<string, Processor>();
@@ -44,6 +57,8 @@ export class Computer extends EventEmitter<ComputerEvents> {
   private readonly meters = new Map<string, LoadMeter>();
   private nextId = 0;
   private lastUpdate = now();
+  /** Tasks completed in the model, not yet delivered. */
+  private readonly completed: ComputerTask[] = [];
   private timer: NodeJS.Timeout | undefined;
   private immediate: NodeJS.Immediate | undefined;
   private sampler: NodeJS.Timeout | undefined;
@@ -71,12 +86,13 @@ export class Computer extends EventEmitter<ComputerEvents> {
   /** Adds a container for `lambda` on a processor; container names and lambda names are unique. */
   addContainer(name: string, processorName: string, lambda: Lambda, numWorkers: number): void {
     this.checkConfigurable();
-    const processor = this.processors.get(processorName);
-    if (processor === undefined) throw new Error(`No processor ${processorName} found in computer ${this.name}`);
+    // Checked in the original's order: container name, lambda name, processor.
     if (this.containers.has(name)) {
       throw new Error(`Duplicate container ${name} hosted by processor ${processorName} added to computer ${this.name}`);
     }
     if (this.byLambda.has(lambda.name)) throw new Error(`Duplicate lambda ${lambda.name} added to computer ${this.name}`);
+    const processor = this.processors.get(processorName);
+    if (processor === undefined) throw new Error(`No processor ${processorName} found in computer ${this.name}`);
     const container = new Container<ComputerTask>(name, processor, lambda, numWorkers);
     this.containers.set(name, container);
     this.byLambda.set(lambda.name, container);
@@ -87,9 +103,9 @@ export class Computer extends EventEmitter<ComputerEvents> {
     return [...this.byLambda.values()].sort((a, b) => (a.lambda.name < b.lambda.name ? -1 : 1));
   }
 
-  /** The processors, in the order added. */
+  /** The processors, sorted by name (as the original's dump). */
   processorList(): Processor[] {
-    return [...this.processors.values()];
+    return [...this.processors.values()].sort((a, b) => (a.name < b.name ? -1 : 1));
   }
 
   /** The container serving a lambda; fails with the original's message if none does. */
@@ -112,28 +128,27 @@ export class Computer extends EventEmitter<ComputerEvents> {
   submit(request: Pick<LambdaRequest, 'name' | 'input' | 'states'>): { id: number; done: Promise<TaskResult> } {
     if (this.closed) throw new Error(`Computer ${this.name} is shut down`);
     const container = this.container(request.name);
-    const req = container.lambda.requirements(request);
-    if (req.mem > container.processor.memory) {
-      throw new Error(
-        `Container ${container.name} cannot handle request ${request.name} since the memory requirements exceed ` +
-          `the total available in the processor: ${container.processor.memory} <= ${req.mem}`,
-      );
-    }
+    const req = requirements(container, request);
     this.update();
     const id = this.nextId++;
     const response = container.lambda.execute(request, this.loads(container.processor.name));
     let resolve!: (r: TaskResult) => void;
     const done = new Promise<TaskResult>((r) => (resolve = r));
-    container.push({ id, ops: req.ops, mem: req.mem, residual: req.ops, lambda: request.name, submitted: now(), response, resolve });
+    const submitted = this.lastUpdate;
+    container.push({ id, ops: req.ops, mem: req.mem, residual: req.ops, lambda: request.name, submitted, response, resolve });
     this.deliver();
     return { id, done };
   }
 
-  /** Dry run: estimated seconds a request would take if submitted now, and the hosting processor's loads. */
+  /**
+   * Dry run: estimated seconds a request would take if submitted now, and the hosting processor's loads.
+   * Fails like {@link submit} for an unknown lambda or a memory need above the processor's total.
+   */
   simulate(request: Pick<LambdaRequest, 'name' | 'input'>): { seconds: number; loads: Loads } {
     const container = this.container(request.name);
+    const { ops } = requirements(container, request);
     this.update();
-    const { ops } = container.lambda.requirements(request);
+    this.deliver();
     return { seconds: container.simulate(ops), loads: this.loads(container.processor.name) };
   }
 
@@ -164,28 +179,64 @@ export class Computer extends EventEmitter<ComputerEvents> {
     if (this.nextId > 0) throw new Error('Configuration after initialization is complete');
   }
 
-  /** Advances every active task to the present, each at its processor's current per-task speed. */
+  /**
+   * Advances the model to the present: from completion to completion, each interval at its processors'
+   * per-task speeds, moving completed tasks to the delivery list (which frees their workers and memory and
+   * admits pending tasks at the exact completion time).
+   */
   private update(): void {
     const t = now();
-    const elapsed = t - this.lastUpdate;
-    this.lastUpdate = t;
-    for (const p of this.processors.values()) this.meters.get(p.name)!.accumulate(t, p.activeTasks);
-    if (elapsed <= 0) return;
-    const speeds = new Map<Processor, number>();
-    for (const p of this.processors.values()) speeds.set(p, p.taskSpeed());
-    for (const c of this.containers.values()) c.advance(elapsed, speeds.get(c.processor));
+    let clock = this.lastUpdate;
+    this.lastUpdate = Math.max(t, clock);
+    while (clock < t) {
+      const remaining = t - clock;
+      const nearest = new Map<Container<ComputerTask>, number>();
+      let step = remaining;
+      for (const c of this.containers.values()) {
+        const n = c.nearest();
+        nearest.set(c, n);
+        step = Math.min(step, n);
+      }
+      clock = step === remaining ? t : clock + step;
+      const speeds = new Map<Processor, number>();
+      for (const p of this.processors.values()) {
+        this.meters.get(p.name)!.accumulate(clock, p.activeTasks);
+        speeds.set(p, p.taskSpeed());
+      }
+      for (const c of this.containers.values()) {
+        c.advance(step, speeds.get(c.processor));
+        // The head that set the step is done: drop the floating-point leftover.
+        const head = c.head();
+        if (head !== undefined && nearest.get(c)! <= step) head.residual = 0;
+      }
+      this.collect();
+    }
+  }
+
+  /**
+   * Moves the completed head tasks of every container to the delivery list. Then admits the pending tasks
+   * of containers left with no active task: their memory may have been freed by another container on the
+   * same processor and, as only a container's own completions admit its pending tasks, they would
+   * otherwise wait forever (a stall of the original).
+   */
+  private collect(): void {
+    for (const c of this.containers.values()) {
+      for (let head = c.head(); head !== undefined && isDone(head); head = c.head()) {
+        c.pop();
+        this.completed.push(head);
+      }
+    }
+    for (const c of this.containers.values()) if (c.activeCount === 0 && c.pendingCount > 0) c.admitPending();
   }
 
   /** Delivers completed tasks and arms the timer for the next completion. */
   private deliver(): void {
-    const t = now();
-    for (const c of this.containers.values()) {
-      for (let head = c.head(); head !== undefined && isDone(head); head = c.head()) {
-        c.pop();
-        const elapsed = t - head.submitted;
-        head.response.ptime = Math.round(elapsed * 1000);
-        head.resolve({ id: head.id, response: head.response, elapsed });
-      }
+    this.collect();
+    const t = this.lastUpdate;
+    for (const task of this.completed.splice(0)) {
+      const elapsed = t - task.submitted;
+      task.response.ptime = Math.round(elapsed * 1000);
+      task.resolve({ id: task.id, response: task.response, elapsed });
     }
     this.disarm();
     let next = Infinity;
@@ -195,14 +246,16 @@ export class Computer extends EventEmitter<ComputerEvents> {
       this.update();
       this.deliver();
     };
-    // Timers have millisecond granularity: sleep the whole milliseconds, then poll the last fraction.
+    // Timers have millisecond granularity: sleep the whole milliseconds (at most 1 s, as the original,
+    // which also keeps clear of the timers' 2^31 ms limit), then poll the last fraction.
     const ms = next * 1000;
     if (ms < 1) this.immediate = setImmediate(wake);
-    else this.timer = setTimeout(wake, Math.floor(ms));
+    else this.timer = setTimeout(wake, Math.min(Math.floor(ms), 1000));
   }
 
   private sample(): void {
     this.update();
+    this.deliver();
     const t = this.lastUpdate;
     const values: Record<string, number> = {};
     for (const [name, meter] of this.meters) values[name] = meter.sample(t);

@@ -84,13 +84,18 @@ export class Container<T extends Task = Task> {
     if (task === undefined) return undefined;
     this.processor.free(task.mem);
     this.processor.activeTasks--;
+    this.admitPending();
+    return task;
+  }
+
+  /** Admits pending tasks in FIFO order while a worker is free and the first one fits in memory. */
+  admitPending(): void {
     while (this.pending.length > 0 && this.active.length < this.numWorkers) {
       const next = this.pending[0]!;
       if (next.mem > this.processor.available) break;
       this.pending.shift();
       this.activate(next);
     }
-    return task;
   }
 
   /**

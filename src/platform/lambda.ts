@@ -11,7 +11,11 @@ export interface RequirementsModel {
   requirements(inputLength: number): Requirements;
 }
 
-/** Requirements linear in the input length L: `ops = opOffset + opCoeff·L`, `mem = memOffset + memCoeff·L` (float32, ≥ 0). */
+/**
+ * Requirements linear in the input length L: `ops = opOffset + opCoeff·L`, `mem = memOffset + memCoeff·L`,
+ * rounded to the nearest integer and clamped at 0. As in the original, the coefficients and the product
+ * `coeff·L` are float32 while the sum (with the rounding half) is done in double precision.
+ */
 export class ProportionalRequirements implements RequirementsModel {
   constructor(
     readonly opCoeff: number,
@@ -22,9 +26,9 @@ export class ProportionalRequirements implements RequirementsModel {
 
   requirements(inputLength: number): Requirements {
     const f = Math.fround;
-    const ops = f(f(this.opOffset) + f(f(this.opCoeff) * f(inputLength)));
-    const mem = f(f(this.memOffset) + f(f(this.memCoeff) * f(inputLength)));
-    return { ops: Math.max(0, Math.round(ops)), mem: Math.max(0, Math.round(mem)) };
+    const linear = (coeff: number, offset: number): number =>
+      Math.max(0, Math.trunc(0.5 + f(offset) + f(f(coeff) * f(inputLength))));
+    return { ops: linear(this.opCoeff, this.opOffset), mem: linear(this.memCoeff, this.memOffset) };
   }
 }
 

@@ -1,8 +1,9 @@
 import type { Loads } from './lambda.js';
 
 /**
- * Utilization of one processor: integrates the number of busy cores over time and, on each sample
- * (every second), records `min(1, ∫busy dt / (cores·Δt))` into 10- and 30-sample moving windows.
+ * Utilization of one processor: integrates the number n(t) of active tasks over time and, on each sample
+ * (every second), records `min(1, ∫n dt / (cores·Δt))` into 10- and 30-sample moving windows, as the
+ * original does (n is not capped at the number of cores: only the ratio is capped at 1).
  */
 export class LoadMeter {
   private busyIntegral = 0;
@@ -20,7 +21,7 @@ export class LoadMeter {
 
   /** Accounts for `active` tasks having been active since the last call, up to `now` (seconds). */
   accumulate(now: number, active: number): void {
-    this.busyIntegral += Math.min(active, this.cores) * Math.max(0, now - this.lastChange);
+    this.busyIntegral += active * Math.max(0, now - this.lastChange);
     this.lastChange = now;
   }
 

@@ -1,3 +1,5 @@
+import { formatG } from '../support/number-format.js';
+
 /** Kinds of simulated processors (informational only). */
 export type ProcessorType = 'GenericCpu' | 'GenericGpu';
 
@@ -57,10 +59,10 @@ export class Processor {
     return n <= 0 ? this.speed : (this.speed * Math.min(this.cores, n)) / n;
   }
 
-  /** One line describing the processor, as the original's computer dump. */
+  /** One line describing the processor, as the original's computer dump (speed printed like a C++ stream). */
   toString(): string {
     return (
-      `processor name ${this.name}, type ${this.type}, ${this.cores} cores, speed ${this.speed} operations/s per core, ` +
+      `processor name ${this.name}, type ${this.type}, ${this.cores} cores, speed ${formatG(this.speed)} operations/s per core, ` +
       `memory total/available/used ${this.memory}/${this.available}/${this.used} bytes, ${this.activeTasks} running tasks`
     );
   }
