@@ -27,7 +27,7 @@ const CONCURRENCY = [1, 8, 32];
 async function startServer(kind: string): Promise<{ child: ChildProcess; endpoint: string }> {
   const script = fileURLToPath(new URL('./servers.js', import.meta.url));
   const child = spawn(process.execPath, [script, kind], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const [data] = (await once(child.stdout!, 'data')) as [Buffer];
+  const [data] = (await once(child.stdout, 'data')) as [Buffer];
   return { child, endpoint: data.toString().trim() };
 }
 
@@ -83,7 +83,17 @@ try {
   computer.child.kill();
 }
 
-const header = ['server', 'lambda', 'conc', 'req/s', 'p50 ms', 'p99 ms', 'req/s ratio', 'p50 ratio', 'errors'];
+const header = [
+  'server',
+  'lambda',
+  'conc',
+  'req/s',
+  'p50 ms',
+  'p99 ms',
+  'req/s ratio',
+  'p50 ratio',
+  'errors',
+];
 const rows = cells.map((c) => {
   const base = cells.find((b) => b.lambda === 'echo' && b.concurrency === c.concurrency)!;
   return [

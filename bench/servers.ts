@@ -13,17 +13,16 @@ import { serviceDefinition } from '../src/protocol/services.js';
 /** A bare grpc-js server answering RunLambda with the input echoed: the floor any edge server can reach. */
 async function echo(): Promise<string> {
   const server = new grpc.Server();
-  server.addService(
-    serviceDefinition('uiiit.rpc.EdgeServer'),
-    {
-      RunLambda: (
-        call: grpc.ServerUnaryCall<{ input: string; hops: number }, unknown>,
-        cb: grpc.sendUnaryData<unknown>,
-      ) => cb(null, { retcode: 'OK', output: call.request.input, hops: call.request.hops + 1 }),
-    },
-  );
+  server.addService(serviceDefinition('uiiit.rpc.EdgeServer'), {
+    RunLambda: (
+      call: grpc.ServerUnaryCall<{ input: string; hops: number }, unknown>,
+      cb: grpc.sendUnaryData<unknown>,
+    ) => cb(null, { retcode: 'OK', output: call.request.input, hops: call.request.hops + 1 }),
+  });
   const port = await new Promise<number>((resolve, reject) =>
-    server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (e, p) => (e ? reject(e) : resolve(p))),
+    server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (e, p) =>
+      e ? reject(e) : resolve(p),
+    ),
   );
   return `127.0.0.1:${port}`;
 }

@@ -31,10 +31,22 @@ async function assertAlive(): Promise<void> {
 }
 
 test('an unknown lambda gets the spec error and no output line', async () => {
-  const r = await run('edgeclient', ['--lambda', 'nope', '--server', computer.endpoint, '--max-requests', '1']);
+  const r = await run('edgeclient', [
+    '--lambda',
+    'nope',
+    '--server',
+    computer.endpoint,
+    '--max-requests',
+    '1',
+  ]);
   assert.equal(r.code, 0);
   assert.equal(r.stdout, '');
-  assert.match(r.stderr, new RegExp(`request to nope failed: No container for lambda nope found in computer computer@${computer.endpoint}\n`));
+  assert.match(
+    r.stderr,
+    new RegExp(
+      `request to nope failed: No container for lambda nope found in computer computer@${computer.endpoint}\n`,
+    ),
+  );
 });
 
 test('a request needing more memory than the processor has is refused with the spec error', async () => {
@@ -48,14 +60,38 @@ test('a request needing more memory than the processor has is refused with the s
         name: 'c0',
         processor: 'tiny',
         'num-workers': 1,
-        lambda: { name: 'f', requirements: 'proportional', 'output-type': 'copy-input', 'op-coeff': 1, 'op-offset': 0, 'mem-coeff': 100, 'mem-offset': 0 },
+        lambda: {
+          name: 'f',
+          requirements: 'proportional',
+          'output-type': 'copy-input',
+          'op-coeff': 1,
+          'op-offset': 0,
+          'mem-coeff': 100,
+          'mem-offset': 0,
+        },
       },
     ],
   };
   writeFileSync(path, JSON.stringify(profile));
   const small = await startComputer(['--conf', `type=file,path=${path}`]);
-  const r = await run('edgeclient', ['--server-endpoints', small.endpoint, '--lambda', 'f', '--max-requests', '1']);
-  const ok = await run('edgeclient', ['--server-endpoints', small.endpoint, '--lambda', 'f', '--content', 'hi', '--max-requests', '1']);
+  const r = await run('edgeclient', [
+    '--server-endpoints',
+    small.endpoint,
+    '--lambda',
+    'f',
+    '--max-requests',
+    '1',
+  ]);
+  const ok = await run('edgeclient', [
+    '--server-endpoints',
+    small.endpoint,
+    '--lambda',
+    'f',
+    '--content',
+    'hi',
+    '--max-requests',
+    '1',
+  ]);
   await small.proc.stop();
   assert.equal(r.stdout, '');
   assert.match(
@@ -68,12 +104,24 @@ test('a request needing more memory than the processor has is refused with the s
 test('malformed requests never crash the computer', async () => {
   const client = new RpcClient('uiiit.rpc.EdgeServer', computer.endpoint);
   const cases: [Record<string, unknown>, string][] = [
-    [{ name: 'clambda0', chain: ['a'], dag: { names: ['a'], successors: [] } }, 'Cannot specify both a function chain and a DAG in the request'],
-    [{ name: 'clambda0', chain: ['a', 'b'] }, 'Cannot handle multiple functions without a callback in the request'],
-    [{ name: 'clambda0', chain: ['clambda0'], nextFunctionIndex: 3 }, 'Out-of-range function execution requested in a chain'],
+    [
+      { name: 'clambda0', chain: ['a'], dag: { names: ['a'], successors: [] } },
+      'Cannot specify both a function chain and a DAG in the request',
+    ],
+    [
+      { name: 'clambda0', chain: ['a', 'b'] },
+      'Cannot handle multiple functions without a callback in the request',
+    ],
+    [
+      { name: 'clambda0', chain: ['clambda0'], nextFunctionIndex: 3 },
+      'Out-of-range function execution requested in a chain',
+    ],
     [{ name: 'clambda0', callback: '127.0.0.1:1' }, 'Cannot handle an asynchronous function invocation'],
     [{ name: '' }, `No container for lambda  found in computer computer@${computer.endpoint}`],
-    [{ name: 'clambda0', states: { s: { name: 's', location: '127.0.0.1:1' } } }, 'cannot handle remote states without a state server'],
+    [
+      { name: 'clambda0', states: { s: { name: 's', location: '127.0.0.1:1' } } },
+      'cannot handle remote states without a state server',
+    ],
   ];
   try {
     for (const [request, retcode] of cases) {
@@ -102,36 +150,79 @@ test('malformed requests never crash the computer', async () => {
 });
 
 test('malformed conf strings are fatal with the spec error', async () => {
-  const c = await run('edgecomputer', ['--server-endpoint', '127.0.0.1:0', '--utilization-endpoint', '', '--conf', 'type=raspberry,num-cpu-containers']);
+  const c = await run('edgecomputer', [
+    '--server-endpoint',
+    '127.0.0.1:0',
+    '--utilization-endpoint',
+    '',
+    '--conf',
+    'type=raspberry,num-cpu-containers',
+  ]);
   assert.equal(c.code, 1);
   assert.match(c.stderr, /Exception caught: Invalid configuration: type=raspberry,num-cpu-containers\n/);
   const k = await run('edgeclient', ['--server-endpoints', computer.endpoint, '--client-conf', 'type']);
   assert.equal(k.code, 1);
   assert.match(k.stderr, /Exception caught: Invalid configuration: type\n/);
-  const p = await run('edgeclient', ['--server-endpoints', `${computer.endpoint},127.0.0.1:1`, '--client-conf', 'type=grpc,persistence=2']);
+  const p = await run('edgeclient', [
+    '--server-endpoints',
+    `${computer.endpoint},127.0.0.1:1`,
+    '--client-conf',
+    'type=grpc,persistence=2',
+  ]);
   assert.equal(p.code, 1);
-  assert.match(p.stderr, /Exception caught: Invalid configuration: persistence probability \(2\) cannot be < 0 or > 1\n/);
-  const t = await run('edgecomputer', ['--server-endpoint', '127.0.0.1:0', '--utilization-endpoint', '', '--conf', 'type=cloud']);
+  assert.match(
+    p.stderr,
+    /Exception caught: Invalid configuration: persistence probability \(2\) cannot be < 0 or > 1\n/,
+  );
+  const t = await run('edgecomputer', [
+    '--server-endpoint',
+    '127.0.0.1:0',
+    '--utilization-endpoint',
+    '',
+    '--conf',
+    'type=cloud',
+  ]);
   assert.equal(t.code, 1);
-  assert.match(t.stderr, /Exception caught: Invalid type: cloud, possible values: file, intel-server, raspberry\n/);
+  assert.match(
+    t.stderr,
+    /Exception caught: Invalid type: cloud, possible values: file, intel-server, raspberry\n/,
+  );
 });
 
 test('bad JSON profiles are fatal with an error naming the problem', async () => {
   const cases: [string, RegExp][] = [
     ['{ "version": "1.0", ', /Invalid JSON in configuration file .*bad0\.json: /],
     ['{ "version": "2.0", "processors": [], "containers": [] }', /Invalid version found: 2\.0\n/],
-    ['{ "version": "1.0", "processors": [{ "name": "arm", "type": "GenericCpu", "speed": 1, "memory": 1 }], "containers": [] }', /Missing key: cores\n/],
+    [
+      '{ "version": "1.0", "processors": [{ "name": "arm", "type": "GenericCpu", "speed": 1, "memory": 1 }], "containers": [] }',
+      /Missing key: cores\n/,
+    ],
   ];
   for (const [i, [text, error]] of cases.entries()) {
     const path = join(dir, `bad${i}.json`);
     writeFileSync(path, text);
-    const r = await run('edgecomputer', ['--server-endpoint', '127.0.0.1:0', '--utilization-endpoint', '', '--conf', `type=file,path=${path}`]);
+    const r = await run('edgecomputer', [
+      '--server-endpoint',
+      '127.0.0.1:0',
+      '--utilization-endpoint',
+      '',
+      '--conf',
+      `type=file,path=${path}`,
+    ]);
     assert.equal(r.code, 1);
     assert.match(r.stderr, error);
   }
-  const missing = await run('edgecomputer', ['--server-endpoint', '127.0.0.1:0', '--conf', `type=file,path=${dir}/none.json`]);
+  const missing = await run('edgecomputer', [
+    '--server-endpoint',
+    '127.0.0.1:0',
+    '--conf',
+    `type=file,path=${dir}/none.json`,
+  ]);
   assert.equal(missing.code, 1);
-  assert.match(missing.stderr, new RegExp(`Exception caught: Could not open configuration file: ${dir}/none.json\n`));
+  assert.match(
+    missing.stderr,
+    new RegExp(`Exception caught: Could not open configuration file: ${dir}/none.json\n`),
+  );
 });
 
 test('the --json-example profile runs as a file profile', async () => {
@@ -140,7 +231,14 @@ test('the --json-example profile runs as a file profile', async () => {
   const path = join(dir, 'example.json');
   writeFileSync(path, example.stdout.replace('clambda@1', 'f1'));
   const c = await startComputer(['--conf', `type=file,path=${path}`]);
-  const r = await run('edgeclient', ['--server-endpoints', c.endpoint, '--lambda', 'f1', '--max-requests', '1']);
+  const r = await run('edgeclient', [
+    '--server-endpoints',
+    c.endpoint,
+    '--lambda',
+    'f1',
+    '--max-requests',
+    '1',
+  ]);
   await c.proc.stop();
   assert.match(r.stdout, /^\S+ \S+ \d+  f1 1\n$/);
 });
@@ -156,14 +254,20 @@ test('a port in use is fatal with `Could not bind to`', async () => {
 test('command lines: prefixes, ambiguity, help and version', async () => {
   const ambiguous = await run('edgecomputer', ['--server', '127.0.0.1:0']);
   assert.equal(ambiguous.code, 1);
-  assert.match(ambiguous.stderr, /option '--server' is ambiguous and matches '--server-endpoint', and '--server-conf'/);
+  assert.match(
+    ambiguous.stderr,
+    /option '--server' is ambiguous and matches '--server-conf', and '--server-endpoint'/,
+  );
   const unknown = await run('edgeclient', ['--bogus', '1']);
   assert.equal(unknown.code, 1);
   assert.match(unknown.stderr, /unrecognised option '--bogus'/);
   const help = await run('edgeclient', ['--help']);
   assert.equal(help.code, 0);
   assert.match(help.stdout, /^Usage: edgeclient \[options\]\n/);
-  assert.match(help.stdout, / --server-endpoints arg \(=localhost:6473\) +comma-separated edge server end-points\n/);
+  assert.match(
+    help.stdout,
+    / --server-endpoints arg \(=localhost:6473\) +comma-separated edge server end-points\n/,
+  );
   const version = await run('soe', ['--version']);
   assert.equal(version.code, 0);
   assert.match(version.stdout, /^soe \(serverless-on-edge\) \d+\.\d+\.\d+\n$/);

@@ -78,7 +78,10 @@ test('edgecomputerclient prints both raspberry processors once a second with 6 d
   assert.ok(lines.length >= 4, util.stdout());
   for (const line of lines) assert.match(line, /^\S+ (arm|bm2837) 0\.000000$/);
   const seconds = lines.map((l) => Number(l.split(' ')[0]));
-  assert.equal(lines.filter((l) => l.includes(' arm ')).length, lines.filter((l) => l.includes(' bm2837 ')).length);
+  assert.equal(
+    lines.filter((l) => l.includes(' arm ')).length,
+    lines.filter((l) => l.includes(' bm2837 ')).length,
+  );
   // One sample (two lines) per second.
   assert.ok(Math.abs(seconds[2]! - seconds[0]! - 1) < 0.25, `samples ${seconds.join(', ')}`);
   await computer.proc.stop('SIGINT');
@@ -90,7 +93,8 @@ test('a computer announces itself once it listens, with its real workers, and re
     // Q12 fixed: the computer must already answer when its announcement arrives.
     const client = new RpcClient('uiiit.rpc.EdgeServer', info.edgeServerEndpoint);
     try {
-      reachable = (await client.call('RunLambda', { name: 'clambda0', input: 'x' }, { timeoutMs: 2000 })).retcode;
+      reachable = (await client.call('RunLambda', { name: 'clambda0', input: 'x' }, { timeoutMs: 2000 }))
+        .retcode;
     } finally {
       client.close();
     }

@@ -74,7 +74,8 @@ function lookup(specs: readonly OptionSpec[], name: string): OptionSpec {
   const matches = specs.filter((s) => s.name.startsWith(name));
   if (matches.length === 1) return matches[0]!;
   if (matches.length === 0) throw new UsageError(`unrecognised option '--${name}'`);
-  const names = matches.map((s) => `'--${s.name}'`);
+  // As boost lists them: sorted, whatever the order of the options.
+  const names = matches.map((s) => `'--${s.name}'`).sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
   throw new UsageError(
     `option '--${name}' is ambiguous and matches ${names.slice(0, -1).join(', ')}, and ${names.at(-1)!}`,
   );
@@ -98,7 +99,9 @@ export function parseOptions(specs: readonly OptionSpec[], argv: readonly string
       if (eq >= 0) {
         inline = arg.slice(eq + 1);
         if (inline === '' && spec.kind !== 'flag') {
-          throw new UsageError(`the argument for option '--${spec.name}' should follow immediately after the equal sign`);
+          throw new UsageError(
+            `the argument for option '--${spec.name}' should follow immediately after the equal sign`,
+          );
         }
       }
     } else if (/^-[A-Za-z]/.test(arg)) {

@@ -25,12 +25,24 @@ async function computerAt(endpoint: string, speed: number): Promise<ComputerServ
         name: 'c0',
         processor: 'cpu',
         'num-workers': 10,
-        lambda: { name: 'clambda0', requirements: 'proportional', 'output-type': 'copy-input', 'op-coeff': 1e6, 'op-offset': 4e6, 'mem-coeff': 100, 'mem-offset': 0 },
+        lambda: {
+          name: 'clambda0',
+          requirements: 'proportional',
+          'output-type': 'copy-input',
+          'op-coeff': 1e6,
+          'op-offset': 4e6,
+          'mem-coeff': 100,
+          'mem-offset': 0,
+        },
       },
     ],
   };
   writeFileSync(path, JSON.stringify(profile));
-  return startComputerServer({ serverEndpoint: endpoint, utilizationEndpoint: '', conf: `type=file,path=${path}` });
+  return startComputerServer({
+    serverEndpoint: endpoint,
+    utilizationEndpoint: '',
+    conf: `type=file,path=${path}`,
+  });
 }
 
 /** A free loopback endpoint (bound then released). */
@@ -42,18 +54,32 @@ async function freeEndpoint(host = '127.0.0.1'): Promise<string> {
 
 test('a single-destination client rejects with RpcError when nobody listens (dry or not)', async () => {
   const client = new GrpcLambdaClient(await freeEndpoint());
-  await assert.rejects(client.runLambda({ name: 'clambda0' }), (e) => e instanceof RpcError && e.message.startsWith('RPC failed: '));
+  await assert.rejects(
+    client.runLambda({ name: 'clambda0' }),
+    (e) => e instanceof RpcError && e.message.startsWith('RPC failed: '),
+  );
   await assert.rejects(client.runLambda({ name: 'clambda0' }, true), RpcError);
   client.close();
 });
 
 test('the factory: one endpoint is a plain client, several need persistence, bad types fail', () => {
   assert.ok(createLambdaClient(['127.0.0.1:1'], 'type=grpc') instanceof GrpcLambdaClient);
-  assert.ok(createLambdaClient(['127.0.0.1:1', '127.0.0.1:2'], 'type=grpc, persistence=0.05') instanceof MultiLambdaClient);
-  assert.throws(() => createLambdaClient(['127.0.0.1:1', '127.0.0.1:2'], 'type=grpc'), { message: 'No value found for key: persistence' });
-  assert.throws(() => createLambdaClient(['127.0.0.1:1'], 'type=quic'), { message: 'Unknown client type: quic' });
-  assert.throws(() => createLambdaClient([], 'type=grpc'), { message: 'Cannot create an edge client with an empty set of destinations' });
-  assert.throws(() => new MultiLambdaClient([], 0.5), { message: 'Cannot create an edge client with an empty set of destinations' });
+  assert.ok(
+    createLambdaClient(['127.0.0.1:1', '127.0.0.1:2'], 'type=grpc, persistence=0.05') instanceof
+      MultiLambdaClient,
+  );
+  assert.throws(() => createLambdaClient(['127.0.0.1:1', '127.0.0.1:2'], 'type=grpc'), {
+    message: 'No value found for key: persistence',
+  });
+  assert.throws(() => createLambdaClient(['127.0.0.1:1'], 'type=quic'), {
+    message: 'Unknown client type: quic',
+  });
+  assert.throws(() => createLambdaClient([], 'type=grpc'), {
+    message: 'Cannot create an edge client with an empty set of destinations',
+  });
+  assert.throws(() => new MultiLambdaClient([], 0.5), {
+    message: 'Cannot create an edge client with an empty set of destinations',
+  });
   assert.throws(() => new MultiLambdaClient(['a:1'], -0.1), {
     message: 'Invalid configuration: persistence probability (-0.1) cannot be < 0 or > 1',
   });

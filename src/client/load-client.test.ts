@@ -42,7 +42,10 @@ function options(file: string, overrides: Partial<LoadClientOptions>): LoadClien
 }
 
 function lines(file: string): string[] {
-  return readFileSync(file, 'utf8').trimEnd().split('\n').filter((l) => l !== '');
+  return readFileSync(file, 'utf8')
+    .trimEnd()
+    .split('\n')
+    .filter((l) => l !== '');
 }
 
 test('max-requests counts per thread and each OK response is one line', async () => {
@@ -50,7 +53,14 @@ test('max-requests counts per thread and each OK response is one line', async ()
   const o = options(file, { maxRequests: 4, numThreads: 3 });
   const report = await runLoadClient(o);
   o.saver.close();
-  assert.deepEqual(report.threads.map((t) => [t.sent, t.ok]), [[4, 4], [4, 4], [4, 4]]);
+  assert.deepEqual(
+    report.threads.map((t) => [t.sent, t.ok]),
+    [
+      [4, 4],
+      [4, 4],
+      [4, 4],
+    ],
+  );
   assert.equal(lines(file).length, 12);
   for (const l of lines(file)) assert.match(l, /^\S+ \S+ \d+  clambda0 1$/);
 });
@@ -60,7 +70,10 @@ test('failed responses count as requests but print nothing', async () => {
   const o = options(file, { lambda: 'nope', maxRequests: 2 });
   const report = await runLoadClient(o);
   o.saver.close();
-  assert.deepEqual(report.threads.map((t) => [t.sent, t.ok]), [[2, 0]]);
+  assert.deepEqual(
+    report.threads.map((t) => [t.sent, t.ok]),
+    [[2, 0]],
+  );
   assert.deepEqual(lines(file), []);
 });
 
@@ -75,7 +88,12 @@ test('--dry puts the estimated processing time in the second column', async () =
 
 test('duration stops every thread; a transport error stops its thread and is reported', async () => {
   const file = join(dir, 'duration.txt');
-  const o = options(file, { duration: 0.3, maxRequests: Number.MAX_SAFE_INTEGER, interRequestTime: 0.05, numThreads: 2 });
+  const o = options(file, {
+    duration: 0.3,
+    maxRequests: Number.MAX_SAFE_INTEGER,
+    interRequestTime: 0.05,
+    numThreads: 2,
+  });
   const report = await runLoadClient(o);
   o.saver.close();
   for (const t of report.threads) assert.ok(t.sent >= 2 && t.sent <= 7, `sent ${t.sent}`);

@@ -82,7 +82,8 @@ export function compose(computer: Computer, confText: string): void {
   const conf = Conf.parse(confText);
   const type = conf.get('type');
   const profile = PROFILES[type];
-  if (profile === undefined) throw new Error(`Invalid type: ${type}, possible values: ${profileTypes().join(', ')}`);
+  if (profile === undefined)
+    throw new Error(`Invalid type: ${type}, possible values: ${profileTypes().join(', ')}`);
   profile(computer, conf);
 }
 
@@ -100,13 +101,15 @@ function requireKeys(obj: Json, keys: string[]): void {
 
 function str(obj: Json, key: string): string {
   const v = field(obj, key);
-  if (typeof v !== 'string') throw new Error(`Invalid value for key ${key}: expected a string, found ${JSON.stringify(v)}`);
+  if (typeof v !== 'string')
+    throw new Error(`Invalid value for key ${key}: expected a string, found ${JSON.stringify(v)}`);
   return v;
 }
 
 function num(obj: Json, key: string): number {
   const v = field(obj, key);
-  if (typeof v !== 'number') throw new Error(`Invalid value for key ${key}: expected a number, found ${JSON.stringify(v)}`);
+  if (typeof v !== 'number')
+    throw new Error(`Invalid value for key ${key}: expected a number, found ${JSON.stringify(v)}`);
   return v;
 }
 
@@ -119,7 +122,15 @@ function objects(obj: Json, key: string): Json[] {
 }
 
 function lambdaFrom(obj: Json): Lambda {
-  requireKeys(obj, ['requirements', 'name', 'output-type', 'op-coeff', 'op-offset', 'mem-coeff', 'mem-offset']);
+  requireKeys(obj, [
+    'requirements',
+    'name',
+    'output-type',
+    'op-coeff',
+    'op-offset',
+    'mem-coeff',
+    'mem-offset',
+  ]);
   const name = str(obj, 'name');
   const requirements = str(obj, 'requirements');
   if (requirements !== 'proportional') throw new Error(`Unsupported requirements in lambda: ${requirements}`);
@@ -151,13 +162,25 @@ export function loadDescription(computer: Computer, json: unknown): void {
     if (!PROCESSOR_TYPES.includes(type as ProcessorType)) {
       throw new Error(`Invalid processor type: ${type}, possible values: ${PROCESSOR_TYPES.join(', ')}`);
     }
-    computer.addProcessor(str(p, 'name'), type as ProcessorType, num(p, 'speed'), num(p, 'cores'), num(p, 'memory'));
+    computer.addProcessor(
+      str(p, 'name'),
+      type as ProcessorType,
+      num(p, 'speed'),
+      num(p, 'cores'),
+      num(p, 'memory'),
+    );
   }
   for (const c of objects(root, 'containers')) {
     requireKeys(c, ['lambda', 'name', 'processor', 'num-workers']);
     const lambda = field(c, 'lambda');
-    if (typeof lambda !== 'object' || lambda === null) throw new Error('Invalid value for key lambda: expected an object');
-    computer.addContainer(str(c, 'name'), str(c, 'processor'), lambdaFrom(lambda as Json), num(c, 'num-workers'));
+    if (typeof lambda !== 'object' || lambda === null)
+      throw new Error('Invalid value for key lambda: expected an object');
+    computer.addContainer(
+      str(c, 'name'),
+      str(c, 'processor'),
+      lambdaFrom(lambda as Json),
+      num(c, 'num-workers'),
+    );
   }
 }
 

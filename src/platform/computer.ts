@@ -28,7 +28,10 @@ export interface ComputerEvents {
 }
 
 /** The requirements of a request; fails if its memory need exceeds the processor's total. */
-function requirements(container: Container<ComputerTask>, request: Pick<LambdaRequest, 'name' | 'input'>): Requirements {
+function requirements(
+  container: Container<ComputerTask>,
+  request: Pick<LambdaRequest, 'name' | 'input'>,
+): Requirements {
   const req = container.lambda.requirements(request);
   if (req.mem > container.processor.memory) {
     throw new Error(
@@ -78,7 +81,8 @@ export class Computer extends EventEmitter<ComputerEvents> {
   /** Adds a processor; names are unique. */
   addProcessor(name: string, type: ProcessorType, speed: number, cores: number, memory: number): void {
     this.checkConfigurable();
-    if (this.processors.has(name)) throw new Error(`Duplicate processor ${name} added to computer ${this.name}`);
+    if (this.processors.has(name))
+      throw new Error(`Duplicate processor ${name} added to computer ${this.name}`);
     this.processors.set(name, new Processor(name, type, speed, cores, memory));
     this.meters.set(name, new LoadMeter(cores, now()));
   }
@@ -88,11 +92,15 @@ export class Computer extends EventEmitter<ComputerEvents> {
     this.checkConfigurable();
     // Checked in the original's order: container name, lambda name, processor.
     if (this.containers.has(name)) {
-      throw new Error(`Duplicate container ${name} hosted by processor ${processorName} added to computer ${this.name}`);
+      throw new Error(
+        `Duplicate container ${name} hosted by processor ${processorName} added to computer ${this.name}`,
+      );
     }
-    if (this.byLambda.has(lambda.name)) throw new Error(`Duplicate lambda ${lambda.name} added to computer ${this.name}`);
+    if (this.byLambda.has(lambda.name))
+      throw new Error(`Duplicate lambda ${lambda.name} added to computer ${this.name}`);
     const processor = this.processors.get(processorName);
-    if (processor === undefined) throw new Error(`No processor ${processorName} found in computer ${this.name}`);
+    if (processor === undefined)
+      throw new Error(`No processor ${processorName} found in computer ${this.name}`);
     const container = new Container<ComputerTask>(name, processor, lambda, numWorkers);
     this.containers.set(name, container);
     this.byLambda.set(lambda.name, container);
@@ -125,7 +133,10 @@ export class Computer extends EventEmitter<ComputerEvents> {
    * Submits a request for execution. Fails at once for an unknown lambda or a memory need above the
    * processor's total; otherwise resolves when the task completes.
    */
-  submit(request: Pick<LambdaRequest, 'name' | 'input' | 'states'>): { id: number; done: Promise<TaskResult> } {
+  submit(request: Pick<LambdaRequest, 'name' | 'input' | 'states'>): {
+    id: number;
+    done: Promise<TaskResult>;
+  } {
     if (this.closed) throw new Error(`Computer ${this.name} is shut down`);
     const container = this.container(request.name);
     const req = requirements(container, request);
@@ -135,7 +146,16 @@ export class Computer extends EventEmitter<ComputerEvents> {
     let resolve!: (r: TaskResult) => void;
     const done = new Promise<TaskResult>((r) => (resolve = r));
     const submitted = this.lastUpdate;
-    container.push({ id, ops: req.ops, mem: req.mem, residual: req.ops, lambda: request.name, submitted, response, resolve });
+    container.push({
+      id,
+      ops: req.ops,
+      mem: req.mem,
+      residual: req.ops,
+      lambda: request.name,
+      submitted,
+      response,
+      resolve,
+    });
     this.deliver();
     return { id, done };
   }

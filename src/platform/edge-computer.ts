@@ -35,7 +35,11 @@ export class EdgeComputer {
   /** Serves one request. */
   async process(req: LambdaRequest): Promise<LambdaResponse> {
     const res = await this.serve(req);
-    log.debug(2, () => `${req.dry ? 'dry ' : ''}${req.name} (${req.input.length} B) -> ${res.retcode}, ptime ${res.ptime} ms`);
+    log.debug(
+      2,
+      () =>
+        `${req.dry ? 'dry ' : ''}${req.name} (${req.input.length} B) -> ${res.retcode}, ptime ${res.ptime} ms`,
+    );
     return res;
   }
 

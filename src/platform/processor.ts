@@ -24,7 +24,8 @@ export class Processor {
   ) {
     if (name === '') throw new Error('Invalid empty processor name');
     if (!(speed > 0)) throw new Error(`Invalid speed of processor ${name}: ${speed}`);
-    if (!(cores >= 1) || !Number.isInteger(cores)) throw new Error(`Invalid number of cores of processor ${name}: ${cores}`);
+    if (!(cores >= 1) || !Number.isInteger(cores))
+      throw new Error(`Invalid number of cores of processor ${name}: ${cores}`);
     if (!(memory >= 1)) throw new Error(`Invalid memory of processor ${name}: ${memory}`);
   }
 
@@ -41,7 +42,9 @@ export class Processor {
   /** Reserves memory; fails if not enough is free. */
   allocate(bytes: number): void {
     if (bytes > this.available) {
-      throw new Error(`Cannot allocate ${bytes} bytes on processor ${this.name}: only ${this.available} available`);
+      throw new Error(
+        `Cannot allocate ${bytes} bytes on processor ${this.name}: only ${this.available} available`,
+      );
     }
     this.usedMemory += bytes;
   }

@@ -7,7 +7,8 @@ export interface Endpoint {
 /** Parses a `host:port` endpoint, failing with a message that names the bad endpoint. */
 export function parseEndpoint(endpoint: string): Endpoint {
   const i = endpoint.lastIndexOf(':');
-  if (i <= 0 || i === endpoint.length - 1) throw new Error(`Invalid end-point (expected host:port): '${endpoint}'`);
+  if (i <= 0 || i === endpoint.length - 1)
+    throw new Error(`Invalid end-point (expected host:port): '${endpoint}'`);
   const portText = endpoint.slice(i + 1);
   const port = Number(portText);
   if (!/^\d+$/.test(portText) || port > 65535) throw new Error(`Invalid port in end-point: '${endpoint}'`);

@@ -40,7 +40,11 @@ export class RpcClient<S extends ServiceName> {
   }
 
   /** Calls a unary method; a non-OK status rejects with an {@link RpcError}. */
-  call<K extends MethodName<S>>(method: K, request: Partial<RequestOf<S, K>>, options: CallOptions = {}): Promise<ResponseOf<S, K>> {
+  call<K extends MethodName<S>>(
+    method: K,
+    request: Partial<RequestOf<S, K>>,
+    options: CallOptions = {},
+  ): Promise<ResponseOf<S, K>> {
     const m = this.method(method);
     const callOptions: grpc.CallOptions = {};
     if (options.timeoutMs !== undefined) callOptions.deadline = Date.now() + options.timeoutMs;
@@ -58,9 +62,17 @@ export class RpcClient<S extends ServiceName> {
   }
 
   /** Calls a server-streaming method; iterate the result, which throws an {@link RpcError} if the stream fails. */
-  async *stream<K extends MethodName<S>>(method: K, request: Partial<RequestOf<S, K>>): AsyncGenerator<ResponseOf<S, K>> {
+  async *stream<K extends MethodName<S>>(
+    method: K,
+    request: Partial<RequestOf<S, K>>,
+  ): AsyncGenerator<ResponseOf<S, K>> {
     const m = this.method(method);
-    const call = this.client.makeServerStreamRequest(m.path, m.requestSerialize, m.responseDeserialize, request);
+    const call = this.client.makeServerStreamRequest(
+      m.path,
+      m.requestSerialize,
+      m.responseDeserialize,
+      request,
+    );
     try {
       for await (const message of call) yield message as ResponseOf<S, K>;
     } catch (err) {

@@ -15,7 +15,9 @@ export function service<S extends ServiceName>(name: S, impl: ServiceImpl<S>): S
 }
 
 /** Wraps a unary handler so that a thrown error or rejected promise becomes a gRPC status, never a crash. */
-function wrapUnary(handler: (req: unknown, call: unknown) => unknown): grpc.handleUnaryCall<unknown, unknown> {
+function wrapUnary(
+  handler: (req: unknown, call: unknown) => unknown,
+): grpc.handleUnaryCall<unknown, unknown> {
   return (call, callback) => {
     let reply: unknown;
     try {
@@ -63,7 +65,9 @@ export class RpcServer {
       for (const [method, handler] of Object.entries(impl)) {
         const m = def[method];
         if (m === undefined) throw new Error(`Unknown method ${method} of ${name}`);
-        wrapped[method] = m.responseStream ? (handler as grpc.UntypedHandleCall) : wrapUnary(handler as (req: unknown, call: unknown) => unknown);
+        wrapped[method] = m.responseStream
+          ? (handler as grpc.UntypedHandleCall)
+          : wrapUnary(handler as (req: unknown, call: unknown) => unknown);
       }
       server.addService(def, wrapped);
     }

@@ -32,17 +32,28 @@ export type ServiceName = keyof Services;
 export type MethodName<S extends ServiceName> = keyof Services[S] & string;
 
 /** Request type of a method. */
-export type RequestOf<S extends ServiceName, K extends MethodName<S>> = Services[S][K] extends [infer Req, unknown, ...unknown[]]
+export type RequestOf<S extends ServiceName, K extends MethodName<S>> = Services[S][K] extends [
+  infer Req,
+  unknown,
+  ...unknown[],
+]
   ? Req
   : never;
 
 /** Response type of a method (of each streamed message, for a server-streaming one). */
-export type ResponseOf<S extends ServiceName, K extends MethodName<S>> = Services[S][K] extends [unknown, infer Res, ...unknown[]]
+export type ResponseOf<S extends ServiceName, K extends MethodName<S>> = Services[S][K] extends [
+  unknown,
+  infer Res,
+  ...unknown[],
+]
   ? Res
   : never;
 
 /** Handler of a unary method: the request in, the reply (or a thrown error) out. */
-export type UnaryHandler<Req, Res> = (request: Req, call: grpc.ServerUnaryCall<Req, Res>) => Promise<Res> | Res;
+export type UnaryHandler<Req, Res> = (
+  request: Req,
+  call: grpc.ServerUnaryCall<Req, Res>,
+) => Promise<Res> | Res;
 
 /** Handler of a server-streaming method: writes to the call until it ends or is cancelled. */
 export type StreamHandler<Req, Res> = (call: grpc.ServerWritableStream<Req, Res>) => void;

@@ -27,7 +27,9 @@ export class Saver {
   private readonly start = performance.now();
   private readonly options: Required<SaverOptions>;
   private buffer = '';
+  private closed = false;
 
+  /** Opens (truncates, or appends to) `path`; fails with `Could not open '<path>'` if it cannot. */
   constructor(path: string, options: SaverOptions = {}) {
     this.options = { timestamp: true, flush: true, append: false, timeOffset: 0, ...options };
     if (path === '') {
@@ -40,7 +42,11 @@ export class Saver {
       this.fd = 2;
       this.ownsFd = false;
     } else {
-      this.fd = fs.openSync(path, this.options.append ? 'a' : 'w');
+      try {
+        this.fd = fs.openSync(path, this.options.append ? 'a' : 'w');
+      } catch (err) {
+        throw new Error(`Could not open '${path}'`, { cause: err });
+      }
       this.ownsFd = true;
     }
   }
@@ -50,9 +56,9 @@ export class Saver {
     return (performance.now() - this.start) / 1000 + this.options.timeOffset;
   }
 
-  /** Writes one record. */
+  /** Writes one record (ignored once closed). */
   write(...columns: Column[]): void {
-    if (this.fd === undefined) return;
+    if (this.fd === undefined || this.closed) return;
     const values = columns.map((c) => (typeof c === 'number' ? formatG(c) : c));
     if (this.options.timestamp) values.unshift(formatG(this.elapsed()));
     this.buffer += values.join(' ') + '\n';
@@ -61,14 +67,16 @@ export class Saver {
 
   /** Writes out buffered lines. */
   flushNow(): void {
-    if (this.fd === undefined || this.buffer === '') return;
+    if (this.fd === undefined || this.closed || this.buffer === '') return;
     fs.writeSync(this.fd, this.buffer);
     this.buffer = '';
   }
 
-  /** Flushes and closes the file. */
+  /** Flushes and closes the file; closing again does nothing (the descriptor may have been reused). */
   close(): void {
+    if (this.closed) return;
     this.flushNow();
+    this.closed = true;
     if (this.ownsFd && this.fd !== undefined) fs.closeSync(this.fd);
   }
 }

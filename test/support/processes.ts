@@ -1,5 +1,4 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 
 /** Folder of the executable wrappers (`bin/soe.js`, `bin/edgecomputer.js`, ...). */
@@ -33,8 +32,8 @@ export function start(executable: string, args: string[], env: NodeJS.ProcessEnv
   });
   let out = '';
   let err = '';
-  child.stdout!.setEncoding('utf8').on('data', (d: string) => (out += d));
-  child.stderr!.setEncoding('utf8').on('data', (d: string) => (err += d));
+  child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
   const exit = new Promise<Finished>((resolve) => {
     child.on('close', (code) => resolve({ code, stdout: out, stderr: err }));
   });
@@ -62,7 +61,11 @@ export function start(executable: string, args: string[], env: NodeJS.ProcessEnv
 }
 
 /** Runs an executable to completion. */
-export async function run(executable: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<Finished> {
+export async function run(
+  executable: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<Finished> {
   return start(executable, args, env).exited();
 }
 
@@ -83,11 +86,4 @@ export async function startComputer(
   ]);
   const m = await proc.waitFor(/listening on (\S+), utilization stream on (\S+)/);
   return { proc, endpoint: m[1]!, utilization: m[2]! };
-}
-
-/** Resolves when the child exits, with its code. */
-export async function exitCode(child: ChildProcess): Promise<number | null> {
-  if (child.exitCode !== null) return child.exitCode;
-  const [code] = (await once(child, 'exit')) as [number | null];
-  return code;
 }
