@@ -1,4 +1,4 @@
-import { ComputerRegistration } from '../controller/controller-registration.js';
+import { ControllerRegistration } from '../controller/controller-registration.js';
 import { jsonExample } from '../platform/composer.js';
 import { startComputerServer } from '../platform/computer-server.js';
 import { Conf } from '../support/conf.js';
@@ -138,16 +138,18 @@ export const computerCommand: Command = {
         `container ${c.name}: lambda ${c.lambda.name} on processor ${c.processor.name}, ${c.numWorkers} workers`,
       );
     }
-    let registration: ComputerRegistration | undefined;
+    let registration: ControllerRegistration | undefined;
     if (o.str('controller-endpoint') !== '') {
-      registration = new ComputerRegistration(o.str('controller-endpoint'), {
-        edgeServerEndpoint: server.endpoint,
-        containers: computer.containerList().map((c) => ({
-          name: c.name,
-          processor: c.processor.name,
-          lambda: c.lambda.name,
-          numWorkers: c.numWorkers,
-        })),
+      registration = new ControllerRegistration(o.str('controller-endpoint'), {
+        computer: {
+          edgeServerEndpoint: server.endpoint,
+          containers: computer.containerList().map((c) => ({
+            name: c.name,
+            processor: c.processor.name,
+            lambda: c.lambda.name,
+            numWorkers: c.numWorkers,
+          })),
+        },
       });
     }
     const signal = await untilSignal();

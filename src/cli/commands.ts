@@ -1,13 +1,19 @@
 import { clientCommand } from './command-client.js';
 import { computerUtilCommand } from './command-computer-util.js';
 import { computerCommand } from './command-computer.js';
+import { controllerCommand } from './command-controller.js';
 import type { Command } from './command.js';
 import { demoCommand } from './command-demo.js';
+import { forwardingTableCommand } from './command-forwarding-table.js';
+import { routerCommand } from './command-router.js';
 
 /** Every `soe` subcommand, in the order the help lists them. */
 export const COMMANDS: readonly Command[] = [
   computerCommand,
+  routerCommand,
+  controllerCommand,
   clientCommand,
+  forwardingTableCommand,
   computerUtilCommand,
   demoCommand,
 ];

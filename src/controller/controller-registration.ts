@@ -1,4 +1,4 @@
-import type { ComputerInfo } from '../protocol/messages.js';
+import type { ComputerInfo, RouterInfo } from '../protocol/messages.js';
 import { RpcClient } from '../protocol/rpc-client.js';
 import { logger } from '../support/logger.js';
 
@@ -7,11 +7,15 @@ const log = logger('registration');
 /** How long one announce or remove call may take, ms. */
 const CALL_TIMEOUT_MS = 3000;
 
+/** What registers with a controller: a computer (removable) or a router/dispatcher. */
+export type Registrant = { computer: ComputerInfo } | { router: RouterInfo };
+
 /**
- * Keeps a computer registered with an edge controller: announces it (retrying every `retryMs` until the
- * controller answers, so start-up order does not matter) and removes it on {@link unregister}.
+ * Keeps a component registered with an edge controller: announces it (retrying every `retryMs` until the
+ * controller answers, so start-up order does not matter) and, for a computer, removes it on
+ * {@link unregister}.
  */
-export class ComputerRegistration {
+export class ControllerRegistration {
   private readonly client: RpcClient<'uiiit.rpc.EdgeController'>;
   private stopped = false;
   private retry: NodeJS.Timeout | undefined;
@@ -20,17 +24,25 @@ export class ComputerRegistration {
 
   constructor(
     readonly controllerEndpoint: string,
-    private readonly info: ComputerInfo,
+    private readonly registrant: Registrant,
     retryMs = 1000,
   ) {
     this.client = new RpcClient('uiiit.rpc.EdgeController', controllerEndpoint);
+    const what =
+      'computer' in registrant
+        ? registrant.computer.edgeServerEndpoint
+        : registrant.router.edgeServerEndpoint;
     this.announced = new Promise((resolve) => {
       let failures = 0;
       const attempt = (): void => {
         if (this.stopped) return;
-        this.client.call('AnnounceComputer', this.info, { timeoutMs: CALL_TIMEOUT_MS }).then(
+        const call =
+          'computer' in registrant
+            ? this.client.call('AnnounceComputer', registrant.computer, { timeoutMs: CALL_TIMEOUT_MS })
+            : this.client.call('AnnounceRouter', registrant.router, { timeoutMs: CALL_TIMEOUT_MS });
+        call.then(
           () => {
-            log.info(`announced ${info.edgeServerEndpoint} to the controller at ${controllerEndpoint}`);
+            log.info(`announced ${what} to the controller at ${controllerEndpoint}`);
             resolve();
           },
           (err: Error) => {
@@ -46,13 +58,16 @@ export class ComputerRegistration {
     });
   }
 
-  /** Stops retrying and tells the controller the computer is gone (errors are logged, not thrown). */
+  /** Stops retrying and, for a computer, tells the controller it is gone (errors are logged, not thrown). */
   async unregister(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.retry);
     try {
-      await this.client.call('RemoveComputer', this.info, { timeoutMs: CALL_TIMEOUT_MS });
-      log.info(`removed ${this.info.edgeServerEndpoint} from the controller at ${this.controllerEndpoint}`);
+      if ('computer' in this.registrant) {
+        const info = this.registrant.computer;
+        await this.client.call('RemoveComputer', info, { timeoutMs: CALL_TIMEOUT_MS });
+        log.info(`removed ${info.edgeServerEndpoint} from the controller at ${this.controllerEndpoint}`);
+      }
     } catch (err) {
       log.error(`cannot remove from the controller at ${this.controllerEndpoint}: ${(err as Error).message}`);
     } finally {

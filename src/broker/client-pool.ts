@@ -1,0 +1,45 @@
+import { GrpcLambdaClient } from '../client/lambda-client-grpc.js';
+import type { LambdaRequest, LambdaResponse } from '../protocol/messages.js';
+import { Semaphore } from '../support/semaphore.js';
+
+/** A forwarded request's outcome: the response and the seconds from asking for a client to the response. */
+export interface PoolResult {
+  response: LambdaResponse;
+  seconds: number;
+}
+
+/**
+ * Clients towards a broker's destinations (the original's EdgeClientPool): one long-lived gRPC channel
+ * per destination, at most `maxPending` requests in flight per destination (0 = unlimited), the others
+ * waiting in arrival order. The time reported includes the wait for a free slot.
+ */
+export class ClientPool {
+  private readonly destinations = new Map<string, { client: GrpcLambdaClient; slots: Semaphore }>();
+
+  constructor(readonly maxPending: number) {}
+
+  /** Sends a request to a destination; rejects on a transport failure. */
+  async send(destination: string, request: Partial<LambdaRequest>): Promise<PoolResult> {
+    let d = this.destinations.get(destination);
+    if (d === undefined) {
+      d = { client: new GrpcLambdaClient(destination), slots: new Semaphore(this.maxPending) };
+      this.destinations.set(destination, d);
+    }
+    const { client, slots } = d;
+    const start = performance.now();
+    const response = await slots.with(() => client.runLambda(request, request.dry ?? false));
+    return { response, seconds: (performance.now() - start) / 1000 };
+  }
+
+  /** Drops the channel to a destination (e.g. after it failed). */
+  forget(destination: string): void {
+    this.destinations.get(destination)?.client.close();
+    this.destinations.delete(destination);
+  }
+
+  /** Closes every channel. */
+  close(): void {
+    for (const d of this.destinations.values()) d.client.close();
+    this.destinations.clear();
+  }
+}

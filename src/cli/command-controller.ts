@@ -1,0 +1,135 @@
+import { ControllerServer } from '../controller/controller-server.js';
+import { ControllerStateFile } from '../controller/controller-state.js';
+import { EdgeController } from '../controller/edge-controller.js';
+import { installerTypeNames } from '../controller/installer-types.js';
+import { RpcRouterInstaller } from '../controller/router-installer-rpc.js';
+import { logger } from '../support/logger.js';
+import type { Command } from './command.js';
+import { untilSignal } from './shutdown.js';
+
+const log = logger('controller');
+
+/** The controller types of the original, sorted as its error message lists them. */
+const CONTROLLER_TYPES = ['etsi-balanced', 'etsi-file', 'plain'];
+
+/** `soe controller` / `edgecontroller`: the registry of computers and routers that programs the routers' tables. */
+export const controllerCommand: Command = {
+  name: 'controller',
+  alias: 'edgecontroller',
+  summary:
+    'Run an edge controller: keep track of computers and routers, and program the routers’ forwarding tables.',
+  details:
+    'Computers announce their lambdas (AnnounceComputer, RemoveComputer) and routers their end-points ' +
+    '(AnnounceRouter) to the controller, which installs the routes with EdgeRouter.Configure (spec §6). With the ' +
+    'flat installer every router gets a final route of weight 1 to every computer offering a lambda; a router that ' +
+    'cannot be reached is forgotten. Calls are processed one at a time; malformed ones are refused with ' +
+    'INVALID_ARGUMENT. With --state-file, the computers and routers are saved (atomically) after every change and ' +
+    'reloaded at start, when every known router is flushed and reprogrammed, so that a restarted controller forgets ' +
+    'nothing (default file: edgecontroller-state.json in the working directory; --state-file "" keeps nothing, as the ' +
+    'original). This release supports the plain type only.',
+  options: [
+    {
+      name: 'server-endpoint',
+      kind: 'string',
+      default: '0.0.0.0:6475',
+      description: 'edge controller server end-point (port 0: any free port)',
+    },
+    {
+      name: 'type',
+      kind: 'string',
+      default: 'plain',
+      description:
+        'controller type, one of: plain, etsi-file, etsi-balanced (etsi types: not supported by this release)',
+    },
+    {
+      name: 'installer-type',
+      kind: 'string',
+      default: 'flat',
+      description: `table installer type, one of: ${installerTypeNames().replaceAll(',', ', ')}`,
+    },
+    {
+      name: 'file',
+      kind: 'string',
+      default: '',
+      description: 'configuration file of the ETSI UE application LCM proxy, required with type etsi-file',
+    },
+    {
+      name: 'balanced-endpoint',
+      kind: 'string',
+      default: '',
+      description: 'end-point of the remote ETSI UE application LCM proxy, required with type etsi-balanced',
+    },
+    {
+      name: 'balanced-period',
+      kind: 'number',
+      default: 5,
+      description: 'optimization period in seconds, used with type etsi-balanced',
+    },
+    {
+      name: 'topology-file',
+      kind: 'string',
+      default: 'dist.txt',
+      description: 'topology file, only meaningful with installer type hier',
+    },
+    {
+      name: 'topology-randomized',
+      kind: 'flag',
+      description: 'randomize the distances of the topology file (installer type hier)',
+    },
+    {
+      name: 'hier-objective',
+      kind: 'string',
+      default: 'min-max',
+      description: 'objective of the hierarchical installer: min-max or min-avg',
+    },
+    {
+      name: 'etsi-api-root',
+      kind: 'string',
+      default: 'http://127.0.0.1:6500',
+      description: 'ETSI MEC API root, must be non-empty with the etsi types',
+    },
+    {
+      name: 'state-file',
+      kind: 'string',
+      default: 'edgecontroller-state.json',
+      description:
+        'JSON file keeping the known computers and routers across restarts (created if missing); empty: none',
+    },
+  ],
+  async run(o) {
+    const endpoint = o.str('server-endpoint');
+    if (endpoint === '') throw new Error('Empty edge controller end-point: ');
+    const type = o.str('type');
+    if (!CONTROLLER_TYPES.includes(type)) {
+      throw new Error(`Invalid type '${type}', choose one in: ${CONTROLLER_TYPES.join(',')}`);
+    }
+    if (type !== 'plain') throw new Error(`controller type '${type}' is not supported by this release`);
+
+    const installer = new RpcRouterInstaller();
+    try {
+      const statePath = o.str('state-file');
+      const controller = new EdgeController({
+        installer,
+        installerType: o.str('installer-type'),
+        installerOptions: {
+          topologyFile: o.str('topology-file'),
+          topologyRandomized: o.flag('topology-randomized'),
+          hierObjective: o.str('hier-objective'),
+        },
+        ...(statePath === '' ? {} : { stateFile: new ControllerStateFile(statePath) }),
+      });
+      await controller.restore();
+      const server = await ControllerServer.start(endpoint, [controller]);
+      log.info(`controller listening on ${server.endpoint}`);
+      log.info(
+        `${o.str('installer-type')} installer, state file: ${statePath === '' ? 'none' : `'${statePath}'`}`,
+      );
+      const signal = await untilSignal();
+      log.info(`${signal} received, shutting down`);
+      await server.stop();
+    } finally {
+      installer.close();
+    }
+    return 0;
+  },
+};

@@ -1,0 +1,94 @@
+import { formatTable, type TableEntry } from '../broker/table-dump.js';
+import type { EdgeRouterConf } from '../protocol/messages.js';
+import { RpcClient } from '../protocol/rpc-client.js';
+import type { Command } from './command.js';
+
+const ACTIONS = ['dump', 'reset', 'flush', 'change', 'remove'] as const;
+
+/** `soe forwarding-table` / `forwardingtableclient`: reads and programs an e-router's forwarding tables. */
+export const forwardingTableCommand: Command = {
+  name: 'forwarding-table',
+  alias: 'forwardingtableclient',
+  summary: 'Dump or change the forwarding tables of an e-router (or dispatcher).',
+  details:
+    '`dump` prints `Table#<i>` and the rows of each table (`<lambda> [<weight>] <destination> (F)`); `reset` sets ' +
+    'every weight back to 1; `flush` empties the tables; `change` adds or updates a destination of a lambda; ' +
+    '`remove` removes one. The other actions print `OK`, or the router’s error with exit status 1 (the original ' +
+    'printed OK whatever the router answered).',
+  options: [
+    {
+      name: 'server-endpoint',
+      kind: 'string',
+      default: 'localhost:6474',
+      description: 'forwarding-table configuration end-point',
+    },
+    { name: 'action', kind: 'string', default: 'dump', description: `one of: ${ACTIONS.join(', ')}` },
+    { name: 'lambda', kind: 'string', default: 'clambda0', description: 'lambda name (change, remove)' },
+    {
+      name: 'destination',
+      kind: 'string',
+      default: 'localhost:6473',
+      description: 'destination end-point (change, remove)',
+    },
+    { name: 'weight', kind: 'number', default: 1, description: 'weight (change)' },
+    { name: 'final', kind: 'flag', description: 'the destination is a computer (change)' },
+  ],
+  async run(o) {
+    const action = o.str('action');
+    if (!(ACTIONS as readonly string[]).includes(action)) {
+      throw new Error(`Invalid action ${action}, choose one of: ${ACTIONS.join(', ')}`);
+    }
+    const client = new RpcClient('uiiit.rpc.EdgeRouter', o.str('server-endpoint'));
+    try {
+      const tables = async (): Promise<TableEntry[][]> => {
+        const { value } = await client.call('GetNumTables', {});
+        const result: TableEntry[][] = [];
+        for (let i = 0; i < value; i++) result.push((await client.call('GetTable', { value: i })).entries);
+        return result;
+      };
+      if (action === 'dump') {
+        let out = '';
+        for (const [i, entries] of (await tables()).entries()) out += `Table#${i}\n${formatTable(entries)}`;
+        process.stdout.write(out);
+        return 0;
+      }
+      const commands: Partial<EdgeRouterConf>[] = [];
+      if (action === 'flush') commands.push({ action: 'FLUSH' });
+      else if (action === 'remove')
+        commands.push({ action: 'REMOVE', lambda: o.str('lambda'), destination: o.str('destination') });
+      else if (action === 'change') {
+        commands.push({
+          action: 'CHANGE',
+          lambda: o.str('lambda'),
+          destination: o.str('destination'),
+          weight: o.num('weight'),
+          final: o.flag('final'),
+        });
+      } else {
+        const seen = new Set<string>();
+        for (const entries of await tables()) {
+          for (const e of entries) {
+            const key = `${e.lambda}\n${e.destination}`;
+            if (seen.has(key)) continue;
+            seen.add(key);
+            commands.push({
+              action: 'CHANGE',
+              lambda: e.lambda,
+              destination: e.destination,
+              weight: 1,
+              final: e.final,
+            });
+          }
+        }
+      }
+      for (const command of commands) {
+        const { msg } = await client.call('Configure', command);
+        if (msg !== '' && msg !== 'OK') throw new Error(msg);
+      }
+      process.stdout.write('OK\n');
+      return 0;
+    } finally {
+      client.close();
+    }
+  },
+};

@@ -1,0 +1,116 @@
+import * as grpc from '@grpc/grpc-js';
+import { parseEndpoint } from '../protocol/endpoint.js';
+import type { ComputerInfo, ContainerInfo, RouterInfo } from '../protocol/messages.js';
+import { StatusError } from '../protocol/rpc-error.js';
+import { RpcServer, service } from '../protocol/rpc-server.js';
+import { logger } from '../support/logger.js';
+import { TaskQueue } from './task-queue.js';
+
+const log = logger('controller');
+
+/** What the server applies each announce or removal to (an {@link EdgeController}, an ETSI logic, ...). */
+export interface ControllerHandler {
+  /** A computer announced itself with its containers. */
+  announceComputer(endpoint: string, containers: readonly ContainerInfo[]): Promise<void>;
+  /** A router announced its lambda and forwarding-table end-points. */
+  announceRouter(lambdaEndpoint: string, forwardingEndpoint: string): Promise<void>;
+  /** A computer is gone. */
+  removeComputer(endpoint: string): Promise<void>;
+}
+
+/** Rejects a malformed request with INVALID_ARGUMENT naming the field. */
+function invalid(method: string, field: string, problem: string): StatusError {
+  return new StatusError(grpc.status.INVALID_ARGUMENT, `invalid ${method} request: ${field} ${problem}`);
+}
+
+/** Checks that a field holds a `host:port` end-point. */
+function checkEndpoint(method: string, field: string, value: string): void {
+  if (value === '') throw invalid(method, field, 'is empty');
+  try {
+    parseEndpoint(value);
+  } catch {
+    throw invalid(method, field, `is not a host:port end-point: '${value}'`);
+  }
+}
+
+function checkComputer(method: string, info: ComputerInfo, withContainers: boolean): void {
+  checkEndpoint(method, 'edgeServerEndpoint', info.edgeServerEndpoint);
+  if (!withContainers) return;
+  info.containers.forEach((c, i) => {
+    if (c.lambda === '') throw invalid(method, `containers[${i}].lambda`, 'is empty');
+  });
+}
+
+function checkRouter(info: RouterInfo): void {
+  checkEndpoint('AnnounceRouter', 'edgeServerEndpoint', info.edgeServerEndpoint);
+  checkEndpoint('AnnounceRouter', 'forwardingTableEndpoint', info.forwardingTableEndpoint);
+}
+
+/**
+ * The `uiiit.rpc.EdgeController` gRPC service (spec §1.5, §6.1): each AnnounceComputer, AnnounceRouter
+ * and RemoveComputer is applied to every handler in turn and answered (with Void) once done. Calls are
+ * processed one at a time in arrival order. A handler's failure is logged and does not fail the call;
+ * a malformed request is refused with INVALID_ARGUMENT and changes nothing.
+ */
+export class ControllerServer {
+  private constructor(
+    private readonly server: RpcServer,
+    private readonly queue: TaskQueue,
+  ) {}
+
+  /** The end-point the server listens on (with the real port when started on port 0). */
+  get endpoint(): string {
+    return this.server.endpoint;
+  }
+
+  /** Starts serving on `endpoint` (`host:port`; port 0: any free port). */
+  static async start(endpoint: string, handlers: readonly ControllerHandler[]): Promise<ControllerServer> {
+    const queue = new TaskQueue();
+    const apply = (
+      what: string,
+      call: (h: ControllerHandler) => Promise<void>,
+    ): Promise<Record<string, never>> =>
+      queue.run(async () => {
+        for (const handler of handlers) {
+          try {
+            await call(handler);
+          } catch (err) {
+            log.warn(`error when applying ${what}: ${err instanceof Error ? err.message : String(err)}`);
+          }
+        }
+        return {};
+      });
+    const server = await RpcServer.start(endpoint, [
+      service('uiiit.rpc.EdgeController', {
+        AnnounceComputer: (info) => {
+          checkComputer('AnnounceComputer', info, true);
+          return apply('AnnounceComputer', (h) =>
+            h.announceComputer(info.edgeServerEndpoint, info.containers),
+          );
+        },
+        AnnounceRouter: (info) => {
+          checkRouter(info);
+          return apply('AnnounceRouter', (h) =>
+            h.announceRouter(info.edgeServerEndpoint, info.forwardingTableEndpoint),
+          );
+        },
+        RemoveComputer: (info) => {
+          checkComputer('RemoveComputer', info, false);
+          return apply('RemoveComputer', (h) => h.removeComputer(info.edgeServerEndpoint));
+        },
+      }),
+    ]);
+    return new ControllerServer(server, queue);
+  }
+
+  /** Resolves once every call received so far has been processed. */
+  idle(): Promise<void> {
+    return this.queue.idle();
+  }
+
+  /** Stops accepting calls and waits for those in progress. */
+  async stop(): Promise<void> {
+    await this.server.stop();
+    await this.queue.idle();
+  }
+}

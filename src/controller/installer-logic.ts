@@ -1,0 +1,46 @@
+import type { ContainerInfo } from '../protocol/messages.js';
+import type { KnownComputer, RouterEndpoints } from './registry-entries.js';
+import type { RouterInstaller } from './router-installer.js';
+
+/** What an installer logic sees of the controller: the registry, the router installer, a way to drop routers. */
+export interface InstallerContext {
+  /** Programs the routers. */
+  readonly installer: RouterInstaller;
+  /** The known computers, in end-point order. */
+  computers(): readonly KnownComputer[];
+  /** The known routers, oldest announce first (a copy: dropping routers while iterating it is safe). */
+  routers(): readonly RouterEndpoints[];
+  /** Forgets a router that could not be programmed (it is not told); no-op if already forgotten. */
+  dropRouter(router: RouterEndpoints): void;
+}
+
+/** Options for the installer logics (only `hier` uses them). */
+export interface InstallerOptions {
+  /** Topology file (`hier`). */
+  topologyFile?: string;
+  /** Replace the topology's distances with random ones (`hier`). */
+  topologyRandomized?: boolean;
+  /** Objective of the home-router choice: `min-max` or `min-avg` (`hier`). */
+  hierObjective?: string;
+}
+
+/**
+ * How the controller turns registry changes into forwarding-table commands (`--installer-type`).
+ * The controller has already updated its registry when it calls these; each is called for one
+ * change at a time. A router whose command fails must be dropped through the context.
+ */
+export interface InstallerLogic {
+  /** A computer appeared (or came back with other containers, after {@link computerRemoved}). */
+  computerAdded(endpoint: string, containers: readonly ContainerInfo[]): Promise<void>;
+  /** A computer is gone; `lambdas` are those of its containers, in order. */
+  computerRemoved(endpoint: string, lambdas: readonly string[]): Promise<void>;
+  /** A router appeared (or came back with other end-points, after {@link routerRemoved}). */
+  routerAdded(router: RouterEndpoints): Promise<void>;
+  /** A router was replaced by a re-announce with other end-points. */
+  routerRemoved(router: RouterEndpoints): Promise<void>;
+  /** Rewrites every known router's tables from scratch (after a restart from saved state). */
+  reprogram(): Promise<void>;
+}
+
+/** Creates an installer logic over a controller's context. */
+export type InstallerFactory = (context: InstallerContext, options: InstallerOptions) => InstallerLogic;
