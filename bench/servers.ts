@@ -1,12 +1,17 @@
 /**
  * Server side of the benchmarks, run as a child process so that client and server compete for the
- * cores as separate processes do in a deployment: `node dist/bench/servers.js echo|computer`.
- * Prints the bound endpoint on stdout, then serves until killed.
+ * cores as separate processes do in a deployment: `node dist/bench/servers.js echo|computer`, or
+ * `node dist/bench/servers.js router [table-conf [optimizer-conf [router-conf]]]` (defaults `type=random`,
+ * `type=none`, `max-pending-clients=0,min-forward-time=0,max-forward-time=0`: an unprogrammed e-router).
+ * Prints the bound endpoint on stdout (for a router: the lambda endpoint, a space, the configuration
+ * endpoint), then serves until killed; SIGTERM and SIGINT exit cleanly, so `node --cpu-prof` writes its profile.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
+import { parseRouterConf } from '../src/broker/router-conf.js';
+import { startRouterServer } from '../src/broker/router-server.js';
 import { startComputerServer } from '../src/platform/computer-server.js';
 import { serviceDefinition } from '../src/protocol/services.js';
 
@@ -56,7 +61,30 @@ async function computer(): Promise<string> {
   return server.endpoint;
 }
 
-const kind = process.argv[2];
-const endpoint = kind === 'echo' ? await echo() : kind === 'computer' ? await computer() : undefined;
-if (endpoint === undefined) throw new Error('usage: servers.js echo|computer');
+/** An e-router on loopback with empty tables (program them with EdgeRouter.Configure). */
+async function router(tableConf: string, optimizerConf: string, routerConf: string): Promise<string> {
+  const server = await startRouterServer('127.0.0.1:0', '127.0.0.1:0', {
+    tableConf,
+    optimizerConf,
+    router: parseRouterConf(routerConf),
+  });
+  return `${server.endpoint} ${server.configurationEndpoint}`;
+}
+
+for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => process.exit(0));
+const [kind, ...args] = process.argv.slice(2);
+const endpoint =
+  kind === 'echo'
+    ? await echo()
+    : kind === 'computer'
+      ? await computer()
+      : kind === 'router'
+        ? await router(
+            args[0] ?? 'type=random',
+            args[1] ?? 'type=none',
+            args[2] ?? 'max-pending-clients=0,min-forward-time=0,max-forward-time=0',
+          )
+        : undefined;
+if (endpoint === undefined)
+  throw new Error('usage: servers.js echo|computer|router [table-conf [optimizer-conf [router-conf]]]');
 process.stdout.write(`${endpoint}\n`);

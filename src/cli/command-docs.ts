@@ -24,9 +24,12 @@ export function commandDoc(command: Command): string {
     '',
   ];
   if (command.details) lines.push(command.details, '');
-  lines.push('```', `soe ${command.name} [options]`);
-  if (command.alias) lines.push(`${command.alias} [options]`);
+  const positional = command.positional ? ` [${command.positional.name}]` : '';
+  lines.push('```', `soe ${command.name} [options]${positional}`);
+  if (command.alias) lines.push(`${command.alias} [options]${positional}`);
   lines.push('```', '');
+  if (command.positional)
+    lines.push(`\`${command.positional.name}\`: ${command.positional.description}.`, '');
   lines.push(
     'Long options may be shortened to any unambiguous prefix (`--server` for `--server-endpoint` where no other',
     'option starts with `server`); values go as `--name value` or `--name=value`.',

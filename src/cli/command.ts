@@ -18,6 +18,8 @@ export interface Command {
   summary: string;
   /** A paragraph for the help and docs, below the summary. */
   details?: string;
+  /** A positional argument the command takes (at most one), e.g. `[topology.yaml]`. */
+  positional?: { name: string; description: string };
   /** The command's own options (the common ones are added by the framework). */
   options: OptionSpec[];
   /** Runs the command; resolves to the exit status. */
@@ -50,7 +52,9 @@ export function version(): string {
 
 /** The help text of a command, as `--help` prints it. */
 export function helpText(command: Command, invokedAs: string): string {
-  let text = `Usage: ${invokedAs} [options]\n${command.summary}\n`;
+  const positional = command.positional ? ` [${command.positional.name}]` : '';
+  let text = `Usage: ${invokedAs} [options]${positional}\n${command.summary}\n`;
+  if (command.positional) text += `\n  ${command.positional.name}: ${command.positional.description}\n`;
   if (command.details) text += `\n${command.details}\n`;
   return `${text}\nAllowed options:\n${formatOptionsHelp(allOptions(command))}`;
 }
@@ -68,7 +72,7 @@ export async function runCommand(
   const log = logger(command.name);
   let options: ParsedOptions;
   try {
-    options = parseOptions(allOptions(command), argv);
+    options = parseOptions(allOptions(command), argv, command.positional ? 1 : 0);
   } catch (err) {
     if (!(err instanceof UsageError)) throw err;
     process.stderr.write(`${invokedAs}: ${err.message}\nTry '${invokedAs} --help' for the options.\n`);

@@ -3,9 +3,9 @@ import { computerUtilCommand } from './command-computer-util.js';
 import { computerCommand } from './command-computer.js';
 import { controllerCommand } from './command-controller.js';
 import type { Command } from './command.js';
-import { demoCommand } from './command-demo.js';
 import { forwardingTableCommand } from './command-forwarding-table.js';
 import { routerCommand } from './command-router.js';
+import { upCommand } from './command-up.js';
 
 /** Every `soe` subcommand, in the order the help lists them. */
 export const COMMANDS: readonly Command[] = [
@@ -15,7 +15,7 @@ export const COMMANDS: readonly Command[] = [
   clientCommand,
   forwardingTableCommand,
   computerUtilCommand,
-  demoCommand,
+  upCommand,
 ];
 
 /** The command for a subcommand name or an original executable name. */

@@ -30,6 +30,8 @@ export class ParsedOptions {
   constructor(
     private readonly values: Map<string, string | number | boolean>,
     private readonly given: Set<string>,
+    /** Arguments that are not options, in order. */
+    readonly positionals: readonly string[] = [],
   ) {}
 
   /** True if the option was on the command line (not just defaulted). */
@@ -82,7 +84,12 @@ function lookup(specs: readonly OptionSpec[], name: string): OptionSpec {
 }
 
 /** Parses `argv` against the option specs; throws {@link UsageError} on a bad command line. */
-export function parseOptions(specs: readonly OptionSpec[], argv: readonly string[]): ParsedOptions {
+export function parseOptions(
+  specs: readonly OptionSpec[],
+  argv: readonly string[],
+  maxPositionals = 0,
+): ParsedOptions {
+  const positionals: string[] = [];
   const values = new Map<string, string | number | boolean>();
   const given = new Set<string>();
   for (const s of specs) {
@@ -110,7 +117,13 @@ export function parseOptions(specs: readonly OptionSpec[], argv: readonly string
       spec = found;
       if (arg.length > 2) inline = arg.slice(2);
     } else {
-      throw new UsageError(`too many positional options have been specified on the command line ('${arg}')`);
+      if (positionals.length >= maxPositionals) {
+        throw new UsageError(
+          `too many positional options have been specified on the command line ('${arg}')`,
+        );
+      }
+      positionals.push(arg);
+      continue;
     }
     if (given.has(spec.name) && spec.kind !== 'flag') {
       throw new UsageError(`option '--${spec.name}' cannot be specified more than once`);
@@ -131,7 +144,7 @@ export function parseOptions(specs: readonly OptionSpec[], argv: readonly string
     }
     values.set(spec.name, parseValue(spec, inline));
   }
-  return new ParsedOptions(values, given);
+  return new ParsedOptions(values, given, positionals);
 }
 
 /** The left column of an option in the help text: `-h [ --help ]`, `--lambda arg (=clambda0)`. */

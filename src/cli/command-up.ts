@@ -1,0 +1,69 @@
+import { fileURLToPath } from 'node:url';
+import { logger } from '../support/logger.js';
+import type { Command } from './command.js';
+import { Deployment } from './deployment.js';
+import { untilSignal } from './shutdown.js';
+import { loadTopology } from './topology.js';
+
+const log = logger('up');
+
+/** The topology `soe up` runs when given none: the original README example. */
+export const DEFAULT_TOPOLOGY = fileURLToPath(
+  new URL('../../../topologies/readme-example.yaml', import.meta.url),
+);
+
+/** `soe up`: a whole deployment on this machine from a topology file. */
+export const upCommand: Command = {
+  name: 'up',
+  summary:
+    'Start a whole deployment on this machine (controller, computers, routers, clients) from a topology file.',
+  details:
+    'Starts the controller, then the computers and routers (told where the controller is) and waits until each ' +
+    'is ready (announced to the controller), prints where each listens, then runs the clients. Everything keeps ' +
+    'running until Ctrl-C (SIGINT) or SIGTERM, which stops it all cleanly, unless --exit-after-clients. Each ' +
+    'component of the YAML file takes the options of its command without the leading dashes; see ' +
+    'topologies/readme-example.yaml, the default.',
+  positional: {
+    name: 'topology.yaml',
+    description:
+      "topology file (default: this package's topologies/readme-example.yaml, the original README example)",
+  },
+  options: [
+    {
+      name: 'log-dir',
+      kind: 'string',
+      default: '',
+      description: "folder for the components' logs; empty: a new temporary folder",
+    },
+    {
+      name: 'exit-after-clients',
+      kind: 'flag',
+      description: 'stop everything once the clients are done, with their exit status',
+    },
+  ],
+  async run(o) {
+    const file = o.positionals[0] ?? DEFAULT_TOPOLOGY;
+    const topology = loadTopology(file);
+    const logDir = o.str('log-dir');
+    const deployment = await Deployment.start(topology, logDir === '' ? {} : { logDir });
+    const stopping = untilSignal();
+    try {
+      const width = Math.max(...deployment.components.map((r) => r.component.name.length));
+      let summary = `deployment of ${file} is up (logs in ${deployment.logDir}):\n`;
+      for (const r of deployment.components)
+        summary += `  ${r.component.name.padEnd(width)}  ${r.listening}\n`;
+      process.stdout.write(summary);
+      const clients = deployment.runClients();
+      if (o.flag('exit-after-clients')) {
+        const codes = await Promise.race([clients, stopping.then(() => [1])]);
+        return codes.every((c) => c === 0) ? 0 : 1;
+      }
+      process.stdout.write('Press Ctrl-C to stop.\n');
+      const signal = await stopping;
+      log.info(`${signal} received, stopping the deployment`);
+      return 0;
+    } finally {
+      await deployment.stop();
+    }
+  },
+};

@@ -1,0 +1,120 @@
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import { clientCommand } from './command-client.js';
+import { computerCommand } from './command-computer.js';
+import { controllerCommand } from './command-controller.js';
+import { routerCommand } from './command-router.js';
+import { allOptions, type Command } from './command.js';
+import { parseOptions, UsageError } from './options.js';
+
+/** Kinds of component a topology holds, in start order. */
+export const ROLES = ['controller', 'computers', 'routers', 'clients'] as const;
+
+/** A topology section name. */
+export type Role = (typeof ROLES)[number];
+
+const COMMAND_OF: Record<Role, Command> = {
+  controller: controllerCommand,
+  computers: computerCommand,
+  routers: routerCommand,
+  clients: clientCommand,
+};
+
+/** One component of a deployment: what to run and with which command-line options. */
+export interface Component {
+  role: Role;
+  /** Name used in messages: `controller`, `computers[0]`, ... */
+  name: string;
+  command: Command;
+  /** Command-line arguments, `--key value` pairs. */
+  args: string[];
+  /** Values of selected options, for the summary. */
+  options: Record<string, string>;
+}
+
+/** A parsed, validated topology. */
+export interface Topology {
+  components: Component[];
+  /** The controller's endpoint, or '' if the topology has none. */
+  controllerEndpoint: string;
+}
+
+function fail(source: string, where: string, what: string): never {
+  throw new Error(`${source}: ${where}: ${what}`);
+}
+
+/** Turns `{key: value}` into `--key value` arguments, checked against the command's options. */
+function component(source: string, role: Role, name: string, value: unknown): Component {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    fail(source, name, 'expected a mapping of option names to values');
+  }
+  const command = COMMAND_OF[role];
+  const args: string[] = [];
+  const options: Record<string, string> = {};
+  for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
+    const spec = allOptions(command).find((o) => o.name === key);
+    if (spec === undefined) fail(source, name, `unknown option '${key}' of 'soe ${command.name}'`);
+    if (spec.kind === 'flag') {
+      if (typeof v !== 'boolean') fail(source, name, `option '${key}' is a flag: use true or false`);
+      if (v) args.push(`--${key}`);
+      continue;
+    }
+    if (typeof v !== 'string' && typeof v !== 'number')
+      fail(source, name, `option '${key}' needs a string or a number`);
+    args.push(`--${key}`, String(v));
+    options[key] = String(v);
+  }
+  try {
+    const parsed = parseOptions(allOptions(command), args);
+    for (const o of command.options)
+      if (!(o.name in options) && o.kind !== 'flag') options[o.name] = parsed.str(o.name);
+  } catch (err) {
+    if (err instanceof UsageError) fail(source, name, err.message);
+    throw err;
+  }
+  return { role, name, command, args, options };
+}
+
+/**
+ * Parses a topology (YAML): a `controller` mapping and lists of `computers`, `routers` and `clients`,
+ * each item the options of its command without the leading dashes. Every error names the file, the
+ * component and the option.
+ */
+export function parseTopology(text: string, source = 'topology'): Topology {
+  let doc: unknown;
+  try {
+    doc = parse(text);
+  } catch (err) {
+    throw new Error(`${source}: invalid YAML: ${(err as Error).message}`, { cause: err });
+  }
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc))
+    fail(source, 'top level', 'expected a mapping');
+  const root = doc as Record<string, unknown>;
+  for (const key of Object.keys(root)) {
+    if (!(ROLES as readonly string[]).includes(key))
+      fail(source, key, `unknown section (valid: ${ROLES.join(', ')})`);
+  }
+  const components: Component[] = [];
+  if (root.controller !== undefined && root.controller !== null) {
+    components.push(component(source, 'controller', 'controller', root.controller));
+  }
+  for (const role of ROLES.slice(1)) {
+    const list = root[role];
+    if (list === undefined || list === null) continue;
+    if (!Array.isArray(list)) fail(source, role, 'expected a list');
+    list.forEach((item, i) => components.push(component(source, role, `${role}[${i}]`, item)));
+  }
+  const controller = components.find((c) => c.role === 'controller');
+  return { components, controllerEndpoint: controller?.options['server-endpoint'] ?? '' };
+}
+
+/** Reads and parses a topology file. */
+export function loadTopology(path: string): Topology {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new Error(`Cannot read topology file ${path}: ${(err as Error).message}`, { cause: err });
+  }
+  return parseTopology(text, path);
+}
