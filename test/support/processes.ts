@@ -87,3 +87,26 @@ export async function startComputer(
   const m = await proc.waitFor(/listening on (\S+), utilization stream on (\S+)/);
   return { proc, endpoint: m[1]!, utilization: m[2]! };
 }
+
+/** Starts `edgecontroller` on a free loopback port with the given state file; resolves once it listens. */
+export async function startController(stateFile: string): Promise<{ proc: Running; endpoint: string }> {
+  const proc = start('edgecontroller', ['--server-endpoint', '127.0.0.1:0', '--state-file', stateFile]);
+  const m = await proc.waitFor(/controller listening on (\S+)/);
+  return { proc, endpoint: m[1]! };
+}
+
+/** Starts `edgerouter` on free loopback ports; resolves once it listens (and announced, with a controller). */
+export async function startRouter(
+  args: string[] = [],
+): Promise<{ proc: Running; endpoint: string; configuration: string }> {
+  const proc = start('edgerouter', [
+    '--server-endpoint',
+    '127.0.0.1:0',
+    '--configuration-endpoint',
+    '127.0.0.1:0',
+    ...args,
+  ]);
+  const m = await proc.waitFor(/router listening on (\S+), configuration on (\S+)/);
+  if (args.some((a) => a.startsWith('--controller'))) await proc.waitFor(/announced/);
+  return { proc, endpoint: m[1]!, configuration: m[2]! };
+}

@@ -1,0 +1,313 @@
+/**
+ * Benchmark of the e-router: what a router hop costs. The same closed-loop client (bench/computer.ts) runs a
+ * zero-cost lambda (0 ops, 0 memory: the `zero` lambda of bench/servers.ts) on one simulated computer
+ * (a) directly, (b) through one router and (c) through two chained routers (router #1's table #0 points to
+ * router #2 with final=false, router #2's tables point to the computer with final=true), all measured in
+ * one run at concurrency 1 and 8. Computer and routers are child processes (`servers.js computer|router`);
+ * each router has `table-conf type=random`, `optimizer-conf type=none` and `max-pending-clients=0`
+ * (unlimited), so the router itself is measured, not its admission limit or its optimizer. Reported: req/s,
+ * p50/p99 latency, added latency per hop vs direct, CPU per request of each router and of the computer
+ * (utime+stime from /proc/<pid>/stat over the measured window), router RSS (/proc/<pid>/status VmRSS),
+ * errors (non-OK retcodes, failed calls and wrong hop counts), ratios to direct and to the C++ original.
+ *
+ * Run: `npx tsc -p . && node dist/bench/router.js [seconds-per-cell]` (default 3; about 30 s in all).
+ * `SOE_BENCH_CPU_PROF=<dir>` starts the routers under `node --cpu-prof --cpu-prof-dir=<dir>`.
+ * Linux only (/proc).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { GrpcLambdaClient } from '../src/client/lambda-client-grpc.js';
+import { makeInput } from '../src/client/load-client.js';
+import { RpcClient } from '../src/protocol/rpc-client.js';
+
+const SECONDS = Number(process.argv[2] ?? 3);
+const WARMUP = 0.5;
+const CONCURRENCY = [1, 8];
+const LAMBDA = 'zero';
+/** Clock ticks per second of /proc/<pid>/stat (`getconf CLK_TCK`). */
+const CLK_TCK = 100;
+const CPU_PROF_DIR = process.env['SOE_BENCH_CPU_PROF'];
+
+/** The C++ original on this kind of 2-core machine (client, router and computer sharing the cores). */
+const CPP = {
+  direct: new Map([
+    [1, 3564],
+    [8, 5759],
+  ]),
+  oneRouter: new Map([
+    [1, 1561],
+    [8, 2107],
+  ]),
+  p50PerHop: 0.34,
+  routerCpuMs: 0.27,
+  routerRssMb: 20,
+};
+
+interface Server {
+  child: ChildProcess;
+  /** The lambda endpoint. */
+  endpoint: string;
+  /** The configuration endpoint (routers only). */
+  configurationEndpoint: string;
+}
+
+interface Path {
+  name: string;
+  /** Routers between client and computer. */
+  hops: number;
+  endpoint: string;
+  routers: Server[];
+}
+
+interface Cell {
+  path: Path;
+  concurrency: number;
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  /** Milliseconds of CPU per request of each router of the path, in order. */
+  routerCpu: number[];
+  /** Megabytes of resident memory of each router of the path at the end of the cell. */
+  routerRss: number[];
+  computerCpu: number;
+  clientCpu: number;
+}
+
+async function startServer(kind: string, args: string[] = [], nodeArgs: string[] = []): Promise<Server> {
+  const script = fileURLToPath(new URL('./servers.js', import.meta.url));
+  const child = spawn(process.execPath, [...nodeArgs, script, kind, ...args], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const [data] = (await once(child.stdout, 'data')) as [Buffer];
+  const [endpoint = '', configurationEndpoint = ''] = data.toString().trim().split(' ');
+  return { child, endpoint, configurationEndpoint };
+}
+
+async function startRouter(): Promise<Server> {
+  const prof = CPU_PROF_DIR === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF_DIR}`];
+  return startServer(
+    'router',
+    ['type=random', 'type=none', 'max-pending-clients=0,min-forward-time=0,max-forward-time=0'],
+    prof,
+  );
+}
+
+/** Points `router`'s tables (#0 only unless `final`) for the lambda to `destination`. */
+async function program(router: Server, destination: string, final: boolean): Promise<void> {
+  const rpc = new RpcClient('uiiit.rpc.EdgeRouter', router.configurationEndpoint);
+  try {
+    const ret = await rpc.call('Configure', { action: 'CHANGE', lambda: LAMBDA, destination, weight: 1, final });
+    if (ret.msg !== 'OK') throw new Error(`cannot program ${router.configurationEndpoint}: ${ret.msg}`);
+  } finally {
+    rpc.close();
+  }
+}
+
+/** CPU seconds (user + system) a process has used so far. */
+function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLK_TCK; // fields 14 and 15 of proc(5)
+}
+
+/** Resident memory of a process in megabytes. */
+function rssMb(pid: number): number {
+  const m = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : NaN;
+}
+
+/** CPU seconds (user + system) this process has used so far. */
+function cpuUsageSeconds(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1e6;
+}
+
+interface Snapshot {
+  t: number;
+  routers: number[];
+  computer: number;
+  client: number;
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+/**
+ * `concurrency` closed loops on one channel for WARMUP + SECONDS. The measured window runs from the
+ * snapshot taken after WARMUP to the one taken SECONDS later: requests completed in it give req/s and the
+ * CPU denominators (every request crosses every router of the path once), requests started and completed
+ * in it the latencies. Errors are counted over the whole cell.
+ */
+async function measure(path: Path, computer: Server, concurrency: number): Promise<Cell> {
+  const pids = path.routers.map((r) => r.child.pid!);
+  const snapshot = (): Snapshot => ({
+    t: performance.now(),
+    routers: pids.map(cpuSeconds),
+    computer: cpuSeconds(computer.child.pid!),
+    client: cpuUsageSeconds(),
+  });
+  const client = new GrpcLambdaClient(path.endpoint);
+  const input = makeInput(100);
+  const done: [number, number][] = [];
+  let errors = 0;
+  let start: Snapshot | undefined;
+  let end: Snapshot | undefined;
+  const timers = [
+    setTimeout(() => (start = snapshot()), WARMUP * 1000),
+    setTimeout(() => (end = snapshot()), (WARMUP + SECONDS) * 1000),
+  ];
+  try {
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        while (end === undefined) {
+          const t0 = performance.now();
+          try {
+            const res = await client.runLambda({ name: LAMBDA, input });
+            if (res.retcode !== 'OK' || res.hops !== path.hops + 1) errors++;
+            else done.push([t0, performance.now()]);
+          } catch {
+            errors++;
+          }
+        }
+      }),
+    );
+  } finally {
+    for (const t of timers) clearTimeout(t);
+    client.close();
+  }
+  const s = start!;
+  const e = end!;
+  const completed = done.filter(([, t1]) => t1 >= s.t && t1 <= e.t).length;
+  const latencies = done
+    .filter(([t0, t1]) => t0 >= s.t && t1 <= e.t)
+    .map(([t0, t1]) => t1 - t0)
+    .sort((a, b) => a - b);
+  const perRequestMs = (before: number, after: number): number => ((after - before) * 1000) / completed;
+  return {
+    path,
+    concurrency,
+    rps: (completed * 1000) / (e.t - s.t),
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    errors,
+    routerCpu: pids.map((_, i) => perRequestMs(s.routers[i]!, e.routers[i]!)),
+    routerRss: pids.map(rssMb),
+    computerCpu: perRequestMs(s.computer, e.computer),
+    clientCpu: perRequestMs(s.client, e.client),
+  };
+}
+
+const computer = await startServer('computer');
+const one = await startRouter();
+const twoA = await startRouter();
+const twoB = await startRouter();
+const servers = [computer, one, twoA, twoB];
+const cells: Cell[] = [];
+try {
+  await program(one, computer.endpoint, true);
+  await program(twoA, twoB.endpoint, false);
+  await program(twoB, computer.endpoint, true);
+  const paths: Path[] = [
+    { name: 'direct', hops: 0, endpoint: computer.endpoint, routers: [] },
+    { name: '1 router', hops: 1, endpoint: one.endpoint, routers: [one] },
+    { name: '2 routers', hops: 2, endpoint: twoA.endpoint, routers: [twoA, twoB] },
+  ];
+  for (const concurrency of CONCURRENCY) {
+    for (const path of paths) cells.push(await measure(path, computer, concurrency));
+  }
+} finally {
+  await Promise.all(
+    servers.map(async (s) => {
+      const exited = once(s.child, 'exit');
+      s.child.kill();
+      await exited;
+    }),
+  );
+}
+
+const ms = (v: number): string => v.toFixed(3);
+const ratio = (v: number): string => (Number.isFinite(v) ? `${v.toFixed(2)}×` : '–');
+const list = (vs: number[], f: (v: number) => string): string => (vs.length ? vs.map(f).join(' / ') : '–');
+const header = [
+  'path',
+  'conc',
+  'req/s',
+  'req/s ÷direct',
+  'p50 ms',
+  'p99 ms',
+  'p50 ÷direct',
+  '+p50 ms/hop',
+  '+p99 ms/hop',
+  'router CPU ms/req',
+  'router CPU ÷computer',
+  'router RSS MB',
+  'computer CPU ms/req',
+  'client CPU ms/req',
+  'req/s ÷C++',
+  'errors',
+];
+const rows = cells.map((c) => {
+  const direct = cells.find((b) => b.path.hops === 0 && b.concurrency === c.concurrency)!;
+  const hop = c.path.hops;
+  const cpp = (hop === 0 ? CPP.direct : hop === 1 ? CPP.oneRouter : new Map<number, number>()).get(
+    c.concurrency,
+  );
+  return [
+    c.path.name,
+    String(c.concurrency),
+    c.rps.toFixed(0),
+    ratio(c.rps / direct.rps),
+    ms(c.p50),
+    ms(c.p99),
+    ratio(c.p50 / direct.p50),
+    hop ? ms((c.p50 - direct.p50) / hop) : '–',
+    hop ? ms((c.p99 - direct.p99) / hop) : '–',
+    list(c.routerCpu, ms),
+    list(
+      c.routerCpu.map((v) => v / direct.computerCpu),
+      (v) => ratio(v),
+    ),
+    list(c.routerRss, (v) => v.toFixed(0)),
+    ms(c.computerCpu),
+    ms(c.clientCpu),
+    cpp === undefined ? '–' : ratio(c.rps / cpp),
+    String(c.errors),
+  ];
+});
+const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+const fmt = (r: string[]): string => `| ${r.map((v, i) => v.padEnd(widths[i]!)).join(' | ')} |`;
+const oneRouter = (conc: number): Cell => cells.find((c) => c.path.hops === 1 && c.concurrency === conc)!;
+const cppRatio = (conc: number): string => (oneRouter(conc).rps / CPP.oneRouter.get(conc)!).toFixed(2);
+const oneRouterCpu = cells.filter((c) => c.path.hops === 1).map((c) => c.routerCpu[0]!);
+const maxRss = Math.max(...cells.flatMap((c) => c.routerRss));
+const oneRouterP50 = CONCURRENCY.map((conc) => {
+  const direct = cells.find((c) => c.path.hops === 0 && c.concurrency === conc)!;
+  return oneRouter(conc).p50 - direct.p50;
+});
+process.stdout.write(
+  `E-router hop cost: RunLambda of a zero-cost lambda (100-byte input) over loopback, client → computer ` +
+    `directly, through 1 router and through 2 chained routers; ${SECONDS} s per cell after ${WARMUP} s ` +
+    `warm-up, one client channel, closed loops; client, computer and each router in its own process on ` +
+    `${cpus().length} cores. Routers: table-conf type=random, optimizer-conf type=none, ` +
+    `max-pending-clients=0. CPU is utime+stime (/proc, ${1000 / CLK_TCK} ms ticks) over the measured ` +
+    `window per request completed in it; router columns list router #1 / #2; RSS at the end of the cell; ` +
+    `"÷direct" and "÷computer" are ratios to the direct cell at the same concurrency; "÷C++" to the C++ ` +
+    `original's req/s on the same path (below).\n\n` +
+    [fmt(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(fmt)].join('\n') +
+    `\n\nFor scale, the C++ original on this kind of 2-core machine (client, router and computer sharing ` +
+    `the cores): direct ${CPP.direct.get(1)!.toLocaleString('en')} req/s with 1 client thread and ` +
+    `${CPP.direct.get(8)!.toLocaleString('en')} with 8; through its router ` +
+    `${CPP.oneRouter.get(1)!.toLocaleString('en')} and ${CPP.oneRouter.get(8)!.toLocaleString('en')} req/s, ` +
+    `+${CPP.p50PerHop} ms p50 per hop, ${CPP.routerCpuMs} ms of router CPU per request, ` +
+    `${CPP.routerRssMb} MB RSS. Through one router we serve ${cppRatio(1)}× its throughput at ` +
+    `concurrency 1 and ${cppRatio(8)}× at 8, adding ${oneRouterP50.map(ms).join(' and ')} ms p50, with ${oneRouterCpu.map(ms).join(' and ')} ms of router CPU ` +
+    `per request (${oneRouterCpu.map((v) => (v / CPP.routerCpuMs).toFixed(2)).join(' and ')}× its ` +
+    `${CPP.routerCpuMs} ms) and up to ${maxRss.toFixed(0)} MB RSS per router ` +
+    `(${(maxRss / CPP.routerRssMb).toFixed(1)}× its ${CPP.routerRssMb} MB).\n`,
+);
