@@ -75,20 +75,36 @@ test('README example: client → router → computers, both computers used, meas
   const rows = parseDump(dump.stdout);
   const expected = endpoints.flatMap((e) => [`clambda0 ${e}`, `glambda0 ${e}`]).sort();
   for (const table of [0, 1]) {
-    assert.deepEqual(rows.filter((r) => r[0] === table).map((r) => `${r[1]} ${r[3]}`), expected);
+    assert.deepEqual(
+      rows.filter((r) => r[0] === table).map((r) => `${r[1]} ${r[3]}`),
+      expected,
+    );
   }
   for (const [table, lambda, weight, , final] of rows) {
     assert.equal(final, true);
     // Client traffic only updates table #0, and only clambda0 had traffic.
-    if (table === 0 && lambda === 'clambda0') assert.ok(weight > 0 && weight < 0.5 && weight !== 1, `weight ${weight}`);
+    if (table === 0 && lambda === 'clambda0')
+      assert.ok(weight > 0 && weight < 0.5 && weight !== 1, `weight ${weight}`);
     else assert.equal(weight, 1);
   }
 });
 
 test('a computer killed during a run: every request is answered OK and the computer is dropped everywhere', async () => {
-  const { computers, router, stateFile } = await readmeExample(['--optimizer-conf', 'type=none', '--table-conf', 'type=random']);
+  const { computers, router, stateFile } = await readmeExample([
+    '--optimizer-conf',
+    'type=none',
+    '--table-conf',
+    'type=random',
+  ]);
   const [victim, survivor] = computers as [(typeof computers)[0], (typeof computers)[0]];
-  const clientRun = run('edgeclient', ['--server', router.endpoint, '--inter-request-time', '0.02', '--max-requests', '100']);
+  const clientRun = run('edgeclient', [
+    '--server',
+    router.endpoint,
+    '--inter-request-time',
+    '0.02',
+    '--max-requests',
+    '100',
+  ]);
   await new Promise((r) => setTimeout(r, 600));
   await victim.proc.stop('SIGKILL');
   const client = await clientRun;
@@ -100,7 +116,10 @@ test('a computer killed during a run: every request is answered OK and the compu
   assert.ok(!dump.stdout.includes(victim.endpoint), dump.stdout);
   assert.match(dump.stdout, new RegExp(`clambda0 \\[\\S+\\s*\\] ${survivor.endpoint} \\(F\\)`));
   const state = JSON.parse(readFileSync(stateFile, 'utf8')) as { computers: { endpoint: string }[] };
-  assert.deepEqual(state.computers.map((c) => c.endpoint), [survivor.endpoint]);
+  assert.deepEqual(
+    state.computers.map((c) => c.endpoint),
+    [survivor.endpoint],
+  );
 });
 
 test('soe up runs a topology, prints where each part listens, runs its client and stops cleanly', async () => {
@@ -145,5 +164,88 @@ test('soe up rejects a bad topology naming the component and option', async () =
   writeFileSync(topology, 'computers:\n  - server-endpoint: 127.0.0.1:0\n    speed: 3\n');
   const up = await run('soe', ['up', topology]);
   assert.equal(up.code, 1);
-  assert.match(up.stderr, new RegExp(`Exception caught: ${topology}: computers\\[0\\]: unknown option 'speed' of 'soe computer'\\n`));
+  assert.match(
+    up.stderr,
+    new RegExp(
+      `Exception caught: ${topology}: computers\\[0\\]: unknown option 'speed' of 'soe computer'\\n`,
+    ),
+  );
+});
+
+test('bad router options and table commands are reported with the spec errors', async () => {
+  const policy = await run('edgerouter', [
+    '--server-endpoint',
+    '127.0.0.1:0',
+    '--configuration-endpoint',
+    '127.0.0.1:0',
+    '--table-conf',
+    'type=foo',
+  ]);
+  assert.equal(policy.code, 1);
+  assert.match(policy.stderr, /Exception caught: Invalid forwarding table type: foo\n/);
+  const optimizer = await run('edgerouter', [
+    '--server-endpoint',
+    '127.0.0.1:0',
+    '--configuration-endpoint',
+    '127.0.0.1:0',
+    '--optimizer-conf',
+    'type=bar',
+  ]);
+  assert.equal(optimizer.code, 1);
+  assert.match(optimizer.stderr, /Exception caught: Invalid local optimizer type: bar\n/);
+  const router = await startRouter();
+  running.push(router.proc);
+  const negative = await run('forwardingtableclient', [
+    '--server',
+    router.configuration,
+    '--action',
+    'change',
+    '--weight',
+    '-1',
+  ]);
+  assert.equal(negative.code, 1);
+  assert.match(negative.stderr, /Exception caught: Error: Invalid weight '-1\.000000', must be > 0\n/);
+  const action = await run('forwardingtableclient', ['--server', router.configuration, '--action', 'purge']);
+  assert.equal(action.code, 1);
+  assert.match(
+    action.stderr,
+    /Exception caught: Invalid action purge, choose one of: dump, reset, flush, change, remove\n/,
+  );
+  const change = await run('forwardingtableclient', [
+    '--server',
+    router.configuration,
+    '--action',
+    'change',
+    '--destination',
+    'h:1',
+    '--weight',
+    '0.5',
+    '--final',
+  ]);
+  assert.equal(change.stdout, 'OK\n');
+  const dump = await run('forwardingtableclient', ['--server', router.configuration]);
+  assert.equal(dump.stdout, 'Table#0\nclambda0 [0.5] h:1 (F)\nTable#1\nclambda0 [0.5] h:1 (F)\n');
+  assert.equal(
+    (await run('forwardingtableclient', ['--server', router.configuration, '--action', 'reset'])).stdout,
+    'OK\n',
+  );
+  const reset = await run('forwardingtableclient', ['--server', router.configuration]);
+  assert.equal(reset.stdout, 'Table#0\nclambda0 [1] h:1 (F)\nTable#1\nclambda0 [1] h:1 (F)\n');
+  assert.equal(
+    (
+      await run('forwardingtableclient', [
+        '--server',
+        router.configuration,
+        '--action',
+        'remove',
+        '--destination',
+        'h:1',
+      ])
+    ).stdout,
+    'OK\n',
+  );
+  assert.equal(
+    (await run('forwardingtableclient', ['--server', router.configuration])).stdout,
+    'Table#0\nTable#1\n',
+  );
 });
