@@ -3,7 +3,7 @@
  * zero-cost lambda (0 ops, 0 memory: the `zero` lambda of bench/servers.ts) on one simulated computer
  * (a) directly, (b) through one router and (c) through two chained routers (router #1's table #0 points to
  * router #2 with final=false, router #2's tables point to the computer with final=true), all measured in
- * one run at concurrency 1 and 8. Computer and routers are child processes (`servers.js computer|router`);
+ * one run at concurrency 1 and 8 (after an untimed pass over every path, for the JIT). Computer and routers are child processes (`servers.js computer|router`);
  * each router has `table-conf type=random`, `optimizer-conf type=none` and `max-pending-clients=0`
  * (unlimited), so the router itself is measured, not its admission limit or its optimizer. Reported: req/s,
  * p50/p99 latency, added latency per hop vs direct, CPU per request of each router and of the computer
@@ -139,12 +139,12 @@ function percentile(sorted: number[], p: number): number {
 }
 
 /**
- * `concurrency` closed loops on one channel for WARMUP + SECONDS. The measured window runs from the
- * snapshot taken after WARMUP to the one taken SECONDS later: requests completed in it give req/s and the
+ * `concurrency` closed loops on one channel for WARMUP + `seconds`. The measured window runs from the
+ * snapshot taken after WARMUP to the one taken `seconds` later: requests completed in it give req/s and the
  * CPU denominators (every request crosses every router of the path once), requests started and completed
  * in it the latencies. Errors are counted over the whole cell.
  */
-async function measure(path: Path, computer: Server, concurrency: number): Promise<Cell> {
+async function measure(path: Path, computer: Server, concurrency: number, seconds = SECONDS): Promise<Cell> {
   const pids = path.routers.map((r) => r.child.pid!);
   const snapshot = (): Snapshot => ({
     t: performance.now(),
@@ -160,7 +160,7 @@ async function measure(path: Path, computer: Server, concurrency: number): Promi
   let end: Snapshot | undefined;
   const timers = [
     setTimeout(() => (start = snapshot()), WARMUP * 1000),
-    setTimeout(() => (end = snapshot()), (WARMUP + SECONDS) * 1000),
+    setTimeout(() => (end = snapshot()), (WARMUP + seconds) * 1000),
   ];
   try {
     await Promise.all(
@@ -218,6 +218,8 @@ try {
     { name: '1 router', hops: 1, endpoint: one.endpoint, routers: [one] },
     { name: '2 routers', hops: 2, endpoint: twoA.endpoint, routers: [twoA, twoB] },
   ];
+  // One untimed pass over every path first, so that the first cells do not pay for the JIT of all four processes.
+  for (const path of paths) await measure(path, computer, Math.max(...CONCURRENCY), 0);
   for (const concurrency of CONCURRENCY) {
     for (const path of paths) cells.push(await measure(path, computer, concurrency));
   }
@@ -294,7 +296,7 @@ process.stdout.write(
   `E-router hop cost: RunLambda of a zero-cost lambda (100-byte input) over loopback, client → computer ` +
     `directly, through 1 router and through 2 chained routers; ${SECONDS} s per cell after ${WARMUP} s ` +
     `warm-up, one client channel, closed loops; client, computer and each router in its own process on ` +
-    `${cpus().length} cores. Routers: table-conf type=random, optimizer-conf type=none, ` +
+    `${cpus().length} cores, after an untimed ${WARMUP} s pass over every path. Routers: table-conf type=random, optimizer-conf type=none, ` +
     `max-pending-clients=0. CPU is utime+stime (/proc, ${1000 / CLK_TCK} ms ticks) over the measured ` +
     `window per request completed in it; router columns list router #1 / #2; RSS at the end of the cell; ` +
     `"÷direct" and "÷computer" are ratios to the direct cell at the same concurrency; "÷C++" to the C++ ` +

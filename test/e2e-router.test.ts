@@ -96,7 +96,7 @@ test('a computer killed during a run: every request is answered OK and the compu
     '--table-conf',
     'type=random',
   ]);
-  const [victim, survivor] = computers as [(typeof computers)[0], (typeof computers)[0]];
+  const [victim, survivor] = computers;
   const clientRun = run('edgeclient', [
     '--server',
     router.endpoint,

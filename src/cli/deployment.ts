@@ -140,7 +140,7 @@ export class Deployment {
           ),
         timeout,
       );
-      child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
+      child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
         log.write(chunk);
         if (done) return;
         text += chunk;
