@@ -1,0 +1,95 @@
+import type { ArchivePolicy, ArchivePolicyRule, Measure, Metric, Point, Resource, ResourceType } from './model.js';
+
+/** What to read from a metric. */
+export interface MeasuresQuery {
+  /** Aggregation method (must be in the metric's policy). */
+  aggregation: string;
+  /** Only this granularity (seconds); undefined = every granularity, coarsest first. */
+  granularity?: number;
+  /** Epoch seconds, inclusive. */
+  start?: number;
+  /** Epoch seconds, exclusive. */
+  stop?: number;
+}
+
+/** A batch of measures for one metric. */
+export interface MeasureBatch {
+  metricId: string;
+  measures: Measure[];
+}
+
+/** Counters of the service, for `/v1/status`. */
+export interface StoreStatus {
+  metrics: number;
+  /** Measures accepted but not yet aggregated. */
+  measures: number;
+  /** Pending measures per metric id. */
+  measures_to_process: Record<string, number>;
+  /** Measures refused because they were older than their metric's back window, since start. */
+  rejected_measures: number;
+}
+
+/**
+ * A storage driver of the timeseries service: the index (archive policies, rules, metrics, resource
+ * types, resources) and the measures. Implementations: the embedded file store and PostgreSQL; one
+ * contract test suite runs against both. Methods reject with a TimeseriesError (status + Gnocchi
+ * description) for conflicts and missing items as documented.
+ */
+export interface TimeseriesStore {
+  /** Creates a policy; 409 `Archive policy <name> already exists`. */
+  createArchivePolicy(policy: ArchivePolicy): Promise<void>;
+  getArchivePolicy(name: string): Promise<ArchivePolicy | undefined>;
+  listArchivePolicies(): Promise<ArchivePolicy[]>;
+  /** Replaces a policy's definition/back_window (validation of what may change is the caller's). */
+  updateArchivePolicy(policy: ArchivePolicy): Promise<void>;
+  /** Deletes a policy; 404 if missing, 400 `Archive policy <name> is still in use`. */
+  deleteArchivePolicy(name: string): Promise<void>;
+
+  /** Creates a rule; 409 `Archive policy rule <name> already exists`. */
+  createRule(rule: ArchivePolicyRule): Promise<void>;
+  getRule(name: string): Promise<ArchivePolicyRule | undefined>;
+  listRules(): Promise<ArchivePolicyRule[]>;
+  /** Renames a rule; 404 if missing, 409 if the new name exists. */
+  renameRule(name: string, newName: string): Promise<ArchivePolicyRule>;
+  /** Deletes a rule; 404 if missing. */
+  deleteRule(name: string): Promise<void>;
+
+  /** Creates a metric (its policy must exist). */
+  createMetric(metric: Metric): Promise<void>;
+  getMetric(id: string): Promise<Metric | undefined>;
+  /** Every metric, sorted by id (the API filters, sorts and paginates). */
+  listMetrics(): Promise<Metric[]>;
+  /** Deletes a metric and its measures; 404 if missing. */
+  deleteMetric(id: string): Promise<void>;
+
+  /** Creates a resource type; 409 `Resource type <name> already exists`. */
+  createResourceType(type: ResourceType): Promise<void>;
+  getResourceType(name: string): Promise<ResourceType | undefined>;
+  listResourceTypes(): Promise<ResourceType[]>;
+  /** Deletes a resource type; 404 if missing, 400 if resources use it. */
+  deleteResourceType(name: string): Promise<void>;
+
+  /** Creates a resource; 409 `Resource <id> already exists`. */
+  createResource(resource: Resource): Promise<void>;
+  getResource(id: string): Promise<Resource | undefined>;
+  /** Replaces a resource (same id). */
+  updateResource(resource: Resource): Promise<void>;
+  /** Every resource of a type (`generic`: all), sorted by id. */
+  listResources(type: string): Promise<Resource[]>;
+  /** Deletes a resource and its metrics; 404 if missing. */
+  deleteResource(id: string): Promise<void>;
+
+  /**
+   * Accepts batches of measures; resolves once they are durable. Every metric must exist. A measure older
+   * than its metric's back window is refused: the whole call rejects with a 400 naming the metric and the
+   * oldest accepted timestamp, and nothing of the call is stored.
+   */
+  addMeasures(batches: MeasureBatch[]): Promise<void>;
+  /** Aggregated points of a metric, after processing what is pending for it. */
+  getMeasures(metricId: string, query: MeasuresQuery): Promise<Point[]>;
+  /** Aggregates everything pending now (background processing does it within 100 ms anyway). */
+  processPending(): Promise<void>;
+  status(): Promise<StoreStatus>;
+  /** Flushes and releases files, connections and timers. */
+  close(): Promise<void>;
+}
