@@ -1,18 +1,21 @@
 /**
- * Benchmark of the e-router: what a router hop costs. The same closed-loop client (bench/computer.ts) runs a
- * zero-cost lambda (0 ops, 0 memory: the `zero` lambda of bench/servers.ts) on one simulated computer
+ * Benchmark of the e-router: what a router hop costs. The same closed-loop client as bench/computer.ts runs
+ * a zero-cost lambda (0 ops, 0 memory: the `zero` lambda of bench/servers.ts) on one simulated computer
  * (a) directly, (b) through one router and (c) through two chained routers (router #1's table #0 points to
  * router #2 with final=false, router #2's tables point to the computer with final=true), all measured in
- * one run at concurrency 1 and 8 (after an untimed pass over every path, for the JIT). Computer and routers are child processes (`servers.js computer|router`);
- * each router has `table-conf type=random`, `optimizer-conf type=none` and `max-pending-clients=0`
- * (unlimited), so the router itself is measured, not its admission limit or its optimizer. Reported: req/s,
- * p50/p99 latency, added latency per hop vs direct, CPU per request of each router and of the computer
- * (utime+stime from /proc/<pid>/stat over the measured window), router RSS (/proc/<pid>/status VmRSS),
- * errors (non-OK retcodes, failed calls and wrong hop counts), ratios to direct and to the C++ original.
+ * one run at concurrency 1 and 8, after an untimed pass over every path (for the JIT). Computer and
+ * routers are child processes (`servers.js computer|router`); each router has `table-conf type=random`,
+ * `optimizer-conf type=none` and `max-pending-clients=0` (unlimited), so the router itself is measured,
+ * not its admission limit or its optimizer.
+ *
+ * Reported per cell: req/s, p50/p99 latency, added latency per hop vs direct, CPU per request of each
+ * router, of the computer and of the client (utime+stime from /proc/<pid>/stat over the measured window),
+ * router RSS (/proc/<pid>/status VmRSS), errors (non-OK retcodes, failed calls, wrong hop counts), ratios
+ * to direct and to the C++ original's figures.
  *
  * Run: `npx tsc -p . && node dist/bench/router.js [seconds-per-cell]` (default 3; about 30 s in all).
- * `SOE_BENCH_CPU_PROF=<dir>` starts the routers under `node --cpu-prof --cpu-prof-dir=<dir>`.
- * Linux only (/proc).
+ * `SOE_BENCH_CPU_PROF=<dir>` starts the routers under `node --cpu-prof --cpu-prof-dir=<dir>` (profiles
+ * are written when they exit). Linux only (/proc).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -82,7 +85,11 @@ async function startServer(kind: string, args: string[] = [], nodeArgs: string[]
   const child = spawn(process.execPath, [...nodeArgs, script, kind, ...args], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-  const [data] = (await once(child.stdout, 'data')) as [Buffer];
+  const exited = once(child, 'exit').then(([code]) => {
+    throw new Error(`servers.js ${kind} exited (${String(code)}) before printing its endpoint`);
+  });
+  const [data] = (await Promise.race([once(child.stdout, 'data'), exited])) as [Buffer];
+  exited.catch(() => {}); // it exits when killed at the end
   const [endpoint = '', configurationEndpoint = ''] = data.toString().trim().split(' ');
   return { child, endpoint, configurationEndpoint };
 }
@@ -100,7 +107,13 @@ async function startRouter(): Promise<Server> {
 async function program(router: Server, destination: string, final: boolean): Promise<void> {
   const rpc = new RpcClient('uiiit.rpc.EdgeRouter', router.configurationEndpoint);
   try {
-    const ret = await rpc.call('Configure', { action: 'CHANGE', lambda: LAMBDA, destination, weight: 1, final });
+    const ret = await rpc.call('Configure', {
+      action: 'CHANGE',
+      lambda: LAMBDA,
+      destination,
+      weight: 1,
+      final,
+    });
     if (ret.msg !== 'OK') throw new Error(`cannot program ${router.configurationEndpoint}: ${ret.msg}`);
   } finally {
     rpc.close();
@@ -203,13 +216,17 @@ async function measure(path: Path, computer: Server, concurrency: number, second
   };
 }
 
-const computer = await startServer('computer');
-const one = await startRouter();
-const twoA = await startRouter();
-const twoB = await startRouter();
-const servers = [computer, one, twoA, twoB];
+const servers: Server[] = [];
+const started = (server: Server): Server => {
+  servers.push(server);
+  return server;
+};
 const cells: Cell[] = [];
 try {
+  const computer = started(await startServer('computer'));
+  const one = started(await startRouter());
+  const twoA = started(await startRouter());
+  const twoB = started(await startRouter());
   await program(one, computer.endpoint, true);
   await program(twoA, twoB.endpoint, false);
   await program(twoB, computer.endpoint, true);
@@ -218,7 +235,7 @@ try {
     { name: '1 router', hops: 1, endpoint: one.endpoint, routers: [one] },
     { name: '2 routers', hops: 2, endpoint: twoA.endpoint, routers: [twoA, twoB] },
   ];
-  // One untimed pass over every path first, so that the first cells do not pay for the JIT of all four processes.
+  // An untimed pass over every path first, so that the first cells do not pay for the JIT of the processes.
   for (const path of paths) await measure(path, computer, Math.max(...CONCURRENCY), 0);
   for (const concurrency of CONCURRENCY) {
     for (const path of paths) cells.push(await measure(path, computer, concurrency));
@@ -226,6 +243,7 @@ try {
 } finally {
   await Promise.all(
     servers.map(async (s) => {
+      if (s.child.exitCode !== null || s.child.signalCode !== null) return;
       const exited = once(s.child, 'exit');
       s.child.kill();
       await exited;
@@ -292,24 +310,38 @@ const oneRouterP50 = CONCURRENCY.map((conc) => {
   const direct = cells.find((c) => c.path.hops === 0 && c.concurrency === conc)!;
   return oneRouter(conc).p50 - direct.p50;
 });
+const cppOneRouter = (conc: number): number => CPP.oneRouter.get(conc)!;
+const n = (v: number): string => v.toLocaleString('en');
+const and = (vs: number[], f: (v: number) => string): string => vs.map(f).join(' and ');
+const intro = [
+  'E-router hop cost: RunLambda of a zero-cost lambda (100-byte input) over loopback, client → computer',
+  `directly, through 1 router and through 2 chained routers; ${SECONDS} s per cell after ${WARMUP} s`,
+  `warm-up (and an untimed ${WARMUP} s pass over every path first); one client channel, closed loops;`,
+  `client, computer and each router in its own process on ${cpus().length} cores. Routers: table-conf`,
+  'type=random, optimizer-conf type=none, max-pending-clients=0. CPU: utime+stime (/proc,',
+  `${1000 / CLK_TCK} ms ticks) over the measured window per request completed in it; router columns list`,
+  'router #1 / #2; RSS at the end of the cell. "÷direct", "÷computer": ratios to the direct cell at the',
+  `same concurrency; "÷C++": to the C++ original's req/s on the same path (below). Errors: non-OK`,
+  'retcodes, failed calls, wrong hop counts.',
+].join(' ');
 process.stdout.write(
-  `E-router hop cost: RunLambda of a zero-cost lambda (100-byte input) over loopback, client → computer ` +
-    `directly, through 1 router and through 2 chained routers; ${SECONDS} s per cell after ${WARMUP} s ` +
-    `warm-up, one client channel, closed loops; client, computer and each router in its own process on ` +
-    `${cpus().length} cores, after an untimed ${WARMUP} s pass over every path. Routers: table-conf type=random, optimizer-conf type=none, ` +
-    `max-pending-clients=0. CPU is utime+stime (/proc, ${1000 / CLK_TCK} ms ticks) over the measured ` +
-    `window per request completed in it; router columns list router #1 / #2; RSS at the end of the cell; ` +
-    `"÷direct" and "÷computer" are ratios to the direct cell at the same concurrency; "÷C++" to the C++ ` +
-    `original's req/s on the same path (below).\n\n` +
-    [fmt(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(fmt)].join('\n') +
-    `\n\nFor scale, the C++ original on this kind of 2-core machine (client, router and computer sharing ` +
-    `the cores): direct ${CPP.direct.get(1)!.toLocaleString('en')} req/s with 1 client thread and ` +
-    `${CPP.direct.get(8)!.toLocaleString('en')} with 8; through its router ` +
-    `${CPP.oneRouter.get(1)!.toLocaleString('en')} and ${CPP.oneRouter.get(8)!.toLocaleString('en')} req/s, ` +
-    `+${CPP.p50PerHop} ms p50 per hop, ${CPP.routerCpuMs} ms of router CPU per request, ` +
-    `${CPP.routerRssMb} MB RSS. Through one router we serve ${cppRatio(1)}× its throughput at ` +
-    `concurrency 1 and ${cppRatio(8)}× at 8, adding ${oneRouterP50.map(ms).join(' and ')} ms p50, with ${oneRouterCpu.map(ms).join(' and ')} ms of router CPU ` +
-    `per request (${oneRouterCpu.map((v) => (v / CPP.routerCpuMs).toFixed(2)).join(' and ')}× its ` +
-    `${CPP.routerCpuMs} ms) and up to ${maxRss.toFixed(0)} MB RSS per router ` +
-    `(${(maxRss / CPP.routerRssMb).toFixed(1)}× its ${CPP.routerRssMb} MB).\n`,
+  [
+    intro,
+    '',
+    fmt(header),
+    `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`,
+    ...rows.map(fmt),
+    '',
+    `For scale, the C++ original on this kind of 2-core machine (client, router and computer sharing the ` +
+      `cores): direct ${n(CPP.direct.get(1)!)} req/s with 1 client thread and ${n(CPP.direct.get(8)!)} ` +
+      `with 8; through its router ${n(cppOneRouter(1))} and ${n(cppOneRouter(8))} req/s, ` +
+      `+${CPP.p50PerHop} ms p50 per hop, ${CPP.routerCpuMs} ms of router CPU per request, ` +
+      `${CPP.routerRssMb} MB RSS. Through one router we serve ${cppRatio(1)}× its throughput at ` +
+      `concurrency 1 and ${cppRatio(8)}× at 8, adding ${and(oneRouterP50, ms)} ms p50, with ` +
+      `${and(oneRouterCpu, ms)} ms of router CPU per request ` +
+      `(${and(oneRouterCpu, (v) => (v / CPP.routerCpuMs).toFixed(2))}× its ${CPP.routerCpuMs} ms) and up ` +
+      `to ${maxRss.toFixed(0)} MB RSS per router (${(maxRss / CPP.routerRssMb).toFixed(1)}× its ` +
+      `${CPP.routerRssMb} MB).`,
+    '',
+  ].join('\n'),
 );

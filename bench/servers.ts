@@ -4,7 +4,8 @@
  * `node dist/bench/servers.js router [table-conf [optimizer-conf [router-conf]]]` (defaults `type=random`,
  * `type=none`, `max-pending-clients=0,min-forward-time=0,max-forward-time=0`: an unprogrammed e-router).
  * Prints the bound endpoint on stdout (for a router: the lambda endpoint, a space, the configuration
- * endpoint), then serves until killed; SIGTERM and SIGINT exit cleanly, so `node --cpu-prof` writes its profile.
+ * endpoint), then serves until killed; SIGTERM and SIGINT exit cleanly, so that `node --cpu-prof` writes
+ * its profile.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
