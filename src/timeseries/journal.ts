@@ -41,7 +41,10 @@ export function parseRecords(bytes: Buffer): { records: JournalRecord[]; validLe
     const end = pos + HEADER + length;
     if (end > bytes.length) break;
     if (crc32(bytes.subarray(pos + 8, end)) !== bytes.readUInt32LE(pos + 4)) break;
-    records.push({ kind: bytes.readUInt8(pos + 8) as RecordKind, payload: bytes.subarray(pos + HEADER, end) });
+    records.push({
+      kind: bytes.readUInt8(pos + 8),
+      payload: bytes.subarray(pos + HEADER, end),
+    });
     pos = end;
   }
   return { records, validLength: pos };
@@ -58,7 +61,7 @@ export class Journal {
   private queue: Buffer[] = [];
   private waiters: { resolve: () => void; reject: (e: unknown) => void }[] = [];
   private writing: Promise<void> | undefined;
-  private failure: unknown;
+  private failure: Error | undefined;
   /** Segment numbers on disk, oldest first. */
   private segments: number[] = [];
 
@@ -72,7 +75,8 @@ export class Journal {
       .map((m) => Number(m[1]))
       .sort((a, b) => a - b);
     const records: JournalRecord[] = [];
-    for (const s of segments) records.push(...parseRecords(await readFile(join(this.dir, segmentName(s)))).records);
+    for (const s of segments)
+      records.push(...parseRecords(await readFile(join(this.dir, segmentName(s)))).records);
     this.segments = segments;
     return { records, segments };
   }
@@ -91,7 +95,7 @@ export class Journal {
 
   /** Appends records; resolves once they are on disk. */
   append(records: Buffer[]): Promise<void> {
-    if (this.failure !== undefined) return Promise.reject(this.failure as Error);
+    if (this.failure !== undefined) return Promise.reject(this.failure);
     this.queue.push(...records);
     const done = new Promise<void>((resolve, reject) => this.waiters.push({ resolve, reject }));
     this.writing ??= this.drain();
@@ -138,7 +142,7 @@ export class Journal {
           await this.handle!.datasync();
           for (const w of waiters) w.resolve();
         } catch (err) {
-          this.failure = err;
+          this.failure = err as Error;
           for (const w of [...waiters, ...this.waiters]) w.reject(err);
           this.waiters = [];
           this.queue = [];

@@ -1,4 +1,12 @@
-import type { ArchivePolicy, ArchivePolicyRule, Measure, Metric, Point, Resource, ResourceType } from './model.js';
+import type {
+  ArchivePolicy,
+  ArchivePolicyRule,
+  Measure,
+  Metric,
+  Point,
+  Resource,
+  ResourceType,
+} from './model.js';
 
 /** What to read from a metric. */
 export interface MeasuresQuery {

@@ -1,0 +1,382 @@
+import { mkdir, open, readFile, readdir, rename, unlink } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { logger } from '../support/logger.js';
+import { TimeseriesError } from './errors.js';
+import { IndexState, type IndexOp, type IndexSnapshot } from './index-state.js';
+import { Journal, RecordKind, frameRecord } from './journal.js';
+import { MetricSeries } from './metric-series.js';
+import type {
+  ArchivePolicy,
+  ArchivePolicyRule,
+  Measure,
+  Metric,
+  Point,
+  Resource,
+  ResourceType,
+} from './model.js';
+import { checkMeasuresQuery, tooOldError } from './store-checks.js';
+import type { MeasureBatch, MeasuresQuery, StoreStatus, TimeseriesStore } from './store.js';
+
+const log = logger('timeseries');
+
+/** Default data directory of the embedded store. */
+export const DEFAULT_DATA_DIR = join(homedir(), '.local', 'share', 'soe', 'timeseries');
+
+/** Options of the embedded store. */
+export interface FileStoreOptions {
+  dataDir: string;
+  /** Seconds between checkpoints while there are changes (default 2). */
+  checkpointPeriod?: number;
+}
+
+function encodeMeasures(metricId: string, measures: Measure[]): Buffer {
+  const id = Buffer.from(metricId, 'utf8');
+  const n = measures.length;
+  const out = Buffer.alloc(1 + id.length + 4 + 16 * n);
+  out.writeUInt8(id.length, 0);
+  id.copy(out, 1);
+  let pos = 1 + id.length;
+  out.writeUInt32LE(n, pos);
+  pos += 4;
+  for (const m of measures) {
+    out.writeDoubleLE(m.timestamp, pos);
+    out.writeDoubleLE(m.value, pos + 8 * n);
+    pos += 8;
+  }
+  return out;
+}
+
+function decodeMeasures(bytes: Buffer): MeasureBatch {
+  const idLength = bytes.readUInt8(0);
+  const metricId = bytes.toString('utf8', 1, 1 + idLength);
+  let pos = 1 + idLength;
+  const n = bytes.readUInt32LE(pos);
+  pos += 4;
+  const measures: Measure[] = new Array<Measure>(n);
+  for (let i = 0; i < n; i++) {
+    measures[i] = {
+      timestamp: bytes.readDoubleLE(pos + 8 * i),
+      value: bytes.readDoubleLE(pos + 8 * (n + i)),
+    };
+  }
+  return { metricId, measures };
+}
+
+/** Writes a file atomically: temporary file, fsync, rename. */
+async function writeAtomic(path: string, data: Buffer | string): Promise<void> {
+  const tmp = `${path}.tmp`;
+  const handle = await open(tmp, 'w');
+  try {
+    await handle.writeFile(data);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  await rename(tmp, path);
+}
+
+/**
+ * The embedded storage driver: no external service, no native module. The index and every measure
+ * batch go to a write-ahead journal (CRC-framed records, group commit, fdatasync before a write is
+ * acknowledged); measures are aggregated in memory as they arrive, so reads are always fresh; a
+ * checkpoint every few seconds writes each changed metric as one compressed series file and the index
+ * as one JSON file (both atomically), then deletes the journal segments it covers. At start the
+ * checkpoint is loaded and the remaining journal replayed (replaying is idempotent: a re-sent timestamp
+ * replaces its value).
+ */
+export class FileTimeseriesStore implements TimeseriesStore {
+  private readonly index = new IndexState();
+  private readonly series = new Map<string, MetricSeries>();
+  private readonly dirty = new Set<string>();
+  private readonly deleted = new Set<string>();
+  private readonly journal: Journal;
+  private readonly seriesDir: string;
+  private timer: NodeJS.Timeout | undefined;
+  private checkpointing: Promise<void> | undefined;
+  private indexDirty = false;
+  private rejected = 0;
+
+  constructor(private readonly options: FileStoreOptions) {
+    this.journal = new Journal(options.dataDir);
+    this.seriesDir = join(options.dataDir, 'series');
+  }
+
+  /** Loads the checkpoint, replays the journal and opens a new journal segment. */
+  async open(): Promise<void> {
+    await mkdir(this.seriesDir, { recursive: true });
+    try {
+      this.index.load(
+        JSON.parse(await readFile(join(this.options.dataDir, 'index.json'), 'utf8')) as IndexSnapshot,
+      );
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') {
+        throw new Error(
+          `Corrupt index of the timeseries store in ${this.options.dataDir}: ${(err as Error).message}`,
+          { cause: err },
+        );
+      }
+    }
+    const files = new Set(await readdir(this.seriesDir));
+    for (const metric of this.index.metrics.values()) {
+      if (!files.has(`${metric.id}.bin`)) continue;
+      const policy = this.index.policies.get(metric.archive_policy_name)!;
+      this.series.set(
+        metric.id,
+        MetricSeries.decode(policy, await readFile(join(this.seriesDir, `${metric.id}.bin`))),
+      );
+    }
+    const { records, segments } = await this.journal.replay();
+    let replayed = 0;
+    for (const r of records) {
+      if (r.kind === RecordKind.Index) this.applyIndex(JSON.parse(r.payload.toString('utf8')) as IndexOp);
+      else {
+        const batch = decodeMeasures(r.payload);
+        const s = this.seriesOf(batch.metricId);
+        if (s === undefined) continue;
+        // Measures already in the checkpoint may now be behind the back window: skip those.
+        const first = s.firstAcceptedTimestamp();
+        s.add(first === undefined ? batch.measures : batch.measures.filter((m) => m.timestamp >= first));
+        this.dirty.add(batch.metricId);
+        replayed += batch.measures.length;
+      }
+    }
+    await this.journal.start(segments.at(-1) ?? 0);
+    if (records.length > 0) log.info(`replayed ${records.length} journal records (${replayed} measures)`);
+    this.indexDirty = records.length > 0;
+    this.schedule();
+  }
+
+  async createArchivePolicy(policy: ArchivePolicy): Promise<void> {
+    return this.commit([this.index.createPolicy(policy)]);
+  }
+
+  async getArchivePolicy(name: string): Promise<ArchivePolicy | undefined> {
+    return this.index.policies.get(name);
+  }
+
+  async listArchivePolicies(): Promise<ArchivePolicy[]> {
+    return this.index.listPolicies();
+  }
+
+  async updateArchivePolicy(policy: ArchivePolicy): Promise<void> {
+    await this.commit([this.index.updatePolicy(policy)]);
+  }
+
+  async deleteArchivePolicy(name: string): Promise<void> {
+    return this.commit([this.index.deletePolicy(name)]);
+  }
+
+  async createRule(rule: ArchivePolicyRule): Promise<void> {
+    return this.commit([this.index.createRule(rule)]);
+  }
+
+  async getRule(name: string): Promise<ArchivePolicyRule | undefined> {
+    return this.index.rules.get(name);
+  }
+
+  async listRules(): Promise<ArchivePolicyRule[]> {
+    return this.index.listRules();
+  }
+
+  async renameRule(name: string, newName: string): Promise<ArchivePolicyRule> {
+    const op = this.index.renameRule(name, newName);
+    await this.commit([op]);
+    return op.rule;
+  }
+
+  async deleteRule(name: string): Promise<void> {
+    return this.commit([this.index.deleteRule(name)]);
+  }
+
+  async createMetric(metric: Metric): Promise<void> {
+    return this.commit([this.index.createMetric(metric)]);
+  }
+
+  async getMetric(id: string): Promise<Metric | undefined> {
+    return this.index.metrics.get(id);
+  }
+
+  async listMetrics(): Promise<Metric[]> {
+    return this.index.listMetrics();
+  }
+
+  async deleteMetric(id: string): Promise<void> {
+    return this.commit([this.index.deleteMetric(id)]);
+  }
+
+  async createResourceType(type: ResourceType): Promise<void> {
+    return this.commit([this.index.createResourceType(type)]);
+  }
+
+  async getResourceType(name: string): Promise<ResourceType | undefined> {
+    return this.index.resourceTypes.get(name);
+  }
+
+  async listResourceTypes(): Promise<ResourceType[]> {
+    return this.index.listResourceTypes();
+  }
+
+  async deleteResourceType(name: string): Promise<void> {
+    return this.commit([this.index.deleteResourceType(name)]);
+  }
+
+  async createResource(resource: Resource): Promise<void> {
+    return this.commit([this.index.createResource(resource)]);
+  }
+
+  async getResource(id: string): Promise<Resource | undefined> {
+    return this.index.resources.get(id);
+  }
+
+  async updateResource(resource: Resource): Promise<void> {
+    return this.commit([this.index.updateResource(resource)]);
+  }
+
+  async listResources(type: string): Promise<Resource[]> {
+    return this.index.listResources(type);
+  }
+
+  async deleteResource(id: string): Promise<void> {
+    return this.commit(this.index.deleteResource(id));
+  }
+
+  async addMeasures(batches: MeasureBatch[]): Promise<void> {
+    // Validate the whole call first, then apply it in memory before any await, so that concurrent calls
+    // are validated against each other's effects and nothing accepted can fall behind a back window.
+    const merged = new Map<string, Measure[]>();
+    for (const b of batches) {
+      if (!this.index.metrics.has(b.metricId))
+        throw new TimeseriesError(404, `Metric ${b.metricId} does not exist`);
+      const list = merged.get(b.metricId);
+      if (list) list.push(...b.measures);
+      else merged.set(b.metricId, [...b.measures]);
+    }
+    for (const [id, measures] of merged) {
+      const series = this.seriesOf(id)!;
+      const old = series.tooOld(measures);
+      if (old !== undefined) {
+        const first = series.firstAcceptedTimestamp()!;
+        const count = measures.filter((m) => m.timestamp < first).length;
+        this.rejected += count;
+        throw tooOldError(id, first, old, count);
+      }
+    }
+    const records: Buffer[] = [];
+    for (const [id, measures] of merged) {
+      if (measures.length === 0) continue;
+      this.seriesOf(id)!.add(measures);
+      this.dirty.add(id);
+      records.push(frameRecord(RecordKind.Measures, encodeMeasures(id, measures)));
+    }
+    this.schedule();
+    if (records.length > 0) await this.journal.append(records);
+  }
+
+  async getMeasures(metricId: string, query: MeasuresQuery): Promise<Point[]> {
+    const metric = this.index.metrics.get(metricId);
+    if (metric === undefined) throw new TimeseriesError(404, `Metric ${metricId} does not exist`);
+    const policy = this.index.policies.get(metric.archive_policy_name)!;
+    checkMeasuresQuery(metric, policy, query);
+    const series = this.series.get(metricId);
+    return series ? series.read(query.aggregation, query.granularity, query.start, query.stop) : [];
+  }
+
+  async processPending(): Promise<void> {
+    // Measures are aggregated as they are accepted: nothing is ever pending.
+  }
+
+  async status(): Promise<StoreStatus> {
+    return {
+      metrics: this.index.metrics.size,
+      measures: 0,
+      measures_to_process: {},
+      rejected_measures: this.rejected,
+    };
+  }
+
+  /** Writes a checkpoint now. */
+  async checkpoint(): Promise<void> {
+    while (this.checkpointing) await this.checkpointing;
+    this.checkpointing = this.writeCheckpoint();
+    try {
+      await this.checkpointing;
+    } finally {
+      this.checkpointing = undefined;
+    }
+  }
+
+  async close(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.checkpoint();
+    await this.journal.close();
+  }
+
+  /** Validated index ops: applied in memory at once, acknowledged once journaled. */
+  private commit(ops: IndexOp[]): Promise<void> {
+    for (const op of ops) this.applyIndex(op);
+    this.indexDirty = true;
+    this.schedule();
+    return this.journal.append(
+      ops.map((op) => frameRecord(RecordKind.Index, Buffer.from(JSON.stringify(op)))),
+    );
+  }
+
+  private applyIndex(op: IndexOp): void {
+    this.index.apply(op);
+    if (op.op === 'deleteMetric') {
+      this.series.delete(op.id);
+      this.dirty.delete(op.id);
+      this.deleted.add(op.id);
+    } else if (op.op === 'putPolicy') {
+      for (const m of this.index.metrics.values()) {
+        const s = m.archive_policy_name === op.policy.name ? this.series.get(m.id) : undefined;
+        if (s) {
+          this.series.set(m.id, MetricSeries.decode(op.policy, s.encode()));
+          this.dirty.add(m.id);
+        }
+      }
+    }
+  }
+
+  /** The series of a metric, created empty on first use; undefined for an unknown metric. */
+  private seriesOf(id: string): MetricSeries | undefined {
+    let s = this.series.get(id);
+    if (s === undefined) {
+      const metric = this.index.metrics.get(id);
+      if (metric === undefined) return undefined;
+      s = new MetricSeries(this.index.policies.get(metric.archive_policy_name)!);
+      this.series.set(id, s);
+    }
+    return s;
+  }
+
+  private schedule(): void {
+    if (this.timer !== undefined) return;
+    this.timer = setTimeout(
+      () => {
+        this.timer = undefined;
+        this.checkpoint().catch((err: Error) => log.error(`checkpoint failed: ${err.message}`));
+      },
+      (this.options.checkpointPeriod ?? 2) * 1000,
+    );
+    this.timer.unref();
+  }
+
+  private async writeCheckpoint(): Promise<void> {
+    if (this.dirty.size === 0 && !this.indexDirty && this.deleted.size === 0) return;
+    // Everything below is captured synchronously; changes made meanwhile go to the new segment.
+    const upTo = await this.journal.rotate();
+    const blobs = [...this.dirty].map((id) => [id, this.series.get(id)!.encode()] as const);
+    const index = JSON.stringify(this.index.snapshot());
+    const deleted = [...this.deleted];
+    this.dirty.clear();
+    this.deleted.clear();
+    this.indexDirty = false;
+    for (const [id, blob] of blobs) await writeAtomic(join(this.seriesDir, `${id}.bin`), blob);
+    await writeAtomic(join(this.options.dataDir, 'index.json'), index);
+    for (const id of deleted) await unlink(join(this.seriesDir, `${id}.bin`)).catch(() => undefined);
+    await this.journal.deleteBefore(upTo);
+  }
+}
