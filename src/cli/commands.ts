@@ -5,6 +5,7 @@ import { controllerCommand } from './command-controller.js';
 import type { Command } from './command.js';
 import { forwardingTableCommand } from './command-forwarding-table.js';
 import { routerCommand } from './command-router.js';
+import { timeseriesCommand } from './command-timeseries.js';
 import { upCommand } from './command-up.js';
 
 /** Every `soe` subcommand, in the order the help lists them. */
@@ -16,6 +17,7 @@ export const COMMANDS: readonly Command[] = [
   forwardingTableCommand,
   computerUtilCommand,
   upCommand,
+  timeseriesCommand,
 ];
 
 /** The command for a subcommand name or an original executable name. */

@@ -1,5 +1,4 @@
 import { mkdir, open, readFile, readdir, rename, unlink } from 'node:fs/promises';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { logger } from '../support/logger.js';
 import { TimeseriesError } from './errors.js';
@@ -19,9 +18,6 @@ import { checkMeasuresQuery, tooOldError } from './store-checks.js';
 import type { MeasureBatch, MeasuresQuery, StoreStatus, TimeseriesStore } from './store.js';
 
 const log = logger('timeseries');
-
-/** Default data directory of the embedded store. */
-export const DEFAULT_DATA_DIR = join(homedir(), '.local', 'share', 'soe', 'timeseries');
 
 /** Options of the embedded store. */
 export interface FileStoreOptions {

@@ -1,0 +1,68 @@
+import { mkdirSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { startTimeseriesServer } from '../timeseries/api/serve.js';
+import { openStore } from '../timeseries/store-registry.js';
+import { logger } from '../support/logger.js';
+import type { Command } from './command.js';
+import { untilSignal } from './shutdown.js';
+
+const log = logger('timeseries');
+
+/** `soe timeseries serve`: the Gnocchi-compatible timeseries service. */
+export const timeseriesCommand: Command = {
+  name: 'timeseries',
+  summary:
+    'Run the Timeseries-as-a-Service: a metric store speaking Gnocchi’s REST API v1 (`soe timeseries serve`).',
+  details:
+    'Measures are stored pre-aggregated under archive policies. Storage: the embedded store in --data-dir ' +
+    '(a journal fsync’ed before every 202, compressed series files), or PostgreSQL with --storage ' +
+    'postgres://user@host/db, which several servers on several hosts can share. A measure older than its ' +
+    'metric’s back window is refused with a 400 naming the metric and the oldest accepted time (Gnocchi ' +
+    'accepts and then silently drops it); refusals are counted in /v1/status. Auth: basic (Gnocchi’s: user ' +
+    '`admin` may do everything, others see what they created) or none.',
+  positional: { name: 'serve', description: 'the action (serve is the only one)' },
+  options: [
+    {
+      name: 'listen',
+      kind: 'string',
+      default: '127.0.0.1:8041',
+      description: 'HTTP listen address host:port',
+    },
+    {
+      name: 'data-dir',
+      kind: 'string',
+      default: '~/.local/share/soe/timeseries',
+      description: 'data directory of the embedded store',
+    },
+    {
+      name: 'storage',
+      kind: 'string',
+      default: '',
+      description: 'postgres://… to use PostgreSQL; empty: the embedded store in --data-dir',
+    },
+    { name: 'auth', kind: 'string', default: 'basic', description: 'authentication: basic|none' },
+  ],
+  async run(o) {
+    const action = o.positionals[0] ?? 'serve';
+    if (action !== 'serve') throw new Error(`Unknown action '${action}': the only action is serve`);
+    const auth = o.str('auth');
+    if (auth !== 'basic' && auth !== 'none')
+      throw new Error(`Invalid --auth '${auth}': choose basic or none`);
+    let location = o.str('storage');
+    if (location === '') {
+      location = o.str('data-dir').replace(/^~(?=\/|$)/, homedir());
+      mkdirSync(location, { recursive: true });
+    }
+    const store = await openStore(location);
+    try {
+      const server = await startTimeseriesServer({ listen: o.str('listen'), store, auth });
+      log.info(`timeseries service listening on ${server.url}, storage ${location}`);
+      const signal = await untilSignal();
+      log.info(`${signal} received, shutting down`);
+      await server.close();
+      return 0;
+    } finally {
+      await store.close();
+    }
+  },
+};

@@ -1,0 +1,100 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { RpcServer } from '../src/protocol/rpc-server.js';
+import { start, type Running } from './support/processes.js';
+
+async function freePort(): Promise<number> {
+  const s = await RpcServer.start('127.0.0.1:0', []);
+  await s.stop(0);
+  return s.port;
+}
+
+async function serve(dataDir: string, port: number): Promise<Running> {
+  const proc = start('soe', [
+    'timeseries',
+    'serve',
+    '--listen',
+    `127.0.0.1:${port}`,
+    '--data-dir',
+    dataDir,
+    '--auth',
+    'none',
+  ]);
+  await proc.waitFor(/timeseries service listening on/);
+  return proc;
+}
+
+test('kill -9 while a producer pushes batches: every acknowledged batch is there after a restart, none twice', async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'soe-ts-crash-'));
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}/v1`;
+  const json = { 'content-type': 'application/json' };
+  let server = await serve(dataDir, port);
+  const policy = {
+    name: 'secs',
+    back_window: 0,
+    aggregation_methods: ['count', 'sum'],
+    definition: [{ granularity: 1, points: 100000 }],
+  };
+  assert.equal(
+    (await fetch(`${base}/archive_policy`, { method: 'POST', headers: json, body: JSON.stringify(policy) }))
+      .status,
+    201,
+  );
+  const created = await fetch(`${base}/metric`, {
+    method: 'POST',
+    headers: json,
+    body: JSON.stringify({ archive_policy_name: 'secs' }),
+  });
+  assert.equal(created.status, 201);
+  const { id } = (await created.json()) as { id: string };
+  const t0 = Date.UTC(2024, 0, 1) / 1000;
+  const acknowledged: number[] = [];
+  const sent: number[] = [];
+  let killed = false;
+  const producer = (async () => {
+    for (let batch = 0; !killed && batch < 100000; batch++) {
+      const measures = Array.from({ length: 100 }, (_, i) => ({ timestamp: t0 + batch * 100 + i, value: 1 }));
+      sent.push(batch);
+      try {
+        const res = await fetch(`${base}/metric/${id}/measures`, {
+          method: 'POST',
+          headers: json,
+          body: JSON.stringify(measures),
+        });
+        if (res.status === 202) acknowledged.push(batch);
+      } catch {
+        return;
+      }
+    }
+  })();
+  await new Promise((r) => setTimeout(r, 1500));
+  killed = true;
+  await server.stop('SIGKILL');
+  await producer;
+  assert.ok(acknowledged.length > 10, `only ${acknowledged.length} batches acknowledged`);
+  server = await serve(dataDir, port);
+  try {
+    const res = await fetch(`${base}/metric/${id}/measures?aggregation=count&granularity=1`);
+    assert.equal(res.status, 200);
+    const points = (await res.json()) as [string, number, number][];
+    assert.ok(
+      points.every((p) => p[2] === 1),
+      'no timestamp counted twice',
+    );
+    const present = new Set(points.map((p) => Math.floor((Date.parse(p[0]) / 1000 - t0) / 100)));
+    for (const b of acknowledged) assert.ok(present.has(b), `acknowledged batch ${b} lost`);
+    for (const b of present) assert.ok(sent.includes(b), `batch ${b} was never sent`);
+    const perBatch = new Map<number, number>();
+    for (const p of points) {
+      const b = Math.floor((Date.parse(p[0]) / 1000 - t0) / 100);
+      perBatch.set(b, (perBatch.get(b) ?? 0) + 1);
+    }
+    for (const [b, n] of perBatch) assert.equal(n, 100, `batch ${b} is partial`);
+  } finally {
+    await server.stop('SIGTERM');
+  }
+});
