@@ -96,12 +96,14 @@ export class IndexState {
   }
 
   createPolicy(policy: ArchivePolicy): IndexOp {
-    if (this.policies.has(policy.name)) throw new TimeseriesError(409, `Archive policy ${policy.name} already exists`);
+    if (this.policies.has(policy.name))
+      throw new TimeseriesError(409, `Archive policy ${policy.name} already exists`);
     return { op: 'putPolicy', policy };
   }
 
   updatePolicy(policy: ArchivePolicy): IndexOp {
-    if (!this.policies.has(policy.name)) throw new TimeseriesError(404, `Archive policy ${policy.name} does not exist`);
+    if (!this.policies.has(policy.name))
+      throw new TimeseriesError(404, `Archive policy ${policy.name} does not exist`);
     return { op: 'putPolicy', policy };
   }
 
@@ -115,7 +117,8 @@ export class IndexState {
   }
 
   createRule(rule: ArchivePolicyRule): IndexOp {
-    if (this.rules.has(rule.name)) throw new TimeseriesError(409, `Archive policy rule ${rule.name} already exists`);
+    if (this.rules.has(rule.name))
+      throw new TimeseriesError(409, `Archive policy rule ${rule.name} already exists`);
     if (!this.policies.has(rule.archive_policy_name)) {
       throw new TimeseriesError(400, `Archive policy ${rule.archive_policy_name} does not exist`);
     }
@@ -150,7 +153,8 @@ export class IndexState {
   }
 
   createResourceType(type: ResourceType): IndexOp {
-    if (this.resourceTypes.has(type.name)) throw new TimeseriesError(409, `Resource type ${type.name} already exists`);
+    if (this.resourceTypes.has(type.name))
+      throw new TimeseriesError(409, `Resource type ${type.name} already exists`);
     return { op: 'putResourceType', type };
   }
 
@@ -163,12 +167,14 @@ export class IndexState {
   }
 
   createResource(resource: Resource): IndexOp {
-    if (this.resources.has(resource.id)) throw new TimeseriesError(409, `Resource ${resource.id} already exists`);
+    if (this.resources.has(resource.id))
+      throw new TimeseriesError(409, `Resource ${resource.id} already exists`);
     return { op: 'putResource', resource };
   }
 
   updateResource(resource: Resource): IndexOp {
-    if (!this.resources.has(resource.id)) throw new TimeseriesError(404, `Resource ${resource.id} does not exist`);
+    if (!this.resources.has(resource.id))
+      throw new TimeseriesError(404, `Resource ${resource.id} does not exist`);
     return { op: 'putResource', resource };
   }
 

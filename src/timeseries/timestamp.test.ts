@@ -1,0 +1,102 @@
+// Timestamps in (ISO 8601, epoch numbers, relative expressions) and out (Python isoformat).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { TimeseriesError } from './errors.js';
+import { formatTimestamp, parseTimestamp } from './timestamp.js';
+
+const NOW = 1_700_000_000;
+
+function assertInvalid(fn: () => unknown, reason: string, detail: string[] = []): void {
+  assert.throws(fn, (e: unknown) => {
+    assert.ok(e instanceof TimeseriesError);
+    assert.equal(e.status, 400);
+    assert.deepEqual(e.description, { cause: 'Invalid input', reason, detail });
+    return true;
+  });
+}
+
+void test('ISO 8601 without zone is UTC', () => {
+  assert.equal(parseTimestamp('2014-10-06T14:33:57'), 1412606037);
+  assert.equal(parseTimestamp('2014-10-06 14:33:57'), 1412606037);
+  assert.equal(parseTimestamp('2014-10-06T14:33'), 1412606037 - 57);
+});
+
+void test('ISO 8601 fractional seconds keep microsecond precision', () => {
+  assert.equal(parseTimestamp('2014-10-06T14:33:57.123456'), 1412606037.123456);
+  assert.equal(parseTimestamp('2014-10-06T14:33:57.5'), 1412606037.5);
+  assert.equal(parseTimestamp('2014-10-06T14:33:57.1234567'), 1412606037.123457);
+});
+
+void test('zones are converted to UTC', () => {
+  assert.equal(parseTimestamp('2014-10-06T14:33:57Z'), 1412606037);
+  assert.equal(parseTimestamp('2024-01-10T00:00:00+02:00'), parseTimestamp('2024-01-09T22:00:00'));
+  assert.equal(parseTimestamp('2024-01-10T00:00:00-0130'), parseTimestamp('2024-01-10T01:30:00'));
+});
+
+void test('date only, and year-month', () => {
+  assert.equal(parseTimestamp('2020-02-24'), 1582502400);
+  assert.equal(parseTimestamp('2020-02'), parseTimestamp('2020-02-01T00:00:00'));
+});
+
+void test('numbers and numeric strings are epoch seconds', () => {
+  assert.equal(parseTimestamp(1704758400), 1704758400);
+  assert.equal(parseTimestamp('1704758400'), 1704758400);
+  assert.equal(parseTimestamp('1704758400.25'), 1704758400.25);
+  assert.equal(parseTimestamp(' 12 '), 12);
+  assert.equal(parseTimestamp(0), 0);
+});
+
+void test('relative expressions are from now', () => {
+  assert.equal(parseTimestamp('-2 days', NOW), NOW - 2 * 86400);
+  assert.equal(parseTimestamp('10 minutes', NOW), NOW + 600);
+  assert.equal(parseTimestamp('-5 minutes', { now: NOW }), NOW - 300);
+  assert.equal(parseTimestamp('now', NOW), NOW);
+  assert.equal(parseTimestamp('-1h30m', NOW), NOW - 5400);
+  const live = parseTimestamp('now');
+  assert.ok(Math.abs(live - Date.now() / 1000) < 5);
+});
+
+void test('unparsable timestamps: Gnocchi reason, caller-given detail path', () => {
+  const reason = "unexpected timestamp 'Unable to convert timestamps'";
+  assertInvalid(() => parseTimestamp('not-a-date'), reason);
+  assertInvalid(() => parseTimestamp('2024-13-45T00:00:00'), reason);
+  assertInvalid(() => parseTimestamp('2024-02-30'), reason);
+  assertInvalid(() => parseTimestamp('yesterday-ish', { path: ['abc'] }), reason, ['abc']);
+  assertInvalid(() => parseTimestamp(''), reason);
+  assertInvalid(() => parseTimestamp(Number.NaN), reason);
+  assertInvalid(() => parseTimestamp(null, { path: [0, 'timestamp'] }), 'unexpected measures format', [
+    '0',
+    'timestamp',
+  ]);
+});
+
+void test('before Epoch is refused', () => {
+  assertInvalid(() => parseTimestamp('1969-12-31T23:59:59'), 'Timestamp must be after Epoch');
+  assertInvalid(() => parseTimestamp(-1, { path: ['start'] }), 'Timestamp must be after Epoch', ['start']);
+  assertInvalid(
+    () => parseTimestamp('-60 years', NOW),
+    "unexpected timestamp 'Unable to convert timestamps'",
+  );
+  assertInvalid(() => parseTimestamp('-3000 weeks', NOW), 'Timestamp must be after Epoch');
+});
+
+void test('formatTimestamp prints Python isoformat with +00:00', () => {
+  assert.equal(formatTimestamp(1412606037), '2014-10-06T14:33:57+00:00');
+  assert.equal(formatTimestamp(1582502400), '2020-02-24T00:00:00+00:00');
+  assert.equal(formatTimestamp(1412606037.123456), '2014-10-06T14:33:57.123456+00:00');
+  assert.equal(formatTimestamp(1412606037.5), '2014-10-06T14:33:57.500000+00:00');
+  assert.equal(formatTimestamp(0), '1970-01-01T00:00:00+00:00');
+});
+
+void test('round trips', () => {
+  for (const text of [
+    '2014-10-06T14:33:57+00:00',
+    '2026-11-26T15:16:29.027113+00:00',
+    '2000-02-29T23:59:59+00:00',
+  ]) {
+    assert.equal(formatTimestamp(parseTimestamp(text)), text);
+  }
+  for (const seconds of [0, 1, 1704758400.000001, 1999999999.999999]) {
+    assert.equal(parseTimestamp(formatTimestamp(seconds)), seconds);
+  }
+});

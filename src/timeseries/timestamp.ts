@@ -1,0 +1,120 @@
+/**
+ * Timestamps as Gnocchi reads and prints them: ISO 8601 (zone converted to UTC, none = UTC), epoch seconds
+ * (number or numeric string), or an expression relative to now (`-2 days`, `10 minutes`, `now`). Internally a
+ * timestamp is a float of epoch seconds rounded to the microsecond.
+ */
+import { parseTimespanExpression } from './duration.js';
+import { TimeseriesError } from './errors.js';
+
+/** Gnocchi's reason for a timestamp that cannot be read (text of a measures push error). */
+export const UNPARSABLE_TIMESTAMP_REASON = "unexpected timestamp 'Unable to convert timestamps'";
+/** Gnocchi's reason for a timestamp before 1970-01-01. */
+export const BEFORE_EPOCH_REASON = 'Timestamp must be after Epoch';
+/** Gnocchi's reason when a measure's timestamp is not a scalar (null, object, list). */
+export const MEASURES_FORMAT_REASON = 'unexpected measures format';
+
+/** Options of `parseTimestamp`. */
+export interface ParseTimestampOptions {
+  /** "Now" in epoch seconds for relative expressions; default the clock. */
+  now?: number;
+  /** The `detail` path of the TimeseriesError thrown on bad input; default `[]`. */
+  path?: (string | number)[];
+}
+
+const NUMBER_RE = /^\s*[+-]?(?:\d+(?:_\d+)*\.?(?:\d+(?:_\d+)*)?|\.\d+(?:_\d+)*)(?:e[+-]?\d+)?\s*$/i;
+const ISO_RE =
+  /^\s*(\d{4})(?:-(\d{2})(?:-(\d{2})(?:[T ](\d{2})(?::(\d{2})(?::(\d{2})(?:\.(\d+))?)?)?(Z|[+-]\d{2}(?::?\d{2})?)?)?)?)?\s*$/;
+
+/** Rounds epoch seconds to the microsecond (the precision of every stored timestamp). */
+export function roundToMicroseconds(seconds: number): number {
+  return Math.round(seconds * 1e6) / 1e6;
+}
+
+function daysInMonth(year: number, month: number): number {
+  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
+
+function parseIso(text: string): number | undefined {
+  const m = ISO_RE.exec(text);
+  if (!m) return undefined;
+  const [, y, mo, d, h, mi, s, frac, zone] = m;
+  const year = Number(y);
+  const month = mo === undefined ? 1 : Number(mo);
+  const day = d === undefined ? 1 : Number(d);
+  const hour = h === undefined ? 0 : Number(h);
+  const minute = mi === undefined ? 0 : Number(mi);
+  const second = s === undefined ? 0 : Number(s);
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
+  if (hour > 23 || minute > 59 || second > 59) return undefined;
+  const date = new Date(0);
+  date.setUTCFullYear(year, month - 1, day);
+  date.setUTCHours(hour, minute, second, 0);
+  let seconds = date.getTime() / 1000;
+  if (frac !== undefined) seconds += Math.round(Number(`0.${frac.slice(0, 9)}`) * 1e6) / 1e6;
+  if (zone !== undefined && zone !== 'Z') {
+    const sign = zone.startsWith('-') ? -1 : 1;
+    const digits = zone.slice(1).replace(':', '');
+    const offset = Number(digits.slice(0, 2)) * 3600 + Number(digits.slice(2, 4) || '0') * 60;
+    if (Number(digits.slice(0, 2)) > 23 || Number(digits.slice(2, 4) || '0') > 59) return undefined;
+    seconds -= sign * offset;
+  }
+  return roundToMicroseconds(seconds);
+}
+
+function parseRelative(text: string, now: number): number | undefined {
+  const trimmed = text.trim().toLowerCase();
+  if (trimmed === 'now') return now;
+  if (trimmed === 'today') return Math.floor(now / 86400) * 86400;
+  const offset = parseTimespanExpression(text);
+  return offset === undefined ? undefined : now + offset;
+}
+
+function toSeconds(input: unknown, now: number): number | undefined {
+  if (typeof input === 'number') return Number.isFinite(input) ? input : undefined;
+  if (typeof input === 'boolean') return input ? 1 : 0;
+  if (input instanceof Date) return Number.isFinite(input.getTime()) ? input.getTime() / 1000 : undefined;
+  if (typeof input !== 'string') return undefined;
+  if (NUMBER_RE.test(input)) {
+    const value = Number(input.trim().replace(/_/g, ''));
+    return Number.isFinite(value) ? value : undefined;
+  }
+  return parseIso(input) ?? parseRelative(input, now);
+}
+
+/**
+ * Parses a timestamp the way Gnocchi does and returns epoch seconds (microsecond precision). The second
+ * argument is either "now" (epoch seconds, for relative expressions) or options `{now, path}`. Throws a
+ * TimeseriesError 400 Invalid input (detail = `path`): `unexpected timestamp 'Unable to convert timestamps'`
+ * when unreadable, `Timestamp must be after Epoch` before 1970, `unexpected measures format` for a non-scalar.
+ */
+export function parseTimestamp(input: unknown, nowOrOptions?: number | ParseTimestampOptions): number {
+  const options: ParseTimestampOptions =
+    typeof nowOrOptions === 'number' ? { now: nowOrOptions } : (nowOrOptions ?? {});
+  const path = options.path ?? [];
+  if (input === null || input === undefined || typeof input === 'object') {
+    if (!(input instanceof Date)) throw TimeseriesError.invalidInput(MEASURES_FORMAT_REASON, path);
+  }
+  const seconds = toSeconds(input, options.now ?? Date.now() / 1000);
+  if (seconds === undefined) throw TimeseriesError.invalidInput(UNPARSABLE_TIMESTAMP_REASON, path);
+  if (seconds < 0) throw TimeseriesError.invalidInput(BEFORE_EPOCH_REASON, path);
+  return roundToMicroseconds(seconds);
+}
+
+function pad(value: number, width: number): string {
+  return String(value).padStart(width, '0');
+}
+
+/**
+ * Formats epoch seconds as Gnocchi prints timestamps (Python `isoformat()` of an aware UTC datetime):
+ * `2014-10-06T14:33:57+00:00`, with `.ffffff` only when the microseconds are not zero.
+ */
+export function formatTimestamp(seconds: number): string {
+  const micros = Math.round(seconds * 1e6);
+  const wholeSeconds = Math.floor(micros / 1e6);
+  const fraction = micros - wholeSeconds * 1e6;
+  const date = new Date(wholeSeconds * 1000);
+  const text =
+    `${pad(date.getUTCFullYear(), 4)}-${pad(date.getUTCMonth() + 1, 2)}-${pad(date.getUTCDate(), 2)}` +
+    `T${pad(date.getUTCHours(), 2)}:${pad(date.getUTCMinutes(), 2)}:${pad(date.getUTCSeconds(), 2)}`;
+  return `${text}${fraction === 0 ? '' : `.${pad(fraction, 6)}`}+00:00`;
+}
