@@ -1,0 +1,80 @@
+/**
+ * The Gnocchi-compatible REST API v1 of the timeseries service as a fastify app. Bodies are read raw and
+ * decoded by the routes (Gnocchi's 415 and "Unable to decode body" rules), replies are Python-style JSON,
+ * errors are Gnocchi's envelope (or webob's HTML page when the client does not ask for JSON), unknown
+ * methods on known paths are 405, and trailing or doubled slashes are tolerated as the Python client
+ * produces both (`/v1/archive_policy/`, `/v1/archive_policy//name`).
+ */
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import { TimeseriesError } from '../errors.js';
+import type { TimeseriesStore } from '../store.js';
+import type { AuthMode } from './auth.js';
+import { sendError } from './http.js';
+import { Mutex } from './metrics.js';
+import { registerAggregatesRoutes } from './routes-aggregates.js';
+import { registerArchivePolicyRoutes } from './routes-archive-policy.js';
+import { registerArchivePolicyRuleRoutes } from './routes-archive-policy-rule.js';
+import { registerBatchRoutes } from './routes-batch.js';
+import { registerCapabilitiesRoutes } from './routes-capabilities.js';
+import { registerMeasuresRoutes } from './routes-measures.js';
+import { registerMetricRoutes } from './routes-metric.js';
+import { registerResourceRoutes } from './routes-resource.js';
+import { registerResourceTypeRoutes } from './routes-resource-type.js';
+import { registerRootRoutes } from './routes-root.js';
+import { registerSearchRoutes } from './routes-search.js';
+import { registerStatusRoutes } from './routes-status.js';
+import { ApiRouter } from './routing.js';
+
+/** Options of {@link buildApp}. */
+export interface AppOptions {
+  /** `basic`: identity from `Authorization: Basic`, `admin` is administrator; `none`: everyone is admin. */
+  auth: AuthMode;
+  /** Maximum request body size in bytes (default 64 MiB, for large batches). */
+  bodyLimit?: number;
+  /** fastify logger switch (default off). */
+  logger?: boolean;
+}
+
+/** Builds the API over a store (the caller opens and closes the store). */
+export function buildApp(store: TimeseriesStore, options: AppOptions): FastifyInstance {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: options.bodyLimit ?? 64 * 1024 * 1024,
+    routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 2048 },
+  });
+
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+
+  app.setErrorHandler((error: FastifyError | TimeseriesError | Error, request, reply) => {
+    if (error instanceof TimeseriesError) {
+      if (error.status === 304) return reply.code(304).send();
+      return sendError(request, reply, error.status, error.description);
+    }
+    const status = 'statusCode' in error && typeof error.statusCode === 'number' ? error.statusCode : 500;
+    if (status >= 400 && status < 500) return sendError(request, reply, status, error.message);
+    request.log.error(error);
+    return sendError(request, reply, 500, '');
+  });
+
+  app.setNotFoundHandler((request, reply) =>
+    sendError(request, reply, 404, 'The resource could not be found.'),
+  );
+
+  const router = new ApiRouter(app, store, options.auth);
+  const mutex = new Mutex();
+  registerRootRoutes(router);
+  registerStatusRoutes(router);
+  registerCapabilitiesRoutes(router);
+  registerArchivePolicyRoutes(router);
+  registerArchivePolicyRuleRoutes(router);
+  registerMetricRoutes(router, mutex);
+  registerMeasuresRoutes(router);
+  registerBatchRoutes(router, mutex);
+  registerResourceTypeRoutes(router);
+  registerResourceRoutes(router, mutex);
+  registerSearchRoutes(router);
+  registerAggregatesRoutes(router);
+  router.finish();
+  return app;
+}

@@ -1,0 +1,135 @@
+/**
+ * TEST SUPPORT ONLY: builds the API over a fresh store for `app.inject()` tests. It uses the embedded
+ * FileTimeseriesStore (in a temporary directory) when src/timeseries/store-file.ts exists, else the
+ * in-memory test store; `TSAAS_TEST_STORE=memory` forces the latter.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import type { TimeseriesStore } from '../store.js';
+import { buildApp } from './app.js';
+import type { AuthMode } from './auth.js';
+import { MemoryTimeseriesStore } from './memory-store.test-support.js';
+import { installDefaultArchivePolicies } from './serve.js';
+
+type FileStoreModule = {
+  FileTimeseriesStore?: new (options: { dataDir: string }) => TimeseriesStore & { open(): Promise<void> };
+};
+
+/** A store for a test, and how to dispose of it. */
+export interface TestStore {
+  store: TimeseriesStore;
+  kind: 'file' | 'memory';
+  dispose(): Promise<void>;
+}
+
+/** Opens the embedded file store in a temporary directory, or the memory store if it is unavailable. */
+export async function openTestStore(): Promise<TestStore> {
+  if (process.env.TSAAS_TEST_STORE !== 'memory') {
+    const modulePath = '../store-file.js';
+    let mod: FileStoreModule | undefined;
+    try {
+      mod = (await import(modulePath)) as FileStoreModule;
+    } catch {
+      mod = undefined;
+    }
+    if (mod?.FileTimeseriesStore !== undefined) {
+      const dataDir = await mkdtemp(join(tmpdir(), 'tsaas-api-'));
+      const store = new mod.FileTimeseriesStore({ dataDir });
+      await store.open();
+      return {
+        store,
+        kind: 'file',
+        dispose: async () => {
+          await store.close();
+          await rm(dataDir, { recursive: true, force: true });
+        },
+      };
+    }
+  }
+  const store = new MemoryTimeseriesStore();
+  return { store, kind: 'memory', dispose: () => store.close() };
+}
+
+/** A response of the harness. */
+export interface TestResponse {
+  status: number;
+  headers: Record<string, string | string[] | number | undefined>;
+  body: string;
+  json(): unknown;
+}
+
+/** Options of one harness request. */
+export interface TestRequest {
+  /** Basic-auth user (default `admin`); null = no Authorization header. */
+  user?: string | null;
+  /** JSON body (serialized; Content-Type application/json unless given). */
+  body?: unknown;
+  /** Raw body text. */
+  raw?: string;
+  /** Accept header (default `application/json`); null = none. */
+  accept?: string | null;
+  headers?: Record<string, string>;
+}
+
+/** An app over a fresh store with the default policies. */
+export interface Harness {
+  app: FastifyInstance;
+  store: TimeseriesStore;
+  kind: 'file' | 'memory';
+  request(method: string, url: string, options?: TestRequest): Promise<TestResponse>;
+  close(): Promise<void>;
+}
+
+/** Basic Authorization header value for a user. */
+export function basic(user: string): string {
+  return `Basic ${Buffer.from(`${user}:`).toString('base64')}`;
+}
+
+/** Starts a harness (`auth` default basic; `defaults` installs bool/low/medium/high + rule). */
+export async function startHarness(options: { auth?: AuthMode; defaults?: boolean } = {}): Promise<Harness> {
+  const opened = await openTestStore();
+  const { store, kind } = opened;
+  if (options.defaults !== false) await installDefaultArchivePolicies(store);
+  const app = buildApp(store, { auth: options.auth ?? 'basic' });
+  const request = async (method: string, url: string, opts: TestRequest = {}): Promise<TestResponse> => {
+    const headers: Record<string, string> = {};
+    const user = opts.user === undefined ? 'admin' : opts.user;
+    if (user !== null) headers.authorization = basic(user);
+    const accept = opts.accept === undefined ? 'application/json' : opts.accept;
+    if (accept !== null) headers.accept = accept;
+    let payload: string | undefined;
+    if (opts.raw !== undefined) payload = opts.raw;
+    else if (opts.body !== undefined) payload = JSON.stringify(opts.body);
+    if (payload !== undefined) headers['content-type'] = 'application/json';
+    Object.assign(headers, opts.headers ?? {});
+    const res = await app.inject({
+      method: method as 'GET',
+      url,
+      headers,
+      ...(payload !== undefined ? { payload } : {}),
+    });
+    return {
+      status: res.statusCode,
+      headers: res.headers,
+      body: res.body,
+      json: () => JSON.parse(res.body) as unknown,
+    };
+  };
+  return {
+    app,
+    store,
+    kind,
+    request,
+    close: async () => {
+      await app.close();
+      await opened.dispose();
+    },
+  };
+}
+
+/** The Gnocchi error envelope. */
+export function envelope(code: number, title: string, description: unknown): unknown {
+  return { code, title, description };
+}

@@ -1,0 +1,105 @@
+/**
+ * Finding and listing resources: the caller's visible resources of a type matching a search filter,
+ * sorted and paginated like Gnocchi (default `revision_start:asc, started_at:asc`), and their JSON.
+ */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Resource, ResourceType } from '../model.js';
+import type { TimeseriesStore } from '../store.js';
+import { TimeseriesError } from '../errors.js';
+import { canAccess, type ApiUser } from './auth.js';
+import { hasBody, readJson } from './http.js';
+import { liveMetrics } from './metrics.js';
+import { paginate, parsePagination, setNextLink } from './pagination.js';
+import { queryParam, type Query } from './params.js';
+import { castFilterValue, resourceField, resourceJson } from './resources.js';
+import { compileFilter, parseFilterString, validateFilter, type Filter } from './search-filter.js';
+import type { JsonObject } from './validate.js';
+
+/** Gnocchi's default resource sort. */
+export const RESOURCE_DEFAULT_SORTS = ['revision_start:asc', 'started_at:asc'];
+
+/**
+ * The filter of a search or batch delete: the JSON body if there is one, else `?filter=` (string form),
+ * else undefined. Ids in it are mapped to the caller's resource UUIDs.
+ */
+export function filterFromRequest(request: FastifyRequest, query: Query, user: ApiUser): Filter | undefined {
+  if (hasBody(request)) return validateFilter(readJson(request), user.id);
+  const text = queryParam(query, 'filter');
+  if (text !== undefined && text !== '') return validateFilter(parseFilterString(text), user.id);
+  return undefined;
+}
+
+/** The caller's resources of `type` (all types for `generic`) matching `filter`. */
+export async function findResources(
+  store: TimeseriesStore,
+  user: ApiUser,
+  type: ResourceType,
+  filter: Filter | undefined,
+): Promise<Resource[]> {
+  const matches = compileFilter<Resource>(
+    filter,
+    type.name,
+    (name) => resourceField(type, name),
+    (kind, value) => castFilterValue(kind, value as string | number | boolean),
+  );
+  const all = await store.listResources(type.name);
+  return all.filter(
+    (r) => (type.name === 'generic' || r.type === type.name) && canAccess(user, r.creator) && matches(r),
+  );
+}
+
+/** The JSON of listed resources: attributes of the listed type, or of each resource's own type with details. */
+export async function resourcesJson(
+  store: TimeseriesStore,
+  resources: Resource[],
+  type: ResourceType,
+  details: boolean,
+): Promise<JsonObject[]> {
+  const types = new Map<string, ResourceType | undefined>([[type.name, type]]);
+  const out: JsonObject[] = [];
+  for (const r of resources) {
+    let shown: ResourceType | undefined = type;
+    if (type.name === 'generic') {
+      if (!details) shown = undefined;
+      else {
+        if (!types.has(r.type)) types.set(r.type, await store.getResourceType(r.type));
+        shown = types.get(r.type);
+      }
+    }
+    out.push(resourceJson(r, { ...(shown ? { type: shown } : {}), metrics: await liveMetrics(store, r) }));
+  }
+  return out;
+}
+
+/** Sorts, paginates (setting the Link header) and renders a resource list. */
+export async function sendResourcePage(
+  store: TimeseriesStore,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  query: Query,
+  resources: Resource[],
+  type: ResourceType,
+  details: boolean,
+): Promise<JsonObject[]> {
+  const page = parsePagination(query, RESOURCE_DEFAULT_SORTS);
+  const items = paginate(
+    resources,
+    page,
+    (r) => r.id,
+    (r, key) => resourceField(type, key)?.get(r),
+    (key) => resourceField(type, key) !== undefined,
+  );
+  setNextLink(request, reply, query, page, items.length, items.at(-1)?.id);
+  return resourcesJson(store, items, type, details);
+}
+
+/** Whether a JSON filter is empty (batch delete refuses it). */
+export function requireFilter(filter: Filter | undefined): Filter {
+  if (filter === undefined) {
+    throw new TimeseriesError(
+      400,
+      'caution: the query can not be empty, or it will                   delete entire database',
+    );
+  }
+  return filter;
+}

@@ -1,0 +1,275 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { envelope, startHarness, type Harness } from './harness.test-support.js';
+
+const day = (d: number): string => `2024-01-${String(d).padStart(2, '0')}T00:00:00`;
+const out = (d: number): string => `${day(d)}+00:00`;
+
+describe('aggregates', () => {
+  let h: Harness;
+  let lombardia: string;
+  let lazio: string;
+  let short: string;
+  let rid: string;
+  before(async () => {
+    h = await startHarness();
+    await h.request('POST', '/v1/archive_policy', {
+      body: {
+        name: 'years_rate',
+        definition: [{ granularity: '1 day', timespan: '365 days' }],
+        aggregation_methods: ['sum'],
+      },
+    });
+    const r = await h.request('POST', '/v1/resource/generic', {
+      body: {
+        id: 'italia',
+        metrics: {
+          Lombardia: { archive_policy_name: 'years_rate' },
+          Lazio: { archive_policy_name: 'years_rate' },
+          NuovaRegione: { archive_policy_name: 'years_rate' },
+        },
+      },
+    });
+    const body = r.json() as { id: string; metrics: Record<string, string> };
+    rid = body.id;
+    lombardia = body.metrics.Lombardia ?? '';
+    lazio = body.metrics.Lazio ?? '';
+    short = body.metrics.NuovaRegione ?? '';
+    await h.request('POST', '/v1/batch/metrics/measures', {
+      body: {
+        [lombardia]: [1, 2, 3].map((d) => ({ timestamp: day(d), value: d * 10 })),
+        [lazio]: [1, 2, 3].map((d) => ({ timestamp: day(d), value: 700 + d })),
+        [short]: [{ timestamp: day(1), value: 7 }],
+      },
+    });
+  });
+  after(async () => {
+    await h.close();
+  });
+
+  const post = (qs: string, body: unknown) => h.request('POST', `/v1/aggregates${qs}`, { body });
+
+  test('aggregate sum across metric ids (S-expression) → {"measures": {"aggregated": …}}', async () => {
+    const r = await post('?granularity=86400', {
+      operations: `(aggregate sum (metric (${lombardia} sum) (${lazio} sum)))`,
+    });
+    assert.equal(r.status, 200);
+    assert.equal(
+      r.body,
+      `{"measures": {"aggregated": [["${out(1)}", 86400.0, 711.0], ["${out(2)}", 86400.0, 722.0], ["${out(3)}", 86400.0, 733.0]]}}`,
+    );
+  });
+
+  test('the same as a nested list', async () => {
+    const r = await post('', {
+      operations: ['aggregate', 'sum', ['metric', [lombardia, 'sum'], [lazio, 'sum']]],
+    });
+    assert.equal(r.status, 200);
+    assert.equal((r.json() as { measures: { aggregated: unknown[] } }).measures.aggregated.length, 3);
+  });
+
+  test('details=true adds the metric references, sorted by id', async () => {
+    const r = await post('?granularity=86400&details=true', {
+      operations: `(aggregate sum (metric (${lombardia} sum) (${lazio} sum)))`,
+    });
+    const body = r.json() as {
+      references: { id: string; resource_id: string; archive_policy: { name: string } }[];
+    };
+    assert.deepEqual(
+      body.references.map((m) => m.id),
+      [lombardia, lazio].sort(),
+    );
+    assert.equal(body.references[0]?.resource_id, rid);
+    assert.equal(body.references[0]?.archive_policy.name, 'years_rate');
+  });
+
+  test('without aggregate: per-metric series', async () => {
+    const r = await post('?granularity=86400', { operations: `(metric (${lombardia} sum) (${lazio} sum))` });
+    assert.deepEqual(r.json(), {
+      measures: {
+        [lombardia]: { sum: [1, 2, 3].map((d) => [out(d), 86400, d * 10]) },
+        [lazio]: { sum: [1, 2, 3].map((d) => [out(d), 86400, 700 + d]) },
+      },
+    });
+  });
+
+  test('arithmetic keeps the per-metric shape', async () => {
+    const r = await post('?granularity=86400', { operations: `(* 2 (metric ${lombardia} sum))` });
+    assert.deepEqual(r.json(), {
+      measures: { [lombardia]: { sum: [1, 2, 3].map((d) => [out(d), 86400, d * 20]) } },
+    });
+  });
+
+  test('series of different length: default dropna sums what exists, needed_overlap=100 keeps the overlap', async () => {
+    const ops = { operations: `(aggregate sum (metric (${lombardia} sum) (${short} sum)))` };
+    const dropna = await post('?granularity=86400', ops);
+    assert.deepEqual((dropna.json() as { measures: { aggregated: unknown } }).measures.aggregated, [
+      [out(1), 86400, 17],
+      [out(2), 86400, 20],
+      [out(3), 86400, 30],
+    ]);
+    const fill = await post('?granularity=86400&fill=0', ops);
+    assert.deepEqual((fill.json() as { measures: { aggregated: unknown } }).measures.aggregated, [
+      [out(1), 86400, 17],
+      [out(2), 86400, 20],
+      [out(3), 86400, 30],
+    ]);
+    const overlap = await post('?granularity=86400&needed_overlap=100', ops);
+    assert.deepEqual((overlap.json() as { measures: { aggregated: unknown } }).measures.aggregated, [
+      [out(1), 86400, 17],
+    ]);
+  });
+
+  test('start/stop cut the series', async () => {
+    const r = await post(`?granularity=86400&start=${day(2)}&stop=${day(3)}`, {
+      operations: `(aggregate sum (metric (${lombardia} sum) (${lazio} sum)))`,
+    });
+    assert.deepEqual((r.json() as { measures: { aggregated: unknown } }).measures.aggregated, [
+      [out(2), 86400, 722],
+    ]);
+  });
+
+  test('by resource search and metric-name glob', async () => {
+    const r = await post('?granularity=86400', {
+      resource_type: 'generic',
+      search: { '=': { id: rid } },
+      operations: '(aggregate sum (metric * sum))',
+    });
+    assert.equal(r.status, 200);
+    assert.deepEqual((r.json() as { measures: { aggregated: unknown } }).measures.aggregated, [
+      [out(1), 86400, 718],
+      [out(2), 86400, 722],
+      [out(3), 86400, 733],
+    ]);
+    const named = await post('?granularity=86400', {
+      resource_type: 'generic',
+      search: "original_resource_id = 'italia'",
+      operations: '(metric Lombardia sum)',
+    });
+    assert.deepEqual(named.json(), {
+      measures: { [rid]: { Lombardia: { sum: [1, 2, 3].map((d) => [out(d), 86400, d * 10]) } } },
+    });
+  });
+
+  test('groupby=id', async () => {
+    const r = await post('?granularity=86400&groupby=id', {
+      resource_type: 'generic',
+      search: { '=': { id: rid } },
+      operations: '(aggregate sum (metric Lombardia sum))',
+    });
+    assert.deepEqual(r.json(), [
+      {
+        group: { id: rid },
+        measures: { measures: { aggregated: [1, 2, 3].map((d) => [out(d), 86400, d * 10]) } },
+      },
+    ]);
+  });
+
+  test('errors as Gnocchi', async () => {
+    const badOp = await post('?granularity=86400', {
+      operations: `(aggregate summ (metric ${lombardia} sum))`,
+    });
+    assert.equal(badOp.status, 400);
+    assert.deepEqual(
+      badOp.json(),
+      envelope(400, 'Bad Request', {
+        cause: 'Invalid input',
+        reason: "'aggregate' operation invalid for dictionary value @ data['operations']",
+        detail: ['operations'],
+      }),
+    );
+    const notInPolicy = await post('?granularity=86400', {
+      operations: `(aggregate sum (metric ${lombardia} mean))`,
+    });
+    assert.equal(notInPolicy.status, 404);
+    assert.deepEqual(
+      notInPolicy.json(),
+      envelope(404, 'Not Found', {
+        cause: 'Metrics with unknown aggregation',
+        detail: [[lombardia, 'mean']],
+      }),
+    );
+    const unknown = await post('?granularity=86400', {
+      operations: '(aggregate sum (metric 00000000-0000-0000-0000-000000000000 sum))',
+    });
+    assert.equal(unknown.status, 404);
+    assert.deepEqual(
+      unknown.json(),
+      envelope(404, 'Not Found', {
+        cause: 'Unknown metrics',
+        reason: "Provided metrics don't exists",
+        detail: ['00000000-0000-0000-0000-000000000000'],
+      }),
+    );
+    const badRef = await post('?granularity=86400', {
+      operations: '(aggregate sum (metric not-a-uuid sum))',
+    });
+    assert.equal(badRef.status, 400);
+    assert.deepEqual(
+      badRef.json(),
+      envelope(400, 'Bad Request', {
+        cause: 'Invalid metric references',
+        reason: 'badly formed hexadecimal UUID string',
+        detail: [['not-a-uuid', 'sum']],
+      }),
+    );
+    const unparsable = await post('?granularity=86400', { operations: '(aggregate sum (metric' });
+    assert.equal(unparsable.status, 400);
+    assert.equal(
+      (unparsable.json() as { description: { cause: string } }).description.cause,
+      'Invalid operations',
+    );
+    const missing = await post('?granularity=86400', {});
+    assert.equal(missing.status, 400);
+    assert.deepEqual(
+      missing.json(),
+      envelope(400, 'Bad Request', {
+        cause: 'Invalid input',
+        reason: "required key not provided @ data['operations']",
+        detail: ['operations'],
+      }),
+    );
+    const badGranularity = await post('?granularity=abc', { operations: `(metric ${lombardia} sum)` });
+    assert.deepEqual(
+      badGranularity.json(),
+      envelope(400, 'Bad Request', {
+        cause: 'Argument value error',
+        detail: 'granularity',
+        reason: 'Unable to parse timespan',
+      }),
+    );
+    const badFill = await post('?fill=lots', { operations: `(metric ${lombardia} sum)` });
+    assert.equal((badFill.json() as { description: { detail: string } }).description.detail, 'fill');
+    const badOverlap = await post('?needed_overlap=x', { operations: `(metric ${lombardia} sum)` });
+    assert.deepEqual(
+      badOverlap.json(),
+      envelope(400, 'Bad Request', {
+        cause: 'Argument value error',
+        detail: 'needed_overlap',
+        reason: 'Must be a number',
+      }),
+    );
+    const noType = await post('', { resource_type: 'nope', search: {}, operations: '(metric x sum)' });
+    assert.deepEqual(
+      noType.json(),
+      envelope(400, 'Bad Request', { cause: 'Resource type does not exist', detail: 'nope' }),
+    );
+    const noMetric = await post('', {
+      resource_type: 'generic',
+      search: {},
+      operations: '(metric Nope sum)',
+    });
+    assert.deepEqual(
+      noMetric.json(),
+      envelope(400, 'Bad Request', { cause: 'Metrics not found', detail: ['Nope'] }),
+    );
+  });
+
+  test("another user cannot aggregate admin's metrics", async () => {
+    const r = await h.request('POST', '/v1/aggregates', {
+      user: 'bob',
+      body: { operations: `(metric ${lombardia} sum)` },
+    });
+    assert.equal(r.status, 403);
+  });
+});

@@ -1,0 +1,354 @@
+/**
+ * `POST /v1/aggregates`: the operations language over explicit metric ids (`{"operations"}`) or over the
+ * named metrics of searched resources (`{"resource_type", "search", "operations"}`, names may be globs),
+ * with `start`, `stop`, `granularity`, `needed_overlap`, `fill`, `details` and (for searches) `groupby`.
+ * Parsing and evaluation are the aggregates library's; this route resolves references, checks access and
+ * policies, fetches the series and shapes the response like Gnocchi.
+ */
+import type { FastifyRequest } from 'fastify';
+import {
+  evaluateOperations,
+  metricReferences,
+  parseOperations,
+  type AggregatesResult,
+  type EvaluateOptions,
+  type FillMode,
+  type MetricReference,
+  type Operation,
+} from '../aggregates.js';
+import { TimeseriesError } from '../errors.js';
+import type { ArchivePolicy, Metric, Point, Resource, ResourceType } from '../model.js';
+import type { TimeseriesStore } from '../store.js';
+import { canAccess, currentUser, type ApiUser } from './auth.js';
+import { readJson, sendJson } from './http.js';
+import { parseUuid } from './ids.js';
+import { pointsJson } from './measures.js';
+import { liveMetrics, metricListJson } from './metrics.js';
+import { queryBool, queryList, queryOf, queryParam, type Query } from './params.js';
+import { findResources, resourcesJson } from './resource-query.js';
+import { resourceField, resourceJson } from './resources.js';
+import { fnmatch } from './routes-archive-policy-rule.js';
+import { durationParam, timestampParam } from './routes-measures.js';
+import type { ApiRouter } from './routing.js';
+import { parseFilterString, validateFilter, type Filter } from './search-filter.js';
+import { checkKeys, expectObject, invalidAt } from './validate.js';
+
+const FILL_WORDS = new Set(['null', 'dropna', 'ffill', 'bfill', 'full_ffill', 'full_bfill']);
+
+/** The query parameters of `/v1/aggregates` (Gnocchi's `validate_qs`). */
+function evaluateOptions(query: Query): EvaluateOptions {
+  const options: EvaluateOptions = {};
+  const overlap = queryParam(query, 'needed_overlap');
+  if (overlap !== undefined) {
+    const n = Number(overlap);
+    if (overlap.trim() === '' || !Number.isFinite(n))
+      throw TimeseriesError.argument('needed_overlap', 'Must be a number');
+    options.needed_overlap = n;
+  }
+  const start = timestampParam(query, 'start');
+  if (start !== undefined) options.start = start;
+  const stop = timestampParam(query, 'stop');
+  if (stop !== undefined) options.stop = stop;
+  const granularity = durationParam(query, 'granularity');
+  if (granularity !== undefined) options.granularity = granularity;
+  const fill = queryParam(query, 'fill');
+  if (fill !== undefined) {
+    let mode: FillMode;
+    if (FILL_WORDS.has(fill)) mode = fill as FillMode;
+    else {
+      const n = Number(fill);
+      if (fill.trim() === '' || Number.isNaN(n)) {
+        throw TimeseriesError.argument(
+          'fill',
+          "Must be a float, 'dropna', 'null', 'ffill', 'bfill', 'full_ffill' or 'full_bfill'",
+        );
+      }
+      mode = n;
+    }
+    options.fill = mode;
+  }
+  return options;
+}
+
+/** Replaces every metric reference of a tree by the references `expand` returns. */
+function mapReferences(op: Operation, expand: (ref: MetricReference) => MetricReference[]): Operation {
+  switch (op.kind) {
+    case 'metric':
+      return { kind: 'metric', refs: op.refs.flatMap(expand) };
+    case 'constant':
+      return op;
+    case 'aggregate':
+    case 'resample':
+    case 'rolling':
+    case 'unary':
+      return { ...op, operand: mapReferences(op.operand, expand) };
+    case 'binary':
+      return { ...op, left: mapReferences(op.left, expand), right: mapReferences(op.right, expand) };
+    case 'clip':
+      return {
+        ...op,
+        operand: mapReferences(op.operand, expand),
+        min: mapReferences(op.min, expand),
+        ...(op.max !== undefined ? { max: mapReferences(op.max, expand) } : {}),
+      };
+  }
+}
+
+/** A resolved series: the metric, its policy and the aggregation read. */
+interface Series {
+  metric: Metric;
+  policy: ArchivePolicy;
+  aggregation: string;
+}
+
+/** Checks the methods against the policies, fetches every series and evaluates the tree. */
+async function evaluate(
+  store: TimeseriesStore,
+  op: Operation,
+  series: Map<string, Series>,
+  options: EvaluateOptions,
+): Promise<AggregatesResult> {
+  const unknownAggregation: [string, string][] = [];
+  for (const s of series.values()) {
+    if (!s.policy.aggregation_methods.includes(s.aggregation))
+      unknownAggregation.push([s.metric.id, s.aggregation]);
+  }
+  if (unknownAggregation.length > 0) {
+    throw new TimeseriesError(404, { cause: 'Metrics with unknown aggregation', detail: unknownAggregation });
+  }
+  const points = new Map<string, Point[]>();
+  for (const [key, s] of series) {
+    points.set(
+      key,
+      await store.getMeasures(s.metric.id, {
+        aggregation: s.aggregation,
+        ...(options.start !== undefined ? { start: options.start } : {}),
+        ...(options.stop !== undefined ? { stop: options.stop } : {}),
+      }),
+    );
+  }
+  const keyOf = (ref: MetricReference): string => `${ref.metric}\u0000${ref.aggregation}`;
+  return evaluateOperations(op, (ref) => points.get(keyOf(ref)), {
+    ...options,
+    granularities: (ref) => series.get(keyOf(ref))?.policy.definition.map((d) => d.granularity) ?? [],
+  });
+}
+
+/** `{"aggregated": points}` or the nested per-series map, points formatted. */
+function resultJson(result: AggregatesResult, nest: (key: string) => string[]): Record<string, unknown> {
+  if ('aggregated' in result && Array.isArray(result.aggregated))
+    return { aggregated: pointsJson(result.aggregated) };
+  const out: Record<string, unknown> = {};
+  for (const [key, byAggregation] of Object.entries(result as Record<string, Record<string, Point[]>>)) {
+    let node = out;
+    for (const part of nest(key)) {
+      node[part] ??= {};
+      node = node[part] as Record<string, unknown>;
+    }
+    for (const [aggregation, points] of Object.entries(byAggregation)) node[aggregation] = pointsJson(points);
+  }
+  return out;
+}
+
+async function policyOf(
+  store: TimeseriesStore,
+  metric: Metric,
+  cache: Map<string, ArchivePolicy>,
+): Promise<ArchivePolicy> {
+  let policy = cache.get(metric.archive_policy_name);
+  if (policy === undefined) {
+    policy = await store.getArchivePolicy(metric.archive_policy_name);
+    if (policy === undefined)
+      throw new TimeseriesError(500, `Archive policy ${metric.archive_policy_name} is missing`);
+    cache.set(metric.archive_policy_name, policy);
+  }
+  return policy;
+}
+
+/** `{"operations"}` over metric ids. */
+async function fetchByIds(
+  store: TimeseriesStore,
+  user: ApiUser,
+  parsed: Operation,
+  options: EvaluateOptions,
+  details: boolean,
+): Promise<Record<string, unknown>> {
+  const refs = metricReferences(parsed);
+  const canonical = new Map<string, string>();
+  for (const ref of refs) {
+    const id = parseUuid(ref.metric);
+    if (id === undefined) {
+      throw new TimeseriesError(400, {
+        cause: 'Invalid metric references',
+        reason: 'badly formed hexadecimal UUID string',
+        detail: refs.map((r) => [r.metric, r.aggregation]),
+      });
+    }
+    canonical.set(ref.metric, id);
+  }
+  const metrics = new Map<string, Metric>();
+  const missing: string[] = [];
+  for (const id of new Set(canonical.values())) {
+    const metric = await store.getMetric(id);
+    if (metric === undefined) missing.push(id);
+    else metrics.set(id, metric);
+  }
+  if (missing.length > 0) {
+    throw new TimeseriesError(404, {
+      cause: 'Unknown metrics',
+      reason: "Provided metrics don't exists",
+      detail: missing,
+    });
+  }
+  if ([...metrics.values()].some((m) => !canAccess(user, m.creator))) throw new TimeseriesError(403, '');
+  const op = mapReferences(parsed, (ref) => [
+    { metric: canonical.get(ref.metric) ?? ref.metric, aggregation: ref.aggregation },
+  ]);
+  const cache = new Map<string, ArchivePolicy>();
+  const series = new Map<string, Series>();
+  for (const ref of metricReferences(op)) {
+    const metric = metrics.get(ref.metric);
+    if (metric === undefined) continue;
+    series.set(`${ref.metric}\u0000${ref.aggregation}`, {
+      metric,
+      policy: await policyOf(store, metric, cache),
+      aggregation: ref.aggregation,
+    });
+  }
+  const result = await evaluate(store, op, series, options);
+  const body: Record<string, unknown> = { measures: resultJson(result, (key) => [key]) };
+  if (details) {
+    const sorted = [...metrics.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    const references = [];
+    for (const m of sorted) references.push(await metricListJson(store, m));
+    body.references = references;
+  }
+  return body;
+}
+
+/** The measures of one group of searched resources (metric names, possibly globs, in the tree). */
+async function fetchForResources(
+  store: TimeseriesStore,
+  parsed: Operation,
+  resources: Resource[],
+  type: ResourceType,
+  options: EvaluateOptions,
+  details: boolean,
+): Promise<Record<string, unknown>> {
+  const named: { resource: Resource; name: string; metric: Metric }[] = [];
+  for (const resource of resources) {
+    for (const [name, id] of Object.entries(await liveMetrics(store, resource))) {
+      const metric = await store.getMetric(id);
+      if (metric !== undefined) named.push({ resource, name, metric });
+    }
+  }
+  const owners = new Map<string, [string, string]>();
+  const wanted = new Map<string, { metric: Metric; aggregation: string }>();
+  const expand = (ref: MetricReference): MetricReference[] =>
+    named
+      .filter((n) => fnmatch(n.name, ref.metric))
+      .map((n) => {
+        const key = `${n.resource.id}/${n.name}`;
+        owners.set(key, [n.resource.id, n.name]);
+        wanted.set(`${key}\u0000${ref.aggregation}`, { metric: n.metric, aggregation: ref.aggregation });
+        return { metric: key, aggregation: ref.aggregation };
+      });
+  const op = mapReferences(parsed, expand);
+  if (wanted.size === 0) {
+    throw new TimeseriesError(400, {
+      cause: 'Metrics not found',
+      detail: [...new Set(metricReferences(parsed).map((r) => r.metric))],
+    });
+  }
+  const cache = new Map<string, ArchivePolicy>();
+  const series = new Map<string, Series>();
+  for (const [key, w] of wanted) series.set(key, { ...w, policy: await policyOf(store, w.metric, cache) });
+  const result = await evaluate(store, op, series, options);
+  const body: Record<string, unknown> = { measures: resultJson(result, (key) => owners.get(key) ?? [key]) };
+  if (details) body.references = await resourcesJson(store, resources, type, false);
+  return body;
+}
+
+function searchFilter(value: unknown, user: ApiUser): Filter | undefined {
+  if (typeof value === 'string') return validateFilter(parseFilterString(value), user.id);
+  return validateFilter(value, user.id, ['search']);
+}
+
+/** The groupby value of a resource attribute, as shown in the resource JSON. */
+function groupValue(resource: Resource, type: ResourceType, attr: string): unknown {
+  const json = resourceJson(resource, { type });
+  return attr in json ? json[attr] : null;
+}
+
+async function searchAndFetch(
+  store: TimeseriesStore,
+  request: FastifyRequest,
+  body: Record<string, unknown>,
+  parsed: Operation,
+  options: EvaluateOptions,
+  details: boolean,
+  groupby: string[],
+): Promise<unknown> {
+  const user = currentUser(request);
+  const typeName = body.resource_type;
+  if (typeof typeName !== 'string') throw invalidAt('expected str', ['resource_type']);
+  const type =
+    typeName === 'generic'
+      ? ((await store.getResourceType('generic')) ?? {
+          name: 'generic',
+          state: 'active' as const,
+          attributes: {},
+        })
+      : await store.getResourceType(typeName);
+  if (type === undefined) {
+    throw new TimeseriesError(400, { cause: 'Resource type does not exist', detail: typeName });
+  }
+  const resources = await findResources(store, user, type, searchFilter(body.search, user));
+  if (groupby.length === 0) return fetchForResources(store, parsed, resources, type, options, details);
+  for (const attr of groupby) {
+    if (resourceField(type, attr) === undefined) throw new TimeseriesError(400, 'Invalid groupby attribute');
+  }
+  const groups = new Map<string, { group: Record<string, unknown>; resources: Resource[] }>();
+  for (const r of resources) {
+    const group = Object.fromEntries(groupby.map((attr) => [attr, groupValue(r, type, attr)]));
+    const key = JSON.stringify(groupby.map((attr) => group[attr]));
+    const entry = groups.get(key) ?? { group, resources: [] };
+    entry.resources.push(r);
+    groups.set(key, entry);
+  }
+  const sortedKeys = [...groups.keys()].sort();
+  const out = [];
+  for (const key of sortedKeys) {
+    const entry = groups.get(key);
+    if (entry === undefined) continue;
+    out.push({
+      group: entry.group,
+      measures: await fetchForResources(store, parsed, entry.resources, type, options, details),
+    });
+  }
+  return out;
+}
+
+/** Registers `POST /v1/aggregates`. */
+export function registerAggregatesRoutes(router: ApiRouter): void {
+  const { store } = router;
+
+  router.route('POST', '/v1/aggregates', async (request, reply) => {
+    const user = currentUser(request);
+    const query = queryOf(request);
+    const options = evaluateOptions(query);
+    const details = queryBool(query, 'details');
+    queryBool(query, 'use_history');
+    const groupby = [...new Set(queryList(query, 'groupby'))].sort();
+    const body = expectObject(readJson(request));
+    const search = 'resource_type' in body || 'search' in body;
+    if (search)
+      checkKeys(body, ['operations', 'resource_type', 'search'], ['operations', 'resource_type', 'search']);
+    else checkKeys(body, ['operations'], ['operations']);
+    const parsed = parseOperations(body.operations);
+    const result = search
+      ? await searchAndFetch(store, request, body, parsed, options, details, groupby)
+      : await fetchByIds(store, user, parsed, options, details);
+    return sendJson(reply, result);
+  });
+}

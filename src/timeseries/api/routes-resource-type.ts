@@ -1,0 +1,63 @@
+/**
+ * `/v1/resource_type`: custom resource types with typed attributes (admin only to create or delete);
+ * `generic` always exists. Changing a type's attributes (`PATCH` with JSON-Patch) is not offered: the
+ * storage interface has no operation for it, so the route answers 405.
+ */
+import type { AttributeSchema, ResourceType } from '../model.js';
+import { TimeseriesError } from '../errors.js';
+import { requireAdmin } from './auth.js';
+import { readJson, sendJson, sendNoContent, setLocation } from './http.js';
+import { GENERIC_TYPE, getResourceTypeOr404, parseAttributeSchema, resourceTypeJson } from './resources.js';
+import type { ApiRouter } from './routing.js';
+import { checkKeys, expectObject, invalidValue, stringField } from './validate.js';
+
+/** Registers the resource type routes. */
+export function registerResourceTypeRoutes(router: ApiRouter): void {
+  const { store } = router;
+
+  router.route('POST', '/v1/resource_type', async (request, reply) => {
+    requireAdmin(request);
+    const body = expectObject(readJson(request));
+    checkKeys(body, ['name', 'attributes'], ['name']);
+    const name = stringField(body, 'name') ?? '';
+    const rawAttributes = body.attributes ?? {};
+    const attributesBody = expectObject(rawAttributes, ['attributes']);
+    const attributes: Record<string, AttributeSchema> = {};
+    for (const [attr, definition] of Object.entries(attributesBody)) {
+      attributes[attr] = parseAttributeSchema(attr, definition, ['attributes', attr]);
+    }
+    if (name === '' || name.includes('/')) throw invalidValue('not a valid value', ['name']);
+    if (name === 'generic' || (await store.getResourceType(name)) !== undefined) {
+      throw new TimeseriesError(409, `Resource type ${name} already exists`);
+    }
+    const type: ResourceType = { name, state: 'active', attributes };
+    await store.createResourceType(type);
+    setLocation(request, reply, `/v1/resource_type/${name}`);
+    return sendJson(reply, resourceTypeJson(type), 201);
+  });
+
+  router.route('GET', '/v1/resource_type', async (_request, reply) => {
+    const types = await store.listResourceTypes();
+    const all = types.some((t) => t.name === 'generic') ? types : [GENERIC_TYPE, ...types];
+    return sendJson(reply, all.map(resourceTypeJson));
+  });
+
+  router.route('GET', '/v1/resource_type/:name', async (request, reply) => {
+    const { name } = request.params as { name: string };
+    return sendJson(reply, resourceTypeJson(await getResourceTypeOr404(store, name)));
+  });
+
+  router.route(
+    'DELETE',
+    '/v1/resource_type/:name',
+    async (request, reply) => {
+      const { name } = request.params as { name: string };
+      await getResourceTypeOr404(store, name);
+      requireAdmin(request);
+      if (name === 'generic') throw new TimeseriesError(400, 'Resource type generic is still in use');
+      await store.deleteResourceType(name);
+      return sendNoContent(reply);
+    },
+    { noBody: true },
+  );
+}

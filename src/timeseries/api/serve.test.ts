@@ -1,0 +1,64 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { openTestStore } from './harness.test-support.js';
+import { installDefaultArchivePolicies, parseListen, startTimeseriesServer } from './serve.js';
+
+describe('serve', () => {
+  test('parseListen', () => {
+    assert.deepEqual(parseListen('127.0.0.1:8041'), { host: '127.0.0.1', port: 8041 });
+    assert.deepEqual(parseListen('[::1]:0'), { host: '::1', port: 0 });
+    assert.deepEqual(parseListen(':8041'), { host: '0.0.0.0', port: 8041 });
+    assert.throws(() => parseListen('nope'), /expected host:port/);
+    assert.throws(() => parseListen('h:70000'), /Invalid port/);
+  });
+
+  test('default policies are installed once, like gnocchi-upgrade', async () => {
+    const opened = await openTestStore();
+    const { store } = opened;
+    try {
+      await installDefaultArchivePolicies(store);
+      await installDefaultArchivePolicies(store);
+      assert.deepEqual((await store.listArchivePolicies()).map((p) => p.name).sort(), [
+        'bool',
+        'high',
+        'low',
+        'medium',
+      ]);
+      assert.deepEqual(await store.listRules(), [
+        { name: 'default', metric_pattern: '*', archive_policy_name: 'low' },
+      ]);
+    } finally {
+      await opened.dispose();
+    }
+  });
+
+  test('serves HTTP on a free port with basic auth; close() stops it', async () => {
+    const opened = await openTestStore();
+    const server = await startTimeseriesServer({ listen: '127.0.0.1:0', store: opened.store, auth: 'basic' });
+    try {
+      assert.match(server.url, /^http:\/\/127\.0\.0\.1:\d+$/);
+      const root = await fetch(`${server.url}/`);
+      assert.equal(root.status, 200);
+      assert.equal(root.headers.get('content-type'), 'application/json');
+      const body = (await root.json()) as { versions: { links: { href: string }[] }[] };
+      assert.equal(body.versions[0]?.links[0]?.href, `${server.url}/v1/`);
+      const denied = await fetch(`${server.url}/v1/metric`, { headers: { accept: 'application/json' } });
+      assert.equal(denied.status, 401);
+      const created = await fetch(`${server.url}/v1/metric`, {
+        method: 'POST',
+        headers: {
+          accept: 'application/json',
+          'content-type': 'application/json',
+          authorization: `Basic ${Buffer.from('admin:').toString('base64')}`,
+        },
+        body: JSON.stringify({ name: 'x' }),
+      });
+      assert.equal(created.status, 201);
+      assert.match(created.headers.get('location') ?? '', new RegExp(`^${server.url}/v1/metric/`));
+    } finally {
+      await server.close();
+      await opened.dispose();
+    }
+    await assert.rejects(fetch(`${server.url}/`));
+  });
+});

@@ -1,0 +1,65 @@
+/** Starting the REST API on a socket, with the archive policies and rule `gnocchi-upgrade` would create. */
+import { DEFAULT_ARCHIVE_POLICIES, DEFAULT_ARCHIVE_POLICY_RULE } from '../archive-policy.js';
+import { TimeseriesError } from '../errors.js';
+import type { TimeseriesStore } from '../store.js';
+import { buildApp } from './app.js';
+import type { AuthMode } from './auth.js';
+
+/** Options of {@link startTimeseriesServer}. */
+export interface TimeseriesServerOptions {
+  /** `host:port` (port 0 = any free port; IPv6 hosts in brackets, `[::1]:8041`). */
+  listen: string;
+  /** An opened store; the server does not close it. */
+  store: TimeseriesStore;
+  auth: AuthMode;
+}
+
+/** A running server. */
+export interface RunningTimeseriesServer {
+  /** `http://host:port` actually bound. */
+  url: string;
+  /** Stops accepting requests and waits for the open ones. */
+  close(): Promise<void>;
+}
+
+/** Splits `host:port` (`[v6]:port` too); throws a plain Error on a malformed value. */
+export function parseListen(listen: string): { host: string; port: number } {
+  const match = /^(?:\[([^\]]+)\]|([^:]*)):(\d+)$/.exec(listen.trim());
+  if (match === null) throw new Error(`Invalid listen address '${listen}': expected host:port`);
+  const port = Number(match[3]);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`Invalid port in '${listen}'`);
+  const host = match[1] ?? (match[2] === '' ? '0.0.0.0' : (match[2] ?? '0.0.0.0'));
+  return { host, port };
+}
+
+/**
+ * Creates `bool`, `low`, `medium`, `high` and the rule `default` (`*` → `low`) when the store has no
+ * policy and no rule yet, as `gnocchi-upgrade` does on a fresh index.
+ */
+export async function installDefaultArchivePolicies(store: TimeseriesStore): Promise<void> {
+  if ((await store.listArchivePolicies()).length > 0 || (await store.listRules()).length > 0) return;
+  const ignoreConflict = (e: unknown): void => {
+    if (!(e instanceof TimeseriesError && e.status === 409)) throw e;
+  };
+  for (const policy of DEFAULT_ARCHIVE_POLICIES) {
+    await store.createArchivePolicy(structuredClone(policy)).catch(ignoreConflict);
+  }
+  await store.createRule({ ...DEFAULT_ARCHIVE_POLICY_RULE }).catch(ignoreConflict);
+}
+
+/** Starts the API on `listen` over `store`. */
+export async function startTimeseriesServer(
+  options: TimeseriesServerOptions,
+): Promise<RunningTimeseriesServer> {
+  const { host, port } = parseListen(options.listen);
+  await installDefaultArchivePolicies(options.store);
+  const app = buildApp(options.store, { auth: options.auth });
+  await app.listen({ host, port });
+  const address = app.server.address();
+  const boundPort = typeof address === 'object' && address !== null ? address.port : port;
+  const shownHost = host.includes(':') ? `[${host}]` : host;
+  return {
+    url: `http://${shownHost}:${boundPort}`,
+    close: () => app.close(),
+  };
+}
