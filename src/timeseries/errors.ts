@@ -10,7 +10,9 @@ export class TimeseriesError extends Error {
     readonly status: number,
     readonly description: ErrorDescription,
   ) {
-    super(typeof description === 'string' ? description : `${description.cause}: ${description.reason ?? ''}`);
+    super(
+      typeof description === 'string' ? description : `${description.cause}: ${description.reason ?? ''}`,
+    );
     this.name = 'TimeseriesError';
   }
 
