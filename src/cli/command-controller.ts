@@ -21,8 +21,12 @@ export const controllerCommand: Command = {
   details:
     'Computers announce their lambdas (AnnounceComputer, RemoveComputer) and routers their end-points ' +
     '(AnnounceRouter) to the controller, which installs the routes with EdgeRouter.Configure (spec §6). With the ' +
-    'flat installer every router gets a final route of weight 1 to every computer offering a lambda; a router that ' +
-    'cannot be reached is forgotten. Calls are processed one at a time; malformed ones are refused with ' +
+    'flat installer every router gets a final route of weight 1 to every computer offering a lambda. With the hier ' +
+    'installer each computer gets a home router, chosen with --hier-objective over the distances of --topology-file ' +
+    '(one line per node: its address, then its row of distances to every node); the home router gets the final ' +
+    'routes to the computer, every other router a route to the home router; computers and routers must use ' +
+    'addresses of the topology file in their end-points. A router that cannot be reached is forgotten (with hier, ' +
+    'every table is then rebuilt). Calls are processed one at a time; malformed ones are refused with ' +
     'INVALID_ARGUMENT. With --state-file, the computers and routers are saved (atomically) after every change and ' +
     'reloaded at start, when every known router is flushed and reprogrammed, so that a restarted controller forgets ' +
     'nothing (default file: edgecontroller-state.json in the working directory; --state-file "" keeps nothing, as the ' +

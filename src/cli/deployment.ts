@@ -42,9 +42,10 @@ function tail(file: string, lines = 15): string {
 }
 
 /**
- * A whole deployment on this machine: the controller, then computers and routers (told where the
- * controller is), each a child process logging to a file, started in that order and each waited for
- * until ready; clients run on demand. {@link stop} stops everything in reverse order with SIGINT.
+ * A whole deployment on this machine: the controller, then computers, routers and dispatchers (told
+ * where the controller is), each a child process logging to a file, started in that order and each
+ * waited for until ready; clients run on demand. {@link stop} stops everything in reverse order with
+ * SIGINT.
  */
 export class Deployment {
   private readonly running: RunningComponent[] = [];
@@ -111,7 +112,7 @@ export class Deployment {
   private launch(c: Component): Promise<RunningComponent> {
     const args = [c.command.name, ...c.args];
     const controller = this.topology.controllerEndpoint;
-    const announces = c.role === 'computers' || c.role === 'routers';
+    const announces = c.role === 'computers' || c.role === 'routers' || c.role === 'dispatchers';
     const withController = announces && (controller !== '' || c.options['controller-endpoint'] !== '');
     if (announces && controller !== '' && c.options['controller-endpoint'] === '') {
       args.push('--controller-endpoint', controller);

@@ -3,12 +3,13 @@ import { parse } from 'yaml';
 import { clientCommand } from './command-client.js';
 import { computerCommand } from './command-computer.js';
 import { controllerCommand } from './command-controller.js';
+import { dispatcherCommand } from './command-dispatcher.js';
 import { routerCommand } from './command-router.js';
 import { allOptions, type Command } from './command.js';
 import { parseOptions, UsageError } from './options.js';
 
 /** Kinds of component a topology holds, in start order. */
-export const ROLES = ['controller', 'computers', 'routers', 'clients'] as const;
+export const ROLES = ['controller', 'computers', 'routers', 'dispatchers', 'clients'] as const;
 
 /** A topology section name. */
 export type Role = (typeof ROLES)[number];
@@ -17,6 +18,7 @@ const COMMAND_OF: Record<Role, Command> = {
   controller: controllerCommand,
   computers: computerCommand,
   routers: routerCommand,
+  dispatchers: dispatcherCommand,
   clients: clientCommand,
 };
 
@@ -76,9 +78,9 @@ function component(source: string, role: Role, name: string, value: unknown): Co
 }
 
 /**
- * Parses a topology (YAML): a `controller` mapping and lists of `computers`, `routers` and `clients`,
- * each item the options of its command without the leading dashes. Every error names the file, the
- * component and the option.
+ * Parses a topology (YAML): a `controller` mapping and lists of `computers`, `routers`,
+ * `dispatchers` and `clients`, each item the options of its command without the leading dashes.
+ * Every error names the file, the component and the option.
  */
 export function parseTopology(text: string, source = 'topology'): Topology {
   let doc: unknown;

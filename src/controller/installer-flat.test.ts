@@ -46,7 +46,7 @@ describe('flat installer (spec §6.3, Test/testedgecontrollerflat.cpp)', () => {
     assert.doesNotThrow(() => trivialFlat());
     assert.throws(
       () => new EdgeController({ installer: new LoggingRouterInstaller(), installerType: 'mesh' }),
-      { message: "Invalid installer type 'mesh', choose one in: flat" },
+      { message: "Invalid installer type 'mesh', choose one in: flat,hier" },
     );
   });
 

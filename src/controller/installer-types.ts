@@ -5,10 +5,12 @@ import type {
   InstallerOptions,
 } from './installer-logic.js';
 import { FlatInstallerLogic } from './installer-flat.js';
+import { HierInstallerLogic } from './installer-hier.js';
 
 /** The installer logics of this release, by `--installer-type` name. */
 export const INSTALLER_TYPES: ReadonlyMap<string, InstallerFactory> = new Map<string, InstallerFactory>([
   ['flat', (context) => new FlatInstallerLogic(context)],
+  ['hier', (context, options) => new HierInstallerLogic(context, options)],
 ]);
 
 /** The valid `--installer-type` names, sorted and comma-separated as the original lists them. */
