@@ -15,6 +15,9 @@ const log = logger('ipp-client');
 /** Most lag and failed-response warnings logged per client. */
 const MAX_WARNINGS = 10;
 
+/** Seconds a Poisson burst may end after its period before a warning (as edgeclient's lag warning). */
+const MAX_LAG = 1;
+
 /** The `--client-type` names, in the order the original listed them. */
 export const IPP_CLIENT_TYPES = ['ipp', 'poisson'] as const;
 
@@ -214,7 +217,7 @@ async function runClient(
       const overrun = now() - (start + shift + burst.end);
       if (overrun > 0) {
         shift += overrun;
-        if (!burst.dropLate && lags++ < MAX_WARNINGS) {
+        if (!burst.dropLate && overrun > MAX_LAG && lags++ < MAX_WARNINGS) {
           log.warn(`client ${index} is ${overrun.toFixed(3)} s late at the end of a burst`);
         }
       }

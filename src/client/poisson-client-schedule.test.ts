@@ -40,6 +40,7 @@ test('with a fixed seed: periods average period-mean, bursts burst-size-mean, ga
   const list = bursts(p, 4, 10_000);
   const periods = list.map((b) => b.end - b.start);
   assert.ok(Math.abs(mean(periods) - 5) < 0.2, `period mean ${mean(periods)}`);
+  for (const b of list) assert.ok(b.end >= (b.instants.at(-1) ?? b.start), 'a period holds its burst');
   const sizes = list.map((b) => b.instants.length);
   assert.ok(Math.abs(mean(sizes) - 5) < 0.1, `burst mean ${mean(sizes)}`);
   assert.ok(Math.abs(variance(sizes) - 5) < 0.4, `burst variance ${variance(sizes)}`);

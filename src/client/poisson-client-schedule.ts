@@ -39,8 +39,8 @@ export function drawPoisson(mean: number, random: Random): number {
  * The endless bursts of a bursty Poisson client. Periods are exponential with mean `periodMean`; the first
  * burst comes after half a period draw (so clients are not in phase). At each period start a burst of
  * Poisson(`burstSizeMean`) requests is due at the start and then after gaps U[minSleep, maxSleep]; late
- * requests are still sent, and the next period starts at the end of this one (or when the burst is over,
- * if later). `periods` draws the first offset, then (period, burst size)*; `sleeps` the gaps. Throws at
+ * requests are still sent. A period ends after its drawn length, or at its last request if later (the
+ * rest of the period is then empty), and the next one starts there. `periods` draws the first offset, then (period, burst size)*; `sleeps` the gaps. Throws at
  * once on invalid parameters.
  */
 export function poissonSchedule(p: PoissonParameters, periods: Random, sleeps: Random): Generator<Burst> {
@@ -58,7 +58,8 @@ function* poissonBursts(p: PoissonParameters, periods: Random, sleeps: Random): 
       t += sleeps.uniformReal(p.minSleep, p.maxSleep);
       instants.push(t);
     }
-    yield { start, instants, end: start + length, dropLate: false };
-    start += length;
+    const end = Math.max(start + length, instants.at(-1) ?? start);
+    yield { start, instants, end, dropLate: false };
+    start = end;
   }
 }
