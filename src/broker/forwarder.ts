@@ -1,0 +1,159 @@
+import type { EdgeRouterConf, LambdaRequest, LambdaResponse, Return } from '../protocol/messages.js';
+import { RpcClient } from '../protocol/rpc-client.js';
+import { errorResponse } from '../protocol/responses.js';
+import { logger, type Logger } from '../support/logger.js';
+import { Random } from '../support/random.js';
+import { ClientPool, type PoolResult } from './client-pool.js';
+import type { RouterConf } from './router-conf.js';
+
+/** Requests that went through more hops than this are answered `loop detected`. */
+export const MAX_HOPS = 254;
+
+/** Retcode prefix of a computer that does not (or no longer) serve a lambda. */
+const NO_CONTAINER = 'No container for lambda ';
+
+/** What a broker decides; the {@link Forwarder} does the rest. */
+export interface ForwardingPolicy {
+  /** The destination of a request; throws (e.g. `No destinations found for the entry`) if there is none. */
+  choose(req: LambdaRequest): Promise<string> | string;
+  /** A non-dry request forwarded to `destination` got an OK reply after `seconds`. */
+  learn(req: LambdaRequest, destination: string, response: LambdaResponse, seconds: number): void;
+  /** Whether the lambda still has this destination. */
+  has(lambda: string, destination: string): boolean;
+  /** Forgets a destination of a lambda. */
+  remove(lambda: string, destination: string): void;
+}
+
+/** The table operations a Configure command maps to. */
+export interface ConfigurableTables {
+  flush(): void;
+  change(conf: EdgeRouterConf): void;
+  remove(lambda: string, destination: string | undefined): void;
+}
+
+/**
+ * Applies an EdgeRouter.Configure command (FLUSH, CHANGE, REMOVE; an empty REMOVE destination removes
+ * the whole lambda); errors come back as `Error: <what>`, as the original's reply.
+ */
+export function configure(tables: ConfigurableTables, conf: EdgeRouterConf, log: Logger): Return {
+  try {
+    switch (conf.action) {
+      case 'FLUSH':
+        tables.flush();
+        break;
+      case 'CHANGE':
+        tables.change(conf);
+        break;
+      case 'REMOVE':
+        tables.remove(conf.lambda, conf.destination === '' ? undefined : conf.destination);
+        break;
+      default:
+        throw new Error(`invalid action ${String(conf.action)}`);
+    }
+    log.debug(
+      1,
+      () => `${conf.action} ${conf.lambda} ${conf.destination} ${conf.weight}${conf.final ? ' final' : ''}`,
+    );
+    return { msg: 'OK' };
+  } catch (err) {
+    return { msg: `Error: ${(err as Error).message}` };
+  }
+}
+
+/** How a forwarder is set up. */
+export interface ForwarderOptions {
+  router: RouterConf;
+  /** Controller told about failed destinations (RemoveComputer); empty: none. */
+  controllerEndpoint?: string;
+  /** Seed of the artificial delays and fake times (default: random). */
+  random?: Random;
+  /** Logger of the broker, for its warnings. */
+  log?: Logger;
+}
+
+/**
+ * The forwarding half shared by the e-router and the e-dispatcher (spec §3.3): loop detection, the
+ * optional artificial delay, forwarding through the client pool (hops + 1, forward = true, dry kept: quirk
+ * Q1 fixed), the responder filled in, and on a transport failure or a `No container for lambda` reply
+ * (only those: quirk Q2 fixed) removal of the destination, a RemoveComputer to the controller, and a retry
+ * on the next destination chosen. Dry replies teach the policy nothing.
+ */
+export class Forwarder {
+  private readonly pool: ClientPool;
+  private readonly controller: RpcClient<'uiiit.rpc.EdgeController'> | undefined;
+  readonly random: Random;
+  private readonly log: Logger;
+
+  constructor(private readonly options: ForwarderOptions) {
+    this.random = options.random ?? Random.fromSeeds(Date.now(), process.pid);
+    this.log = options.log ?? logger('broker');
+    this.pool = new ClientPool(options.router.maxPendingClients);
+    const controller = options.controllerEndpoint ?? '';
+    this.controller = controller === '' ? undefined : new RpcClient('uiiit.rpc.EdgeController', controller);
+  }
+
+  /** Serves one request with a broker's policy: choose, forward, retry elsewhere if the destination is gone. */
+  async process(req: LambdaRequest, policy: ForwardingPolicy): Promise<LambdaResponse> {
+    if (req.hops > MAX_HOPS) return errorResponse('loop detected', 0);
+    for (;;) {
+      let destination: string;
+      try {
+        destination = await policy.choose(req);
+      } catch (err) {
+        return errorResponse((err as Error).message, 0);
+      }
+      await this.delay();
+      let result: PoolResult;
+      try {
+        result = await this.forward(destination, req);
+      } catch (err) {
+        this.drop(policy, req.name, destination, (err as Error).message);
+        continue;
+      }
+      const { response, seconds } = result;
+      if (response.retcode.startsWith(NO_CONTAINER)) {
+        this.drop(policy, req.name, destination, response.retcode);
+        continue;
+      }
+      if (response.retcode === 'OK') {
+        if (!req.dry) policy.learn(req, destination, response, seconds);
+        if (response.responder === '') response.responder = destination;
+      }
+      return response;
+    }
+  }
+
+  /** Closes every connection. */
+  close(): void {
+    this.pool.close();
+    this.controller?.close();
+  }
+
+  private async delay(): Promise<void> {
+    const { minForwardTime: min, maxForwardTime: max } = this.options.router;
+    if (min === 0 && max === 0) return;
+    const seconds = this.random.uniformReal(min, max);
+    await new Promise((r) => setTimeout(r, seconds * 1000));
+  }
+
+  private async forward(destination: string, req: LambdaRequest): Promise<PoolResult> {
+    if (this.options.router.fake) {
+      return { response: errorResponse('OK', req.hops + 2), seconds: 0.001 + this.random.uniform() };
+    }
+    return this.pool.send(destination, { ...req, forward: true, hops: req.hops + 1 });
+  }
+
+  /** Removes a failed destination of a lambda and tells the controller. */
+  private drop(policy: ForwardingPolicy, lambda: string, destination: string, why: string): void {
+    if (!policy.has(lambda, destination)) return;
+    policy.remove(lambda, destination);
+    this.log.warn(`removing destination ${destination} of ${lambda}: ${why}`);
+    if (this.controller !== undefined) {
+      this.controller
+        .call('RemoveComputer', { edgeServerEndpoint: destination, containers: [] }, { timeoutMs: 3000 })
+        .catch((err: Error) => {
+          this.log.error(`cannot tell the controller that ${destination} is gone: ${err.message}`);
+        });
+    }
+  }
+}
