@@ -1,10 +1,8 @@
-import { ControllerRegistration } from '../controller/controller-registration.js';
 import { jsonExample } from '../platform/composer.js';
 import { startComputerServer } from '../platform/computer-server.js';
-import { Conf } from '../support/conf.js';
 import { logger } from '../support/logger.js';
 import type { Command } from './command.js';
-import { untilSignal } from './shutdown.js';
+import { checkLambdaServerOptions, lambdaServerOptions, serveUntilSignal } from './server-command.js';
 
 const log = logger('computer');
 
@@ -26,34 +24,11 @@ export const computerCommand: Command = {
     'only once its servers listen, with its real number of workers per container, retrying until the controller ' +
     'answers, and removes itself on SIGINT/SIGTERM.',
   options: [
-    {
-      name: 'server-endpoint',
-      kind: 'string',
-      default: '0.0.0.0:6473',
-      description: 'lambda server end-point (port 0: any free port)',
-    },
-    {
-      name: 'controller-endpoint',
-      kind: 'string',
-      default: '',
-      description: 'edge controller end-point; empty: do not announce',
-    },
-    {
-      name: 'num-threads',
-      kind: 'integer',
-      default: 5,
-      description: 'number of lambda server threads (kept for compatibility; must be > 0)',
-    },
+    ...lambdaServerOptions(),
     {
       name: 'secure',
       kind: 'flag',
       description: 'use TLS on the lambda server (not supported by this release)',
-    },
-    {
-      name: 'server-conf',
-      kind: 'string',
-      default: 'type=grpc',
-      description: 'lambda server configuration: type=grpc',
     },
     { name: 'computer-type', kind: 'string', default: 'sim', description: 'type of computer: sim' },
     {
@@ -108,18 +83,14 @@ export const computerCommand: Command = {
       return 0;
     }
     if (o.str('server-endpoint') === '') throw new Error('Invalid request to bind to an empty end-point');
-    if (o.num('num-threads') <= 0) throw new Error('Cannot spawn 0 threads');
+    checkLambdaServerOptions(o);
     if (o.flag('no-state-server') && o.str('state-endpoint') === '') {
       throw new Error('Cannot specify --no-state-server without --state-endpoint');
     }
     const type = o.str('computer-type');
     if (type === 'http') throw new Error('computer type http is not supported by this release');
     if (type !== 'sim') throw new Error(`unknown edge computer type: ${type}`);
-    const transport = Conf.parse(o.str('server-conf')).get('type');
-    if (transport !== 'grpc')
-      throw new Error(`Invalid server type: ${transport} (this release supports: grpc)`);
     rejectUnsupported([
-      [o.flag('secure'), '--secure'],
       [o.flag('asynchronous'), '--asynchronous'],
       [o.str('companion-endpoint') !== '', '--companion-endpoint'],
       [o.str('state-endpoint') !== '', '--state-endpoint'],
@@ -138,24 +109,17 @@ export const computerCommand: Command = {
         `container ${c.name}: lambda ${c.lambda.name} on processor ${c.processor.name}, ${c.numWorkers} workers`,
       );
     }
-    let registration: ControllerRegistration | undefined;
-    if (o.str('controller-endpoint') !== '') {
-      registration = new ControllerRegistration(o.str('controller-endpoint'), {
-        computer: {
-          edgeServerEndpoint: server.endpoint,
-          containers: computer.containerList().map((c) => ({
-            name: c.name,
-            processor: c.processor.name,
-            lambda: c.lambda.name,
-            numWorkers: c.numWorkers,
-          })),
-        },
-      });
-    }
-    const signal = await untilSignal();
-    log.info(`${signal} received, shutting down`);
-    await registration?.unregister();
-    await server.stop();
-    return 0;
+    const containers = computer.containerList().map((c) => ({
+      name: c.name,
+      processor: c.processor.name,
+      lambda: c.lambda.name,
+      numWorkers: c.numWorkers,
+    }));
+    return serveUntilSignal(
+      o,
+      { computer: { edgeServerEndpoint: server.endpoint, containers } },
+      () => server.stop(),
+      log,
+    );
   },
 };
