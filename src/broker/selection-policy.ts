@@ -1,4 +1,5 @@
 import { ForwardingTableError } from './forwarding-table-error.js';
+import { monotonicSeconds } from '../support/clock.js';
 
 /** One destination of a lambda: where to forward, its weight (an impedance, float32) and the final flag. */
 export interface Destination {
@@ -14,7 +15,7 @@ export interface Destination {
 export type Clock = () => number;
 
 /** The default clock: `performance.now()` in seconds. */
-export const monotonicClock: Clock = () => performance.now() / 1000;
+export const monotonicClock: Clock = monotonicSeconds;
 
 /**
  * Orders names as C++ `std::string` does (byte-wise on UTF-8), which is code-point order: UTF-16 code

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { logger } from '../support/logger.js';
 import { Random } from '../support/random.js';
 import type { Saver } from '../support/saver.js';
@@ -9,6 +8,7 @@ import { ippSchedule, type IppParameters } from './ipp-client-schedule.js';
 import { createLambdaClient } from './lambda-client-factory.js';
 import { makeInput } from './load-client.js';
 import { poissonSchedule, type PoissonParameters } from './poisson-client-schedule.js';
+import { monotonicSeconds, sleepUntil } from '../support/clock.js';
 
 const log = logger('ipp-client');
 
@@ -106,23 +106,6 @@ export function expectedRequests(o: IppClientOptions): number {
   return total;
 }
 
-function now(): number {
-  return performance.now() / 1000;
-}
-
-/** Sleeps until the monotonic instant `at` (seconds); false if aborted first. */
-async function sleepUntil(at: number, signal: AbortSignal): Promise<boolean> {
-  const ms = (at - now()) * 1000;
-  if (signal.aborted) return false;
-  if (ms <= 0) return true;
-  try {
-    await sleep(ms, undefined, { signal });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /**
  * Runs the `edgeippclient` load: `numClients` independent open-loop clients following their schedules
  * (see {@link clientSchedule}), each with its own transport client, sending one request at a time at the
@@ -173,14 +156,14 @@ async function runClient(
     latency: new SummaryStat(),
     processing: new SummaryStat(),
   };
-  const start = now();
+  const start = monotonicSeconds();
   let shift = 0;
   let lags = 0;
   let failures = 0;
   const send = async (): Promise<boolean> => {
     const size = o.sizes.length > 0 ? sizes.pick(o.sizes) : sizes.uniformInt(o.minSize, o.maxSize);
     const input = o.content !== '' ? o.content : makeInput(size);
-    const sent = now();
+    const sent = monotonicSeconds();
     let res;
     try {
       res = await client.runLambda({ name: o.lambda, input, hops: 0, forward: false, uuid: randomUUID() });
@@ -189,7 +172,7 @@ async function runClient(
       return false;
     }
     report.sent++;
-    const latency = now() - sent;
+    const latency = monotonicSeconds() - sent;
     if (res.retcode === 'OK') {
       report.ok++;
       report.latency.add(latency);
@@ -205,7 +188,7 @@ async function runClient(
       if (report.sent >= o.maxRequests || !(await sleepUntil(start + shift + burst.start, signal))) break;
       let i = 0;
       for (; i < burst.instants.length; i++) {
-        if (burst.dropLate && now() > start + shift + burst.end) break;
+        if (burst.dropLate && monotonicSeconds() > start + shift + burst.end) break;
         if (!(await sleepUntil(start + shift + burst.instants[i]!, signal))) return report;
         if (!(await send())) return report;
       }
@@ -214,7 +197,7 @@ async function runClient(
         report.dropped += dropped;
         log.debug(1, `dropping ${dropped} lambda requests`);
       }
-      const overrun = now() - (start + shift + burst.end);
+      const overrun = monotonicSeconds() - (start + shift + burst.end);
       if (overrun > 0) {
         shift += overrun;
         if (!burst.dropLate && overrun > MAX_LAG && lags++ < MAX_WARNINGS) {

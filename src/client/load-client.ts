@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { logger } from '../support/logger.js';
 import { Random } from '../support/random.js';
 import type { Saver } from '../support/saver.js';
 import { SummaryStat } from '../support/summary-stat.js';
 import { interRequestGaps } from './inter-request.js';
 import { createLambdaClient } from './lambda-client-factory.js';
+import { monotonicSeconds, sleepUntil } from '../support/clock.js';
 
 const log = logger('client');
 
@@ -63,10 +63,6 @@ export function makeInput(size: number): string {
   return `{"input":"${'A'.repeat(Math.max(0, size - 12))}"}`;
 }
 
-function now(): number {
-  return performance.now() / 1000;
-}
-
 /**
  * Runs the `edgeclient` load: `numThreads` independent loops, each sleeping one gap, then repeatedly
  * sending a request, waiting for it, and sleeping until the next scheduled instant (instants accumulate
@@ -96,19 +92,6 @@ export async function runLoadClient(o: LoadClientOptions): Promise<LoadClientRep
   }
 }
 
-/** Sleeps until the monotonic instant `at` (seconds); false if aborted first. */
-async function sleepUntil(at: number, signal: AbortSignal): Promise<boolean> {
-  const ms = (at - now()) * 1000;
-  if (signal.aborted) return false;
-  if (ms <= 0) return true;
-  try {
-    await sleep(ms, undefined, { signal });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 async function runThread(
   o: LoadClientOptions,
   index: number,
@@ -122,13 +105,13 @@ async function runThread(
   let lags = 0;
   let failures = 0;
   try {
-    if (!(await sleepUntil(now() + o.initialDelay, signal))) return report;
-    let next = now() + gaps();
+    if (!(await sleepUntil(monotonicSeconds() + o.initialDelay, signal))) return report;
+    let next = monotonicSeconds() + gaps();
     if (!(await sleepUntil(next, signal))) return report;
     while (report.sent < o.maxRequests && !signal.aborted) {
       const gap = gaps();
       const input = o.content !== '' ? o.content : makeInput(sizes.pick(o.sizes));
-      const start = now();
+      const start = monotonicSeconds();
       let res;
       try {
         res = await client.runLambda(
@@ -140,7 +123,7 @@ async function runThread(
         break;
       }
       report.sent++;
-      const latency = now() - start;
+      const latency = monotonicSeconds() - start;
       if (res.retcode === 'OK') {
         report.ok++;
         report.latency.add(latency);
@@ -157,7 +140,7 @@ async function runThread(
       }
       next += gap;
       if (report.sent >= o.maxRequests) break;
-      const lag = now() - next;
+      const lag = monotonicSeconds() - next;
       if (lag > 1 && lags++ < MAX_WARNINGS) log.warn(`thread ${index} is ${lag.toFixed(3)} s late`);
       if (!(await sleepUntil(next, signal))) break;
     }

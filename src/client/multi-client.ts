@@ -5,6 +5,7 @@ import { logger } from '../support/logger.js';
 import type { Saver } from '../support/saver.js';
 import { SummaryStat } from '../support/summary-stat.js';
 import type { TraceEvent } from './trace.js';
+import { monotonicSeconds } from '../support/clock.js';
 
 const log = logger('multi-client');
 
@@ -38,10 +39,6 @@ export interface MultiClientReport {
   error?: string;
 }
 
-function now(): number {
-  return performance.now() / 1000;
-}
-
 /**
  * Replays a trace (the original's `edgemulticlient`): `numThreads` workers take the events in order,
  * wait until the event's time (seconds since the replay started; a worker that takes an event already
@@ -51,7 +48,7 @@ function now(): number {
  */
 export async function runMultiClient(o: MultiClientOptions): Promise<MultiClientReport> {
   if (!(o.numThreads >= 1)) throw new Error(`Invalid number of threads: ${o.numThreads}`);
-  const start = now();
+  const start = monotonicSeconds();
   const pool = new ClientPool(0);
   const stop = new AbortController();
   const onAbort = (): void => stop.abort();
@@ -67,7 +64,7 @@ export async function runMultiClient(o: MultiClientOptions): Promise<MultiClient
   const worker = async (): Promise<void> => {
     while (!stop.signal.aborted && next < o.events.length) {
       const event = o.events[next++]!;
-      const wait = (start + event.time - now()) * 1000;
+      const wait = (start + event.time - monotonicSeconds()) * 1000;
       if (wait < 0) report.deadlineMisses++;
       else {
         try {
@@ -76,7 +73,7 @@ export async function runMultiClient(o: MultiClientOptions): Promise<MultiClient
           return;
         }
       }
-      const sent = now();
+      const sent = monotonicSeconds();
       let response;
       try {
         ({ response } = await pool.send(event.endpoint, {
@@ -91,7 +88,7 @@ export async function runMultiClient(o: MultiClientOptions): Promise<MultiClient
         stop.abort();
         return;
       }
-      const latency = now() - sent;
+      const latency = monotonicSeconds() - sent;
       report.dispatched++;
       if (response.retcode === 'OK') {
         report.latency.add(latency);

@@ -4,6 +4,7 @@ import { Container, isDone, type Task } from './container.js';
 import type { Lambda, Loads, Requirements } from './lambda.js';
 import { LoadMeter } from './load-meter.js';
 import { Processor, type ProcessorType } from './processor.js';
+import { monotonicSeconds } from '../support/clock.js';
 
 /** A task of the simulated computer, with the response computed at submission. */
 export interface ComputerTask extends Task {
@@ -42,11 +43,6 @@ function requirements(
   return req;
 }
 
-/** Monotonic time in seconds. */
-function now(): number {
-  return performance.now() / 1000;
-}
-
 /**
  * A simulated edge computer: processors and containers executing lambdas with processor sharing,
  * event driven (a single timer set to the next completion, at most 1 s away; when time is advanced the
@@ -59,7 +55,7 @@ export class Computer extends EventEmitter<ComputerEvents> {
   private readonly byLambda = new Map<string, Container<ComputerTask>>();
   private readonly meters = new Map<string, LoadMeter>();
   private nextId = 0;
-  private lastUpdate = now();
+  private lastUpdate = monotonicSeconds();
   /** Tasks completed in the model, not yet delivered. */
   private readonly completed: ComputerTask[] = [];
   private timer: NodeJS.Timeout | undefined;
@@ -84,7 +80,7 @@ export class Computer extends EventEmitter<ComputerEvents> {
     if (this.processors.has(name))
       throw new Error(`Duplicate processor ${name} added to computer ${this.name}`);
     this.processors.set(name, new Processor(name, type, speed, cores, memory));
-    this.meters.set(name, new LoadMeter(cores, now()));
+    this.meters.set(name, new LoadMeter(cores, monotonicSeconds()));
   }
 
   /** Adds a container for `lambda` on a processor; container names and lambda names are unique. */
@@ -205,7 +201,7 @@ export class Computer extends EventEmitter<ComputerEvents> {
    * admits pending tasks at the exact completion time).
    */
   private update(): void {
-    const t = now();
+    const t = monotonicSeconds();
     let clock = this.lastUpdate;
     this.lastUpdate = Math.max(t, clock);
     while (clock < t) {
