@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { logger } from '../support/logger.js';
 import type { Command } from './command.js';
@@ -49,7 +50,9 @@ export const upCommand: Command = {
     const stopping = untilSignal();
     try {
       const width = Math.max(...deployment.components.map((r) => r.component.name.length));
-      let summary = `deployment of ${file} is up (logs in ${deployment.logDir}):\n`;
+      const relative = path.relative(process.cwd(), file);
+      const shown = relative.startsWith('..') || path.isAbsolute(relative) ? file : relative;
+      let summary = `deployment of ${shown} is up (logs in ${deployment.logDir}):\n`;
       for (const r of deployment.components)
         summary += `  ${r.component.name.padEnd(width)}  ${r.listening}\n`;
       process.stdout.write(summary);
