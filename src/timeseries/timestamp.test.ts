@@ -100,3 +100,18 @@ void test('round trips', () => {
     assert.equal(parseTimestamp(formatTimestamp(seconds)), seconds);
   }
 });
+
+test('canonical UTC timestamps (the ingestion fast path) parse exactly, and invalid ones still fail', () => {
+  for (let i = 0; i < 1000; i++) {
+    const micros = 1_000_000 + (Math.floor(i * 2_654_435.761 * 1e6) % 3e15);
+    const seconds = micros / 1e6;
+    const text = formatTimestamp(seconds);
+    assert.equal(parseTimestamp(text), Math.round(seconds * 1e6) / 1e6, text);
+    assert.equal(parseTimestamp(text.replace('+00:00', 'Z')), parseTimestamp(text));
+    assert.equal(parseTimestamp(text.replace('+00:00', '')), parseTimestamp(text));
+  }
+  assert.throws(() => parseTimestamp('2019-02-29T00:00:00'), { message: /Unable to convert timestamps/ });
+  assert.throws(() => parseTimestamp('2019-01-01T24:00:00'), { message: /Unable to convert timestamps/ });
+  assert.throws(() => parseTimestamp('0070-01-01T00:00:00'), { message: /Timestamp must be after Epoch/ });
+  assert.equal(parseTimestamp('2014-10-06T14:33:57+02:00'), 1412598837);
+});

@@ -69,11 +69,71 @@ function parseRelative(text: string, now: number): number | undefined {
   return offset === undefined ? undefined : now + offset;
 }
 
+/** The value of `n` ASCII digits of `text` at `at`, or -1 if one is not a digit. */
+function digits(text: string, at: number, n: number): number {
+  let value = 0;
+  for (let i = at; i < at + n; i++) {
+    const d = text.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    value = value * 10 + d;
+  }
+  return value;
+}
+
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/**
+ * The common canonical form `YYYY-MM-DDTHH:MM:SS[.f…][Z|+00:00]` read without regular expressions (the
+ * hot path of measure ingestion); undefined for anything else, which the general parser then handles.
+ */
+function canonicalUtc(text: string): number | undefined {
+  if (
+    text.length < 19 ||
+    text[4] !== '-' ||
+    text[7] !== '-' ||
+    text[10] !== 'T' ||
+    text[13] !== ':' ||
+    text[16] !== ':'
+  ) {
+    return undefined;
+  }
+  const year = digits(text, 0, 4);
+  const month = digits(text, 5, 2);
+  const day = digits(text, 8, 2);
+  const hour = digits(text, 11, 2);
+  const minute = digits(text, 14, 2);
+  const second = digits(text, 17, 2);
+  if (year < 1000 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59)
+    return undefined;
+  if (second < 0 || second > 59) return undefined;
+  const leap = month === 2 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  if (day > (DAYS_IN_MONTH[month - 1] as number) + (leap ? 1 : 0)) return undefined;
+  let pos = 19;
+  let fraction = 0;
+  if (text[pos] === '.') {
+    let scale = 0.1;
+    pos++;
+    const start = pos;
+    for (; pos < text.length; pos++) {
+      const d = text.charCodeAt(pos) - 48;
+      if (d < 0 || d > 9) break;
+      fraction += d * scale;
+      scale /= 10;
+    }
+    if (pos === start) return undefined;
+  }
+  const zone = text.slice(pos);
+  if (zone !== '' && zone !== 'Z' && zone !== '+00:00') return undefined;
+  return Date.UTC(year, month - 1, day, hour, minute, second) / 1000 + fraction;
+}
+
 function toSeconds(input: unknown, now: number): number | undefined {
   if (typeof input === 'number') return Number.isFinite(input) ? input : undefined;
   if (typeof input === 'boolean') return input ? 1 : 0;
   if (input instanceof Date) return Number.isFinite(input.getTime()) ? input.getTime() / 1000 : undefined;
   if (typeof input !== 'string') return undefined;
+  const canonical = canonicalUtc(input);
+  if (canonical !== undefined) return canonical;
   if (NUMBER_RE.test(input)) {
     const value = Number(input.trim().replace(/_/g, ''));
     return Number.isFinite(value) ? value : undefined;
