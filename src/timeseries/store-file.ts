@@ -24,6 +24,8 @@ export interface FileStoreOptions {
   dataDir: string;
   /** Seconds between checkpoints while there are changes (default 2). */
   checkpointPeriod?: number;
+  /** Series kept decoded in memory (least recently used first out); the others stay compressed (default 64). */
+  hotSeries?: number;
 }
 
 function encodeMeasures(metricId: string, measures: Measure[]): Buffer {
@@ -83,7 +85,10 @@ async function writeAtomic(path: string, data: Buffer | string): Promise<void> {
  */
 export class FileTimeseriesStore implements TimeseriesStore {
   private readonly index = new IndexState();
+  /** Decoded series, least recently used first. */
   private readonly series = new Map<string, MetricSeries>();
+  /** Compressed series (the checkpoint format) of the metrics not decoded now. */
+  private readonly cold = new Map<string, Buffer>();
   private readonly dirty = new Set<string>();
   private readonly deleted = new Set<string>();
   private readonly journal: Journal;
@@ -116,11 +121,7 @@ export class FileTimeseriesStore implements TimeseriesStore {
     const files = new Set(await readdir(this.seriesDir));
     for (const metric of this.index.metrics.values()) {
       if (!files.has(`${metric.id}.bin`)) continue;
-      const policy = this.index.policies.get(metric.archive_policy_name)!;
-      this.series.set(
-        metric.id,
-        MetricSeries.decode(policy, await readFile(join(this.seriesDir, `${metric.id}.bin`))),
-      );
+      this.cold.set(metric.id, await readFile(join(this.seriesDir, `${metric.id}.bin`)));
     }
     const { records, segments } = await this.journal.replay();
     let replayed = 0;
@@ -274,7 +275,7 @@ export class FileTimeseriesStore implements TimeseriesStore {
     if (metric === undefined) throw new TimeseriesError(404, `Metric ${metricId} does not exist`);
     const policy = this.index.policies.get(metric.archive_policy_name)!;
     checkMeasuresQuery(metric, policy, query);
-    const series = this.series.get(metricId);
+    const series = this.existingSeries(metricId);
     return series ? series.read(query.aggregation, query.granularity, query.start, query.stop) : [];
   }
 
@@ -323,6 +324,7 @@ export class FileTimeseriesStore implements TimeseriesStore {
     this.index.apply(op);
     if (op.op === 'deleteMetric') {
       this.series.delete(op.id);
+      this.cold.delete(op.id);
       this.dirty.delete(op.id);
       this.deleted.add(op.id);
     } else if (op.op === 'putPolicy') {
@@ -338,14 +340,38 @@ export class FileTimeseriesStore implements TimeseriesStore {
 
   /** The series of a metric, created empty on first use; undefined for an unknown metric. */
   private seriesOf(id: string): MetricSeries | undefined {
-    let s = this.series.get(id);
-    if (s === undefined) {
-      const metric = this.index.metrics.get(id);
-      if (metric === undefined) return undefined;
-      s = new MetricSeries(this.index.policies.get(metric.archive_policy_name)!);
-      this.series.set(id, s);
+    const existing = this.existingSeries(id);
+    if (existing !== undefined) return existing;
+    const metric = this.index.metrics.get(id);
+    if (metric === undefined) return undefined;
+    return this.keepHot(id, new MetricSeries(this.index.policies.get(metric.archive_policy_name)!));
+  }
+
+  /** The decoded series of a metric that has measures (decoding a compressed one), or undefined. */
+  private existingSeries(id: string): MetricSeries | undefined {
+    const hot = this.series.get(id);
+    if (hot !== undefined) {
+      this.series.delete(id);
+      this.series.set(id, hot);
+      return hot;
     }
-    return s;
+    const blob = this.cold.get(id);
+    const metric = this.index.metrics.get(id);
+    if (blob === undefined || metric === undefined) return undefined;
+    this.cold.delete(id);
+    return this.keepHot(id, MetricSeries.decode(this.index.policies.get(metric.archive_policy_name)!, blob));
+  }
+
+  /** Makes a series the most recently used, compressing the least recently used beyond the limit. */
+  private keepHot(id: string, series: MetricSeries): MetricSeries {
+    this.series.set(id, series);
+    const limit = this.options.hotSeries ?? 64;
+    for (const [oldId, old] of this.series) {
+      if (this.series.size <= limit) break;
+      this.series.delete(oldId);
+      this.cold.set(oldId, old.encode());
+    }
+    return series;
   }
 
   private schedule(): void {
@@ -364,7 +390,9 @@ export class FileTimeseriesStore implements TimeseriesStore {
     if (this.dirty.size === 0 && !this.indexDirty && this.deleted.size === 0) return;
     // Everything below is captured synchronously; changes made meanwhile go to the new segment.
     const upTo = await this.journal.rotate();
-    const blobs = [...this.dirty].map((id) => [id, this.series.get(id)!.encode()] as const);
+    const blobs = [...this.dirty].map(
+      (id) => [id, this.cold.get(id) ?? this.series.get(id)!.encode()] as const,
+    );
     const index = JSON.stringify(this.index.snapshot());
     const deleted = [...this.deleted];
     this.dirty.clear();
