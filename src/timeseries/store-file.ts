@@ -24,7 +24,7 @@ export interface FileStoreOptions {
   dataDir: string;
   /** Seconds between checkpoints while there are changes (default 2). */
   checkpointPeriod?: number;
-  /** Series kept decoded in memory (least recently used first out); the others stay compressed (default 64). */
+  /** Series kept decoded in memory (least recently used first out); the others stay compressed (default 32). */
   hotSeries?: number;
 }
 
@@ -365,7 +365,7 @@ export class FileTimeseriesStore implements TimeseriesStore {
   /** Makes a series the most recently used, compressing the least recently used beyond the limit. */
   private keepHot(id: string, series: MetricSeries): MetricSeries {
     this.series.set(id, series);
-    const limit = this.options.hotSeries ?? 64;
+    const limit = this.options.hotSeries ?? 32;
     for (const [oldId, old] of this.series) {
       if (this.series.size <= limit) break;
       this.series.delete(oldId);
