@@ -2,6 +2,9 @@ import { GrpcLambdaClient } from '../client/lambda-client-grpc.js';
 import type { LambdaRequest, LambdaResponse } from '../protocol/messages.js';
 import { Semaphore } from '../support/semaphore.js';
 
+/** How long a new destination may take to connect before its first request is sent anyway, ms. */
+const CONNECT_TIMEOUT_MS = 1000;
+
 /** A forwarded request's outcome: the response and the seconds from asking for a client to the response. */
 export interface PoolResult {
   response: LambdaResponse;
@@ -14,7 +17,10 @@ export interface PoolResult {
  * waiting in arrival order. The time reported includes the wait for a free slot.
  */
 export class ClientPool {
-  private readonly destinations = new Map<string, { client: GrpcLambdaClient; slots: Semaphore }>();
+  private readonly destinations = new Map<
+    string,
+    { client: GrpcLambdaClient; slots: Semaphore; connecting: Promise<void> }
+  >();
 
   constructor(readonly maxPending: number) {}
 
@@ -22,9 +28,15 @@ export class ClientPool {
   async send(destination: string, request: Partial<LambdaRequest>): Promise<PoolResult> {
     let d = this.destinations.get(destination);
     if (d === undefined) {
-      d = { client: new GrpcLambdaClient(destination), slots: new Semaphore(this.maxPending) };
+      const client = new GrpcLambdaClient(destination);
+      // Connect before timing the first request: its time must not include the connection set-up, or a
+      // broker learning from it would take a fast new destination for a slow one. A failure to connect
+      // surfaces as the call's own error below.
+      const connecting = client.ready(CONNECT_TIMEOUT_MS).catch(() => undefined);
+      d = { client, slots: new Semaphore(this.maxPending), connecting };
       this.destinations.set(destination, d);
     }
+    await d.connecting;
     const { client, slots } = d;
     const start = performance.now();
     const response = await slots.with(() => client.runLambda(request, request.dry ?? false));

@@ -14,6 +14,11 @@ export class GrpcLambdaClient implements LambdaClient {
     return this.rpc.call('RunLambda', { ...request, dry });
   }
 
+  /** Resolves once connected, so that a first latency sample does not include the connection set-up. */
+  ready(timeoutMs: number): Promise<void> {
+    return this.rpc.waitForReady(timeoutMs);
+  }
+
   close(): void {
     this.rpc.close();
   }

@@ -86,6 +86,13 @@ export class RpcClient<S extends ServiceName> {
     }
   }
 
+  /** Resolves once the channel is connected (or rejects after `timeoutMs`). */
+  waitForReady(timeoutMs: number): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.client.waitForReady(Date.now() + timeoutMs, (err) => (err ? reject(err) : resolve()));
+    });
+  }
+
   /** Closes the channel. */
   close(): void {
     this.client.close();
