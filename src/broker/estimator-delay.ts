@@ -15,8 +15,9 @@ export interface DelayEstimatorConf {
 /**
  * The `delay` estimator (spec §4.3): per (lambda, destination, exact request size), a linear fit of the
  * whole measured time (s) against the load1 the destination reported, evaluated at its last load1 (0 if
- * older than `utilLoadTimeout` s, at most 99); an unseen size predicts 0, and the estimate is not
- * clamped. Each success is written to `saver` as `<lambda> <dest> <size> <load1> <estDelay_s> <measDelay_s>`.
+ * older than `utilLoadTimeout` s, at most 99) and kept within the delays observed in the window (the
+ * original's unclamped straight line, extrapolated, could send every request to one destination for good);
+ * an unseen size predicts 0. Each success is written to `saver` as `<lambda> <dest> <size> <load1> <estDelay_s> <measDelay_s>`.
  */
 export class DelayEstimator implements PtimeEstimator {
   readonly type = 'delay';
@@ -66,6 +67,8 @@ export class DelayEstimator implements PtimeEstimator {
 
   /** The predicted delay of a request of `size` bytes at a destination, seconds. */
   private estimate(lambda: string, destination: string, size: number): number {
-    return this.pairs.get(lambda, destination)?.get(size)?.estimate(this.loads.get(destination)) ?? 0;
+    return (
+      this.pairs.get(lambda, destination)?.get(size)?.estimateWithinObserved(this.loads.get(destination)) ?? 0
+    );
   }
 }

@@ -79,3 +79,13 @@ test('the window size must be a positive integer', () => {
   assert.throws(() => new LinearEstimator(0), /^Error: Invalid window size: 0$/);
   assert.throws(() => new LinearEstimator(1.5), /^Error: Invalid window size: 1\.5$/);
 });
+
+test('estimateWithinObserved keeps the prediction within the observed values', () => {
+  const e = new LinearEstimator(10);
+  e.add(0, 0.05);
+  e.add(10, 0.04);
+  assert.ok(Math.abs(e.estimate(100) - -0.05) < 1e-12);
+  assert.equal(e.estimateWithinObserved(100), 0.04);
+  assert.equal(e.estimateWithinObserved(-100), 0.05);
+  assert.ok(Math.abs(e.estimateWithinObserved(5) - 0.045) < 1e-12);
+});

@@ -47,6 +47,22 @@ export class LinearEstimator {
     return a + b * x;
   }
 
+  /**
+   * The prediction at `x` kept within the smallest and largest `y` in the window: a straight line fitted to
+   * a few noisy points must not predict a delay below (or above) every delay actually observed.
+   */
+  estimateWithinObserved(x: number): number {
+    const y = this.estimate(x);
+    if (this.points.length === 0) return y;
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (const p of this.points) {
+      lo = Math.min(lo, p.y);
+      hi = Math.max(hi, p.y);
+    }
+    return Math.min(hi, Math.max(lo, y));
+  }
+
   /** The intercept `a` and slope `b` of the current fit, after dropping stale points. */
   coefficients(): { a: number; b: number } {
     this.purge();
