@@ -23,6 +23,7 @@ import { registerResourceTypeRoutes } from './routes-resource-type.js';
 import { registerRootRoutes } from './routes-root.js';
 import { registerSearchRoutes } from './routes-search.js';
 import { registerStatusRoutes } from './routes-status.js';
+import { registerUiRoutes } from './routes-ui.js';
 import { ApiRouter } from './routing.js';
 
 /** Options of {@link buildApp}. */
@@ -75,6 +76,7 @@ export function buildApp(store: TimeseriesStore, options: AppOptions): FastifyIn
   registerResourceRoutes(router, mutex);
   registerSearchRoutes(router);
   registerAggregatesRoutes(router);
+  registerUiRoutes(router);
   router.finish();
   return app;
 }

@@ -1,6 +1,11 @@
-/** `GET /` (version document) and `GET /v1/` (links to the sub-collections); no authentication. */
-import { baseUrl, sendJson } from './http.js';
+/**
+ * `GET /` (version document; a browser asking for HTML is sent to the web GUI instead) and `GET /v1/`
+ * (links to the sub-collections); no authentication.
+ */
+import { TimeseriesError } from '../errors.js';
+import { acceptsJson, baseUrl, sendJson } from './http.js';
 import type { ApiRouter } from './routing.js';
+import { prefersHtml, UI_PREFIX } from './routes-ui.js';
 
 /** The Gnocchi release whose API this service reproduces (reported as `build`). */
 export const GNOCCHI_BUILD = '4.4.2';
@@ -24,8 +29,11 @@ export function registerRootRoutes(router: ApiRouter): void {
   router.route(
     'GET',
     '/',
-    async (request, reply) =>
-      sendJson(reply, {
+    async (request, reply) => {
+      reply.header('Vary', 'Accept');
+      if (prefersHtml(request)) return reply.redirect(UI_PREFIX, 302);
+      if (!acceptsJson(request)) throw new TimeseriesError(406, '');
+      return sendJson(reply, {
         build: GNOCCHI_BUILD,
         versions: [
           {
@@ -35,8 +43,10 @@ export function registerRootRoutes(router: ApiRouter): void {
             updated: '2015-03-19',
           },
         ],
-      }),
-    { public: true },
+      });
+    },
+    // The handler negotiates Accept itself: text/html goes to the GUI, the rest as every route.
+    { public: true, noBody: true },
   );
   router.route(
     'GET',
