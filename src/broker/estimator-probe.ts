@@ -2,7 +2,7 @@ import type { LambdaRequest, LambdaResponse } from '../protocol/messages.js';
 import { logger } from '../support/logger.js';
 import type { Saver } from '../support/saver.js';
 import { ClientPool } from './client-pool.js';
-import { requestSize, type PtimeEstimator } from './estimator.js';
+import { requestSize, type DryRun, type PtimeEstimator } from './estimator.js';
 import { PairMap } from './estimator-pairs.js';
 
 const log = logger('dispatcher');
@@ -14,6 +14,7 @@ const log = logger('dispatcher');
  * the earliest destination). Computers answer dry requests with an estimate and never execute them.
  * Removal really removes (quirk Q8 fixed) and estimates are in seconds; each success is written to
  * `saver` as `<lambda> <dest> <size> <estPtime_ms> <measPtime_ms>`, in milliseconds as in the original.
+ * A `dryRun` function, if given, replaces the client pool (the lab probes simulated computers with it).
  */
 export class ProbeEstimator implements PtimeEstimator {
   readonly type = 'probe';
@@ -22,12 +23,15 @@ export class ProbeEstimator implements PtimeEstimator {
   /** The probed processing time (s) of the chosen destination of each request in flight. */
   private readonly estimates = new WeakMap<LambdaRequest, number>();
   private readonly pool: ClientPool;
+  private readonly dryRun: DryRun;
 
   constructor(
     maxClients: number,
     private readonly saver: Saver,
+    dryRun?: DryRun,
   ) {
     this.pool = new ClientPool(maxClients);
+    this.dryRun = dryRun ?? (async (d, req) => (await this.pool.send(d, req)).response);
   }
 
   added(lambda: string, destination: string): void {
@@ -44,7 +48,7 @@ export class ProbeEstimator implements PtimeEstimator {
     const estimates = await Promise.all(
       destinations.map(async (d) => {
         try {
-          const { response } = await this.pool.send(d, dry);
+          const response = await this.dryRun(d, dry);
           if (response.retcode === 'OK') return response.ptime / 1000;
           log.debug(1, () => `probe of ${request.name} at ${d}: ${response.retcode}`);
         } catch (err) {

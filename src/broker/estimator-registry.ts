@@ -11,7 +11,10 @@ import { monotonicClock } from './selection-policy.js';
 export const DEFAULT_PTIMEEST_CONF = 'type=rtt,window-size=50,stale-period=10';
 
 /** Builds an estimator from its conf, whose keys have been checked to be all there. */
-export type EstimatorFactory = (conf: Conf, env: Required<EstimatorEnvironment>) => PtimeEstimator;
+export type EstimatorFactory = (
+  conf: Conf,
+  env: Required<Pick<EstimatorEnvironment, 'clock'>> & EstimatorEnvironment,
+) => PtimeEstimator;
 
 /** A registered estimator type: its example conf (which lists the required keys) and its factory. */
 interface EstimatorType {
@@ -56,7 +59,7 @@ export function createEstimator(confText: string, env: EstimatorEnvironment = {}
   ) {
     throw new Error(`Invalid configuration for type '${name}', use something like: ${type.defaultConf}`);
   }
-  return type.create(conf, { clock: env.clock ?? monotonicClock });
+  return type.create(conf, { ...env, clock: env.clock ?? monotonicClock });
 }
 
 /** A window size: a positive integer, else `Invalid value '<v>' for key '<k>': must be > 0`. */
@@ -107,5 +110,5 @@ registerEstimator(
 registerEstimator(
   'probe',
   'type=probe,max-clients=10,output=out.dat',
-  (conf) => new ProbeEstimator(conf.getUint('max-clients'), output(conf)),
+  (conf, env) => new ProbeEstimator(conf.getUint('max-clients'), output(conf), env.dryRun),
 );

@@ -25,10 +25,18 @@ export interface PtimeEstimator {
   close(): void;
 }
 
+/** Sends a dry request to a destination and resolves to its reply (rejects if it cannot be reached). */
+export type DryRun = (destination: string, request: LambdaRequest) => Promise<LambdaResponse>;
+
 /** What an estimator gets from the dispatcher; every field defaults to the real thing. */
 export interface EstimatorEnvironment {
   /** Seconds on a monotonic clock, for stale periods and load timeouts. */
   clock?: Clock;
+  /**
+   * How the `probe` estimator asks a destination for a dry-run estimate (default: over gRPC through its
+   * own client pool); the lab's virtual-time engine probes its simulated computers instead.
+   */
+  dryRun?: DryRun;
 }
 
 /** The "size" of a request the estimators use: `max(len(input), len(datain))` in bytes. */

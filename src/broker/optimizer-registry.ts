@@ -1,4 +1,5 @@
 import { Conf } from '../support/conf.js';
+import { realScheduler } from '../support/scheduler.js';
 import { AsyncOptimizer } from './optimizer-async.js';
 import { AsyncPfOptimizer } from './optimizer-async-pf.js';
 import { NoneOptimizer } from './optimizer-none.js';
@@ -42,14 +43,22 @@ export function createOptimizer(
   const name = conf.get('type');
   const type = registry.get(name);
   if (type === undefined) throw new Error(`Invalid local optimizer type: ${name}`);
-  return type(conf, table, { clock: options.clock ?? monotonicClock, timer: options.timer ?? true });
+  const scheduler = options.scheduler ?? realScheduler;
+  const clock = options.clock ?? (options.scheduler ? () => scheduler.now() : monotonicClock);
+  return type(conf, table, { clock, timer: options.timer ?? true, scheduler });
 }
 
 registerOptimizer('none', () => new NoneOptimizer());
 registerOptimizer(
   'trivial',
   (conf, table, options) =>
-    new TrivialOptimizer(table, conf.getDouble('period'), parseStat(conf.get('stat')), options.timer),
+    new TrivialOptimizer(
+      table,
+      conf.getDouble('period'),
+      parseStat(conf.get('stat')),
+      options.timer,
+      options.scheduler,
+    ),
 );
 registerOptimizer(
   'async',

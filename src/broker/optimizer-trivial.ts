@@ -1,4 +1,5 @@
 import { logger } from '../support/logger.js';
+import { realScheduler, type Cancel, type Scheduler } from '../support/scheduler.js';
 import { applyWeight, type WeightOptimizer, type WeightTable } from './weight-optimizer.js';
 
 const log = logger('optimizer-trivial');
@@ -19,9 +20,6 @@ interface Summary {
   max: number;
 }
 
-/** The longest delay Node timers accept, in milliseconds. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
-
 /**
  * The `trivial` optimizer (the original's LocalOptimizerTrivial): collects the latencies of each
  * (lambda, destination) pair and every `period` seconds (first round one period after creation) sets
@@ -32,24 +30,22 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 export class TrivialOptimizer implements WeightOptimizer {
   readonly type = 'trivial';
   private samples = new Map<string, Map<string, Summary>>();
-  private timer: NodeJS.Timeout | undefined;
+  private timer: Cancel | undefined;
   private stopped = false;
 
   /**
    * `period` in seconds (> 0); with `timer` false no timer runs and rounds happen only via `runOnce()`.
-   * The timer does not keep the process alive.
+   * The timer runs on `scheduler` (default: the wall clock, where it does not keep the process alive).
    */
   constructor(
     private readonly table: WeightTable,
     readonly period: number,
     readonly stat: TrivialStat,
     timer = true,
+    scheduler: Scheduler = realScheduler,
   ) {
     if (!(period > 0 && period < Infinity)) throw new Error(`Invalid period: ${period}`);
-    if (timer) {
-      this.timer = setInterval(() => this.runOnce(), Math.min(period * 1000, MAX_TIMER_MS));
-      this.timer.unref();
-    }
+    if (timer) this.timer = scheduler.every(period, () => this.runOnce(), { keepAlive: false });
   }
 
   onSample(lambda: string, destination: string, seconds: number): void {
@@ -91,7 +87,7 @@ export class TrivialOptimizer implements WeightOptimizer {
 
   stop(): void {
     this.stopped = true;
-    if (this.timer !== undefined) clearInterval(this.timer);
+    this.timer?.();
     this.timer = undefined;
     this.samples.clear();
   }

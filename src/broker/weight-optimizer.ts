@@ -1,4 +1,5 @@
 import type { Logger } from '../support/logger.js';
+import type { Scheduler } from '../support/scheduler.js';
 import type { ForwardingTable } from './forwarding-table.js';
 import type { Clock } from './selection-policy.js';
 
@@ -28,6 +29,8 @@ export interface OptimizerOptions {
   clock?: Clock;
   /** False to not start the periodic timer of periodic optimizers (then call `runOnce()`); default true. */
   timer?: boolean;
+  /** Time and timers of periodic optimizers (default: the wall clock; its `now` is the default clock too). */
+  scheduler?: Scheduler;
 }
 
 /**

@@ -4,12 +4,12 @@ import { Container, isDone, type Task } from './container.js';
 import type { Lambda, Loads, Requirements } from './lambda.js';
 import { LoadMeter } from './load-meter.js';
 import { Processor, type ProcessorType } from './processor.js';
-import { monotonicSeconds } from '../support/clock.js';
+import { realScheduler, type Cancel, type Scheduler } from '../support/scheduler.js';
 
 /** A task of the simulated computer, with the response computed at submission. */
 export interface ComputerTask extends Task {
   readonly lambda: string;
-  /** Seconds (monotonic) when submitted. */
+  /** Seconds (on the computer's scheduler) when submitted. */
   readonly submitted: number;
   readonly response: LambdaResponse;
   readonly resolve: (result: TaskResult) => void;
@@ -55,22 +55,26 @@ export class Computer extends EventEmitter<ComputerEvents> {
   private readonly byLambda = new Map<string, Container<ComputerTask>>();
   private readonly meters = new Map<string, LoadMeter>();
   private nextId = 0;
-  private lastUpdate = monotonicSeconds();
+  private lastUpdate: number;
   /** Tasks completed in the model, not yet delivered. */
   private readonly completed: ComputerTask[] = [];
-  private timer: NodeJS.Timeout | undefined;
-  private immediate: NodeJS.Immediate | undefined;
-  private sampler: NodeJS.Timeout | undefined;
+  private timer: Cancel | undefined;
+  private sampler: Cancel | undefined;
   private closed = false;
 
+  /**
+   * `samplePeriod` seconds between utilization samples (0: none); `scheduler` gives the time and the
+   * timers (default: the wall clock; the lab runs the same model on a simulated clock).
+   */
   constructor(
     readonly name: string,
     private readonly samplePeriod = 1,
+    private readonly scheduler: Scheduler = realScheduler,
   ) {
     super();
+    this.lastUpdate = scheduler.now();
     if (samplePeriod > 0) {
-      this.sampler = setInterval(() => this.sample(), samplePeriod * 1000);
-      this.sampler.unref();
+      this.sampler = scheduler.every(samplePeriod, () => this.sample(), { keepAlive: false });
     }
   }
 
@@ -80,7 +84,7 @@ export class Computer extends EventEmitter<ComputerEvents> {
     if (this.processors.has(name))
       throw new Error(`Duplicate processor ${name} added to computer ${this.name}`);
     this.processors.set(name, new Processor(name, type, speed, cores, memory));
-    this.meters.set(name, new LoadMeter(cores, monotonicSeconds()));
+    this.meters.set(name, new LoadMeter(cores, this.scheduler.now()));
   }
 
   /** Adds a container for `lambda` on a processor; container names and lambda names are unique. */
@@ -168,18 +172,23 @@ export class Computer extends EventEmitter<ComputerEvents> {
     return { seconds: container.simulate(ops), loads: this.loads(container.processor.name) };
   }
 
+  /** Brings the model to the present: progresses the active tasks and delivers those that completed. */
+  sync(): void {
+    this.update();
+    this.deliver();
+  }
+
   /** Stops the timers; tasks in progress never complete. */
   close(): void {
     this.closed = true;
     this.disarm();
-    clearInterval(this.sampler);
+    this.sampler?.();
+    this.sampler = undefined;
   }
 
   private disarm(): void {
-    clearTimeout(this.timer);
-    clearImmediate(this.immediate);
+    this.timer?.();
     this.timer = undefined;
-    this.immediate = undefined;
   }
 
   /** Multi-line description: the computer, its processors, its containers (by lambda name). */
@@ -201,7 +210,7 @@ export class Computer extends EventEmitter<ComputerEvents> {
    * admits pending tasks at the exact completion time).
    */
   private update(): void {
-    const t = monotonicSeconds();
+    const t = this.scheduler.now();
     let clock = this.lastUpdate;
     this.lastUpdate = Math.max(t, clock);
     while (clock < t) {
@@ -262,11 +271,8 @@ export class Computer extends EventEmitter<ComputerEvents> {
       this.update();
       this.deliver();
     };
-    // Timers have millisecond granularity: sleep the whole milliseconds (at most 1 s, as the original,
-    // which also keeps clear of the timers' 2^31 ms limit), then poll the last fraction.
-    const ms = next * 1000;
-    if (ms < 1) this.immediate = setImmediate(wake);
-    else this.timer = setTimeout(wake, Math.min(Math.floor(ms), 1000));
+    // At most 1 s, as the original (real timers wake up at the last whole millisecond and poll the rest).
+    this.timer = this.scheduler.after(Math.min(next, 1), wake);
   }
 
   private sample(): void {

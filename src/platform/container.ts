@@ -50,6 +50,16 @@ export class Container<T extends Task = Task> {
     return this.pending.length;
   }
 
+  /** The active tasks, closest to completion first (not to be modified). */
+  activeTasks(): readonly T[] {
+    return this.active;
+  }
+
+  /** The pending tasks, first to be admitted first (not to be modified). */
+  pendingTasks(): readonly T[] {
+    return this.pending;
+  }
+
   /** The active task closest to completion. */
   head(): T | undefined {
     return this.active[0];
