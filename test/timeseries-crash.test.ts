@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { RpcServer } from '../src/protocol/rpc-server.js';
-import { start, type Running } from './support/processes.js';
+import { run, start, type Running } from './support/processes.js';
 
 async function freePort(): Promise<number> {
   const s = await RpcServer.start('127.0.0.1:0', []);
@@ -96,5 +96,17 @@ test('kill -9 while a producer pushes batches: every acknowledged batch is there
     for (const [b, n] of perBatch) assert.equal(n, 100, `batch ${b} is partial`);
   } finally {
     await server.stop('SIGTERM');
+  }
+});
+
+test('bad serve options are refused with a message naming the option', async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'soe-ts-options-'));
+  for (const [args, message] of [
+    [['--heap-growing-percent', '-1'], "Invalid --heap-growing-percent '-1': a non-negative integer"],
+    [['--auth', 'token'], "Invalid --auth 'token': choose basic or none"],
+  ] as const) {
+    const { code, stderr } = await run('soe', ['timeseries', 'serve', '--data-dir', dataDir, ...args]);
+    assert.notEqual(code, 0);
+    assert.match(stderr, new RegExp(message.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
   }
 });
