@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { addDays, COVID_FIELDS, dayTimestamp, daysBetween, isDay, loadCovidDataset } from './dataset.js';
+import { COVID_FIELDS } from './contract.js';
+import { addDays, dayTimestamp, daysBetween, isDay, loadCovidDataset } from './dataset.js';
 
 const data = loadCovidDataset();
 

@@ -1,6 +1,6 @@
 /**
  * The Protezione Civile COVID-19 Italy dataset shipped in `data/covid19-italy/` (gzipped regional and national
- * CSV files, CC-BY-4.0): the 21 areas, the consecutive days and, for the fields of {@link COVID_FIELDS}, one
+ * CSV files, CC-BY-4.0): the 21 areas, the consecutive days and, for the fields of `COVID_FIELDS`, one
  * value per area and day plus the national value per day. Dates are the CSV rows' date part (their time is
  * Italian local time).
  */
@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
+import { COVID_FIELDS, type CovidField } from './contract.js';
 import { parseCsvObjects } from './csv.js';
 
 /** The folder holding the shipped CSV files. */
@@ -18,30 +19,6 @@ export const COVID_FILES = {
   regional: 'dpc-covid19-ita-regioni.csv.gz',
   national: 'dpc-covid19-ita-andamento-nazionale.csv.gz',
 } as const;
-
-/** The attribution the license (CC-BY-4.0) asks for wherever the data is shown or redistributed. */
-export const COVID_ATTRIBUTION =
-  'Dati: Dipartimento della Protezione Civile – COVID-19 Italia (https://github.com/pcm-dpc/COVID-19), ' +
-  'licenza CC-BY-4.0. Data provided by the Ministero della Salute; processed and managed by the ' +
-  'Dipartimento della Protezione Civile.';
-
-/** The CSV columns loaded, each a metric of the same name on every area's resource. */
-export const COVID_FIELDS = [
-  'ricoverati_con_sintomi',
-  'terapia_intensiva',
-  'totale_ospedalizzati',
-  'isolamento_domiciliare',
-  'totale_positivi',
-  'variazione_totale_positivi',
-  'nuovi_positivi',
-  'dimessi_guariti',
-  'deceduti',
-  'totale_casi',
-  'tamponi',
-] as const;
-
-/** One of {@link COVID_FIELDS}. */
-export type CovidField = (typeof COVID_FIELDS)[number];
 
 /** Values of every field, for one area (or the nation) and one day. */
 export type CovidValues = Record<CovidField, number>;

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { COVID_FIELDS, loadCovidDataset, type CovidValues } from './dataset.js';
+import { COVID_FIELDS } from './contract.js';
+import { loadCovidDataset, type CovidValues } from './dataset.js';
 import { syntheticDays } from './synthetic.js';
 
 const data = loadCovidDataset();
