@@ -1,35 +1,14 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import type { ComputerInfo } from '../src/protocol/messages.js';
 import { RpcClient } from '../src/protocol/rpc-client.js';
-import { RpcServer, service } from '../src/protocol/rpc-server.js';
+import { RpcServer } from '../src/protocol/rpc-server.js';
+import { startRecordingController } from '../src/controller/recording-controller.test-support.js';
 import { run, start, startComputer, type Running } from './support/processes.js';
 
 const running: Running[] = [];
 after(async () => {
   await Promise.all(running.map((p) => p.stop('SIGKILL')));
 });
-
-/** A real EdgeController gRPC server that records what computers tell it. */
-async function recordingController(onAnnounce?: (info: ComputerInfo) => Promise<void>) {
-  const announced: ComputerInfo[] = [];
-  const removed: ComputerInfo[] = [];
-  const server = await RpcServer.start('127.0.0.1:0', [
-    service('uiiit.rpc.EdgeController', {
-      AnnounceComputer: async (info) => {
-        await onAnnounce?.(info);
-        announced.push(info);
-        return {};
-      },
-      AnnounceRouter: () => ({}),
-      RemoveComputer: (info) => {
-        removed.push(info);
-        return {};
-      },
-    }),
-  ]);
-  return { server, announced, removed };
-}
 
 test('edgeclient prints five lines `t latency load1 responder clambda0 1` from a computer', async () => {
   const computer = await startComputer();
@@ -89,7 +68,7 @@ test('edgecomputerclient prints both raspberry processors once a second with 6 d
 
 test('a computer announces itself once it listens, with its real workers, and removes itself on SIGTERM', async () => {
   let reachable: string | undefined;
-  const controller = await recordingController(async (info) => {
+  const controller = await startRecordingController(async (info) => {
     // Q12 fixed: the computer must already answer when its announcement arrives.
     const client = new RpcClient('uiiit.rpc.EdgeServer', info.edgeServerEndpoint);
     try {
@@ -125,14 +104,8 @@ test('a computer started before its controller announces itself when the control
   const computer = await startComputer(['--controller-endpoint', endpoint]);
   running.push(computer.proc);
   await computer.proc.waitFor(/cannot announce to the controller/);
-  const controller = await RpcServer.start(endpoint, [
-    service('uiiit.rpc.EdgeController', {
-      AnnounceComputer: () => ({}),
-      AnnounceRouter: () => ({}),
-      RemoveComputer: () => ({}),
-    }),
-  ]);
+  const controller = await startRecordingController(undefined, endpoint);
   await computer.proc.waitFor(/announced/, 5000);
   await computer.proc.stop('SIGINT');
-  await controller.stop();
+  await controller.server.stop();
 });

@@ -9,9 +9,10 @@ import { edgeServerService } from '../protocol/edge-server.js';
 import type { ComputerInfo, LambdaRequest } from '../protocol/messages.js';
 import { errorResponse } from '../protocol/responses.js';
 import { RpcClient } from '../protocol/rpc-client.js';
-import { RpcServer, service } from '../protocol/rpc-server.js';
+import { RpcServer } from '../protocol/rpc-server.js';
 import { startDispatcherServer, type DispatcherServer } from './dispatcher-server.js';
 import { defaultEstimatorConf, estimatorNames } from './estimator-registry.js';
+import { startRecordingController } from '../controller/recording-controller.test-support.js';
 import { parseRouterConf } from './router-conf.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'soe-dispatcher-'));
@@ -25,17 +26,7 @@ before(async () => {
     utilizationEndpoint: '',
     conf: 'type=raspberry',
   });
-  removed = [];
-  controller = await RpcServer.start('127.0.0.1:0', [
-    service('uiiit.rpc.EdgeController', {
-      AnnounceComputer: () => ({}),
-      AnnounceRouter: () => ({}),
-      RemoveComputer: (info) => {
-        removed.push(info);
-        return {};
-      },
-    }),
-  ]);
+  ({ server: controller, removed } = await startRecordingController());
 });
 after(async () => {
   await computer.stop();

@@ -7,7 +7,8 @@ import { edgeServerService } from '../protocol/edge-server.js';
 import type { ComputerInfo, LambdaRequest } from '../protocol/messages.js';
 import { errorResponse } from '../protocol/responses.js';
 import { RpcClient } from '../protocol/rpc-client.js';
-import { RpcServer, service } from '../protocol/rpc-server.js';
+import { RpcServer } from '../protocol/rpc-server.js';
+import { startRecordingController } from '../controller/recording-controller.test-support.js';
 import { parseRouterConf } from './router-conf.js';
 import { startRouterServer, type RouterServer } from './router-server.js';
 
@@ -21,17 +22,7 @@ before(async () => {
     utilizationEndpoint: '',
     conf: 'type=raspberry',
   });
-  removed = [];
-  controller = await RpcServer.start('127.0.0.1:0', [
-    service('uiiit.rpc.EdgeController', {
-      AnnounceComputer: () => ({}),
-      AnnounceRouter: () => ({}),
-      RemoveComputer: (info) => {
-        removed.push(info);
-        return {};
-      },
-    }),
-  ]);
+  ({ server: controller, removed } = await startRecordingController());
 });
 after(async () => {
   await computer.stop();
