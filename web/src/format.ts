@@ -1,0 +1,41 @@
+/** Number and day formatting shared by the components (fixed locales, so tests and screenshots are stable). */
+
+const INTEGER = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+const COMPACT = new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 1 });
+const DAY = new Intl.DateTimeFormat('en-GB', {
+  weekday: 'short',
+  day: 'numeric',
+  month: 'short',
+  year: 'numeric',
+  timeZone: 'UTC',
+});
+
+/** `1234567` → `1,234,567`; undefined → `–`. */
+export function formatValue(value: number | undefined): string {
+  return value === undefined ? '–' : INTEGER.format(value);
+}
+
+/** `1234567` → `1.2M` (axis ticks, legend). */
+export function formatCompact(value: number): string {
+  return COMPACT.format(value);
+}
+
+/** `2021-03-31` → `Wed, 31 Mar 2021`. */
+export function formatDay(day: string): string {
+  return DAY.format(new Date(`${day}T00:00:00Z`));
+}
+
+/** `YYYY-MM-DD` of a timestamp such as `2021-03-31T00:00:00+00:00`. */
+export function dayOf(timestamp: string): string {
+  return timestamp.slice(0, 10);
+}
+
+/** Unix seconds of a day's midnight UTC (the charts' x values). */
+export function daySeconds(day: string): number {
+  return Date.parse(`${day}T00:00:00Z`) / 1000;
+}
+
+/** The day `n` days after `day`. */
+export function addDays(day: string, n: number): string {
+  return new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+}
