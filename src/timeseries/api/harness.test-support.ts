@@ -133,3 +133,20 @@ export async function startHarness(options: { auth?: AuthMode; defaults?: boolea
 export function envelope(code: number, title: string, description: unknown): unknown {
   return { code, title, description };
 }
+
+/** Midnight UTC of a day of January 2024, as the tests send it (`2024-01-05T00:00:00`). */
+export function day(d: number): string {
+  return `2024-01-${String(d).padStart(2, '0')}T00:00:00`;
+}
+
+/** Creates the original project's `years_rate` policy (1 day for 365 days, sum) used by most API tests. */
+export async function createYearsRate(h: Harness): Promise<void> {
+  const r = await h.request('POST', '/v1/archive_policy', {
+    body: {
+      name: 'years_rate',
+      definition: [{ granularity: '1 day', timespan: '365 days' }],
+      aggregation_methods: ['sum'],
+    },
+  });
+  if (r.status !== 201) throw new Error(`years_rate not created: ${r.status} ${r.body}`);
+}

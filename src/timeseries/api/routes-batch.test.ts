@@ -1,9 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { uuid5, RESOURCE_ID_NAMESPACE } from './ids.js';
-import { envelope, startHarness, type Harness } from './harness.test-support.js';
-
-const day = (d: number): string => `2024-01-${String(d).padStart(2, '0')}T00:00:00`;
+import { createYearsRate, day, envelope, type Harness, startHarness } from './harness.test-support.js';
 
 describe('batch measures', () => {
   let h: Harness;
@@ -12,13 +10,7 @@ describe('batch measures', () => {
   const rid = uuid5(RESOURCE_ID_NAMESPACE, 'italia\u0000admin');
   before(async () => {
     h = await startHarness();
-    await h.request('POST', '/v1/archive_policy', {
-      body: {
-        name: 'years_rate',
-        definition: [{ granularity: '1 day', timespan: '365 days' }],
-        aggregation_methods: ['sum'],
-      },
-    });
+    await createYearsRate(h);
     const r = await h.request('POST', '/v1/resource/generic', {
       body: {
         id: 'italia',

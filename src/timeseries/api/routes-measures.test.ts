@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { envelope, startHarness, type Harness } from './harness.test-support.js';
+import { createYearsRate, day, envelope, type Harness, startHarness } from './harness.test-support.js';
 
-const day = (d: number): string => `2024-01-${String(d).padStart(2, '0')}T00:00:00`;
 const out = (d: number): string => `${day(d)}+00:00`;
 
 describe('measures of one metric', () => {
@@ -11,13 +10,7 @@ describe('measures of one metric', () => {
   let empty: string;
   before(async () => {
     h = await startHarness();
-    await h.request('POST', '/v1/archive_policy', {
-      body: {
-        name: 'years_rate',
-        definition: [{ granularity: '1 day', timespan: '365 days' }],
-        aggregation_methods: ['sum'],
-      },
-    });
+    await createYearsRate(h);
     id = (
       (await h.request('POST', '/v1/metric', { body: { archive_policy_name: 'years_rate' } })).json() as {
         id: string;

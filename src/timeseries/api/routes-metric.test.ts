@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { envelope, startHarness, type Harness } from './harness.test-support.js';
+import { createYearsRate, envelope, type Harness, startHarness } from './harness.test-support.js';
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 const YEARS_RATE_JSON = {
@@ -15,13 +15,7 @@ describe('metrics', () => {
   let lombardia: string;
   before(async () => {
     h = await startHarness();
-    await h.request('POST', '/v1/archive_policy', {
-      body: {
-        name: 'years_rate',
-        definition: [{ granularity: '1 day', timespan: '365 days' }],
-        aggregation_methods: ['sum'],
-      },
-    });
+    await createYearsRate(h);
   });
   after(async () => {
     await h.close();

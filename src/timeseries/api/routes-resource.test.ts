@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { resourceUuid } from './ids.js';
-import { envelope, startHarness, type Harness } from './harness.test-support.js';
+import { createYearsRate, envelope, type Harness, startHarness } from './harness.test-support.js';
 
 const ISO_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{6})?\+00:00$/;
 
@@ -23,13 +23,7 @@ describe('resources', () => {
   const italia = '3bc01b32-3ed3-50c2-84f0-6e46176b0b8a';
   before(async () => {
     h = await startHarness();
-    await h.request('POST', '/v1/archive_policy', {
-      body: {
-        name: 'years_rate',
-        definition: [{ granularity: '1 day', timespan: '365 days' }],
-        aggregation_methods: ['sum'],
-      },
-    });
+    await createYearsRate(h);
     await h.request('POST', '/v1/resource_type', {
       body: {
         name: 'region',
