@@ -4,6 +4,7 @@ import { computerCommand } from './command-computer.js';
 import { controllerCommand } from './command-controller.js';
 import { dispatcherCommand } from './command-dispatcher.js';
 import type { Command } from './command.js';
+import { covidCommand } from './command-covid.js';
 import { forwardingTableCommand } from './command-forwarding-table.js';
 import { ippClientCommand } from './command-ipp-client.js';
 import { multiClientCommand } from './command-multi-client.js';
@@ -26,6 +27,7 @@ export const COMMANDS: readonly Command[] = [
   computerUtilCommand,
   upCommand,
   timeseriesCommand,
+  covidCommand,
 ];
 
 /** The command for a subcommand name or an original executable name. */

@@ -1,0 +1,97 @@
+import { COVID_ATTRIBUTION } from '../covid/contract.js';
+import { produceCovid, type ProduceProgress } from '../covid/producer.js';
+import type { Command } from './command.js';
+import { untilSignal } from './shutdown.js';
+
+/** A progress line on standard error: redrawn in place on a terminal, nothing otherwise. */
+function progressBar(): { update(p: ProduceProgress): void; end(): void } {
+  const tty = process.stderr.isTTY;
+  let shown = false;
+  let lastDraw = 0;
+  return {
+    update(p) {
+      const now = performance.now();
+      if (!tty || (now - lastDraw < 100 && p.done < p.total)) return;
+      lastDraw = now;
+      const fraction = p.total > 0 ? p.done / p.total : 1;
+      const width = 30;
+      const filled = Math.round(fraction * width);
+      const bar = `${'#'.repeat(filled)}${'.'.repeat(width - filled)}`;
+      const pct = (fraction * 100).toFixed(0).padStart(3);
+      process.stderr.write(`\r\x1b[2K${p.phase.padEnd(9)} [${bar}] ${pct}% ${p.day} ${p.measures} measures`);
+      shown = true;
+    },
+    end() {
+      if (shown) process.stderr.write('\r\x1b[2K');
+    },
+  };
+}
+
+/** `soe covid produce`: loads the COVID-19 Italy dataset onto a timeseries service, then synthetic days. */
+export const covidCommand: Command = {
+  name: 'covid',
+  summary:
+    'Load the COVID-19 Italy dataset (Protezione Civile, 21 areas, daily) onto a timeseries service (`soe covid produce`).',
+  details:
+    'Creates, where missing, the archive policy covid-daily (1 day × 10,000 points; last, sum, mean, min, max), ' +
+    'the resource type region and one resource per area (region-<codice_regione>) with a metric per CSV ' +
+    'field; replays the shipped CSV up to --until in batch requests, sets the resources’ real_until, then ' +
+    'sends --days synthetic days: a random walk seeded by --seed from the last real values, all at once or ' +
+    '--rate days per second (Ctrl-C stops the stream). Only the days a metric does not hold yet are sent, so ' +
+    'a re-run sends nothing and a run with more --days appends. A progress bar goes to standard error on a ' +
+    'terminal; a summary line to standard output. ' +
+    COVID_ATTRIBUTION,
+  positional: { name: 'produce', description: 'the action (produce is the only one)' },
+  options: [
+    {
+      name: 'endpoint',
+      kind: 'string',
+      default: 'http://127.0.0.1:8041',
+      description: 'the timeseries service (Gnocchi REST API v1)',
+    },
+    {
+      name: 'until',
+      kind: 'string',
+      default: '',
+      description: 'last real day, YYYY-MM-DD; empty: the last day of the CSV (2025-01-08)',
+    },
+    { name: 'days', kind: 'integer', default: 0, description: 'synthetic days after --until' },
+    { name: 'seed', kind: 'integer', default: 1, description: 'seed of the synthetic random walk' },
+    {
+      name: 'rate',
+      kind: 'number',
+      default: 0,
+      description: 'synthetic days per second, one request each; 0: as fast as possible',
+    },
+    { name: 'user', kind: 'string', default: 'admin', description: 'basic-auth user' },
+  ],
+  async run(o) {
+    const action = o.positionals[0] ?? 'produce';
+    if (action !== 'produce') throw new Error(`Unknown action '${action}': the only action is produce`);
+    const until = o.str('until');
+    const stop = new AbortController();
+    void untilSignal().then(() => stop.abort());
+    const bar = progressBar();
+    try {
+      const report = await produceCovid({
+        endpoint: o.str('endpoint'),
+        user: o.str('user'),
+        ...(until !== '' ? { until } : {}),
+        days: o.num('days'),
+        seed: o.num('seed'),
+        rate: o.num('rate'),
+        signal: stop.signal,
+        onProgress: (p) => bar.update(p),
+      });
+      bar.end();
+      process.stdout.write(
+        `covid: ${report.realDays} real days (until ${report.realUntil}) and ${report.syntheticDays} synthetic ` +
+          `days (until ${report.lastDay}) sent to ${o.str('endpoint')}: ${report.measures} measures in ` +
+          `${report.seconds.toFixed(2)} s${stop.signal.aborted ? ' (stopped)' : ''}\n`,
+      );
+      return 0;
+    } finally {
+      bar.end();
+    }
+  },
+};
