@@ -1,11 +1,11 @@
 /** Italy's daily series of the chosen field (the server's sum over the areas), synthetic days shaded and dashed. */
 import { useMemo, useRef } from 'preact/hooks';
-import type uPlot from 'uplot';
+import uPlot from 'uplot';
 import { ChartLegend, syntheticRange } from './ChartLegend.js';
 import { COLORS, dayMarker, splitAt, syntheticBand, tooltip } from './chart-plugins.js';
 import type { Series } from './data.js';
 import type { FieldInfo } from './fields.js';
-import { daySeconds, formatCompact, formatDay, formatValue } from './format.js';
+import { daySeconds, formatCompact, formatDay, formatTick, formatValue } from './format.js';
 import { UPlotChart } from './UPlotChart.js';
 
 /** Props of {@link NationalChart}. */
@@ -28,7 +28,11 @@ export function axes(leftLabel: string, right?: string): uPlot.Axis[] {
     ticks: { stroke: '#e2e8f0', width: 1 },
   };
   const list: uPlot.Axis[] = [
-    base,
+    {
+      ...base,
+      size: 44,
+      values: (_u, splits) => splits.map((s, i) => formatTick(s, i === 0 ? undefined : splits[i - 1])),
+    },
     { ...base, label: leftLabel, labelSize: 18, size: 56, values: (_u, v) => v.map((n) => formatCompact(n)) },
   ];
   if (right !== undefined) {
@@ -44,6 +48,11 @@ export function axes(leftLabel: string, right?: string): uPlot.Axis[] {
     });
   }
   return list;
+}
+
+/** Days are UTC midnights: place and label the time axis in UTC whatever the browser's zone. */
+export function utcDate(seconds: number): Date {
+  return uPlot.tzDate(new Date(seconds * 1000), 'Etc/UTC');
 }
 
 /** Calls `pick` with the hovered index on a click that is not the end of a drag-zoom. */
@@ -81,6 +90,7 @@ export function NationalChart({ field, series, realUntil, day, onPickDay }: Nati
   const options = useMemo<Omit<uPlot.Options, 'width' | 'height'>>(
     () => ({
       legend: { show: false },
+      tzDate: utcDate,
       cursor: { drag: { x: true, y: false }, points: { size: 7 } },
       scales: { x: { time: true } },
       axes: axes(field.label),

@@ -5,7 +5,7 @@ import { ChartLegend, syntheticRange } from './ChartLegend.js';
 import { COLORS, dayMarker, splitAt, syntheticBand, tooltip } from './chart-plugins.js';
 import type { Series } from './data.js';
 import { daySeconds, formatDay, formatValue } from './format.js';
-import { axes, clickToPick } from './NationalChart.js';
+import { axes, clickToPick, utcDate } from './NationalChart.js';
 import { UPlotChart } from './UPlotChart.js';
 
 /** Props of {@link RegionChart}. */
@@ -46,6 +46,7 @@ export function RegionChart(props: RegionChartProps) {
     const values = data;
     return {
       legend: { show: false },
+      tzDate: utcDate,
       cursor: { drag: { x: true, y: false }, points: { size: 6 } },
       scales: { x: { time: true }, cumulative: { auto: true } },
       axes: axes(props.dailyLabel, props.cumulativeLabel),

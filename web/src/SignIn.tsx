@@ -40,7 +40,7 @@ export function SignIn({ onSignIn, message }: SignInProps) {
         Password <span class="muted">(not checked by the server)</span>
         <input type="password" value={password} onInput={(e) => setPassword(e.currentTarget.value)} />
       </label>
-      <button type="submit" data-testid="sign-in-submit">
+      <button type="submit" class="primary" data-testid="sign-in-submit">
         Sign in
       </button>
     </form>

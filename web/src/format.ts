@@ -25,6 +25,18 @@ export function formatDay(day: string): string {
   return DAY.format(new Date(`${day}T00:00:00Z`));
 }
 
+const TICK = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', timeZone: 'UTC' });
+
+/** A time-axis label (seconds): `13 Nov`, with the year below on the first tick and when it changes. */
+export function formatTick(seconds: number, previous: number | undefined): string {
+  const date = new Date(seconds * 1000);
+  const year = date.getUTCFullYear();
+  const label = TICK.format(date);
+  return previous === undefined || new Date(previous * 1000).getUTCFullYear() !== year
+    ? `${label}\n${year}`
+    : label;
+}
+
 /** `YYYY-MM-DD` of a timestamp such as `2021-03-31T00:00:00+00:00`. */
 export function dayOf(timestamp: string): string {
   return timestamp.slice(0, 10);
