@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Random } from './random.js';
 import { realScheduler } from './scheduler.js';
-import { settleMicrotasks, VirtualScheduler } from './virtual-scheduler.js';
+import { VirtualScheduler } from './virtual-scheduler.js';
 
 test('events run in time order, ties in scheduling order, and the clock jumps to each event', async () => {
   const s = new VirtualScheduler(10);
@@ -66,7 +66,7 @@ test('the heap orders 10 000 random events exactly as a stable sort of (time, or
   );
 });
 
-test('with settleMicrotasks, promise continuations of an event finish before the next event', async () => {
+test('promise continuations of an event finish at its instant, before the next event', async () => {
   const s = new VirtualScheduler();
   const seen: string[] = [];
   s.after(1, () => {
@@ -77,7 +77,10 @@ test('with settleMicrotasks, promise continuations of an event finish before the
     })();
   });
   s.after(2, () => seen.push(`next@${s.now()}`));
-  await s.run(Infinity, settleMicrotasks);
+  s.after(3, () => {
+    throw new Error('boom');
+  });
+  await assert.rejects(s.run(), { message: 'boom' });
   assert.deepEqual(seen, ['continuation@1', 'next@2']);
 });
 

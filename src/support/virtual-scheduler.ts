@@ -8,6 +8,9 @@ interface Event {
   cancelled: boolean;
 }
 
+/** Events queued to the event loop at once by {@link VirtualScheduler.run}. */
+const BATCH = 256;
+
 /** True if `a` runs before `b`: earlier time, or the same time and scheduled first. */
 function before(a: Event, b: Event): boolean {
   return a.time < b.time || (a.time === b.time && a.seq < b.seq);
@@ -69,20 +72,40 @@ export class VirtualScheduler implements Scheduler {
 
   /**
    * Runs the events in time order until none is left or the next one is after `until` (the clock then
-   * stays at the last event run). After each event, `settle` (if given) is awaited, so that promise
-   * continuations the event started finish at its instant, before time moves on.
+   * stays at the last event run). Each event runs in its own callback of the event loop (batches of
+   * setImmediate, between which Node drains the promise jobs), so that the promise continuations an event
+   * starts finish at its instant, before time moves on: async code runs unchanged in virtual time.
    */
-  async run(until = Infinity, settle?: () => Promise<void>): Promise<void> {
-    for (;;) {
-      const next = this.heap[0];
-      if (next === undefined || next.time > until) return;
-      this.pop();
-      if (next.cancelled) continue;
-      this.time = next.time;
-      this.executed++;
-      next.fn();
-      if (settle !== undefined) await settle();
-    }
+  run(until = Infinity): Promise<void> {
+    return new Promise((resolve, reject) => {
+      let done = false;
+      const step = (last: boolean): void => {
+        if (done) return;
+        const next = this.heap[0];
+        if (next === undefined || next.time > until) {
+          done = true;
+          resolve();
+          return;
+        }
+        this.pop();
+        if (!next.cancelled) {
+          this.time = next.time;
+          this.executed++;
+          try {
+            next.fn();
+          } catch (err) {
+            done = true;
+            reject(err instanceof Error ? err : new Error(String(err)));
+            return;
+          }
+        }
+        if (last) batch();
+      };
+      const batch = (): void => {
+        for (let i = 0; i < BATCH; i++) setImmediate(step, i === BATCH - 1);
+      };
+      batch();
+    });
   }
 
   private push(event: Event): void {
@@ -114,9 +137,4 @@ export class VirtualScheduler implements Scheduler {
     }
     h[i] = last;
   }
-}
-
-/** Resolves once every promise continuation already queued has run (the next turn of the event loop). */
-export function settleMicrotasks(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
 }

@@ -1,0 +1,82 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { Computer } from '../platform/computer.js';
+import { FixedRequirements, Lambda } from '../platform/lambda.js';
+import { VirtualScheduler } from '../support/virtual-scheduler.js';
+import { completionTime, Oracle, snapshot } from './oracle.js';
+
+function close(actual: number, expected: number, what: string): void {
+  assert.ok(Math.abs(actual - expected) < 1e-9, `${what}: expected ${expected}, got ${actual}`);
+}
+
+test('completion time under processor sharing, hand-checked', () => {
+  const one = (active: number[], pending: number[] = [], workers = 10) => ({
+    speed: 1,
+    cores: 1,
+    containers: [{ workers, active, pending }],
+  });
+  close(completionTime(one([]), 0, 4, 0), 4, 'idle');
+  close(completionTime(one([]), 0, 4, 0.5), 4.5, 'idle, after a network delay');
+  // Residuals 1 and 3 and a new 4: all at 1/3 until 1 is done (t=3), then 1/2 until 3 is done (t=3+4=7), then alone: 7+1 = 8.
+  close(completionTime(one([1, 3]), 0, 4, 0), 8, 'two active');
+  // The delay lets the task of 1 finish first: 1 s alone... both at 1/2: 1 is done at 2 (delay 2 consumed), 3 has 2 left.
+  close(completionTime(one([1, 3]), 0, 4, 2), 2 + 4 + 2, 'arriving after a completion');
+  // One worker: the new task waits for 3, then runs alone.
+  close(completionTime(one([3], [], 1), 0, 4, 0), 7, 'queued behind a busy worker');
+  close(completionTime(one([3], [2], 1), 0, 4, 0), 9, 'queued behind a pending task');
+  // Two cores: up to two tasks run at full speed.
+  close(
+    completionTime({ speed: 2, cores: 2, containers: [{ workers: 9, active: [4], pending: [] }] }, 0, 4, 0),
+    2,
+    '2 cores',
+  );
+  close(
+    completionTime(
+      { speed: 2, cores: 2, containers: [{ workers: 9, active: [4, 4], pending: [] }] },
+      0,
+      6,
+      0,
+    ),
+    // three tasks share 4 ops/s (4/3 each) until the 4s are done at t=3 (new one has 2 left), then alone at 2: t=4.
+    4,
+    '2 cores, 3 tasks',
+  );
+});
+
+test('the prediction is what the computer model then does, and the oracle picks the earliest completion', async () => {
+  const scheduler = new VirtualScheduler();
+  const make = (name: string, speed: number): Computer => {
+    const c = new Computer(name, 0, scheduler);
+    c.addProcessor('cpu', 'GenericCpu', speed, 1, 1e9);
+    c.addContainer('c0', 'cpu', new Lambda('f', new FixedRequirements(4, 0)), 10);
+    return c;
+  };
+  const slow = make('slow', 1);
+  const fast = make('fast', 2);
+  const oracle = new Oracle(
+    [
+      { name: 'slow', computer: slow },
+      { name: 'fast', computer: fast },
+    ],
+    0,
+  );
+  const req = { name: 'f', input: '', states: {} };
+  assert.equal(oracle.choose('f', 4), 'fast', 'both idle: the fast one (2 s against 4 s)');
+  fast.submit(req);
+  fast.submit(req);
+  // fast has two tasks of 4 at 2 ops/s: a third completes at 6 s; slow idle completes at 4 s.
+  assert.equal(oracle.choose('f', 4), 'slow');
+  scheduler.after(1, () => undefined);
+  await scheduler.run(1);
+  const { state, target } = snapshot(fast, 'f');
+  assert.deepEqual(state.containers[0]!.active, [3, 3]);
+  const predicted = completionTime(state, target, 4, 0.25);
+  let done = -1;
+  scheduler.after(0.25, () => {
+    void fast.submit(req).done.then(() => (done = scheduler.now()));
+  });
+  await scheduler.run();
+  close(done - 1, predicted, 'model against prediction');
+  slow.close();
+  fast.close();
+});
