@@ -232,7 +232,9 @@ describe('web GUI in Chromium', { skip, timeout: 300_000 }, () => {
     await page.getByRole('button', { name: 'Latest' }).click();
     await page.waitForSelector(`[data-testid="selected-day"][data-day="${addDays(UNTIL, SYNTHETIC)}"]`);
     assert.equal(await page.locator('[data-testid="synthetic-badge"]').count(), 1);
-    await page.hover('[data-testid="national-chart"] .u-over', { position: { x: 300, y: 80 } });
+    await page.click('[data-testid="span-30"]');
+    assert.equal(await page.getAttribute('[data-testid="span-30"]', 'aria-pressed'), 'true');
+    await page.hover('[data-testid="national-chart"] .u-over', { position: { x: 700, y: 80 } });
     await screenshot(page, 'web-gui-synthetic.png');
   });
 

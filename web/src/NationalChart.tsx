@@ -1,11 +1,12 @@
 /** Italy's daily series of the chosen field (the server's sum over the areas), synthetic days shaded and dashed. */
-import { useMemo, useRef } from 'preact/hooks';
+import { useMemo, useRef, useState } from 'preact/hooks';
 import uPlot from 'uplot';
 import { ChartLegend, syntheticRange } from './ChartLegend.js';
 import { COLORS, dayMarker, splitAt, syntheticBand, tooltip } from './chart-plugins.js';
 import type { Series } from './data.js';
 import type { FieldInfo } from './fields.js';
-import { daySeconds, formatCompact, formatDay, formatTick, formatValue } from './format.js';
+import { daySeconds, formatAxis, formatDay, formatTick, formatValue } from './format.js';
+import { RangeButtons, spanRange, type Span } from './RangeButtons.js';
 import { UPlotChart } from './UPlotChart.js';
 
 /** Props of {@link NationalChart}. */
@@ -33,7 +34,7 @@ export function axes(leftLabel: string, right?: string): uPlot.Axis[] {
       size: 44,
       values: (_u, splits) => splits.map((s, i) => formatTick(s, i === 0 ? undefined : splits[i - 1])),
     },
-    { ...base, label: leftLabel, labelSize: 18, size: 56, values: (_u, v) => v.map((n) => formatCompact(n)) },
+    { ...base, label: leftLabel, labelSize: 18, size: 56, values: (_u, v) => formatAxis(v) },
   ];
   if (right !== undefined) {
     list.push({
@@ -44,7 +45,7 @@ export function axes(leftLabel: string, right?: string): uPlot.Axis[] {
       label: right,
       labelSize: 18,
       size: 60,
-      values: (_u, v) => v.map((n) => formatCompact(n)),
+      values: (_u, v) => formatAxis(v),
     });
   }
   return list;
@@ -75,6 +76,7 @@ export function clickToPick(pick: (index: number) => void): uPlot.Plugin {
 
 /** Renders the chart with its legend. */
 export function NationalChart({ field, series, realUntil, day, onPickDay }: NationalChartProps) {
+  const [span, setSpan] = useState<Span>(null);
   const dayRef = useRef<number | null>(null);
   dayRef.current = daySeconds(day);
   const pickRef = useRef(onPickDay);
@@ -118,7 +120,22 @@ export function NationalChart({ field, series, realUntil, day, onPickDay }: Nati
 
   return (
     <div>
-      <UPlotChart options={options} data={data} height={260} redrawKey={day} testId="national-chart" />
+      <div class="chart-toolbar">
+        <RangeButtons span={span} onChange={setSpan} />
+      </div>
+      <UPlotChart
+        options={options}
+        data={data}
+        height={260}
+        redrawKey={day}
+        xRange={spanRange(
+          span,
+          series.days[series.days.length - 1] === undefined
+            ? undefined
+            : daySeconds(series.days[series.days.length - 1] ?? ''),
+        )}
+        testId="national-chart"
+      />
       <ChartLegend
         items={[
           {

@@ -1,11 +1,12 @@
 /** An area's daily new cases as bars and total cases as a line (right axis), synthetic days in violet. */
-import { useMemo, useRef } from 'preact/hooks';
+import { useMemo, useRef, useState } from 'preact/hooks';
 import uPlot from 'uplot';
 import { ChartLegend, syntheticRange } from './ChartLegend.js';
 import { COLORS, dayMarker, splitAt, syntheticBand, tooltip } from './chart-plugins.js';
 import type { Series } from './data.js';
 import { daySeconds, formatDay, formatValue } from './format.js';
 import { axes, clickToPick, utcDate } from './NationalChart.js';
+import { RangeButtons, spanRange, type Span } from './RangeButtons.js';
 import { UPlotChart } from './UPlotChart.js';
 
 /** Props of {@link RegionChart}. */
@@ -26,6 +27,7 @@ const LINE = '#1e3a8a';
 /** Renders the chart with its legend. */
 export function RegionChart(props: RegionChartProps) {
   const { daily, cumulative, realUntil, day } = props;
+  const [span, setSpan] = useState<Span>(null);
   const dayRef = useRef<number | null>(null);
   dayRef.current = daySeconds(day);
   const pickRef = useRef(props.onPickDay);
@@ -99,7 +101,22 @@ export function RegionChart(props: RegionChartProps) {
 
   return (
     <div>
-      <UPlotChart options={options} data={data} height={320} redrawKey={day} testId="region-chart" />
+      <div class="chart-toolbar">
+        <RangeButtons span={span} onChange={setSpan} />
+      </div>
+      <UPlotChart
+        options={options}
+        data={data}
+        height={320}
+        redrawKey={day}
+        xRange={spanRange(
+          span,
+          daily.days[daily.days.length - 1] === undefined
+            ? undefined
+            : daySeconds(daily.days[daily.days.length - 1] ?? ''),
+        )}
+        testId="region-chart"
+      />
       <ChartLegend
         items={[
           { label: `${props.dailyLabel} (bars, left axis)`, color: COLORS.bars, style: 'bar' },

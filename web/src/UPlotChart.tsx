@@ -10,11 +10,13 @@ export interface UPlotChartProps {
   height: number;
   /** Redraws without rebuilding when this changes (e.g. the selected day of a marker). */
   redrawKey?: unknown;
+  /** The visible x range (null: all the data). */
+  xRange?: [number, number] | null;
   testId?: string;
 }
 
 /** Renders the chart into a div. */
-export function UPlotChart({ options, data, height, redrawKey, testId }: UPlotChartProps) {
+export function UPlotChart({ options, data, height, redrawKey, xRange, testId }: UPlotChartProps) {
   const box = useRef<HTMLDivElement>(null);
   const chart = useRef<uPlot | null>(null);
 
@@ -35,6 +37,14 @@ export function UPlotChart({ options, data, height, redrawKey, testId }: UPlotCh
   useEffect(() => {
     chart.current?.redraw(false, false);
   }, [redrawKey]);
+
+  const [min, max] = xRange ?? [undefined, undefined];
+  useEffect(() => {
+    const u = chart.current;
+    const xs = data[0];
+    if (u === null || xs.length === 0) return;
+    u.setScale('x', { min: min ?? xs[0] ?? 0, max: max ?? xs[xs.length - 1] ?? 0 });
+  }, [min, max, options, data]);
 
   return <div class="chart" ref={box} data-testid={testId} />;
 }

@@ -20,6 +20,19 @@ export function formatCompact(value: number): string {
   return COMPACT.format(value);
 }
 
+const COMPACT_DIGITS = [1, 2, 3, 4].map(
+  (digits) => new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: digits }),
+);
+
+/** Axis tick labels: compact, with as many decimals as needed to keep them distinct (`4.41M`, `4.42M`). */
+export function formatAxis(values: number[]): string[] {
+  for (const format of COMPACT_DIGITS) {
+    const labels = values.map((v) => format.format(v));
+    if (new Set(labels).size === labels.length) return labels;
+  }
+  return values.map((v) => INTEGER.format(v));
+}
+
 /** `2021-03-31` → `Wed, 31 Mar 2021`. */
 export function formatDay(day: string): string {
   return DAY.format(new Date(`${day}T00:00:00Z`));
