@@ -2,6 +2,7 @@ import { Conf } from '../support/conf.js';
 import { Saver } from '../support/saver.js';
 import type { EstimatorEnvironment, PtimeEstimator } from './estimator.js';
 import { DelayEstimator } from './estimator-delay.js';
+import { LedEstimator } from './estimator-led.js';
 import { ProbeEstimator } from './estimator-probe.js';
 import { RttEstimator } from './estimator-rtt.js';
 import { UtilEstimator } from './estimator-util.js';
@@ -111,4 +112,16 @@ registerEstimator(
   'probe',
   'type=probe,max-clients=10,output=out.dat',
   (conf, env) => new ProbeEstimator(conf.getUint('max-clients'), output(conf), env.dryRun),
+);
+registerEstimator(
+  'led',
+  'type=led,window-size=50,in-flight-timeout=30',
+  (conf, env) =>
+    new LedEstimator(
+      {
+        windowSize: windowSize(conf, 'window-size'),
+        inFlightTimeout: conf.getDouble('in-flight-timeout'),
+      },
+      env.clock,
+    ),
 );

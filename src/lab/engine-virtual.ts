@@ -93,6 +93,7 @@ export async function runVirtual(e: Experiment, policy: RunPolicy, loadIndex: nu
     const oracle = new Oracle(
       topology.computers.map((c) => ({ name: c.name, computer: machines.get(c.name)!.computer })),
       d,
+      () => scheduler.now(),
     );
     brokers.set(top, {
       choose: (req) => oracle.choose(lambda, first.container(lambda).lambda.requirements(req).ops),

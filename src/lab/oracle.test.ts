@@ -15,28 +15,48 @@ test('completion time under processor sharing, hand-checked', () => {
     cores: 1,
     containers: [{ workers, active, pending }],
   });
-  close(completionTime(one([]), 0, 4, 0), 4, 'idle');
-  close(completionTime(one([]), 0, 4, 0.5), 4.5, 'idle, after a network delay');
+  close(completionTime(one([]), [{ delay: 0, container: 0, ops: 4 }]), 4, 'idle');
+  close(completionTime(one([]), [{ delay: 0.5, container: 0, ops: 4 }]), 4.5, 'idle, after a network delay');
   // Residuals 1 and 3 and a new 4: all at 1/3 until 1 is done (t=3), then 1/2 until 3 is done (t=3+4=7), then alone: 7+1 = 8.
-  close(completionTime(one([1, 3]), 0, 4, 0), 8, 'two active');
+  close(completionTime(one([1, 3]), [{ delay: 0, container: 0, ops: 4 }]), 8, 'two active');
   // The delay lets the task of 1 finish first: 1 s alone... both at 1/2: 1 is done at 2 (delay 2 consumed), 3 has 2 left.
-  close(completionTime(one([1, 3]), 0, 4, 2), 2 + 4 + 2, 'arriving after a completion');
+  close(
+    completionTime(one([1, 3]), [{ delay: 2, container: 0, ops: 4 }]),
+    2 + 4 + 2,
+    'arriving after a completion',
+  );
   // One worker: the new task waits for 3, then runs alone.
-  close(completionTime(one([3], [], 1), 0, 4, 0), 7, 'queued behind a busy worker');
-  close(completionTime(one([3], [2], 1), 0, 4, 0), 9, 'queued behind a pending task');
+  close(
+    completionTime(one([3], [], 1), [{ delay: 0, container: 0, ops: 4 }]),
+    7,
+    'queued behind a busy worker',
+  );
+  close(
+    completionTime(one([3], [2], 1), [{ delay: 0, container: 0, ops: 4 }]),
+    9,
+    'queued behind a pending task',
+  );
+  // Another task of 2 arrives at 1 s: 3 then has 2 left; both share until 2 is done at 1 + 4 = 5 s, then 4 alone: 9.
+  close(
+    completionTime(one([3]), [
+      { delay: 1, container: 0, ops: 2 },
+      { delay: 1, container: 0, ops: 4 },
+    ]),
+    1 + 6 + 1 + 1,
+    'two arrivals, the last one timed',
+  );
   // Two cores: up to two tasks run at full speed.
   close(
-    completionTime({ speed: 2, cores: 2, containers: [{ workers: 9, active: [4], pending: [] }] }, 0, 4, 0),
+    completionTime({ speed: 2, cores: 2, containers: [{ workers: 9, active: [4], pending: [] }] }, [
+      { delay: 0, container: 0, ops: 4 },
+    ]),
     2,
     '2 cores',
   );
   close(
-    completionTime(
-      { speed: 2, cores: 2, containers: [{ workers: 9, active: [4, 4], pending: [] }] },
-      0,
-      6,
-      0,
-    ),
+    completionTime({ speed: 2, cores: 2, containers: [{ workers: 9, active: [4, 4], pending: [] }] }, [
+      { delay: 0, container: 0, ops: 6 },
+    ]),
     // three tasks share 4 ops/s (4/3 each) until the 4s are done at t=3 (new one has 2 left), then alone at 2: t=4.
     4,
     '2 cores, 3 tasks',
@@ -59,6 +79,7 @@ test('the prediction is what the computer model then does, and the oracle picks 
       { name: 'fast', computer: fast },
     ],
     0,
+    () => scheduler.now(),
   );
   const req = { name: 'f', input: '', states: {} };
   assert.equal(oracle.choose('f', 4), 'fast', 'both idle: the fast one (2 s against 4 s)');
@@ -70,7 +91,7 @@ test('the prediction is what the computer model then does, and the oracle picks 
   await scheduler.run(1);
   const { state, target } = snapshot(fast, 'f');
   assert.deepEqual(state.containers[0]!.active, [3, 3]);
-  const predicted = completionTime(state, target, 4, 0.25);
+  const predicted = completionTime(state, [{ delay: 0.25, container: target, ops: 4 }]);
   let done = -1;
   scheduler.after(0.25, () => {
     void fast.submit(req).done.then(() => (done = scheduler.now()));
