@@ -6,6 +6,9 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import {
@@ -271,4 +274,39 @@ describe('COVID-19 Italy on the timeseries service', () => {
       await fresh.store.dispose();
     }
   });
+});
+
+test('soe up with a timeseries section: the service first, the COVID load, the GUI line, a clean stop', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'soe-up-covid-'));
+  try {
+    const topology = join(dir, 'topology.yaml');
+    writeFileSync(
+      topology,
+      'timeseries:\n  listen: 127.0.0.1:0\n  covid:\n    until: 2020-03-10\n    days: 2\n',
+    );
+    const up = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+      execFile(
+        process.execPath,
+        [SOE, 'up', topology, '--exit-after-clients', '--log-dir', dir],
+        (error, stdout, stderr) => resolve({ code: error === null ? 0 : Number(error.code), stdout, stderr }),
+      );
+    });
+    assert.equal(up.code, 0, up.stderr);
+    const lines = up.stdout.trimEnd().split('\n');
+    assert.equal(lines[0], `deployment of ${topology} is up (logs in ${dir}):`);
+    const url = /^  timeseries  (http:\/\/127\.0\.0\.1:\d+)\/ \(GUI: \1\/ui\/\)$/.exec(lines[1] ?? '')?.[1];
+    assert.ok(url, lines[1]);
+    assert.match(
+      lines[2] ?? '',
+      new RegExp(
+        `^covid: 16 real days \\(until 2020-03-10\\) and 2 synthetic days \\(until 2020-03-12\\) sent to ${url}: 4158 measures in`,
+      ),
+    );
+    assert.equal(lines.length, 3);
+    assert.ok(existsSync(join(dir, 'timeseries-data')), 'the data folder is in the log folder');
+    assert.match(readFileSync(join(dir, 'timeseries.log'), 'utf8'), /SIGINT received/);
+    assert.match(readFileSync(join(dir, 'timeseries-covid.log'), 'utf8'), /^covid: 16 real days/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -19,11 +19,14 @@ export const upCommand: Command = {
   summary:
     'Start a whole deployment on this machine (controller, computers, routers, clients) from a topology file.',
   details:
-    'Starts the controller, then the computers and routers (told where the controller is) and waits until each ' +
-    'is ready (announced to the controller), prints where each listens, then runs the clients. Everything keeps ' +
-    'running until Ctrl-C (SIGINT) or SIGTERM, which stops it all cleanly, unless --exit-after-clients. Each ' +
-    'component of the YAML file takes the options of its command without the leading dashes; see ' +
-    'topologies/readme-example.yaml, the default.',
+    'Starts the timeseries service (if the topology has one; its data in a new folder of the log folder unless ' +
+    'data-dir or storage is given) and, in the background, its COVID producer (`covid:` options of soe covid ' +
+    'produce), then the controller, the computers and routers (told where the controller is) and waits until ' +
+    'each is ready (announced to the controller), prints where each listens (the timeseries GUI too), then runs ' +
+    'the clients; the producer’s summary line follows once it is done. Everything keeps running until Ctrl-C ' +
+    '(SIGINT) or SIGTERM, which stops it all cleanly, unless --exit-after-clients. Each component of the YAML ' +
+    'file takes the options of its command without the leading dashes; see topologies/readme-example.yaml, the ' +
+    'default.',
   positional: {
     name: 'topology.yaml',
     description:
@@ -39,7 +42,8 @@ export const upCommand: Command = {
     {
       name: 'exit-after-clients',
       kind: 'flag',
-      description: 'stop everything once the clients are done, with their exit status',
+      description:
+        'stop everything once the clients (and the COVID producer) are done, with their exit status',
     },
   ],
   async run(o) {
@@ -56,9 +60,18 @@ export const upCommand: Command = {
       for (const r of deployment.components)
         summary += `  ${r.component.name.padEnd(width)}  ${r.listening}\n`;
       process.stdout.write(summary);
+      const producer = deployment.producer?.then(({ code, stdout }) => {
+        process.stdout.write(
+          code === 0
+            ? stdout
+            : `timeseries: the COVID producer failed, see ${deployment.logDir}/timeseries-covid.log\n`,
+        );
+        return code;
+      });
       const clients = deployment.runClients();
       if (o.flag('exit-after-clients')) {
-        const codes = await Promise.race([clients, stopping.then(() => [1])]);
+        const done = Promise.all([clients, producer ?? 0]).then(([codes, code]) => [...codes, code]);
+        const codes = await Promise.race([done, stopping.then(() => [1])]);
         return codes.every((c) => c === 0) ? 0 : 1;
       }
       process.stdout.write('Press Ctrl-C to stop.\n');

@@ -16,6 +16,8 @@ export interface RunningComponent {
   logFile: string;
   /** Where it listens, as it logged it. */
   listening: string;
+  /** The timeseries service's base URL (`http://host:port`). */
+  url?: string;
 }
 
 /** Options of a deployment. */
@@ -28,6 +30,7 @@ export interface DeploymentOptions {
 
 /** What each role logs once it is up; with a controller, computers and routers are up once announced. */
 function readyPattern(c: Component, withController: boolean): RegExp {
+  if (c.role === 'timeseries') return /timeseries service listening on (http:\/\/[^\s,]+)/;
   if (c.role === 'controller') return /controller listening on (\S+)/;
   if (withController) return /(announced) /;
   return /listening on (\S+(?:, \S+ \S+ on \S+)?)/;
@@ -42,14 +45,17 @@ function tail(file: string, lines = 15): string {
 }
 
 /**
- * A whole deployment on this machine: the controller, then computers, routers and dispatchers (told
- * where the controller is), each a child process logging to a file, started in that order and each
- * waited for until ready; clients run on demand. {@link stop} stops everything in reverse order with
- * SIGINT.
+ * A whole deployment on this machine: the timeseries service (then, in the background, its COVID
+ * producer), the controller, then computers, routers and dispatchers (told where the controller is), each
+ * a child process logging to a file, started in that order and each waited for until ready; clients run
+ * on demand. {@link stop} stops everything in reverse order with SIGINT.
  */
 export class Deployment {
   private readonly running: RunningComponent[] = [];
+  private producerChild: ChildProcess | undefined;
   readonly logDir: string;
+  /** The COVID producer's exit status and standard output once it is done (both in `timeseries-covid.log`). */
+  producer: Promise<{ code: number; stdout: string }> | undefined;
 
   private constructor(
     private readonly topology: Topology,
@@ -63,9 +69,14 @@ export class Deployment {
     const d = new Deployment(topology, options);
     try {
       const servers = topology.components.filter((c) => c.role !== 'clients');
-      const controller = servers.filter((c) => c.role === 'controller');
-      for (const c of controller) d.running.push(await d.launch(c));
-      const rest = await Promise.all(servers.filter((c) => c.role !== 'controller').map((c) => d.launch(c)));
+      const first = (c: Component): boolean => c.role === 'timeseries' || c.role === 'controller';
+      for (const c of servers.filter(first)) {
+        const running = await d.launch(c);
+        d.running.push(running);
+        if (c.role === 'timeseries' && topology.covid !== undefined && running.url !== undefined)
+          d.startProducer(topology.covid, running.url);
+      }
+      const rest = await Promise.all(servers.filter((c) => !first(c)).map((c) => d.launch(c)));
       d.running.push(...rest);
     } catch (err) {
       await d.stop();
@@ -95,10 +106,11 @@ export class Deployment {
     );
   }
 
-  /** Stops every component, last started first (SIGINT, then SIGKILL after 5 s). */
+  /** Stops the producer, then every component, last started first (SIGINT, then SIGKILL after 5 s). */
   async stop(): Promise<void> {
-    for (const r of [...this.running].reverse()) {
-      const { child } = r;
+    const children = [...this.running].reverse().map((r) => r.child);
+    if (this.producerChild !== undefined) children.unshift(this.producerChild);
+    for (const child of children) {
       if (child.exitCode !== null || child.signalCode !== null) continue;
       const exited = new Promise((resolve) => child.once('close', resolve));
       child.kill('SIGINT');
@@ -109,8 +121,34 @@ export class Deployment {
     this.running.length = 0;
   }
 
+  /** Runs `soe covid produce` against the timeseries service at `url`, logging to `timeseries-covid.log`. */
+  private startProducer(c: Component, url: string): void {
+    const log = createWriteStream(join(this.logDir, 'timeseries-covid.log'));
+    const child = spawn(process.execPath, [SOE, c.command.name, 'produce', '--endpoint', url, ...c.args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk;
+      log.write(chunk);
+    });
+    child.stderr.pipe(log, { end: false });
+    this.producerChild = child;
+    this.producer = new Promise((resolve) =>
+      child.on('close', (code) => {
+        log.end();
+        resolve({ code: code ?? 1, stdout });
+      }),
+    );
+  }
+
   private launch(c: Component): Promise<RunningComponent> {
     const args = [c.command.name, ...c.args];
+    if (c.role === 'timeseries') {
+      args.splice(1, 0, 'serve');
+      if (!c.args.includes('--data-dir') && !c.args.includes('--storage'))
+        args.push('--data-dir', join(this.logDir, 'timeseries-data'));
+    }
     const controller = this.topology.controllerEndpoint;
     const announces = c.role === 'computers' || c.role === 'routers' || c.role === 'dispatchers';
     const withController = announces && (controller !== '' || c.options['controller-endpoint'] !== '');
@@ -125,12 +163,12 @@ export class Deployment {
     return new Promise((resolve, reject) => {
       let text = '';
       let done = false;
-      const finish = (err?: Error, listening = ''): void => {
+      const finish = (err?: Error, listening = '', url?: string): void => {
         if (done) return;
         done = true;
         clearTimeout(timer);
         if (err) reject(err);
-        else resolve({ component: c, child, logFile, listening });
+        else resolve({ component: c, child, logFile, listening, ...(url !== undefined ? { url } : {}) });
       };
       const timer = setTimeout(
         () =>
@@ -145,7 +183,11 @@ export class Deployment {
         log.write(chunk);
         if (done) return;
         text += chunk;
-        if (pattern.test(text)) {
+        const ready = pattern.exec(text);
+        if (ready !== null && c.role === 'timeseries') {
+          const url = ready[1]!;
+          finish(undefined, `${url}/ (GUI: ${url}/ui/)`, url);
+        } else if (ready !== null) {
           const where = /listening on (.*)/.exec(text)?.[1] ?? '';
           finish(undefined, where);
         }

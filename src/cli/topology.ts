@@ -3,18 +3,25 @@ import { parse } from 'yaml';
 import { clientCommand } from './command-client.js';
 import { computerCommand } from './command-computer.js';
 import { controllerCommand } from './command-controller.js';
+import { covidCommand } from './command-covid.js';
 import { dispatcherCommand } from './command-dispatcher.js';
 import { routerCommand } from './command-router.js';
+import { timeseriesCommand } from './command-timeseries.js';
 import { allOptions, type Command } from './command.js';
 import { parseOptions, UsageError } from './options.js';
 
 /** Kinds of component a topology holds, in start order. */
-export const ROLES = ['controller', 'computers', 'routers', 'dispatchers', 'clients'] as const;
+export const ROLES = ['timeseries', 'controller', 'computers', 'routers', 'dispatchers', 'clients'] as const;
 
 /** A topology section name. */
 export type Role = (typeof ROLES)[number];
 
-const COMMAND_OF: Record<Role, Command> = {
+/** The sections that are lists of components. */
+const LIST_ROLES = ['computers', 'routers', 'dispatchers', 'clients'] as const;
+
+const COMMAND_OF: Record<Role | 'covid', Command> = {
+  timeseries: timeseriesCommand,
+  covid: covidCommand,
   controller: controllerCommand,
   computers: computerCommand,
   routers: routerCommand,
@@ -24,7 +31,8 @@ const COMMAND_OF: Record<Role, Command> = {
 
 /** One component of a deployment: what to run and with which command-line options. */
 export interface Component {
-  role: Role;
+  /** Its section; `covid` is the COVID producer of the `timeseries` section. */
+  role: Role | 'covid';
   /** Name used in messages: `controller`, `computers[0]`, ... */
   name: string;
   command: Command;
@@ -39,6 +47,8 @@ export interface Topology {
   components: Component[];
   /** The controller's endpoint, or '' if the topology has none. */
   controllerEndpoint: string;
+  /** `soe covid produce` options to run once the timeseries service is up (its `covid:` mapping). */
+  covid?: Component;
 }
 
 function fail(source: string, where: string, what: string): never {
@@ -46,7 +56,7 @@ function fail(source: string, where: string, what: string): never {
 }
 
 /** Turns `{key: value}` into `--key value` arguments, checked against the command's options. */
-function component(source: string, role: Role, name: string, value: unknown): Component {
+function component(source: string, role: Role | 'covid', name: string, value: unknown): Component {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     fail(source, name, 'expected a mapping of option names to values');
   }
@@ -78,9 +88,10 @@ function component(source: string, role: Role, name: string, value: unknown): Co
 }
 
 /**
- * Parses a topology (YAML): a `controller` mapping and lists of `computers`, `routers`,
- * `dispatchers` and `clients`, each item the options of its command without the leading dashes.
- * Every error names the file, the component and the option.
+ * Parses a topology (YAML): a `timeseries` mapping (options of `soe timeseries serve`, plus `covid:` with
+ * options of `soe covid produce` but `endpoint` and `user`), a `controller` mapping and lists of
+ * `computers`, `routers`, `dispatchers` and `clients`, each item the options of its command without the
+ * leading dashes. Every error names the file, the component and the option.
  */
 export function parseTopology(text: string, source = 'topology'): Topology {
   let doc: unknown;
@@ -97,17 +108,34 @@ export function parseTopology(text: string, source = 'topology'): Topology {
       fail(source, key, `unknown section (valid: ${ROLES.join(', ')})`);
   }
   const components: Component[] = [];
+  let covid: Component | undefined;
+  if (root.timeseries !== undefined && root.timeseries !== null) {
+    if (typeof root.timeseries !== 'object' || Array.isArray(root.timeseries))
+      fail(source, 'timeseries', 'expected a mapping of option names to values');
+    const { covid: producer, ...serve } = root.timeseries as Record<string, unknown>;
+    components.push(component(source, 'timeseries', 'timeseries', serve));
+    if (producer !== undefined && producer !== null) {
+      for (const key of ['endpoint', 'user'])
+        if (typeof producer === 'object' && key in producer)
+          fail(source, 'timeseries.covid', `option '${key}' is set by soe up`);
+      covid = component(source, 'covid', 'timeseries.covid', producer);
+    }
+  }
   if (root.controller !== undefined && root.controller !== null) {
     components.push(component(source, 'controller', 'controller', root.controller));
   }
-  for (const role of ROLES.slice(1)) {
+  for (const role of LIST_ROLES) {
     const list = root[role];
     if (list === undefined || list === null) continue;
     if (!Array.isArray(list)) fail(source, role, 'expected a list');
     list.forEach((item, i) => components.push(component(source, role, `${role}[${i}]`, item)));
   }
   const controller = components.find((c) => c.role === 'controller');
-  return { components, controllerEndpoint: controller?.options['server-endpoint'] ?? '' };
+  return {
+    components,
+    controllerEndpoint: controller?.options['server-endpoint'] ?? '',
+    ...(covid !== undefined ? { covid } : {}),
+  };
 }
 
 /** Reads and parses a topology file. */
