@@ -1,55 +1,35 @@
 /**
- * TEST SUPPORT ONLY: builds the API over a fresh store for `app.inject()` tests. It uses the embedded
- * FileTimeseriesStore (in a temporary directory) when src/timeseries/store-file.ts exists, else the
- * in-memory test store; `TSAAS_TEST_STORE=memory` forces the latter.
+ * TEST SUPPORT ONLY: builds the API over the embedded store in a fresh temporary directory for
+ * `app.inject()` tests.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import { FileTimeseriesStore } from '../store-file.js';
 import type { TimeseriesStore } from '../store.js';
 import { buildApp } from './app.js';
 import type { AuthMode } from './auth.js';
-import { MemoryTimeseriesStore } from './memory-store.test-support.js';
 import { installDefaultArchivePolicies } from './serve.js';
-
-type FileStoreModule = {
-  FileTimeseriesStore?: new (options: { dataDir: string }) => TimeseriesStore & { open(): Promise<void> };
-};
 
 /** A store for a test, and how to dispose of it. */
 export interface TestStore {
   store: TimeseriesStore;
-  kind: 'file' | 'memory';
   dispose(): Promise<void>;
 }
 
-/** Opens the embedded file store in a temporary directory, or the memory store if it is unavailable. */
+/** Opens the embedded store in a temporary directory. */
 export async function openTestStore(): Promise<TestStore> {
-  if (process.env.TSAAS_TEST_STORE !== 'memory') {
-    const modulePath = '../store-file.js';
-    let mod: FileStoreModule | undefined;
-    try {
-      mod = (await import(modulePath)) as FileStoreModule;
-    } catch {
-      mod = undefined;
-    }
-    if (mod?.FileTimeseriesStore !== undefined) {
-      const dataDir = await mkdtemp(join(tmpdir(), 'tsaas-api-'));
-      const store = new mod.FileTimeseriesStore({ dataDir });
-      await store.open();
-      return {
-        store,
-        kind: 'file',
-        dispose: async () => {
-          await store.close();
-          await rm(dataDir, { recursive: true, force: true });
-        },
-      };
-    }
-  }
-  const store = new MemoryTimeseriesStore();
-  return { store, kind: 'memory', dispose: () => store.close() };
+  const dataDir = await mkdtemp(join(tmpdir(), 'tsaas-api-'));
+  const store = new FileTimeseriesStore({ dataDir });
+  await store.open();
+  return {
+    store,
+    dispose: async () => {
+      await store.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
 }
 
 /** A response of the harness. */
@@ -77,7 +57,6 @@ export interface TestRequest {
 export interface Harness {
   app: FastifyInstance;
   store: TimeseriesStore;
-  kind: 'file' | 'memory';
   request(method: string, url: string, options?: TestRequest): Promise<TestResponse>;
   close(): Promise<void>;
 }
@@ -90,7 +69,7 @@ export function basic(user: string): string {
 /** Starts a harness (`auth` default basic; `defaults` installs bool/low/medium/high + rule). */
 export async function startHarness(options: { auth?: AuthMode; defaults?: boolean } = {}): Promise<Harness> {
   const opened = await openTestStore();
-  const { store, kind } = opened;
+  const { store } = opened;
   if (options.defaults !== false) await installDefaultArchivePolicies(store);
   const app = buildApp(store, { auth: options.auth ?? 'basic' });
   const request = async (method: string, url: string, opts: TestRequest = {}): Promise<TestResponse> => {
@@ -120,7 +99,6 @@ export async function startHarness(options: { auth?: AuthMode; defaults?: boolea
   return {
     app,
     store,
-    kind,
     request,
     close: async () => {
       await app.close();

@@ -5,8 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { startHarness, type Harness } from './harness.test-support.js';
-import { MemoryTimeseriesStore } from './memory-store.test-support.js';
+import { openTestStore, startHarness, type Harness, type TestStore } from './harness.test-support.js';
 import { ApiRouter } from './routing.js';
 import { contentTypeOf, prefersHtml, registerUiRoutes, resolveUiPath } from './routes-ui.js';
 
@@ -27,10 +26,15 @@ function rawGet(port: number, path: string): Promise<{ status: number; body: str
   });
 }
 
+const stores: TestStore[] = [];
+after(() => Promise.all(stores.map((s) => s.dispose())));
+
 /** An app with only the GUI routes over `root`, configured like buildApp's. */
-function uiApp(root: string): FastifyInstance {
+async function uiApp(root: string): Promise<FastifyInstance> {
   const app = Fastify({ routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true } });
-  registerUiRoutes(new ApiRouter(app, new MemoryTimeseriesStore(), 'basic'), root);
+  const store = await openTestStore();
+  stores.push(store);
+  registerUiRoutes(new ApiRouter(app, store.store, 'basic'), root);
   return app;
 }
 
@@ -47,7 +51,7 @@ describe('routes-ui: the built GUI under /ui/', () => {
     await writeFile(join(root, 'assets', 'index-Def456.css'), 'body{}');
     await writeFile(join(root, 'favicon.svg'), '<svg/>');
     await writeFile(join(dir, 'secret.txt'), 'secret');
-    app = uiApp(root);
+    app = await uiApp(root);
   });
   after(async () => {
     await app.close();
@@ -112,7 +116,7 @@ describe('routes-ui: the built GUI under /ui/', () => {
   });
 
   test('paths leaving the GUI directory are refused with 400 (raw request lines on a socket)', async () => {
-    const server = uiApp(root);
+    const server = await uiApp(root);
     await server.listen({ host: '127.0.0.1', port: 0 });
     try {
       const address = server.server.address();
@@ -141,7 +145,7 @@ describe('routes-ui: the built GUI under /ui/', () => {
   });
 
   test('not built: a clear 404 JSON envelope for every GUI path', async () => {
-    const missing = uiApp(join(dir, 'no-such-build'));
+    const missing = await uiApp(join(dir, 'no-such-build'));
     try {
       for (const url of ['/ui/', '/ui/assets/index-AbC123.js', '/ui/region/x']) {
         const r = await missing.inject({ method: 'GET', url, headers: { accept: 'text/html' } });
