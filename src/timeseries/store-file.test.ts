@@ -14,10 +14,10 @@ const POLICY: ArchivePolicy = {
 };
 const T0 = Date.UTC(2024, 0, 1) / 1000;
 
-test('series beyond the hot limit stay compressed in memory and read the same', async () => {
+test('series beyond the hot point budget stay compressed in memory and read the same', async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'soe-ts-hot-'));
   const open = async (): Promise<FileTimeseriesStore> => {
-    const s = new FileTimeseriesStore({ dataDir, hotSeries: 2 });
+    const s = new FileTimeseriesStore({ dataDir, hotPoints: 100 });
     await s.open();
     return s;
   };

@@ -24,8 +24,12 @@ export interface FileStoreOptions {
   dataDir: string;
   /** Seconds between checkpoints while there are changes (default 2). */
   checkpointPeriod?: number;
-  /** Series kept decoded in memory (least recently used first out); the others stay compressed (default 32). */
-  hotSeries?: number;
+  /**
+   * Points (aggregated and raw, 16 bytes each) that decoded series may hold in memory; beyond it the least
+   * recently used series are compressed (default 2,500,000, about 40 MB: all 231 metrics of the COVID data,
+   * or 34 of the 73,000-point metrics of Gnocchi's workload B). The series in use is always decoded.
+   */
+  hotPoints?: number;
 }
 
 function encodeMeasures(metricId: string, measures: Measure[]): Buffer {
@@ -87,6 +91,9 @@ export class FileTimeseriesStore implements TimeseriesStore {
   private readonly index = new IndexState();
   /** Decoded series, least recently used first. */
   private readonly series = new Map<string, MetricSeries>();
+  /** Points of each decoded series when last counted, and their sum. */
+  private readonly hotPoints = new Map<string, number>();
+  private hotTotal = 0;
   /** Compressed series (the checkpoint format) of the metrics not decoded now. */
   private readonly cold = new Map<string, Buffer>();
   private readonly dirty = new Set<string>();
@@ -134,6 +141,7 @@ export class FileTimeseriesStore implements TimeseriesStore {
         // Measures already in the checkpoint may now be behind the back window: skip those.
         const first = s.firstAcceptedTimestamp();
         s.add(first === undefined ? batch.measures : batch.measures.filter((m) => m.timestamp >= first));
+        this.keepHot(batch.metricId, s);
         this.dirty.add(batch.metricId);
         replayed += batch.measures.length;
       }
@@ -262,7 +270,9 @@ export class FileTimeseriesStore implements TimeseriesStore {
     const records: Buffer[] = [];
     for (const [id, measures] of merged) {
       if (measures.length === 0) continue;
-      this.seriesOf(id)!.add(measures);
+      const series = this.seriesOf(id)!;
+      series.add(measures);
+      this.keepHot(id, series);
       this.dirty.add(id);
       records.push(frameRecord(RecordKind.Measures, encodeMeasures(id, measures)));
     }
@@ -323,6 +333,7 @@ export class FileTimeseriesStore implements TimeseriesStore {
   private applyIndex(op: IndexOp): void {
     this.index.apply(op);
     if (op.op === 'deleteMetric') {
+      this.forgetHot(op.id);
       this.series.delete(op.id);
       this.cold.delete(op.id);
       this.dirty.delete(op.id);
@@ -362,16 +373,30 @@ export class FileTimeseriesStore implements TimeseriesStore {
     return this.keepHot(id, MetricSeries.decode(this.index.policies.get(metric.archive_policy_name)!, blob));
   }
 
-  /** Makes a series the most recently used, compressing the least recently used beyond the limit. */
+  /**
+   * Makes a series the most recently used and counts its points, then compresses the least recently used
+   * others while the decoded ones hold more than the point budget.
+   */
   private keepHot(id: string, series: MetricSeries): MetricSeries {
+    this.series.delete(id);
     this.series.set(id, series);
-    const limit = this.options.hotSeries ?? 32;
+    const points = series.pointCount() + series.rawPointCount();
+    this.hotTotal += points - (this.hotPoints.get(id) ?? 0);
+    this.hotPoints.set(id, points);
+    const budget = this.options.hotPoints ?? 2_500_000;
     for (const [oldId, old] of this.series) {
-      if (this.series.size <= limit) break;
+      if (this.hotTotal <= budget || oldId === id) break;
+      this.forgetHot(oldId);
       this.series.delete(oldId);
       this.cold.set(oldId, old.encode());
     }
     return series;
+  }
+
+  /** Stops counting the points of a series that leaves memory. */
+  private forgetHot(id: string): void {
+    this.hotTotal -= this.hotPoints.get(id) ?? 0;
+    this.hotPoints.delete(id);
   }
 
   private schedule(): void {
