@@ -18,8 +18,10 @@ export interface Command {
   summary: string;
   /** A paragraph for the help and docs, below the summary. */
   details?: string;
-  /** A positional argument the command takes (at most one), e.g. `[topology.yaml]`. */
+  /** A positional argument the command takes, e.g. `[topology.yaml]`. */
   positional?: { name: string; description: string };
+  /** How many positional words it takes (default 1 with `positional`; `soe lab run exp.yaml` takes 2). */
+  positionals?: number;
   /** The command's own options (the common ones are added by the framework). */
   options: OptionSpec[];
   /** Runs the command; resolves to the exit status. */
@@ -72,7 +74,7 @@ export async function runCommand(
   const log = logger(command.name);
   let options: ParsedOptions;
   try {
-    options = parseOptions(allOptions(command), argv, command.positional ? 1 : 0);
+    options = parseOptions(allOptions(command), argv, command.positional ? (command.positionals ?? 1) : 0);
   } catch (err) {
     if (!(err instanceof UsageError)) throw err;
     process.stderr.write(`${invokedAs}: ${err.message}\nTry '${invokedAs} --help' for the options.\n`);

@@ -7,6 +7,7 @@ import type { Command } from './command.js';
 import { covidCommand } from './command-covid.js';
 import { forwardingTableCommand } from './command-forwarding-table.js';
 import { ippClientCommand } from './command-ipp-client.js';
+import { labCommand } from './command-lab.js';
 import { multiClientCommand } from './command-multi-client.js';
 import { routerCommand } from './command-router.js';
 import { timeseriesCommand } from './command-timeseries.js';
@@ -26,6 +27,7 @@ export const COMMANDS: readonly Command[] = [
   forwardingTableCommand,
   computerUtilCommand,
   upCommand,
+  labCommand,
   timeseriesCommand,
   covidCommand,
 ];

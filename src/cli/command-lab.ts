@@ -1,0 +1,57 @@
+import { runVirtual } from '../lab/engine-virtual.js';
+import { loadExperiment } from '../lab/experiment.js';
+import { runExperiment, writeOutputs, type Engine } from '../lab/lab-run.js';
+import { csvTable } from '../lab/report.js';
+import { formatSeconds } from '../lab/report.js';
+import { logger } from '../support/logger.js';
+import type { Command } from './command.js';
+
+const log = logger('lab');
+
+/** `soe lab run exp.yaml`: the scheduling lab. */
+export const labCommand: Command = {
+  name: 'lab',
+  summary:
+    'Run a scheduling experiment: every policy and a clairvoyant oracle, per offered load (`soe lab run exp.yaml`).',
+  details:
+    'The experiment file (YAML, see lab/*.yaml and docs/evaluation.md) gives the computers, the brokers’ ' +
+    'policies, the workload and the offered loads. Each policy runs at each load on the same arrivals, in ' +
+    'virtual time (a discrete-event run of the real policy, optimizer, estimator and computer-model code on a ' +
+    'simulated clock: deterministic, the same seed gives the same table) or live (real processes on ' +
+    'loopback, as soe up starts them, in real time: for small scenarios). The oracle, which sends each request ' +
+    'where it completes first knowing every computer’s exact state, always runs in virtual time. Prints the ' +
+    'CSV table `policy,load,mean_s,p99_s,mean_vs_oracle,p99_vs_oracle` (other metrics add columns) and, with ' +
+    '--out, writes it to DIR/<name>.csv with a plot per metric, DIR/<name>-<metric>.svg.',
+  positional: { name: 'run experiment.yaml', description: 'the action (run) and the experiment file' },
+  positionals: 2,
+  options: [
+    {
+      name: 'out',
+      kind: 'string',
+      default: '',
+      description: 'folder for the CSV table and the SVG plots; empty: none',
+    },
+    { name: 'engine', kind: 'string', default: 'virtual', description: 'how the policies run: virtual|live' },
+  ],
+  async run(o) {
+    const [action, file] = o.positionals;
+    if (action !== 'run' || file === undefined)
+      throw new Error('usage: soe lab run <experiment.yaml> [--out DIR]');
+    const experiment = loadExperiment(file);
+    const engineName = o.str('engine');
+    let engine: Engine;
+    if (engineName === 'virtual') engine = runVirtual;
+    else if (engineName === 'live') engine = (await import('../lab/engine-live.js')).runLive;
+    else throw new Error(`Invalid engine: ${engineName} (virtual or live)`);
+    const rows = await runExperiment(experiment, engine, (policy, load, result, seconds) =>
+      log.info(
+        `${policy} at load ${load}: ${result.requests} requests, ${result.times.length} measured, ` +
+          `${formatSeconds(seconds)} s`,
+      ),
+    );
+    process.stdout.write(csvTable(rows, experiment.metrics));
+    const out = o.str('out');
+    if (out !== '') for (const path of writeOutputs(experiment, rows, out)) log.info(`wrote ${path}`);
+    return 0;
+  },
+};
