@@ -31,7 +31,12 @@ export function syntheticStep(prev: CovidValues, rng: Random): CovidValues {
   );
   const available = positives0 + newPositives;
   const deaths = Math.min(available, Math.round((icu0 * 0.03 + ward0 * 0.005) * rng.uniformReal(0.5, 1.5)));
-  const recovered = Math.min(available - deaths, Math.round(positives0 * rng.uniformReal(0.04, 0.08)));
+  // As many recover as were newly positive the day before, give or take 15%: the stock of positives then
+  // wanders around its last real level instead of draining (late in the real data it was ~100 days of cases).
+  const recovered = Math.min(
+    available - deaths,
+    Math.round(Math.max(0, prev.nuovi_positivi) * rng.uniformReal(0.85, 1.15)),
+  );
   const positives = available - deaths - recovered;
   const wardShare = positives0 > 0 ? ward0 / positives0 : 0.02;
   const icuShare = positives0 > 0 ? icu0 / positives0 : 0.001;
