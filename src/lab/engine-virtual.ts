@@ -7,7 +7,7 @@ import { Random } from '../support/random.js';
 import { Semaphore } from '../support/semaphore.js';
 import { VirtualScheduler } from '../support/virtual-scheduler.js';
 import { computerDescription } from './computer-profile.js';
-import type { Experiment, LabPolicy } from './experiment.js';
+import { streamSeed, type Experiment, type LabPolicy } from './experiment.js';
 import { createLabBroker, type LabBroker } from './lab-broker.js';
 import { labRequest } from './lab-request.js';
 import { Oracle } from './oracle.js';
@@ -40,7 +40,8 @@ export async function runVirtual(e: Experiment, policy: RunPolicy, loadIndex: nu
   const d = e.networkDelay;
   const lambda = e.lambda.name;
   const router = parseRouterConf(e.routerConf);
-  const random = Random.fromSeeds(e.seed, loadIndex, 2);
+  const load = e.workload.loads[loadIndex]!;
+  const random = Random.fromSeeds(...streamSeed(e, load, 2));
   const sleep = (seconds: number): Promise<void> =>
     new Promise((resolve) => scheduler.after(seconds, resolve));
   const topology = labTopology(e);
@@ -101,7 +102,11 @@ export async function runVirtual(e: Experiment, policy: RunPolicy, loadIndex: nu
       close: () => undefined,
     });
   } else {
-    const env = (i: number) => ({ scheduler, random: Random.fromSeeds(e.seed, loadIndex, 3, i), dryRun });
+    const env = (i: number) => ({
+      scheduler,
+      random: Random.fromSeeds(...streamSeed(e, load, 3, i)),
+      dryRun,
+    });
     const flat = topology.tier.length === 0;
     const topDestinations = flat
       ? topology.computers.map((c) => ({ name: c.name, final: true }))

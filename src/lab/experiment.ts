@@ -335,3 +335,11 @@ export function arrivalRate(e: Experiment, load: number): number {
 export function computerList(e: Experiment): ComputerGroup[] {
   return e.computers.flatMap((g) => Array.from({ length: g.count }, () => g));
 }
+
+/**
+ * The seed of one random stream of a run at a load: the experiment's seed, the load in parts per million
+ * (not its position, so that a table restricted to some loads has the same rows) and the stream number.
+ */
+export function streamSeed(e: Experiment, load: number, ...stream: number[]): number[] {
+  return [e.seed, Math.round(load * 1e6), ...stream];
+}

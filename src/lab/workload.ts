@@ -1,6 +1,6 @@
 import { readTrace } from '../client/trace-parse.js';
 import { Random } from '../support/random.js';
-import { arrivalRate, type Experiment } from './experiment.js';
+import { arrivalRate, streamSeed, type Experiment } from './experiment.js';
 
 /** One request of a workload: when it arrives (seconds from the start) and its input size (bytes). */
 export interface Arrival {
@@ -37,14 +37,14 @@ function onOffGaps(rate: number, on: number, off: number): Gaps {
  * The arrivals of an experiment at one offered load, over [0, duration): Poisson (exponential gaps),
  * uniform (gaps uniform in [0, 2/rate)), ON/OFF, or a trace whose times are scaled so that its mean rate
  * is the one of the load (its sizes are kept). Sizes are uniform integers in [min, max] except for
- * traces. The same seed and load index give the same arrivals for every policy (common random numbers).
+ * traces. The same seed and load give the same arrivals for every policy (common random numbers).
  */
 export function generateArrivals(e: Experiment, loadIndex: number): Arrival[] {
   const w = e.workload;
   const load = w.loads[loadIndex];
   if (load === undefined) throw new Error(`No load #${loadIndex} in experiment ${e.name}`);
   const rate = arrivalRate(e, load);
-  const random = Random.fromSeeds(e.seed, loadIndex, 1);
+  const random = Random.fromSeeds(...streamSeed(e, load, 1));
   if (w.arrivals === 'trace') return scaledTrace(w.trace, rate, w.duration);
   const gaps: Gaps =
     w.arrivals === 'poisson'
