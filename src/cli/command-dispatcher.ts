@@ -18,7 +18,9 @@ export const dispatcherCommand: Command = {
     'Estimators: rtt (window-size, stale-period: network time only), util (rtt-window-size, rtt-stale-period, ' +
     'util-load-timeout, util-window-size, output: network time + processing time against the load), ' +
     'delay (util-load-timeout, util-window-size, output: whole delay against the load), probe (max-clients, ' +
-    'output: asks every destination for a dry-run estimate). A destination is dropped (and reported to the ' +
+    'output: asks every destination for a dry-run estimate), led (window-size, in-flight-timeout: least ' +
+    'expected delay, its own requests in flight times the delay per concurrent request each destination ' +
+    'has shown; see docs/evaluation.md). A destination is dropped (and reported to the ' +
     'controller) only when unreachable or when it has no container for the lambda; dry requests are ' +
     'forwarded as dry.',
   options: brokerOptions(
@@ -27,7 +29,7 @@ export const dispatcherCommand: Command = {
         name: 'ptimeest-conf',
         kind: 'string',
         default: DEFAULT_PTIMEEST_CONF,
-        description: 'processing time estimator: type=rtt|util|delay|probe',
+        description: 'processing time estimator: type=rtt|util|delay|probe|led',
       },
     ],
     DEFAULT_ROUTER_CONF,
