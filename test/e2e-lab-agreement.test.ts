@@ -2,41 +2,22 @@
 // time) and in virtual time gives mean response times within 10% and the same ranking of the policies.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { runLive } from '../src/lab/engine-live.js';
 import { runVirtual } from '../src/lab/engine-virtual.js';
-import { parseExperiment } from '../src/lab/experiment.js';
+import { loadExperiment } from '../src/lab/experiment.js';
 import { statistic } from '../src/lab/stats.js';
 
-// Two single-core computers, speeds 1:2, requests of 50-150 ms on the slow one. round-robin with no
-// optimizer never leaves its first destination (every deficit starts at FLT_MAX, spec §3.1.3), so it
-// loads the slow computer to 90%; led spreads the load. The network delay models the loopback gRPC
-// overhead per hop.
-const EXPERIMENT = `
-name: agreement
-seed: 3
-network-delay: 0.0015
-lambda: { name: clambda0, op-coeff: 1.0e+6 }
-computers:
-  - { count: 1, speed: 1.0e+9, cores: 1, workers: 100 }
-  - { count: 1, speed: 2.0e+9, cores: 1, workers: 100 }
-workload:
-  arrivals: poisson
-  sizes: { min: 50, max: 150 }
-  loads: [0.3]
-  duration: 12
-  warm-up: 1
-policies:
-  - name: round-robin
-    router: { table-conf: type=round-robin, optimizer-conf: type=none }
-  - name: led
-    dispatcher: { ptimeest-conf: 'type=led,window-size=50,in-flight-timeout=30' }
-`;
+// lab/agreement/flat.yaml: two single-core computers, speeds 1:2, requests of 50-150 ms on the slow one;
+// round-robin (no optimizer) loads the slow computer to 90%, led spreads the load. docs/evaluation.md
+// shows a second scenario (lab/agreement/two-tier.yaml) run by hand.
+const EXPERIMENT = fileURLToPath(new URL('../../lab/agreement/flat.yaml', import.meta.url));
 
 test(
   'live and virtual-time runs agree: mean response times within 10%, same ranking',
   { timeout: 90_000 },
   async () => {
-    const e = parseExperiment(EXPERIMENT, 'agreement');
+    const e = loadExperiment(EXPERIMENT);
     const means: Record<'live' | 'virtual', number[]> = { live: [], virtual: [] };
     for (const policy of e.policies) {
       const virtual = await runVirtual(e, policy, 0);
