@@ -44,14 +44,8 @@ test('the delay per concurrent request is learned from replies and weighs the in
   assert.equal(await led.choose(ra, ['a', 'b']), 'a');
   led.success(ra, 'a', ok, 0.4);
   const rb = request();
-  assert.equal(
-    await led.choose(rb, ['a', 'b']),
-    'a',
-    'b is charged the mean of the known, 0.4, and a is first',
-  );
-  led.success(rb, 'a', ok, 0.4);
-  const probe = request();
-  led.success(probe, 'b', ok, 0.1);
+  assert.equal(await led.choose(rb, ['a', 'b']), 'b', 'b, never heard from, is tried at once');
+  led.success(rb, 'b', ok, 0.1);
   // Now b costs 0.1·(n_b + 1) and a 0.4: b takes three, the fourth is a tie (0.4) won by a, then b again.
   const picks = [];
   for (let i = 0; i < 5; i++) picks.push(await led.choose(request(), ['a', 'b']));
@@ -66,8 +60,11 @@ test('the concurrency of a reply is the mean of the in-flight counts at departur
   assert.equal(await led.choose(second, ['a']), 'a');
   // first left with 1 in flight (itself) and returns with 2: concurrency 1.5, so r = 0.3 / 1.5 = 0.2.
   led.success(first, 'a', ok, 0.3);
-  // b is unknown: charged r_a = 0.2 with nothing in flight (0.2), a costs 0.2 · 2 = 0.4.
+  // b has shown 0.3 s alone (r = 0.3, concurrency 1): a costs 0.2 · (1 + 1) = 0.4 with one in flight, b 0.3.
+  led.success(request(), 'b', ok, 0.3);
   assert.equal(await led.choose(request(), ['a', 'b']), 'b');
+  // Now b costs 0.6 and a 0.4.
+  assert.equal(await led.choose(request(), ['a', 'b']), 'a');
 });
 
 test('dry requests are not counted; requests without reply stop counting after the timeout', async () => {

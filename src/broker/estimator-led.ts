@@ -40,6 +40,13 @@ class DelayPerRequest {
   }
 }
 
+/**
+ * A destination never heard from is charged this fraction of the smallest delay per concurrent request
+ * known: a little less, so that it is tried (even by one request at a time), but not nothing, or it would
+ * take every request until its first reply.
+ */
+const UNKNOWN_DISCOUNT = 0.999;
+
 /** A request the estimator sent and is waiting for: where, how many were in flight there, when. */
 interface Sent {
   destination: string;
@@ -55,8 +62,9 @@ interface Sent {
  * concurrency of a reply being the mean of the in-flight counts at its departure (itself included) and at
  * its return. Under processor sharing a request's delay grows with the requests it shares the destination
  * with, so r is about the destination's time per request alone (its speed) and r · (n + 1) the delay of
- * one more. A destination never heard from is charged the mean r of the others (1 s if none is known),
- * so the first requests are spread as by join-the-shortest-queue. Dry requests are not counted; a request
+ * one more. A destination never heard from is charged a little less than the fastest one known (before
+ * any reply, all share the requests by their in-flight counts), so it is tried without becoming a sink
+ * for every request until its first reply. Dry requests are not counted; a request
  * whose reply never comes (an error) stops counting after `inFlightTimeout` seconds.
  */
 export class LedEstimator implements PtimeEstimator {
@@ -83,14 +91,11 @@ export class LedEstimator implements PtimeEstimator {
 
   async choose(request: LambdaRequest, destinations: readonly string[]): Promise<string> {
     this.expire();
-    const known = destinations
-      .map((d) => this.rates.get(request.name, d)?.value())
-      .filter((r): r is number => r !== undefined);
-    const fallback = known.length === 0 ? 1 : known.reduce((a, b) => a + b, 0) / known.length;
-    const best = pickMinimum(
-      destinations,
-      (d) => (this.rates.get(request.name, d)?.value() ?? fallback) * (this.count(d) + 1),
-    );
+    const rates = destinations.map((d) => this.rates.get(request.name, d)?.value());
+    const known = rates.filter((r): r is number => r !== undefined);
+    const unknown = known.length === 0 ? 1 : UNKNOWN_DISCOUNT * Math.min(...known);
+    const rate = new Map(destinations.map((d, i) => [d, rates[i] ?? unknown]));
+    const best = pickMinimum(destinations, (d) => rate.get(d)! * (this.count(d) + 1));
     if (!request.dry) {
       this.forget(request);
       this.sent.set(request, { destination: best, before: this.count(best), at: this.clock() });
