@@ -1,25 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { LambdaRequest } from '../protocol/messages.js';
+import { lambdaRequest } from '../protocol/requests.js';
 import { errorResponse } from '../protocol/responses.js';
 import { LedEstimator } from './estimator-led.js';
 
 function request(dry = false): LambdaRequest {
-  return {
-    name: 'f',
-    input: 'x',
-    datain: Buffer.alloc(0),
-    dry,
-    forward: false,
-    hops: 0,
-    states: {},
-    callback: '',
-    chain: [],
-    dag: null,
-    dependencies: {},
-    nextFunctionIndex: 0,
-    uuid: '',
-  };
+  return lambdaRequest({ name: 'f', input: 'x', dry });
 }
 
 function make(now: { t: number }, timeout = 30): LedEstimator {

@@ -1,13 +1,12 @@
 /** Italy's daily series of the chosen field (the server's sum over the areas), synthetic days shaded and dashed. */
-import { useMemo, useRef, useState } from 'preact/hooks';
+import { useMemo, useRef } from 'preact/hooks';
 import uPlot from 'uplot';
 import { ChartLegend, syntheticRange } from './ChartLegend.js';
 import { COLORS, dayMarker, splitAt, syntheticBand, tooltip } from './chart-plugins.js';
 import type { Series } from './data.js';
 import type { FieldInfo } from './fields.js';
 import { daySeconds, formatAxis, formatDay, formatTick, formatValue } from './format.js';
-import { RangeButtons, spanRange, type Span } from './RangeButtons.js';
-import { UPlotChart } from './UPlotChart.js';
+import { TimeChart } from './TimeChart.js';
 
 /** Props of {@link NationalChart}. */
 export interface NationalChartProps {
@@ -76,7 +75,6 @@ export function clickToPick(pick: (index: number) => void): uPlot.Plugin {
 
 /** Renders the chart with its legend. */
 export function NationalChart({ field, series, realUntil, day, onPickDay }: NationalChartProps) {
-  const [span, setSpan] = useState<Span>(null);
   const dayRef = useRef<number | null>(null);
   dayRef.current = daySeconds(day);
   const pickRef = useRef(onPickDay);
@@ -120,20 +118,12 @@ export function NationalChart({ field, series, realUntil, day, onPickDay }: Nati
 
   return (
     <div>
-      <div class="chart-toolbar">
-        <RangeButtons span={span} onChange={setSpan} />
-      </div>
-      <UPlotChart
+      <TimeChart
         options={options}
         data={data}
         height={260}
-        redrawKey={day}
-        xRange={spanRange(
-          span,
-          series.days[series.days.length - 1] === undefined
-            ? undefined
-            : daySeconds(series.days[series.days.length - 1] ?? ''),
-        )}
+        days={series.days}
+        day={day}
         testId="national-chart"
       />
       <ChartLegend

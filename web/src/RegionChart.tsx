@@ -1,13 +1,12 @@
 /** An area's daily new cases as bars and total cases as a line (right axis), synthetic days in violet. */
-import { useMemo, useRef, useState } from 'preact/hooks';
+import { useMemo, useRef } from 'preact/hooks';
 import uPlot from 'uplot';
 import { ChartLegend, syntheticRange } from './ChartLegend.js';
 import { COLORS, dayMarker, splitAt, syntheticBand, tooltip } from './chart-plugins.js';
 import type { Series } from './data.js';
 import { daySeconds, formatDay, formatValue } from './format.js';
 import { axes, clickToPick, utcDate } from './NationalChart.js';
-import { RangeButtons, spanRange, type Span } from './RangeButtons.js';
-import { UPlotChart } from './UPlotChart.js';
+import { TimeChart } from './TimeChart.js';
 
 /** Props of {@link RegionChart}. */
 export interface RegionChartProps {
@@ -27,7 +26,6 @@ const LINE = '#1e3a8a';
 /** Renders the chart with its legend. */
 export function RegionChart(props: RegionChartProps) {
   const { daily, cumulative, realUntil, day } = props;
-  const [span, setSpan] = useState<Span>(null);
   const dayRef = useRef<number | null>(null);
   dayRef.current = daySeconds(day);
   const pickRef = useRef(props.onPickDay);
@@ -101,20 +99,12 @@ export function RegionChart(props: RegionChartProps) {
 
   return (
     <div>
-      <div class="chart-toolbar">
-        <RangeButtons span={span} onChange={setSpan} />
-      </div>
-      <UPlotChart
+      <TimeChart
         options={options}
         data={data}
         height={320}
-        redrawKey={day}
-        xRange={spanRange(
-          span,
-          daily.days[daily.days.length - 1] === undefined
-            ? undefined
-            : daySeconds(daily.days[daily.days.length - 1] ?? ''),
-        )}
+        days={daily.days}
+        day={day}
         testId="region-chart"
       />
       <ChartLegend
