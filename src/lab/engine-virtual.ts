@@ -7,7 +7,7 @@ import { Random } from '../support/random.js';
 import { Semaphore } from '../support/semaphore.js';
 import { VirtualScheduler } from '../support/virtual-scheduler.js';
 import { computerDescription } from './computer-profile.js';
-import { streamSeed, type Experiment, type LabPolicy } from './experiment.js';
+import { ORACLE, streamSeed, type Experiment, type LabPolicy, type OracleName } from './experiment.js';
 import { createLabBroker, type LabBroker } from './lab-broker.js';
 import { labRequest } from './lab-request.js';
 import { Oracle } from './oracle.js';
@@ -23,8 +23,8 @@ export interface RunResult {
   events: number;
 }
 
-/** The policy of a run: one under test, or the clairvoyant oracle. */
-export type RunPolicy = LabPolicy | 'oracle';
+/** The policy of a run: one under test, or one of the clairvoyant oracles. */
+export type RunPolicy = LabPolicy | OracleName;
 
 /**
  * Runs one policy at one offered load in virtual time: the experiment's arrivals go from a client through
@@ -89,12 +89,13 @@ export async function runVirtual(e: Experiment, policy: RunPolicy, loadIndex: nu
   };
 
   const top = 'top';
-  if (policy === 'oracle') {
+  if (typeof policy === 'string') {
     const first = machines.values().next().value!.computer;
     const oracle = new Oracle(
       topology.computers.map((c) => ({ name: c.name, computer: machines.get(c.name)!.computer })),
       d,
       () => scheduler.now(),
+      policy === ORACLE ? 'first-completion' : 'least-added-delay',
     );
     brokers.set(top, {
       choose: (req) => oracle.choose(lambda, first.container(lambda).lambda.requirements(req).ops),

@@ -81,7 +81,16 @@ test('every error names the file and the field', () => {
       "x.yaml: workload.arrivals: expected one of poisson, uniform, on-off, trace, found 'bursty'",
     ],
     ['  sizes:', '  arrivals: on-off\n  on: 2\n  sizes:', 'x.yaml: workload.off: missing'],
-    ['name: r,', 'name: oracle,', "x.yaml: policies[0].name: 'oracle' is reserved: the oracle is always run"],
+    [
+      'name: r,',
+      'name: oracle,',
+      "x.yaml: policies[0].name: 'oracle' is reserved: the oracles are always run",
+    ],
+    [
+      'name: r,',
+      'name: oracle-marginal,',
+      "x.yaml: policies[0].name: 'oracle-marginal' is reserved: the oracles are always run",
+    ],
     ['name: d,', 'name: r,', "x.yaml: policies[1].name: duplicate policy name 'r'"],
     [
       '{ name: r, router: { table-conf: type=random } }',

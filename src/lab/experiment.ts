@@ -74,8 +74,14 @@ export interface Experiment {
   metrics: Metric[];
 }
 
-/** The name of the clairvoyant baseline in tables (a reserved policy name). */
+/** The name of the clairvoyant baseline in tables (a reserved policy name): earliest completion. */
 export const ORACLE = 'oracle';
+
+/** The name of the second clairvoyant reference (reserved): least added delay, see src/lab/oracle.ts. */
+export const ORACLE_MARGINAL = 'oracle-marginal';
+
+/** The clairvoyant dispatchers every lab run includes, by table name. */
+export type OracleName = typeof ORACLE | typeof ORACLE_MARGINAL;
 
 /** An experiment file that cannot be used; the message names the file and the field. */
 export class ExperimentError extends Error {
@@ -208,7 +214,8 @@ function policies(root: Fields): LabPolicy[] {
   return root.list('policies').map((value, i) => {
     const f = root.item('policies', i, value, ['name', 'router', 'dispatcher']);
     const name = f.string('name');
-    if (name === ORACLE) f.fail('name', `'${ORACLE}' is reserved: the oracle is always run`);
+    if (name === ORACLE || name === ORACLE_MARGINAL)
+      f.fail('name', `'${name}' is reserved: the oracles are always run`);
     if (!/^[A-Za-z0-9_.+-]+$/.test(name))
       f.fail('name', `use letters, digits and _.+- only, found '${name}'`);
     if (names.has(name)) f.fail('name', `duplicate policy name '${name}'`);

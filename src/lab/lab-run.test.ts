@@ -39,10 +39,13 @@ test('virtual time is deterministic: the same seed gives the same table, byte fo
     assert.equal(await table(5, tier), first);
     assert.notEqual(await table(6, tier), first, 'another seed, other numbers');
     const lines = first.trimEnd().split('\n');
-    assert.equal(lines.length, 1 + 5 * 2);
+    assert.equal(lines.length, 1 + 6 * 2);
     assert.deepEqual(
       lines.slice(1).map((l) => l.split(',').slice(0, 2).join(',')),
-      ['random', 'round-robin', 'probe', 'led', 'oracle'].flatMap((p) => [`${p},0.3`, `${p},0.7`]),
+      ['random', 'round-robin', 'probe', 'led', 'oracle-marginal', 'oracle'].flatMap((p) => [
+        `${p},0.3`,
+        `${p},0.7`,
+      ]),
     );
     for (const l of lines.slice(-2)) assert.match(l, /,1\.000,1\.000$/);
   }

@@ -1,22 +1,22 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runVirtual, type RunPolicy, type RunResult } from './engine-virtual.js';
-import { ORACLE, type Experiment, type Metric } from './experiment.js';
+import { ORACLE, ORACLE_MARGINAL, type Experiment, type Metric } from './experiment.js';
 import { plotSvg } from './plot-svg.js';
 import { csvTable, type ReportRow } from './report.js';
 import { statistic } from './stats.js';
 
-/** Runs one policy (or the oracle) at one load index. */
+/** Runs one policy (or an oracle) at one load index. */
 export type Engine = (e: Experiment, policy: RunPolicy, loadIndex: number) => Promise<RunResult>;
 
 /** What a lab run reports as it goes. */
 export type Progress = (policy: string, load: number, result: RunResult, seconds: number) => void;
 
 /**
- * Runs every policy of an experiment and the oracle at every offered load and tabulates them: per policy
- * (in file order, the oracle last) and load, each metric of the response times and its ratio to the
- * oracle's at that load. The oracle always runs in virtual time (it cannot exist for real); `engine`
- * runs the policies (default: virtual time).
+ * Runs every policy of an experiment and the two oracles at every offered load and tabulates them: per
+ * policy (in file order, then `oracle-marginal`, then `oracle`) and load, each metric of the response
+ * times and its ratio to the `oracle`'s (earliest completion) at that load. The oracles always run in
+ * virtual time (they cannot exist for real); `engine` runs the policies (default: virtual time).
  */
 export async function runExperiment(
   e: Experiment,
@@ -31,7 +31,7 @@ export async function runExperiment(
     const start = performance.now();
     const result = await using(e, policy, li);
     progress?.(
-      policy === 'oracle' ? ORACLE : policy.name,
+      typeof policy === 'string' ? policy : policy.name,
       e.workload.loads[li]!,
       result,
       (performance.now() - start) / 1000,
@@ -50,6 +50,8 @@ export async function runExperiment(
   for (const p of e.policies) {
     for (let li = 0; li < e.workload.loads.length; li++) rows.push(row(p.name, li, await run(p, li, engine)));
   }
+  for (let li = 0; li < e.workload.loads.length; li++)
+    rows.push(row(ORACLE_MARGINAL, li, await run(ORACLE_MARGINAL, li, runVirtual)));
   oracle.forEach((values, li) => rows.push(row(ORACLE, li, values)));
   return rows;
 }

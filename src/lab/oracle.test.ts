@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { Computer } from '../platform/computer.js';
 import { FixedRequirements, Lambda } from '../platform/lambda.js';
 import { VirtualScheduler } from '../support/virtual-scheduler.js';
-import { completionTime, Oracle, snapshot } from './oracle.js';
+import { completionTime, Oracle, simulate, snapshot } from './oracle.js';
 
 function close(actual: number, expected: number, what: string): void {
   assert.ok(Math.abs(actual - expected) < 1e-9, `${what}: expected ${expected}, got ${actual}`);
@@ -100,4 +100,35 @@ test('the prediction is what the computer model then does, and the oracle picks 
   close(done - 1, predicted, 'model against prediction');
   slow.close();
   fast.close();
+});
+
+test('the total of all completion times, and the marginal oracle sparing the tasks already running', async () => {
+  // A task of 10 ops alone on a speed-2 computer (done at 5 s); a new task of 1 op: sharing, both progress at
+  // 1 op/s, the new one is done at 1 s and the old one has 9 left, done at 1 + 4.5 = 5.5 s.
+  const busy = { speed: 2, cores: 1, containers: [{ workers: 10, active: [10], pending: [] }] };
+  assert.deepEqual(simulate(busy, []), { last: NaN, total: 5 });
+  const shared = simulate(busy, [{ delay: 0, container: 0, ops: 1 }]);
+  close(shared.last, 1, 'the new task');
+  close(shared.total, 6.5, 'both tasks');
+  // Live: the fast computer busy like that, a slow idle one of speed 0.9 (the new task alone: 1.11 s).
+  const scheduler = new VirtualScheduler();
+  const make = (name: string, speed: number): Computer => {
+    const c = new Computer(name, 0, scheduler);
+    c.addProcessor('cpu', 'GenericCpu', speed, 1, 1e9);
+    c.addContainer('c0', 'cpu', new Lambda('f', new FixedRequirements(10, 0)), 10);
+    return c;
+  };
+  const fast = make('fast', 2);
+  const slow = make('slow', 0.9);
+  fast.submit({ name: 'f', input: '', states: {} });
+  const computers = [
+    { name: 'fast', computer: fast },
+    { name: 'slow', computer: slow },
+  ];
+  const clock = (): number => scheduler.now();
+  // Earliest completion: 1 s on the fast one against 1.11 s; least added delay: 1 + 0.5 s against 1.11 s.
+  assert.equal(new Oracle(computers, 0, clock, 'first-completion').choose('f', 1), 'fast');
+  assert.equal(new Oracle(computers, 0, clock, 'least-added-delay').choose('f', 1), 'slow');
+  fast.close();
+  slow.close();
 });

@@ -26,21 +26,31 @@ export interface FutureTask {
   ops: number;
 }
 
+/** Completion times of a simulated processor, from now, if nothing else arrives. */
+export interface Completions {
+  /** Seconds until the last of the arrivals completes. */
+  last: number;
+  /** The sum over every task (those in the state and the arrivals) of the seconds until it completes. */
+  total: number;
+}
+
 /**
- * Seconds until the last of `arrivals` (in order of their delays) completes under processor sharing (n
- * active tasks each progress at `speed · min(cores, n) / n`; an arrival is active at once if its
+ * Completion times of the tasks of `state` and of `arrivals` (in order of their delays) under processor
+ * sharing (n active tasks each progress at `speed · min(cores, n) / n`; an arrival is active at once if its
  * container has a free worker, else pending; a completion admits the container's pending tasks while a
  * worker is free), if nothing else arrives. This is the computer model's own arithmetic, stepped from
  * event to event on a copy of the state; memory is not modelled (lab lambdas need none).
  */
-export function completionTime(state: ProcessorSnapshot, arrivals: readonly FutureTask[]): number {
+export function simulate(state: ProcessorSnapshot, arrivals: readonly FutureTask[]): Completions {
   const containers = state.containers.map((c) => ({
     workers: c.workers,
-    active: c.active.map((r) => ({ residual: r, mine: false })),
-    pending: c.pending.map((r) => ({ residual: r, mine: false })),
+    active: c.active.map((r) => ({ residual: r, last: false })),
+    pending: c.pending.map((r) => ({ residual: r, last: false })),
   }));
   let t = 0;
   let next = 0;
+  let last = NaN;
+  let total = 0;
   for (;;) {
     while (next < arrivals.length && arrivals[next]!.delay <= t) {
       const a = arrivals[next]!;
@@ -48,7 +58,7 @@ export function completionTime(state: ProcessorSnapshot, arrivals: readonly Futu
       next++;
       (c.active.length < c.workers ? c.active : c.pending).push({
         residual: a.ops,
-        mine: next === arrivals.length,
+        last: next === arrivals.length,
       });
     }
     let n = 0;
@@ -57,6 +67,7 @@ export function completionTime(state: ProcessorSnapshot, arrivals: readonly Futu
       n += c.active.length;
       for (const task of c.active) smallest = Math.min(smallest, task.residual);
     }
+    if (n === 0 && next === arrivals.length) return { last, total };
     const speed = n === 0 ? state.speed : (state.speed * Math.min(state.cores, n)) / n;
     let step = smallest / speed;
     if (next < arrivals.length) step = Math.min(step, arrivals[next]!.delay - t);
@@ -68,11 +79,20 @@ export function completionTime(state: ProcessorSnapshot, arrivals: readonly Futu
       for (const task of c.active) task.residual -= progress;
       const remaining = c.active.filter((task) => task.residual > tolerance);
       if (remaining.length === c.active.length) continue;
-      if (c.active.some((task) => task.mine && task.residual <= tolerance)) return t;
+      for (const task of c.active) {
+        if (task.residual > tolerance) continue;
+        total += t;
+        if (task.last) last = t;
+      }
       c.active = remaining;
       while (c.active.length < c.workers && c.pending.length > 0) c.active.push(c.pending.shift()!);
     }
   }
+}
+
+/** Seconds until the last of `arrivals` completes (see {@link simulate}). */
+export function completionTime(state: ProcessorSnapshot, arrivals: readonly FutureTask[]): number {
+  return simulate(state, arrivals).last;
 }
 
 /** The exact state of the processor hosting `lambda` on a computer, brought to the present. */
@@ -96,12 +116,21 @@ export function snapshot(computer: Computer, lambda: string): { state: Processor
 }
 
 /**
+ * What a clairvoyant dispatcher minimises for each request: `first-completion` (the lab's `oracle`) its
+ * own completion time; `least-added-delay` (`oracle-marginal`) its own response time plus the delay it
+ * adds to the tasks already on (or on their way to) the computer, i.e. the increase of the sum of all
+ * response times, which is what the mean response time is made of.
+ */
+export type OracleObjective = 'first-completion' | 'least-added-delay';
+
+/**
  * The clairvoyant dispatcher of the lab: for each request it looks at every computer's exact state (and
- * at the requests it sent that are still on their way there) and sends the request where it will complete
- * first (ties: the first computer in order), counting the network delay to the computer. It is greedy
- * (myopic): under processor sharing a new task slows down the tasks already there, and it ignores both
- * that and the requests still to come, so it is the standard baseline rather than a true optimum; a
- * policy that spares the tasks already running can beat it.
+ * at the requests it sent that are still on their way there) and sends the request where its objective is
+ * least (ties: the first computer in order), counting the network delay to the computer. Both objectives
+ * are greedy (myopic): they ignore the requests still to come, so they are reference points rather than a
+ * true optimum. `first-completion` is the standard baseline; under processor sharing it also ignores that a
+ * new task slows down the tasks already there, so a policy that spares them can beat it, while
+ * `least-added-delay` counts that slowdown.
  */
 export class Oracle {
   /** Requests sent and not yet arrived: where and when they arrive, and their operations. */
@@ -111,24 +140,27 @@ export class Oracle {
     private readonly computers: readonly { name: string; computer: Computer }[],
     private readonly delay: number,
     private readonly clock: () => number,
+    private readonly objective: OracleObjective = 'first-completion',
   ) {}
 
-  /** The computer where a request of `ops` operations for `lambda` would complete first. */
+  /** The computer where a request of `ops` operations for `lambda` costs least by the objective. */
   choose(lambda: string, ops: number): string {
     const now = this.clock();
     this.transit = this.transit.filter((t) => t.at > now);
     let best = '';
-    let bestTime = Infinity;
+    let bestCost = Infinity;
     for (const { name, computer } of this.computers) {
       const { state, target } = snapshot(computer, lambda);
       const arrivals = this.transit
         .filter((t) => t.computer === name)
         .map((t) => ({ delay: t.at - now, container: target, ops: t.ops }));
+      const before = this.objective === 'least-added-delay' ? simulate(state, arrivals).total : 0;
       arrivals.push({ delay: this.delay, container: target, ops });
-      const t = completionTime(state, arrivals);
-      if (t < bestTime) {
+      const after = simulate(state, arrivals);
+      const cost = this.objective === 'least-added-delay' ? after.total - before : after.last;
+      if (cost < bestCost) {
         best = name;
-        bestTime = t;
+        bestCost = cost;
       }
     }
     this.transit.push({ computer: best, at: now + this.delay, ops });
