@@ -45,11 +45,11 @@ export const timeseriesCommand: Command = {
     {
       name: 'heap-growing-percent',
       kind: 'integer',
-      default: 10,
+      default: 25,
       description:
         'how much the JavaScript heap may grow past its live size before a full collection (V8’s ' +
-        '--heap-growing-percent; 0: V8’s own heuristics). The default keeps the peak memory of a heavy ingest ' +
-        'about 40% lower at no measurable cost in throughput',
+        '--heap-growing-percent; 0: V8’s own heuristics). The default keeps the peak memory of Gnocchi’s heavy ' +
+        'ingest workload about 40% lower (about 280 against 470 MiB) for about 10% of its throughput',
     },
   ],
   async run(o) {
