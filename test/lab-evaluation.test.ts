@@ -21,7 +21,7 @@ function published(name: string): string {
   return m[1]!;
 }
 
-for (const name of ['homogeneous', 'heterogeneous', 'two-tier']) {
+for (const name of ['homogeneous', 'heterogeneous', 'two-tier', 'scale-100']) {
   test(`the published table of ${name} is the committed docs/evaluation/${name}.csv`, () => {
     assert.equal(published(name), readFileSync(new URL(`docs/evaluation/${name}.csv`, ROOT), 'utf8'));
   });

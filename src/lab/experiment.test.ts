@@ -125,8 +125,14 @@ test('the shipped scenarios are valid and compare every original policy and led'
   const files = readdirSync(dir)
     .filter((f) => f.endsWith('.yaml'))
     .sort();
-  assert.deepEqual(files, ['heterogeneous.yaml', 'homogeneous.yaml', 'two-tier.yaml']);
-  for (const f of files) {
+  assert.deepEqual(files, ['heterogeneous.yaml', 'homogeneous.yaml', 'scale-100.yaml', 'two-tier.yaml']);
+  const scale = loadExperiment(new URL('scale-100.yaml', dir).pathname);
+  assert.deepEqual(
+    scale.policies.map((p) => p.name),
+    ['random', 'led'],
+  );
+  assert.equal(scale.workload.duration, 600);
+  for (const f of files.filter((name) => name !== 'scale-100.yaml')) {
     const e = loadExperiment(new URL(f, dir).pathname);
     assert.deepEqual(
       e.policies.map((p) => p.name),

@@ -16,6 +16,9 @@ export interface ProcessorSnapshot {
   containers: ContainerSnapshot[];
 }
 
+/** Seconds by which the oracle's bounds may be off by rounding (far below any difference it acts on). */
+const ROUNDING = 1e-9;
+
 /** Residual operations at or below this are done (floating-point slack of the fluid steps). */
 const EPSILON = 1e-6;
 
@@ -135,6 +138,11 @@ export type OracleObjective = 'first-completion' | 'least-added-delay';
 export class Oracle {
   /** Requests sent and not yet arrived: where and when they arrive, and their operations. */
   private transit: { computer: string; at: number; ops: number }[] = [];
+  /** Per lambda, the computers fastest first (stable: in order among equals), with their index and speed. */
+  private readonly bySpeed = new Map<
+    string,
+    { name: string; computer: Computer; index: number; speed: number }[]
+  >();
 
   constructor(
     private readonly computers: readonly { name: string; computer: Computer }[],
@@ -143,27 +151,56 @@ export class Oracle {
     private readonly objective: OracleObjective = 'first-completion',
   ) {}
 
-  /** The computer where a request of `ops` operations for `lambda` costs least by the objective. */
+  /**
+   * The computer where a request of `ops` operations for `lambda` costs least by the objective. Computers
+   * are tried fastest first: a request cannot complete sooner than alone on a core, `delay + ops / speed`,
+   * and both costs are at least its completion time, so the search stops at the first computer whose bound
+   * exceeds the best cost found (the choice is the same as trying every one).
+   */
   choose(lambda: string, ops: number): string {
     const now = this.clock();
     this.transit = this.transit.filter((t) => t.at > now);
     let best = '';
+    let bestIndex = -1;
     let bestCost = Infinity;
-    for (const { name, computer } of this.computers) {
+    const better = (cost: number, index: number): boolean =>
+      cost < bestCost || (cost === bestCost && index < bestIndex);
+    for (const { name, computer, index, speed } of this.fastestFirst(lambda)) {
+      // Margins for rounding: the bound and the stepped arithmetic, a sum and a difference of sums.
+      if (!better(this.delay + ops / speed - ROUNDING, index)) break;
       const { state, target } = snapshot(computer, lambda);
       const arrivals = this.transit
         .filter((t) => t.computer === name)
         .map((t) => ({ delay: t.at - now, container: target, ops: t.ops }));
-      const before = this.objective === 'least-added-delay' ? simulate(state, arrivals).total : 0;
+      const without = arrivals.slice();
       arrivals.push({ delay: this.delay, container: target, ops });
       const after = simulate(state, arrivals);
-      const cost = this.objective === 'least-added-delay' ? after.total - before : after.last;
-      if (cost < bestCost) {
+      if (!better(after.last - ROUNDING, index)) continue;
+      const cost =
+        this.objective === 'least-added-delay' ? after.total - simulate(state, without).total : after.last;
+      if (better(cost, index)) {
         best = name;
+        bestIndex = index;
         bestCost = cost;
       }
     }
     this.transit.push({ computer: best, at: now + this.delay, ops });
     return best;
+  }
+
+  private fastestFirst(lambda: string): { name: string; computer: Computer; index: number; speed: number }[] {
+    let sorted = this.bySpeed.get(lambda);
+    if (sorted === undefined) {
+      sorted = this.computers
+        .map(({ name, computer }, index) => ({
+          name,
+          computer,
+          index,
+          speed: computer.container(lambda).processor.speed,
+        }))
+        .sort((a, b) => b.speed - a.speed || a.index - b.index);
+      this.bySpeed.set(lambda, sorted);
+    }
+    return sorted;
   }
 }
