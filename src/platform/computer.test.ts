@@ -198,11 +198,15 @@ void test('TestComputer.test_multiple_containers', async () => {
       void done.then((r) => order.push(r));
       return id;
     };
+    const before = seconds();
     expected.add(submit('lambda'));
     expected.add(submit('lambda'));
     expected.add(submit('lambda_simple'));
     expected.add(submit('lambda_simple'));
     const complex = submit('lambda_complex');
+    // The simple gpu tasks run alone while the complex one is not submitted yet: on a loaded machine the
+    // submissions can be a millisecond apart, and the complex task then shares the gpu that much less.
+    const spread = seconds() - before;
     assert.equal(complex, 4);
 
     await waitFor(() => order.length >= 4, 1);
@@ -210,7 +214,7 @@ void test('TestComputer.test_multiple_containers', async () => {
     await waitFor(() => order.length === 5, 1.5);
     assert.equal(order[4]!.id, 4);
     const elapsed = order[4]!.elapsed;
-    assert.ok(elapsed >= 1.02 - 1e-3 && elapsed < 1.5, `complex task took ${elapsed} s`);
+    assert.ok(elapsed >= 1.02 - spread - 1e-3 && elapsed < 1.5, `complex task took ${elapsed} s`);
   } finally {
     computer.close();
   }
