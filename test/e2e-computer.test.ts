@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { RpcClient } from '../src/protocol/rpc-client.js';
-import { RpcServer } from '../src/protocol/rpc-server.js';
 import { startRecordingController } from '../src/controller/recording-controller.test-support.js';
+import { freeEndpoint } from './support/ports.js';
 import { run, start, startComputer, type Running } from './support/processes.js';
 
 const running: Running[] = [];
@@ -98,9 +98,7 @@ test('a computer announces itself once it listens, with its real workers, and re
 });
 
 test('a computer started before its controller announces itself when the controller comes up', async () => {
-  const placeholder = await RpcServer.start('127.0.0.1:0', []);
-  const endpoint = placeholder.endpoint;
-  await placeholder.stop();
+  const endpoint = await freeEndpoint();
   const computer = await startComputer(['--controller-endpoint', endpoint]);
   running.push(computer.proc);
   await computer.proc.waitFor(/cannot announce to the controller/);

@@ -5,18 +5,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
 import { parse, stringify } from 'yaml';
-import { RpcServer } from '../src/protocol/rpc-server.js';
+import { freeEndpoint } from './support/ports.js';
 import { run } from './support/processes.js';
 
 const TOPOLOGIES = fileURLToPath(new URL('../../topologies/', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'soe-hier-'));
-
-/** A free port on a loopback address. */
-async function freeEndpoint(host: string): Promise<string> {
-  const server = await RpcServer.start(`${host}:0`, []);
-  await server.stop(0);
-  return server.endpoint;
-}
 
 /** Replaces every `127.0.0.x:port` string of a parsed YAML document with a free end-point on the same host. */
 async function withFreePorts(node: unknown, map: Map<string, string>): Promise<unknown> {

@@ -3,8 +3,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { RpcServer } from '../src/protocol/rpc-server.js';
 import { run, startComputer, startController, startRouter, type Running } from './support/processes.js';
+import { freeEndpoint } from './support/ports.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'soe-router-'));
 const running: Running[] = [];
@@ -127,13 +127,7 @@ test('a computer killed during a run: every request is answered OK and the compu
 });
 
 test('soe up runs a topology, prints where each part listens, runs its client and stops cleanly', async () => {
-  const free = await Promise.all(
-    Array.from({ length: 7 }, async () => {
-      const s = await RpcServer.start('127.0.0.1:0', []);
-      await s.stop(0);
-      return s.endpoint;
-    }),
-  );
+  const free = await Promise.all(Array.from({ length: 7 }, () => freeEndpoint()));
   const [ctl, c1, u1, c2, u2, r, rc] = free as [string, string, string, string, string, string, string];
   const topology = join(dir, 'topology.yaml');
   writeFileSync(

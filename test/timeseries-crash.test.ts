@@ -3,13 +3,11 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { RpcServer } from '../src/protocol/rpc-server.js';
+import { freeEndpoint } from './support/ports.js';
 import { run, start, type Running } from './support/processes.js';
 
 async function freePort(): Promise<number> {
-  const s = await RpcServer.start('127.0.0.1:0', []);
-  await s.stop(0);
-  return s.port;
+  return Number((await freeEndpoint()).split(':')[1]);
 }
 
 async function serve(dataDir: string, port: number): Promise<Running> {

@@ -14,6 +14,7 @@ import { startDispatcherServer, type DispatcherServer } from './dispatcher-serve
 import { defaultEstimatorConf, estimatorNames } from './estimator-registry.js';
 import { startRecordingController } from '../controller/recording-controller.test-support.js';
 import { parseRouterConf } from './router-conf.js';
+import { freeEndpoint } from '../../test/support/ports.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'soe-dispatcher-'));
 let computer: ComputerServer;
@@ -129,8 +130,7 @@ test('a destination without the lambda or unreachable is dropped, reported, and 
       utilizationEndpoint: '',
       conf: 'type=intel-server',
     });
-    const closed = await RpcServer.start('127.0.0.1:0', []);
-    await closed.stop(0);
+    const closed = { endpoint: await freeEndpoint() };
     try {
       // The intel-server profile has clambda0 only: glambda0 there answers "No container for lambda".
       for (const destination of [stranger.endpoint, computer.endpoint, closed.endpoint])

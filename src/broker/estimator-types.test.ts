@@ -10,6 +10,7 @@ import { errorResponse } from '../protocol/responses.js';
 import { RpcServer } from '../protocol/rpc-server.js';
 import { createEstimator } from './estimator-registry.js';
 import { compareNames } from './selection-policy.js';
+import { freeEndpoint } from '../../test/support/ports.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'soe-estimator-types-'));
 
@@ -188,8 +189,7 @@ describe('probe estimator', () => {
       servers.push(server);
     }
     const [first, second] = servers.map((s) => s.endpoint).sort(compareNames) as [string, string];
-    const closed = await RpcServer.start('127.0.0.1:0', []);
-    await closed.stop(0);
+    const closed = { endpoint: await freeEndpoint() };
     const output = join(dir, 'probe.dat');
     const e = createEstimator(`type=probe,max-clients=2,output=${output}`);
     try {

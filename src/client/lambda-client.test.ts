@@ -3,9 +3,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { freeEndpoint } from '../../test/support/ports.js';
 import { startComputerServer, type ComputerServer } from '../platform/computer-server.js';
 import { RpcError } from '../protocol/rpc-error.js';
-import { RpcServer } from '../protocol/rpc-server.js';
 import { Random } from '../support/random.js';
 import { createLambdaClient } from './lambda-client-factory.js';
 import { GrpcLambdaClient } from './lambda-client-grpc.js';
@@ -43,13 +43,6 @@ async function computerAt(endpoint: string, speed: number): Promise<ComputerServ
     utilizationEndpoint: '',
     conf: `type=file,path=${path}`,
   });
-}
-
-/** A free loopback endpoint (bound then released). */
-async function freeEndpoint(host = '127.0.0.1'): Promise<string> {
-  const s = await RpcServer.start(`${host}:0`, []);
-  await s.stop(0);
-  return s.endpoint;
 }
 
 test('a single-destination client rejects with RpcError when nobody listens (dry or not)', async () => {
