@@ -5,6 +5,14 @@ import { FixedRequirements, Lambda } from '../platform/lambda.js';
 import { VirtualScheduler } from '../support/virtual-scheduler.js';
 import { completionTime, Oracle, simulate, snapshot } from './oracle.js';
 
+/** A computer on `scheduler` with one single-core processor of `speed` ops/s serving `f` (`ops` per request). */
+function computer(scheduler: VirtualScheduler, name: string, speed: number, ops: number): Computer {
+  const c = new Computer(name, 0, scheduler);
+  c.addProcessor('cpu', 'GenericCpu', speed, 1, 1e9);
+  c.addContainer('c0', 'cpu', new Lambda('f', new FixedRequirements(ops, 0)), 10);
+  return c;
+}
+
 function close(actual: number, expected: number, what: string): void {
   assert.ok(Math.abs(actual - expected) < 1e-9, `${what}: expected ${expected}, got ${actual}`);
 }
@@ -65,14 +73,8 @@ test('completion time under processor sharing, hand-checked', () => {
 
 test('the prediction is what the computer model then does, and the oracle picks the earliest completion', async () => {
   const scheduler = new VirtualScheduler();
-  const make = (name: string, speed: number): Computer => {
-    const c = new Computer(name, 0, scheduler);
-    c.addProcessor('cpu', 'GenericCpu', speed, 1, 1e9);
-    c.addContainer('c0', 'cpu', new Lambda('f', new FixedRequirements(4, 0)), 10);
-    return c;
-  };
-  const slow = make('slow', 1);
-  const fast = make('fast', 2);
+  const slow = computer(scheduler, 'slow', 1, 4);
+  const fast = computer(scheduler, 'fast', 2, 4);
   const oracle = new Oracle(
     [
       { name: 'slow', computer: slow },
@@ -112,14 +114,8 @@ test('the total of all completion times, and the marginal oracle sparing the tas
   close(shared.total, 6.5, 'both tasks');
   // Live: the fast computer busy like that, a slow idle one of speed 0.9 (the new task alone: 1.11 s).
   const scheduler = new VirtualScheduler();
-  const make = (name: string, speed: number): Computer => {
-    const c = new Computer(name, 0, scheduler);
-    c.addProcessor('cpu', 'GenericCpu', speed, 1, 1e9);
-    c.addContainer('c0', 'cpu', new Lambda('f', new FixedRequirements(10, 0)), 10);
-    return c;
-  };
-  const fast = make('fast', 2);
-  const slow = make('slow', 0.9);
+  const fast = computer(scheduler, 'fast', 2, 10);
+  const slow = computer(scheduler, 'slow', 0.9, 10);
   fast.submit({ name: 'f', input: '', states: {} });
   const computers = [
     { name: 'fast', computer: fast },
