@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -123,4 +124,35 @@ test('soe up runs the dispatchers of a topology, told where the controller is', 
   assert.equal(lines.length, 5, up.stdout);
   for (const l of lines) assert.match(l, new RegExp(`^\\S+ \\S+ \\d+ ${c} clambda0 2$`));
   assert.match(readFileSync(join(dir, 'dispatchers-0.log'), 'utf8'), new RegExp(`announced .* ${ctl}`));
+});
+
+test('soe up stops the parts it started when another cannot start', async () => {
+  const [ctl, c, u, dc] = await Promise.all(Array.from({ length: 4 }, () => freeEndpoint('127.0.0.1')));
+  const holder = createServer();
+  await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
+  const taken = `127.0.0.1:${(holder.address() as AddressInfo).port}`;
+  const topology = join(dir, 'taken.yaml');
+  writeFileSync(
+    topology,
+    `controller:\n  server-endpoint: ${ctl}\n  state-file: ''\n` +
+      `computers:\n  - server-endpoint: ${c}\n    utilization-endpoint: ${u}\n` +
+      `dispatchers:\n  - server-endpoint: ${taken}\n    configuration-endpoint: ${dc}\n`,
+  );
+  try {
+    const up = await run('soe', ['up', topology, '--exit-after-clients', '--log-dir', dir]);
+    assert.equal(up.code, 1);
+    assert.match(up.stderr, new RegExp(`Could not bind to: ${taken}`));
+    // The computer and the controller, which had started, were stopped: their ports are free again.
+    for (const endpoint of [ctl!, c!, u!]) {
+      const [host, port] = endpoint.split(':') as [string, string];
+      const probe = createServer();
+      await new Promise<void>((resolve, reject) => {
+        probe.once('error', reject);
+        probe.listen(Number(port), host, resolve);
+      });
+      await new Promise((resolve) => probe.close(resolve));
+    }
+  } finally {
+    holder.close();
+  }
 });

@@ -76,8 +76,12 @@ export class Deployment {
         if (c.role === 'timeseries' && topology.covid !== undefined && running.url !== undefined)
           d.startProducer(topology.covid, running.url);
       }
-      const rest = await Promise.all(servers.filter((c) => !first(c)).map((c) => d.launch(c)));
-      d.running.push(...rest);
+      // Every launch settles (ready, failed or timed out) before the outcome is known, so that a failure
+      // of one still leaves the others in `running`, to be stopped below.
+      const rest = await Promise.allSettled(servers.filter((c) => !first(c)).map((c) => d.launch(c)));
+      for (const r of rest) if (r.status === 'fulfilled') d.running.push(r.value);
+      const failed = rest.find((r) => r.status === 'rejected');
+      if (failed !== undefined) throw failed.reason;
     } catch (err) {
       await d.stop();
       throw err;
@@ -170,15 +174,12 @@ export class Deployment {
         if (err) reject(err);
         else resolve({ component: c, child, logFile, listening, ...(url !== undefined ? { url } : {}) });
       };
-      const timer = setTimeout(
-        () =>
-          finish(
-            new Error(
-              `${c.name} did not become ready in ${timeout / 1000} s; its log (${logFile}):\n${text}`,
-            ),
-          ),
-        timeout,
-      );
+      const timer = setTimeout(() => {
+        finish(
+          new Error(`${c.name} did not become ready in ${timeout / 1000} s; its log (${logFile}):\n${text}`),
+        );
+        child.kill('SIGKILL');
+      }, timeout);
       child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
         log.write(chunk);
         if (done) return;
