@@ -8,7 +8,7 @@ import type {
 import { logger } from '../support/logger.js';
 import type { Random } from '../support/random.js';
 import { DestinationTable } from './dispatcher-table.js';
-import type { PtimeEstimator } from './estimator.js';
+import type { DryRun, PtimeEstimator } from './estimator.js';
 import { createEstimator } from './estimator-registry.js';
 import { configure, Forwarder, type ForwardingPolicy } from './forwarder.js';
 import type { RouterConf } from './router-conf.js';
@@ -27,6 +27,8 @@ export interface EdgeDispatcherOptions {
   random?: Random;
   /** Clock of the estimator (default: monotonic, seconds). */
   clock?: Clock;
+  /** How the probe estimator sends its dry requests (default: over gRPC; the lab's are simulated). */
+  dryRun?: DryRun;
 }
 
 /**
@@ -42,12 +44,13 @@ export class EdgeDispatcher {
   readonly table: DestinationTable;
   /** The estimator choosing among them. */
   readonly estimator: PtimeEstimator;
+  /** The decisions for every request: the estimator over the table. */
+  readonly policy: ForwardingPolicy;
   private readonly forwarder: Forwarder;
-  private readonly policy: ForwardingPolicy;
 
   constructor(private readonly options: EdgeDispatcherOptions) {
     this.forwarder = new Forwarder({ ...options, log });
-    this.estimator = createEstimator(options.ptimeEstConf, { clock: options.clock });
+    this.estimator = createEstimator(options.ptimeEstConf, { clock: options.clock, dryRun: options.dryRun });
     const estimator = this.estimator;
     this.table = new DestinationTable({
       added: (lambda, destination) => estimator.added(lambda, destination),

@@ -7,6 +7,7 @@ import type {
 } from '../protocol/messages.js';
 import { logger } from '../support/logger.js';
 import type { Random } from '../support/random.js';
+import type { Scheduler } from '../support/scheduler.js';
 import { ForwardingTable } from './forwarding-table.js';
 import { configure, Forwarder, type ForwardingPolicy } from './forwarder.js';
 import { createOptimizer } from './optimizer-registry.js';
@@ -28,6 +29,8 @@ export interface EdgeRouterOptions {
   controllerEndpoint?: string;
   /** Seed of the selections, artificial delays and fake times (default: random). */
   random?: Random;
+  /** Time and timers of the selection policies and optimizers (default: the wall clock; the lab's is simulated). */
+  scheduler?: Scheduler;
 }
 
 /**
@@ -45,14 +48,19 @@ export class EdgeRouter {
 
   constructor(options: EdgeRouterOptions) {
     this.forwarder = new Forwarder({ ...options, log });
-    const policyEnv = { random: this.forwarder.random };
+    const scheduler = options.scheduler;
+    const policyEnv = {
+      random: this.forwarder.random,
+      ...(scheduler !== undefined ? { clock: () => scheduler.now() } : {}),
+    };
     this.tables = [
       new ForwardingTable(options.tableConf, policyEnv),
       new ForwardingTable(options.tableConf, policyEnv),
     ];
+    const optimizerOptions = scheduler !== undefined ? { scheduler } : {};
     this.optimizers = [
-      createOptimizer(options.optimizerConf, this.tables[0]),
-      createOptimizer(options.optimizerConf, this.tables[1]),
+      createOptimizer(options.optimizerConf, this.tables[0], optimizerOptions),
+      createOptimizer(options.optimizerConf, this.tables[1], optimizerOptions),
     ];
     const policy = (which: 0 | 1): ForwardingPolicy => ({
       choose: (req) => this.tables[which].select(req.name),
@@ -68,7 +76,12 @@ export class EdgeRouter {
 
   /** Serves one request from table #1 if it was forwarded by a broker, else from table #0. */
   process(req: LambdaRequest): Promise<LambdaResponse> {
-    return this.forwarder.process(req, this.policies[req.forward ? 1 : 0]);
+    return this.forwarder.process(req, this.policyFor(req));
+  }
+
+  /** The decisions for a request: table #1 and its optimizer if it was forwarded by a broker, else #0's. */
+  policyFor(req: LambdaRequest): ForwardingPolicy {
+    return this.policies[req.forward ? 1 : 0];
   }
 
   /** Applies a forwarding-table command: CHANGE goes to table #0, and to #1 too if final. */

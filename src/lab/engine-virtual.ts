@@ -104,6 +104,7 @@ export async function runVirtual(e: Experiment, policy: RunPolicy, loadIndex: nu
     });
   } else {
     const env = (i: number) => ({
+      router,
       scheduler,
       random: Random.fromSeeds(...streamSeed(e, load, 3, i)),
       dryRun,

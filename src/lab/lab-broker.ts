@@ -1,17 +1,17 @@
-import { DestinationTable } from '../broker/dispatcher-table.js';
+import { EdgeDispatcher } from '../broker/dispatcher.js';
+import { EdgeRouter } from '../broker/edge-router.js';
 import type { DryRun } from '../broker/estimator.js';
-import { createEstimator } from '../broker/estimator-registry.js';
-import { ForwardingTable } from '../broker/forwarding-table.js';
-import { createOptimizer } from '../broker/optimizer-registry.js';
+import type { ForwardingPolicy } from '../broker/forwarder.js';
+import type { RouterConf } from '../broker/router-conf.js';
 import type { LambdaRequest, LambdaResponse } from '../protocol/messages.js';
 import type { Random } from '../support/random.js';
 import type { Scheduler } from '../support/scheduler.js';
 import type { BrokerConf } from './experiment.js';
 
 /**
- * The decision half of a broker, as the e-router and the e-dispatcher put it together from their
- * plug-ins (the same ForwardingTable + selection policy + weight optimizer, or destination table +
- * estimator), without the gRPC forwarding: the lab's virtual-time engine forwards itself.
+ * The decision half of a broker: the policy of a real e-router or e-dispatcher (its tables, selection
+ * policies, optimizers or estimator), without the gRPC forwarding: the lab's virtual-time engine forwards
+ * itself.
  */
 export interface LabBroker {
   /** The destination of a request. */
@@ -24,6 +24,8 @@ export interface LabBroker {
 
 /** What a lab broker runs on. */
 export interface LabBrokerEnvironment {
+  /** The experiment's `router-conf` (every broker's). */
+  router: RouterConf;
   scheduler: Scheduler;
   random: Random;
   /** Dry runs of the probe estimator. */
@@ -37,9 +39,9 @@ export function withoutOutput(conf: string): string {
 
 /**
  * Builds a broker of a policy with its destinations (lambda `lambda`, in the given order, weight 1 as
- * the controller installs them; `final` false for destinations that are brokers): an e-router's two
- * tables with their optimizers (table #1, final, for requests forwarded by another broker) or an
- * e-dispatcher's table and estimator.
+ * the controller installs them; `final` false for destinations that are brokers): the decision half of a
+ * real e-router (its two tables and optimizers, configured as the controller would) or of a real
+ * e-dispatcher (its table and estimator), on the lab's scheduler.
  */
 export function createLabBroker(
   conf: BrokerConf,
@@ -47,35 +49,36 @@ export function createLabBroker(
   destinations: readonly { name: string; final: boolean }[],
   env: LabBrokerEnvironment,
 ): LabBroker {
-  const clock = (): number => env.scheduler.now();
-  if (conf.kind === 'router') {
-    const tables = [0, 1].map(() => new ForwardingTable(conf.tableConf, { clock, random: env.random }));
-    const optimizers = tables.map((t) =>
-      createOptimizer(conf.optimizerConf, t, { scheduler: env.scheduler }),
-    );
-    for (const d of destinations) {
-      tables[0]!.change(lambda, d.name, 1, d.final);
-      if (d.final) tables[1]!.change(lambda, d.name, 1, d.final);
-    }
-    const which = (req: LambdaRequest): number => (req.forward ? 1 : 0);
-    return {
-      choose: (req) => tables[which(req)]!.select(req.name),
-      learn: (req, destination, _response, seconds) =>
-        optimizers[which(req)]!.onSample(req.name, destination, seconds),
-      close: () => {
-        for (const o of optimizers) o.stop();
-      },
-    };
+  const common = { router: env.router, random: env.random };
+  const broker =
+    conf.kind === 'router'
+      ? new EdgeRouter({
+          ...common,
+          tableConf: conf.tableConf,
+          optimizerConf: conf.optimizerConf,
+          scheduler: env.scheduler,
+        })
+      : new EdgeDispatcher({
+          ...common,
+          ptimeEstConf: withoutOutput(conf.ptimeEstConf),
+          clock: () => env.scheduler.now(),
+          dryRun: env.dryRun,
+        });
+  for (const d of destinations) {
+    const reply = broker.configure({
+      action: 'CHANGE',
+      lambda,
+      destination: d.name,
+      weight: 1,
+      final: d.final,
+    });
+    if (reply.msg !== 'OK') throw new Error(`Cannot add ${d.name} to a lab broker: ${reply.msg}`);
   }
-  const estimator = createEstimator(withoutOutput(conf.ptimeEstConf), { clock, dryRun: env.dryRun });
-  const table = new DestinationTable({
-    added: (l, d) => estimator.added(l, d),
-    removed: (l, d) => estimator.removed(l, d),
-  });
-  for (const d of destinations) table.change(lambda, d.name, 1, d.final);
+  const policyFor = (req: LambdaRequest): ForwardingPolicy =>
+    broker instanceof EdgeRouter ? broker.policyFor(req) : broker.policy;
   return {
-    choose: (req) => estimator.choose(req, table.destinations(req.name)),
-    learn: (req, destination, response, seconds) => estimator.success(req, destination, response, seconds),
-    close: () => estimator.close(),
+    choose: (req) => policyFor(req).choose(req),
+    learn: (req, destination, response, seconds) => policyFor(req).learn(req, destination, response, seconds),
+    close: () => broker.close(),
   };
 }
