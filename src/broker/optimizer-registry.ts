@@ -4,7 +4,6 @@ import { AsyncOptimizer } from './optimizer-async.js';
 import { AsyncPfOptimizer } from './optimizer-async-pf.js';
 import { NoneOptimizer } from './optimizer-none.js';
 import { TrivialOptimizer, parseStat } from './optimizer-trivial.js';
-import { monotonicClock } from './selection-policy.js';
 import type { OptimizerOptions, WeightOptimizer, WeightTable } from './weight-optimizer.js';
 
 /** The default `--optimizer-conf` of the router. */
@@ -44,7 +43,7 @@ export function createOptimizer(
   const type = registry.get(name);
   if (type === undefined) throw new Error(`Invalid local optimizer type: ${name}`);
   const scheduler = options.scheduler ?? realScheduler;
-  const clock = options.clock ?? (options.scheduler ? () => scheduler.now() : monotonicClock);
+  const clock = options.clock ?? (() => scheduler.now());
   return type(conf, table, { clock, timer: options.timer ?? true, scheduler });
 }
 

@@ -23,6 +23,7 @@ function progressBar(): { update(p: ProduceProgress): void; end(): void } {
     },
     end() {
       if (shown) process.stderr.write('\r\x1b[2K');
+      shown = false;
     },
   };
 }

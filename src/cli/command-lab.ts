@@ -1,8 +1,7 @@
 import { runVirtual } from '../lab/engine-virtual.js';
 import { loadExperiment } from '../lab/experiment.js';
 import { runExperiment, writeOutputs, type Engine } from '../lab/lab-run.js';
-import { csvTable } from '../lab/report.js';
-import { formatSeconds } from '../lab/report.js';
+import { csvTable, formatSeconds } from '../lab/report.js';
 import { logger } from '../support/logger.js';
 import type { Command } from './command.js';
 

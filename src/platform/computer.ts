@@ -267,17 +267,12 @@ export class Computer extends EventEmitter<ComputerEvents> {
     let next = Infinity;
     for (const c of this.containers.values()) next = Math.min(next, c.nearest());
     if (next === Infinity || this.closed) return;
-    const wake = (): void => {
-      this.update();
-      this.deliver();
-    };
     // At most 1 s, as the original (real timers wake up at the last whole millisecond and poll the rest).
-    this.timer = this.scheduler.after(Math.min(next, 1), wake);
+    this.timer = this.scheduler.after(Math.min(next, 1), () => this.sync());
   }
 
   private sample(): void {
-    this.update();
-    this.deliver();
+    this.sync();
     const t = this.lastUpdate;
     const values: Record<string, number> = {};
     for (const [name, meter] of this.meters) values[name] = meter.sample(t);
