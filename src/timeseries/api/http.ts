@@ -108,6 +108,19 @@ export function prefersJson(request: FastifyRequest): boolean {
   );
 }
 
+/** Whether the Accept header ranks text/html above JSON (a browser navigating), as opposed to API clients. */
+export function prefersHtml(request: FastifyRequest): boolean {
+  const accept = request.headers.accept;
+  if (accept === undefined) return false;
+  let html = 0;
+  let json = 0;
+  for (const { type, q } of parseAccept(accept)) {
+    if (type === 'text/html' || type === 'application/xhtml+xml') html = Math.max(html, q);
+    if (type === 'application/json') json = Math.max(json, q);
+  }
+  return html > 0 && html > json;
+}
+
 /** Whether a JSON body can be served: no Accept header, or one range that matches application/json. */
 export function acceptsJson(request: FastifyRequest): boolean {
   const accept = request.headers.accept;

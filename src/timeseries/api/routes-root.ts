@@ -3,9 +3,9 @@
  * (links to the sub-collections); no authentication.
  */
 import { TimeseriesError } from '../errors.js';
-import { acceptsJson, baseUrl, sendJson } from './http.js';
+import { acceptsJson, baseUrl, prefersHtml, sendJson } from './http.js';
 import type { ApiRouter } from './routing.js';
-import { prefersHtml, UI_PREFIX } from './routes-ui.js';
+import { UI_PREFIX } from './routes-ui.js';
 
 /** The Gnocchi release whose API this service reproduces (reported as `build`). */
 export const GNOCCHI_BUILD = '4.4.2';

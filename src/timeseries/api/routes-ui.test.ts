@@ -7,7 +7,8 @@ import { after, before, describe, test } from 'node:test';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { openTestStore, startHarness, type Harness, type TestStore } from './harness.test-support.js';
 import { ApiRouter } from './routing.js';
-import { contentTypeOf, prefersHtml, registerUiRoutes, resolveUiPath } from './routes-ui.js';
+import { prefersHtml } from './http.js';
+import { contentTypeOf, registerUiRoutes, resolveUiPath } from './routes-ui.js';
 
 const INDEX = '<!doctype html><title>GUI</title>';
 const SCRIPT = 'console.log(1);';

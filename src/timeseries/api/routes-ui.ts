@@ -41,23 +41,6 @@ export function contentTypeOf(path: string): string {
   return CONTENT_TYPES[extname(path).toLowerCase()] ?? 'application/octet-stream';
 }
 
-/** Whether the Accept header ranks text/html above JSON (a browser navigating), as opposed to API clients. */
-export function prefersHtml(request: FastifyRequest): boolean {
-  const accept = request.headers.accept;
-  if (accept === undefined) return false;
-  let html = 0;
-  let json = 0;
-  for (const part of accept.split(',')) {
-    const [type = '', ...params] = part.split(';').map((s) => s.trim().toLowerCase());
-    const q = params.find((p) => p.startsWith('q='));
-    const quality = q === undefined ? 1 : Number(q.slice(2));
-    const weight = Number.isNaN(quality) ? 1 : quality;
-    if (type === 'text/html' || type === 'application/xhtml+xml') html = Math.max(html, weight);
-    if (type === 'application/json') json = Math.max(json, weight);
-  }
-  return html > 0 && html > json;
-}
-
 /** The file a path below `/ui/` names inside `root`, or undefined when it would leave `root`. */
 export function resolveUiPath(root: string, relative: string): string | undefined {
   const segments = relative.split('/');
