@@ -1,4 +1,4 @@
-import { edgeServerService } from '../protocol/edge-server.js';
+import { startLambdaServer } from '../protocol/edge-server.js';
 import { RpcServer, service } from '../protocol/rpc-server.js';
 import { EdgeDispatcher, type EdgeDispatcherOptions } from './dispatcher.js';
 
@@ -33,9 +33,7 @@ export async function startDispatcherServer(
         GetNumTables: () => ({ value: 1 }),
       }),
     ]);
-    const lambda = await RpcServer.start(serverEndpoint, [
-      edgeServerService((req) => dispatcher.process(req)),
-    ]);
+    const lambda = await startLambdaServer(serverEndpoint, (req) => dispatcher.process(req));
     const cfg = config;
     return {
       dispatcher,

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { GrpcLambdaClient } from '../client/lambda-client-grpc.js';
 import { startComputerServer, type ComputerServer } from '../platform/computer-server.js';
-import { edgeServerService } from '../protocol/edge-server.js';
+import { startLambdaServer } from '../protocol/edge-server.js';
 import type { ComputerInfo, LambdaRequest } from '../protocol/messages.js';
 import { errorResponse } from '../protocol/responses.js';
 import { RpcClient } from '../protocol/rpc-client.js';
@@ -180,15 +180,13 @@ test('requests are forwarded with one more hop and forward=true; max-pending-cli
   let inFlight = 0;
   let peak = 0;
   const seen: LambdaRequest[] = [];
-  const slow = await RpcServer.start('127.0.0.1:0', [
-    edgeServerService(async (req) => {
-      seen.push(req);
-      peak = Math.max(peak, ++inFlight);
-      await new Promise((res) => setTimeout(res, 30));
-      inFlight--;
-      return { ...errorResponse('OK', req.hops + 1), output: req.input };
-    }),
-  ]);
+  const slow = await startLambdaServer('127.0.0.1:0', async (req) => {
+    seen.push(req);
+    peak = Math.max(peak, ++inFlight);
+    await new Promise((res) => setTimeout(res, 30));
+    inFlight--;
+    return { ...errorResponse('OK', req.hops + 1), output: req.input };
+  });
   try {
     await withDispatcher(
       async (_d, lambda, config) => {

@@ -3,7 +3,7 @@ import { after, before, test } from 'node:test';
 import * as grpc from '@grpc/grpc-js';
 import { GrpcLambdaClient } from '../client/lambda-client-grpc.js';
 import { startComputerServer, type ComputerServer } from '../platform/computer-server.js';
-import { edgeServerService } from '../protocol/edge-server.js';
+import { startLambdaServer } from '../protocol/edge-server.js';
 import type { ComputerInfo, LambdaRequest } from '../protocol/messages.js';
 import { errorResponse } from '../protocol/responses.js';
 import { RpcClient } from '../protocol/rpc-client.js';
@@ -194,15 +194,13 @@ test('forwarded requests use the final table; max-pending-clients bounds the req
   let inFlight = 0;
   let peak = 0;
   const seen: LambdaRequest[] = [];
-  const slow = await RpcServer.start('127.0.0.1:0', [
-    edgeServerService(async (req) => {
-      seen.push(req);
-      peak = Math.max(peak, ++inFlight);
-      await new Promise((res) => setTimeout(res, 30));
-      inFlight--;
-      return { ...errorResponse('OK', req.hops + 1), output: req.input };
-    }),
-  ]);
+  const slow = await startLambdaServer('127.0.0.1:0', async (req) => {
+    seen.push(req);
+    peak = Math.max(peak, ++inFlight);
+    await new Promise((res) => setTimeout(res, 30));
+    inFlight--;
+    return { ...errorResponse('OK', req.hops + 1), output: req.input };
+  });
   try {
     await withRouter(
       async (_r, lambda, config) => {

@@ -4,10 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { codec } from '../protocol/codec.js';
-import { edgeServerService } from '../protocol/edge-server.js';
+import { startLambdaServer, type LambdaServer } from '../protocol/edge-server.js';
 import type { LambdaRequest, LambdaResponse } from '../protocol/messages.js';
 import { errorResponse } from '../protocol/responses.js';
-import { RpcServer } from '../protocol/rpc-server.js';
 import { createEstimator } from './estimator-registry.js';
 import { compareNames } from './selection-policy.js';
 import { freeEndpoint } from '../../test/support/ports.js';
@@ -178,14 +177,12 @@ describe('probe estimator', () => {
   test('asks every destination for a dry estimate and picks the smallest', async () => {
     const received: [string, LambdaRequest][] = [];
     const ptimes = new Map<string, number>();
-    const servers: RpcServer[] = [];
+    const servers: LambdaServer[] = [];
     for (let i = 0; i < 2; i++) {
-      const server: RpcServer = await RpcServer.start('127.0.0.1:0', [
-        edgeServerService((req) => {
-          received.push([server.endpoint, req]);
-          return reply(ptimes.get(server.endpoint) ?? 0);
-        }),
-      ]);
+      const server: LambdaServer = await startLambdaServer('127.0.0.1:0', (req) => {
+        received.push([server.endpoint, req]);
+        return reply(ptimes.get(server.endpoint) ?? 0);
+      });
       servers.push(server);
     }
     const [first, second] = servers.map((s) => s.endpoint).sort(compareNames) as [string, string];

@@ -4,10 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { codec } from '../protocol/codec.js';
-import { edgeServerService } from '../protocol/edge-server.js';
+import { startLambdaServer, type LambdaServer } from '../protocol/edge-server.js';
 import type { LambdaRequest, LambdaResponse } from '../protocol/messages.js';
 import { errorResponse } from '../protocol/responses.js';
-import { RpcServer } from '../protocol/rpc-server.js';
 import type { PtimeEstimator } from './estimator.js';
 import { createEstimator, defaultEstimatorConf, estimatorNames } from './estimator-registry.js';
 import { compareNames } from './selection-policy.js';
@@ -29,16 +28,16 @@ function reply(ptime: number, load1 = 10): LambdaResponse {
  * Two fake computers answering every request (dry or not) OK with a processing time (ms) set per
  * endpoint; `first` and `second` are their endpoints in the name order the dispatcher hands to estimators.
  */
-const servers: RpcServer[] = [];
+const servers: LambdaServer[] = [];
 let first: string;
 let second: string;
 const ptimes = new Map<string, number>();
 
 before(async () => {
   for (let i = 0; i < 2; i++) {
-    const server: RpcServer = await RpcServer.start('127.0.0.1:0', [
-      edgeServerService(() => reply(ptimes.get(server.endpoint) ?? 0)),
-    ]);
+    const server: LambdaServer = await startLambdaServer('127.0.0.1:0', () =>
+      reply(ptimes.get(server.endpoint) ?? 0),
+    );
     servers.push(server);
   }
   [first, second] = servers.map((s) => s.endpoint).sort(compareNames) as [string, string];

@@ -1,4 +1,4 @@
-import { edgeServerService } from '../protocol/edge-server.js';
+import { startLambdaServer } from '../protocol/edge-server.js';
 import { RpcServer, service } from '../protocol/rpc-server.js';
 import { EdgeRouter, type EdgeRouterOptions } from './edge-router.js';
 
@@ -33,7 +33,7 @@ export async function startRouterServer(
         GetNumTables: () => ({ value: router.tables.length }),
       }),
     ]);
-    const lambda = await RpcServer.start(serverEndpoint, [edgeServerService((req) => router.process(req))]);
+    const lambda = await startLambdaServer(serverEndpoint, (req) => router.process(req));
     const cfg = config;
     return {
       router,

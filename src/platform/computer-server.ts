@@ -1,4 +1,4 @@
-import { edgeServerService } from '../protocol/edge-server.js';
+import { startLambdaServer } from '../protocol/edge-server.js';
 import { RpcServer, service } from '../protocol/rpc-server.js';
 import { logger } from '../support/logger.js';
 import { Computer } from './computer.js';
@@ -37,12 +37,10 @@ export interface ComputerServer {
 export async function startComputerServer(options: ComputerServerOptions): Promise<ComputerServer> {
   // The computer is named after the bound endpoint, so it is created once the lambda server listens.
   const ready: { edge?: EdgeComputer } = {};
-  const lambdaServer = await RpcServer.start(options.serverEndpoint, [
-    edgeServerService((req) => {
-      if (ready.edge === undefined) throw new Error('computer not ready');
-      return ready.edge.process(req);
-    }),
-  ]);
+  const lambdaServer = await startLambdaServer(options.serverEndpoint, (req) => {
+    if (ready.edge === undefined) throw new Error('computer not ready');
+    return ready.edge.process(req);
+  });
   let computer: Computer;
   let utilServer: RpcServer | undefined;
   try {

@@ -1,23 +1,20 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { GrpcLambdaClient } from '../client/lambda-client-grpc.js';
-import { edgeServerService } from './edge-server.js';
+import { startLambdaServer, type LambdaServer } from './edge-server.js';
 import { errorResponse } from './responses.js';
-import { RpcServer } from './rpc-server.js';
 
 // The original's TestEdgeServerGrpc: an upper-casing server, an unknown lambda and a throwing one.
-let server: RpcServer;
+let server: LambdaServer;
 let client: GrpcLambdaClient;
 
 before(async () => {
-  server = await RpcServer.start('127.0.0.1:0', [
-    edgeServerService((req) => {
-      if (req.name === 'my-bomb') throw new Error('exception raised');
-      if (req.name === 'my-silent-bomb') throw new Error('');
-      if (req.name !== 'my-lambda') return errorResponse(`invalid lambda: ${req.name}`, req.hops + 1);
-      return { ...errorResponse('OK', req.hops + 1), output: req.input.toUpperCase() };
-    }),
-  ]);
+  server = await startLambdaServer('127.0.0.1:0', (req) => {
+    if (req.name === 'my-bomb') throw new Error('exception raised');
+    if (req.name === 'my-silent-bomb') throw new Error('');
+    if (req.name !== 'my-lambda') return errorResponse(`invalid lambda: ${req.name}`, req.hops + 1);
+    return { ...errorResponse('OK', req.hops + 1), output: req.input.toUpperCase() };
+  });
   client = new GrpcLambdaClient(server.endpoint);
 });
 after(async () => {

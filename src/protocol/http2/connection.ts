@@ -1,0 +1,429 @@
+import type { Socket } from 'node:net';
+import {
+  DEFAULT_MAX_FRAME_SIZE,
+  DEFAULT_WINDOW,
+  ErrorCode,
+  Flag,
+  FRAME_HEADER,
+  FrameType,
+  goawayFrame,
+  PREFACE,
+  rstStreamFrame,
+  Setting,
+  settingsFrame,
+  windowUpdateFrame,
+  writeFrameHeader,
+  frame,
+} from './frame.js';
+import { HpackDecoder, HpackError, type HeaderField } from './hpack.js';
+
+/** Flow-control window we give each stream: more than the largest message we accept, so no stream update is needed. */
+const LOCAL_STREAM_WINDOW = 8 * 1024 * 1024;
+/** Flow-control window we give the connection; replenished once half of it is used. */
+const LOCAL_CONNECTION_WINDOW = 2 ** 30;
+/** Largest stream-level window a peer may give (RFC 9113 §6.9.1). */
+const MAX_WINDOW = 2 ** 31 - 1;
+
+/** A connection error: the connection is closed with GOAWAY and this code. */
+export class ConnectionError extends Error {
+  override readonly name = 'ConnectionError';
+
+  constructor(
+    readonly code: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** One stream's flow-control and output state; subclasses add what their side needs. */
+export class H2Stream {
+  /** What the peer lets us send on this stream. */
+  sendWindow: number;
+  /** DATA not yet sent for lack of window; then END_STREAM (`outEnd`) or the trailers. */
+  out: Buffer | null = null;
+  outEnd = false;
+  outTrailers: Buffer | null = null;
+  /** We sent END_STREAM. */
+  localEnded = false;
+  /** The peer sent END_STREAM. */
+  remoteEnded = false;
+
+  constructor(
+    readonly id: number,
+    sendWindow: number,
+  ) {
+    this.sendWindow = sendWindow;
+  }
+}
+
+/**
+ * One HTTP/2 connection over a socket, the part a client and a server share: the preface, SETTINGS,
+ * PING, GOAWAY, HPACK decoding of header blocks (with CONTINUATION), padding, and flow control both
+ * ways (queued DATA goes out on WINDOW_UPDATE). Frames written in one tick leave in one socket write.
+ * A protocol violation closes the connection with GOAWAY; it never throws out of a socket event.
+ */
+export abstract class H2Connection<S extends H2Stream> {
+  /** Open streams by id. */
+  readonly streams = new Map<number, S>();
+  /** Set once the connection is closed, by either side or by a failure. */
+  closed = false;
+  protected peerMaxFrameSize = DEFAULT_MAX_FRAME_SIZE;
+  protected peerInitialWindow = DEFAULT_WINDOW;
+  protected peerMaxStreams = Infinity;
+  private sendWindow = DEFAULT_WINDOW;
+  private received = 0;
+  private pending: Buffer | null = null;
+  private awaitingPreface: boolean;
+  private readonly decoder = new HpackDecoder();
+  private continuation: { streamId: number; flags: number; chunks: Buffer[] } | null = null;
+  private corked = false;
+  private readonly uncork = (): void => {
+    this.corked = false;
+    this.socket.uncork();
+  };
+
+  constructor(
+    protected readonly socket: Socket,
+    isServer: boolean,
+  ) {
+    this.awaitingPreface = isServer;
+    socket.setNoDelay(true);
+    socket.on('data', (chunk: Buffer) => this.onSocketData(chunk));
+    socket.on('error', (err) => this.destroy(err));
+    socket.on('close', () => this.destroy(new Error('Connection dropped')));
+    const start = [
+      settingsFrame([
+        [Setting.ENABLE_PUSH, 0],
+        [Setting.INITIAL_WINDOW_SIZE, LOCAL_STREAM_WINDOW],
+      ]),
+      windowUpdateFrame(0, LOCAL_CONNECTION_WINDOW - DEFAULT_WINDOW),
+    ];
+    this.write(Buffer.concat(isServer ? start : [PREFACE, ...start]));
+  }
+
+  /** Headers (or trailers) of stream `id` arrived, the whole block decoded. */
+  protected abstract onHeaders(id: number, fields: HeaderField[], endStream: boolean): void;
+  /** DATA arrived on an open stream. */
+  protected abstract onData(stream: S, data: Buffer, endStream: boolean): void;
+  /** The peer reset an open stream (it is already removed). */
+  protected abstract onReset(stream: S, code: number): void;
+  /** The peer sent GOAWAY: streams above `lastStreamId` were not processed. */
+  protected abstract onGoaway(lastStreamId: number, code: number): void;
+  /** The connection is closed; `err` says why. Streams still open are the subclass's to fail. */
+  protected abstract onClose(err: Error): void;
+
+  /** Queues bytes for the socket; everything written in one tick leaves in one write. */
+  protected write(buf: Buffer): void {
+    if (this.closed) return;
+    if (!this.corked) {
+      this.corked = true;
+      this.socket.cork();
+      process.nextTick(this.uncork);
+    }
+    this.socket.write(buf);
+  }
+
+  /** HEADERS (+ CONTINUATION) frames carrying `block`. */
+  protected headersFrames(id: number, block: Buffer, endStream: boolean): Buffer {
+    const end = endStream ? Flag.END_STREAM : 0;
+    if (block.length <= this.peerMaxFrameSize) {
+      const buf = Buffer.allocUnsafe(FRAME_HEADER + block.length);
+      writeFrameHeader(buf, 0, block.length, FrameType.HEADERS, end | Flag.END_HEADERS, id);
+      block.copy(buf, FRAME_HEADER);
+      return buf;
+    }
+    const parts: Buffer[] = [];
+    for (let off = 0; off < block.length; off += this.peerMaxFrameSize) {
+      const chunk = block.subarray(off, off + this.peerMaxFrameSize);
+      const last = off + chunk.length >= block.length ? Flag.END_HEADERS : 0;
+      const type = off === 0 ? FrameType.HEADERS : FrameType.CONTINUATION;
+      parts.push(frame(type, (off === 0 ? end : 0) | last, id, chunk));
+    }
+    return Buffer.concat(parts);
+  }
+
+  /**
+   * Sends `head` (frames already built, or null), then `data` as DATA frames as far as the windows allow,
+   * then END_STREAM (`endStream`) or the `trailers` block; what does not fit waits for WINDOW_UPDATE.
+   */
+  protected send(
+    stream: S,
+    head: Buffer | null,
+    data: Buffer,
+    endStream: boolean,
+    trailers: Buffer | null,
+  ): void {
+    stream.out = data;
+    stream.outEnd = endStream && trailers === null;
+    stream.outTrailers = trailers;
+    const parts: Buffer[] = head === null ? [] : [head];
+    this.drainStream(stream, parts);
+    if (parts.length > 0) this.write(parts.length === 1 ? parts[0]! : Buffer.concat(parts));
+  }
+
+  /** Resets a stream of ours and forgets it. */
+  protected reset(stream: S, code: number): void {
+    this.streams.delete(stream.id);
+    this.write(rstStreamFrame(stream.id, code));
+  }
+
+  /** Says GOAWAY (no error) with the last stream we will process. */
+  protected goaway(lastStreamId: number): void {
+    this.write(goawayFrame(lastStreamId, ErrorCode.NO_ERROR));
+  }
+
+  /** Closes the socket now; `onClose` runs once. */
+  destroy(err: Error): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.socket.destroy();
+    this.onClose(err);
+  }
+
+  /** Whether the connection can take one more stream of ours. */
+  protected hasStreamRoom(): boolean {
+    return this.streams.size < this.peerMaxStreams;
+  }
+
+  private drainStream(stream: S, parts: Buffer[]): void {
+    let data = stream.out!;
+    const empty = data.length === 0;
+    while (data.length > 0) {
+      const n = Math.min(data.length, this.peerMaxFrameSize, this.sendWindow, stream.sendWindow);
+      if (n <= 0) break;
+      const last = n === data.length && stream.outEnd ? Flag.END_STREAM : 0;
+      const buf = Buffer.allocUnsafe(FRAME_HEADER + n);
+      writeFrameHeader(buf, 0, n, FrameType.DATA, last, stream.id);
+      data.copy(buf, FRAME_HEADER, 0, n);
+      parts.push(buf);
+      data = data.subarray(n);
+      this.sendWindow -= n;
+      stream.sendWindow -= n;
+    }
+    if (data.length > 0) {
+      stream.out = data;
+      return;
+    }
+    if (empty && stream.outEnd) parts.push(frame(FrameType.DATA, Flag.END_STREAM, stream.id));
+    if (stream.outTrailers !== null) parts.push(this.headersFrames(stream.id, stream.outTrailers, true));
+    stream.localEnded = stream.outEnd || stream.outTrailers !== null;
+    stream.out = null;
+    stream.outTrailers = null;
+    if (stream.localEnded) this.onLocalEnd(stream);
+  }
+
+  /** We sent END_STREAM on `stream`; a subclass may forget it. */
+  protected onLocalEnd(stream: S): void {
+    if (stream.remoteEnded) this.streams.delete(stream.id);
+  }
+
+  private flushBlocked(): void {
+    const parts: Buffer[] = [];
+    for (const stream of this.streams.values()) if (stream.out !== null) this.drainStream(stream, parts);
+    if (parts.length > 0) this.write(Buffer.concat(parts));
+  }
+
+  private onSocketData(chunk: Buffer): void {
+    const buf = this.pending === null ? chunk : Buffer.concat([this.pending, chunk]);
+    this.pending = null;
+    try {
+      let pos = 0;
+      if (this.awaitingPreface) {
+        const n = Math.min(buf.length, PREFACE.length);
+        if (!buf.subarray(0, n).equals(PREFACE.subarray(0, n))) {
+          throw new ConnectionError(ErrorCode.PROTOCOL_ERROR, 'not an HTTP/2 client preface');
+        }
+        if (n < PREFACE.length) {
+          this.pending = buf;
+          return;
+        }
+        this.awaitingPreface = false;
+        pos = PREFACE.length;
+      }
+      while (buf.length - pos >= FRAME_HEADER) {
+        const length = (buf[pos]! << 16) | (buf[pos + 1]! << 8) | buf[pos + 2]!;
+        if (length > DEFAULT_MAX_FRAME_SIZE) {
+          throw new ConnectionError(ErrorCode.FRAME_SIZE_ERROR, `frame of ${length} octets`);
+        }
+        if (buf.length - pos < FRAME_HEADER + length) break;
+        const type = buf[pos + 3]!;
+        const flags = buf[pos + 4]!;
+        const id = buf.readUInt32BE(pos + 5) & 0x7fffffff;
+        const payload = buf.subarray(pos + FRAME_HEADER, pos + FRAME_HEADER + length);
+        pos += FRAME_HEADER + length;
+        this.onFrame(type, flags, id, payload);
+        if (this.closed) return;
+      }
+      if (pos < buf.length) this.pending = pos === 0 ? buf : buf.subarray(pos);
+    } catch (err) {
+      this.fail(err as Error);
+    }
+  }
+
+  /** Closes the connection after a protocol error or a bug: GOAWAY with the error's code, then the socket. */
+  private fail(err: Error): void {
+    if (this.closed) return;
+    const code =
+      err instanceof ConnectionError
+        ? err.code
+        : err instanceof HpackError
+          ? ErrorCode.COMPRESSION_ERROR
+          : ErrorCode.INTERNAL_ERROR;
+    this.socket.uncork();
+    this.socket.end(goawayFrame(this.lastPeerStreamId(), code, err.message));
+    this.closed = true;
+    this.onClose(err);
+  }
+
+  /** The highest stream id the peer opened (GOAWAY's last stream id). */
+  protected lastPeerStreamId(): number {
+    return 0;
+  }
+
+  private onFrame(type: number, flags: number, id: number, payload: Buffer): void {
+    if (this.continuation !== null && type !== FrameType.CONTINUATION) {
+      throw new ConnectionError(ErrorCode.PROTOCOL_ERROR, 'expected CONTINUATION');
+    }
+    switch (type) {
+      case FrameType.DATA:
+        return this.onDataFrame(flags, id, payload);
+      case FrameType.HEADERS:
+        return this.onHeadersFrame(flags, id, payload);
+      case FrameType.CONTINUATION:
+        return this.onContinuation(flags, id, payload);
+      case FrameType.RST_STREAM:
+        return this.onRstStream(id, payload);
+      case FrameType.SETTINGS:
+        return this.onSettings(flags, id, payload);
+      case FrameType.PING:
+        if (id !== 0) throw new ConnectionError(ErrorCode.PROTOCOL_ERROR, 'PING on a stream');
+        if (payload.length !== 8) throw new ConnectionError(ErrorCode.FRAME_SIZE_ERROR, 'PING of bad size');
+        if ((flags & Flag.ACK) === 0) this.write(frame(FrameType.PING, Flag.ACK, 0, payload));
+        return;
+      case FrameType.GOAWAY:
+        if (id !== 0 || payload.length < 8) throw new ConnectionError(ErrorCode.PROTOCOL_ERROR, 'bad GOAWAY');
+        return this.onGoaway(payload.readUInt32BE(0) & 0x7fffffff, payload.readUInt32BE(4));
+      case FrameType.WINDOW_UPDATE:
+        return this.onWindowUpdate(id, payload);
+      case FrameType.PUSH_PROMISE:
+        throw new ConnectionError(ErrorCode.PROTOCOL_ERROR, 'PUSH_PROMISE with push disabled');
+      default:
+        return; // PRIORITY and unknown types are ignored (RFC 9113 §5.5)
+    }
+  }
+
+  /** The payload without its padding (and priority fields of HEADERS). */
+  private unpad(flags: number, payload: Buffer, priority: boolean): Buffer {
+    let start = 0;
+    let end = payload.length;
+    if (flags & Flag.PADDED) {
+      if (payload.length < 1) throw new ConnectionError(ErrorCode.PROTOCOL_ERROR, 'padded frame too short');
+      start = 1;
+      end -= payload[0]!;
+    }
+    if (priority && flags & Flag.PRIORITY) start += 5;
+    if (end < start) throw new ConnectionError(ErrorCode.PROTOCOL_ERROR, 'padding exceeds the frame');
+    return payload.subarray(start, end);
+  }
+
+  private onDataFrame(flags: number, id: number, payload: Buffer): void {
+    if (id === 0) throw new ConnectionError(ErrorCode.PROTOCOL_ERROR, 'DATA on stream 0');
+    this.received += payload.length;
+    if (this.received >= LOCAL_CONNECTION_WINDOW / 2) {
+      this.write(windowUpdateFrame(0, this.received));
+      this.received = 0;
+    }
+    const data = this.unpad(flags, payload, false);
+    const stream = this.streams.get(id);
+    if (stream === undefined || stream.remoteEnded) return; // a stream we reset or finished
+    const end = (flags & Flag.END_STREAM) !== 0;
+    if (end) stream.remoteEnded = true;
+    this.onData(stream, data, end);
+  }
+
+  private onHeadersFrame(flags: number, id: number, payload: Buffer): void {
+    if (id === 0) throw new ConnectionError(ErrorCode.PROTOCOL_ERROR, 'HEADERS on stream 0');
+    const fragment = this.unpad(flags, payload, true);
+    if (flags & Flag.END_HEADERS) this.headerBlock(id, flags, fragment);
+    else this.continuation = { streamId: id, flags, chunks: [fragment] };
+  }
+
+  private onContinuation(flags: number, id: number, payload: Buffer): void {
+    const c = this.continuation;
+    if (c === null || c.streamId !== id) {
+      throw new ConnectionError(ErrorCode.PROTOCOL_ERROR, 'unexpected CONTINUATION');
+    }
+    c.chunks.push(payload);
+    if (flags & Flag.END_HEADERS) {
+      this.continuation = null;
+      this.headerBlock(id, c.flags, Buffer.concat(c.chunks));
+    }
+  }
+
+  private headerBlock(id: number, flags: number, block: Buffer): void {
+    const fields = this.decoder.decode(block);
+    const end = (flags & Flag.END_STREAM) !== 0;
+    const stream = this.streams.get(id);
+    if (stream !== undefined && end) stream.remoteEnded = true;
+    this.onHeaders(id, fields, end);
+  }
+
+  private onRstStream(id: number, payload: Buffer): void {
+    if (id === 0) throw new ConnectionError(ErrorCode.PROTOCOL_ERROR, 'RST_STREAM on stream 0');
+    if (payload.length !== 4) throw new ConnectionError(ErrorCode.FRAME_SIZE_ERROR, 'RST_STREAM of bad size');
+    const stream = this.streams.get(id);
+    if (stream === undefined) return;
+    this.streams.delete(id);
+    this.onReset(stream, payload.readUInt32BE(0));
+  }
+
+  private onSettings(flags: number, id: number, payload: Buffer): void {
+    if (id !== 0) throw new ConnectionError(ErrorCode.PROTOCOL_ERROR, 'SETTINGS on a stream');
+    if (flags & Flag.ACK) return;
+    if (payload.length % 6 !== 0)
+      throw new ConnectionError(ErrorCode.FRAME_SIZE_ERROR, 'SETTINGS of bad size');
+    for (let off = 0; off < payload.length; off += 6) {
+      const value = payload.readUInt32BE(off + 2);
+      switch (payload.readUInt16BE(off)) {
+        case Setting.MAX_CONCURRENT_STREAMS:
+          this.peerMaxStreams = value;
+          break;
+        case Setting.INITIAL_WINDOW_SIZE: {
+          if (value > MAX_WINDOW) throw new ConnectionError(ErrorCode.FLOW_CONTROL_ERROR, 'window too large');
+          const delta = value - this.peerInitialWindow;
+          this.peerInitialWindow = value;
+          for (const stream of this.streams.values()) stream.sendWindow += delta;
+          break;
+        }
+        case Setting.MAX_FRAME_SIZE:
+          if (value < DEFAULT_MAX_FRAME_SIZE || value > 0xffffff) {
+            throw new ConnectionError(ErrorCode.PROTOCOL_ERROR, `invalid MAX_FRAME_SIZE ${value}`);
+          }
+          this.peerMaxFrameSize = value;
+          break;
+        default:
+          break; // our encoder never indexes, so HEADER_TABLE_SIZE does not matter; the rest are advisory
+      }
+    }
+    this.write(frame(FrameType.SETTINGS, Flag.ACK, 0));
+    this.flushBlocked();
+  }
+
+  private onWindowUpdate(id: number, payload: Buffer): void {
+    if (payload.length !== 4)
+      throw new ConnectionError(ErrorCode.FRAME_SIZE_ERROR, 'WINDOW_UPDATE of bad size');
+    const increment = payload.readUInt32BE(0) & 0x7fffffff;
+    if (increment === 0) throw new ConnectionError(ErrorCode.PROTOCOL_ERROR, 'WINDOW_UPDATE of 0');
+    if (id === 0) {
+      this.sendWindow += increment;
+      if (this.sendWindow > MAX_WINDOW)
+        throw new ConnectionError(ErrorCode.FLOW_CONTROL_ERROR, 'window overflow');
+    } else {
+      const stream = this.streams.get(id);
+      if (stream === undefined) return;
+      stream.sendWindow += increment;
+    }
+    this.flushBlocked();
+  }
+}

@@ -1,0 +1,301 @@
+import { connect, type Socket } from 'node:net';
+import { status } from '@grpc/grpc-js';
+import { parseEndpoint } from '../endpoint.js';
+import { RpcError } from '../rpc-error.js';
+import { H2Connection, H2Stream } from './connection.js';
+import { ErrorCode } from './frame.js';
+import {
+  collect,
+  decodeGrpcMessage,
+  GrpcStatus,
+  lengthPrefixed,
+  singleMessage,
+  statusOfHttp,
+} from './grpc-message.js';
+import { encodeHeaders, type HeaderField } from './hpack.js';
+
+/** Longest grpc-timeout we send, in its unit (8 digits at most). */
+const MAX_TIMEOUT = 99_999_999;
+
+/** A call in progress. */
+class ClientStream extends H2Stream {
+  headersSeen = false;
+  chunks: Buffer[] = [];
+  size = 0;
+  timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    id: number,
+    sendWindow: number,
+    readonly resolve: (reply: Buffer) => void,
+    readonly reject: (err: RpcError) => void,
+    /** Sends the call again on a new connection: the server refused it without processing it. */
+    readonly retry: () => void,
+  ) {
+    super(id, sendWindow);
+  }
+}
+
+/** The client side of one connection: each stream is one unary call. */
+class ClientConnection extends H2Connection<ClientStream> {
+  private nextId = 1;
+  private goneAway = false;
+  private closeWhenIdle = false;
+  private readonly waiting: (() => void)[] = [];
+
+  constructor(socket: Socket) {
+    super(socket, false);
+  }
+
+  /** Whether new calls may start here. */
+  usable(): boolean {
+    return !this.closed && !this.goneAway && !this.closeWhenIdle && this.nextId < 2 ** 31 - 1;
+  }
+
+  /** Starts a call: `block` is the request's header block; `retry` re-sends it elsewhere if refused. */
+  call(
+    block: Buffer,
+    message: Buffer,
+    timeoutMs: number | undefined,
+    resolve: (reply: Buffer) => void,
+    reject: (err: RpcError) => void,
+    retry: () => void,
+  ): void {
+    if (!this.hasStreamRoom()) {
+      this.waiting.push(() => this.call(block, message, timeoutMs, resolve, reject, retry));
+      return;
+    }
+    if (!this.usable()) {
+      retry();
+      return;
+    }
+    const id = this.nextId;
+    this.nextId += 2;
+    const stream = new ClientStream(id, this.peerInitialWindow, resolve, reject, retry);
+    this.streams.set(id, stream);
+    if (timeoutMs !== undefined) stream.timer = setTimeout(() => this.expire(stream), timeoutMs);
+    this.send(stream, this.headersFrames(id, block, false), lengthPrefixed(message), true, null);
+  }
+
+  /** Closes the connection once its calls are done. */
+  end(): void {
+    this.closeWhenIdle = true;
+    if (this.streams.size === 0) this.destroy(new Error('Channel closed'));
+  }
+
+  protected onHeaders(id: number, fields: HeaderField[], endStream: boolean): void {
+    const stream = this.streams.get(id);
+    if (stream === undefined) return;
+    if (!stream.headersSeen) {
+      stream.headersSeen = true;
+      const http = field(fields, ':status');
+      if (http !== '200') {
+        const code = statusOfHttp(Number(http));
+        this.finish(stream, new RpcError(code, `Received HTTP status code ${http ?? '(none)'}`), !endStream);
+        return;
+      }
+      if (!endStream) return;
+    }
+    if (!endStream) return;
+    const grpcStatus = field(fields, 'grpc-status');
+    const code = Number(grpcStatus ?? status.UNKNOWN);
+    if (code !== Number(status.OK)) {
+      const details = decodeGrpcMessage(field(fields, 'grpc-message') ?? '');
+      this.finish(
+        stream,
+        new RpcError(code, grpcStatus === undefined ? 'No grpc-status in the trailers' : details),
+      );
+      return;
+    }
+    let reply: Buffer;
+    try {
+      reply = singleMessage(stream.chunks, stream.size);
+    } catch (err) {
+      const { code: c, details } = err as GrpcStatus;
+      this.finish(stream, new RpcError(c, details));
+      return;
+    }
+    this.finish(stream, reply);
+  }
+
+  protected onData(stream: ClientStream, data: Buffer, endStream: boolean): void {
+    try {
+      stream.size = collect(stream.chunks, stream.size, data);
+    } catch (err) {
+      const { code, details } = err as GrpcStatus;
+      this.finish(stream, new RpcError(code, details), !endStream);
+      return;
+    }
+    if (endStream)
+      this.finish(stream, new RpcError(status.INTERNAL, 'Server ended the call without a status'));
+  }
+
+  protected onReset(stream: ClientStream, code: number): void {
+    if (code === ErrorCode.REFUSED_STREAM) {
+      this.settle(stream);
+      stream.retry();
+      return;
+    }
+    const grpcCode = code === ErrorCode.CANCEL ? status.CANCELLED : status.INTERNAL;
+    this.finish(stream, new RpcError(grpcCode, `Received RST_STREAM with code ${code}`));
+  }
+
+  protected onGoaway(lastStreamId: number): void {
+    this.goneAway = true;
+    for (const stream of [...this.streams.values()]) {
+      if (stream.id > lastStreamId) {
+        this.streams.delete(stream.id);
+        this.settle(stream);
+        stream.retry();
+      }
+    }
+    for (const start of this.waiting.splice(0)) start();
+    if (this.streams.size === 0) this.destroy(new Error('Server went away'));
+  }
+
+  protected onClose(err: Error): void {
+    const calls = [...this.streams.values()];
+    this.streams.clear();
+    for (const stream of calls) {
+      this.settle(stream);
+      stream.reject(new RpcError(status.UNAVAILABLE, err.message));
+    }
+    for (const start of this.waiting.splice(0)) start();
+  }
+
+  private expire(stream: ClientStream): void {
+    if (this.streams.get(stream.id) !== stream) return;
+    this.finish(stream, new RpcError(status.DEADLINE_EXCEEDED, 'Deadline exceeded'), true);
+  }
+
+  /** Ends a call with its reply or error; `reset`: tell the server to stop (RST_STREAM CANCEL). */
+  private finish(stream: ClientStream, outcome: Buffer | RpcError, reset = false): void {
+    if (reset) this.reset(stream, ErrorCode.CANCEL);
+    else this.streams.delete(stream.id);
+    this.settle(stream);
+    if (outcome instanceof RpcError) stream.reject(outcome);
+    else stream.resolve(outcome);
+    if (this.waiting.length > 0 && this.hasStreamRoom()) this.waiting.shift()!();
+    if ((this.goneAway || this.closeWhenIdle) && this.streams.size === 0)
+      this.destroy(new Error('Channel closed'));
+  }
+
+  private settle(stream: ClientStream): void {
+    if (stream.timer !== undefined) clearTimeout(stream.timer);
+  }
+}
+
+function field(fields: HeaderField[], name: string): string | undefined {
+  for (const [n, v] of fields) if (n === name) return v;
+  return undefined;
+}
+
+/**
+ * A lean gRPC client channel of unary calls to one endpoint, straight on TCP with our own HTTP/2
+ * framing: one long-lived connection, re-opened on the next call after it drops. Calls the server
+ * refused unprocessed (GOAWAY, REFUSED_STREAM) are sent again once on a new connection. Wire-compatible
+ * with any gRPC server (grpc-js, C++ grpc); no TLS, no compression.
+ */
+export class GrpcUnaryChannel {
+  private connection: ClientConnection | null = null;
+  private connecting: Promise<ClientConnection> | null = null;
+  private shut = false;
+  private readonly blocks = new Map<string, Buffer>();
+  private readonly host: string;
+  private readonly port: number;
+
+  constructor(readonly endpoint: string) {
+    const ep = parseEndpoint(endpoint);
+    this.host = ep.host.replace(/^\[(.*)\]$/, '$1');
+    this.port = ep.port;
+  }
+
+  /** Calls the unary method at `path` with a serialized request; rejects with an {@link RpcError}. */
+  call(path: string, message: Buffer, timeoutMs?: number): Promise<Buffer> {
+    return new Promise((resolve, reject) => {
+      const block = this.block(path, timeoutMs);
+      let retried = false;
+      const attempt = (): void => {
+        const c = this.connection;
+        const retry = (): void => {
+          if (retried) reject(new RpcError(status.UNAVAILABLE, 'Call refused by the server'));
+          else {
+            retried = true;
+            attempt();
+          }
+        };
+        if (c !== null && c.usable()) {
+          c.call(block, message, timeoutMs, resolve, reject, retry);
+          return;
+        }
+        this.connect(timeoutMs).then(
+          (conn) => conn.call(block, message, timeoutMs, resolve, reject, retry),
+          reject,
+        );
+      };
+      attempt();
+    });
+  }
+
+  /** Resolves once connected (or rejects after `timeoutMs`). */
+  async ready(timeoutMs: number): Promise<void> {
+    const c = this.connection;
+    if (c !== null && c.usable()) return;
+    await this.connect(timeoutMs);
+  }
+
+  /** Closes the channel once the calls in progress are done; later calls fail. */
+  close(): void {
+    this.shut = true;
+    this.connection?.end();
+    this.connection = null;
+  }
+
+  private connect(timeoutMs: number | undefined): Promise<ClientConnection> {
+    if (this.shut) return Promise.reject(new RpcError(status.UNAVAILABLE, 'Channel has been shut down'));
+    this.connecting ??= new Promise<ClientConnection>((resolve, reject) => {
+      const socket = connect({ host: this.host, port: this.port, noDelay: true });
+      socket.once('error', (err) => {
+        socket.destroy();
+        reject(new RpcError(status.UNAVAILABLE, `No connection established. Last error: ${err.message}`));
+      });
+      socket.once('connect', () => {
+        socket.removeAllListeners('error');
+        const conn = new ClientConnection(socket);
+        if (this.shut) conn.end();
+        else this.connection = conn;
+        resolve(conn);
+      });
+    }).finally(() => {
+      this.connecting = null;
+    });
+    if (timeoutMs === undefined) return this.connecting;
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new RpcError(status.DEADLINE_EXCEEDED, 'Deadline exceeded')),
+        timeoutMs,
+      );
+    });
+    return Promise.race([this.connecting, deadline]).finally(() => clearTimeout(timer));
+  }
+
+  private block(path: string, timeoutMs: number | undefined): Buffer {
+    let block = this.blocks.get(path);
+    if (block === undefined) {
+      block = encodeHeaders([
+        [':method', 'POST'],
+        [':scheme', 'http'],
+        [':path', path],
+        [':authority', this.endpoint],
+        ['content-type', 'application/grpc'],
+        ['te', 'trailers'],
+        ['user-agent', 'soe-grpc-lean/1.0'],
+      ]);
+      this.blocks.set(path, block);
+    }
+    if (timeoutMs === undefined) return block;
+    const timeout = `${Math.min(MAX_TIMEOUT, Math.max(1, Math.ceil(timeoutMs)))}m`;
+    return Buffer.concat([block, encodeHeaders([['grpc-timeout', timeout]])]);
+  }
+}

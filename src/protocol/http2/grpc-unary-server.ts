@@ -1,0 +1,255 @@
+import { createServer, type Server, type Socket } from 'node:net';
+import { status } from '@grpc/grpc-js';
+import { formatEndpoint, parseEndpoint } from '../endpoint.js';
+import { StatusError } from '../rpc-error.js';
+import { H2Connection, H2Stream } from './connection.js';
+import { ErrorCode } from './frame.js';
+import { collect, encodeGrpcMessage, GrpcStatus, lengthPrefixed, singleMessage } from './grpc-message.js';
+import { encodeHeaders, type HeaderField } from './hpack.js';
+
+/** A unary method's handler on bytes: the serialized request in, the serialized response out. */
+export type UnaryBytesHandler = (request: Buffer) => Promise<Buffer> | Buffer;
+
+const RESPONSE_HEADERS = encodeHeaders([
+  [':status', '200'],
+  ['content-type', 'application/grpc'],
+]);
+const OK_TRAILERS = encodeHeaders([['grpc-status', '0']]);
+/** Longest `grpc-message` we send, characters (the details are cut beyond). */
+const MAX_DETAILS = 4096;
+
+/** A request stream on the server: the method and the request body collected so far. */
+class ServerStream extends H2Stream {
+  handler: UnaryBytesHandler | undefined;
+  chunks: Buffer[] = [];
+  size = 0;
+  /** A response (or a reset) has been sent: further input is ignored. */
+  answered = false;
+}
+
+/** The server side of one connection: each stream is a unary call to one of the handlers. */
+class ServerConnection extends H2Connection<ServerStream> {
+  private lastStreamId = 0;
+  private draining = false;
+
+  constructor(
+    socket: Socket,
+    private readonly handlers: ReadonlyMap<string, UnaryBytesHandler>,
+    private readonly closed$: (conn: ServerConnection) => void,
+  ) {
+    super(socket, true);
+  }
+
+  /** Stops taking new streams; the connection ends once the open ones are answered. */
+  drain(): void {
+    if (this.draining) return;
+    this.draining = true;
+    this.goaway(this.lastStreamId);
+    this.endIfIdle();
+  }
+
+  protected override lastPeerStreamId(): number {
+    return this.lastStreamId;
+  }
+
+  protected onHeaders(id: number, fields: HeaderField[], endStream: boolean): void {
+    const open = this.streams.get(id);
+    if (open !== undefined) {
+      if (endStream) this.requestEnded(open); // trailers of the request: nothing in them for us
+      return;
+    }
+    if (id % 2 === 0 || id <= this.lastStreamId) return; // a stream already closed (or not the client's)
+    this.lastStreamId = id;
+    const stream = new ServerStream(id, this.peerInitialWindow);
+    stream.remoteEnded = endStream;
+    this.streams.set(id, stream);
+    if (this.draining) {
+      this.reset(stream, ErrorCode.REFUSED_STREAM);
+      return;
+    }
+    let method = '';
+    let path = '';
+    let contentType = '';
+    for (const [name, value] of fields) {
+      if (name === ':method') method = value;
+      else if (name === ':path') path = value;
+      else if (name === 'content-type') contentType = value;
+    }
+    if (method !== 'POST' || !contentType.startsWith('application/grpc')) {
+      stream.answered = true;
+      this.send(
+        stream,
+        this.headersFrames(id, encodeHeaders([[':status', '415']]), true),
+        Buffer.alloc(0),
+        false,
+        null,
+      );
+      this.finishEarly(stream);
+      return;
+    }
+    stream.handler = this.handlers.get(path);
+    if (stream.handler === undefined) {
+      this.answerError(
+        stream,
+        new GrpcStatus(status.UNIMPLEMENTED, `The server does not implement the method ${path}`),
+      );
+      return;
+    }
+    if (endStream) this.requestEnded(stream);
+  }
+
+  protected onData(stream: ServerStream, data: Buffer, endStream: boolean): void {
+    if (stream.answered) return;
+    try {
+      stream.size = collect(stream.chunks, stream.size, data);
+    } catch (err) {
+      this.answerError(stream, err);
+      return;
+    }
+    if (endStream) this.requestEnded(stream);
+  }
+
+  protected onReset(stream: ServerStream): void {
+    stream.answered = true;
+    this.endIfIdle();
+  }
+
+  protected onGoaway(): void {
+    this.draining = true;
+    this.endIfIdle();
+  }
+
+  protected onClose(): void {
+    for (const stream of this.streams.values()) stream.answered = true;
+    this.streams.clear();
+    this.closed$(this);
+  }
+
+  protected override onLocalEnd(stream: ServerStream): void {
+    super.onLocalEnd(stream);
+    this.endIfIdle();
+  }
+
+  private requestEnded(stream: ServerStream): void {
+    if (stream.answered) return;
+    let request: Buffer;
+    try {
+      request = singleMessage(stream.chunks, stream.size);
+    } catch (err) {
+      this.answerError(stream, err);
+      return;
+    }
+    stream.chunks = [];
+    let reply: Promise<Buffer> | Buffer;
+    try {
+      reply = stream.handler!(request);
+    } catch (err) {
+      this.answerError(stream, err);
+      return;
+    }
+    if (reply instanceof Promise)
+      reply.then(
+        (bytes: Buffer) => this.answer(stream, bytes),
+        (err: unknown) => this.answerError(stream, err),
+      );
+    else this.answer(stream, reply);
+  }
+
+  private answer(stream: ServerStream, reply: Buffer): void {
+    if (stream.answered || this.closed) return;
+    stream.answered = true;
+    this.send(
+      stream,
+      this.headersFrames(stream.id, RESPONSE_HEADERS, false),
+      lengthPrefixed(reply),
+      false,
+      OK_TRAILERS,
+    );
+  }
+
+  /** Answers with an error status, as trailers only. */
+  private answerError(stream: ServerStream, err: unknown): void {
+    if (stream.answered || this.closed) return;
+    stream.answered = true;
+    const { code, details } = statusOf(err);
+    const block = encodeHeaders([
+      [':status', '200'],
+      ['content-type', 'application/grpc'],
+      ['grpc-status', String(code)],
+      ['grpc-message', encodeGrpcMessage(details.slice(0, MAX_DETAILS))],
+    ]);
+    this.send(stream, this.headersFrames(stream.id, block, true), Buffer.alloc(0), false, null);
+    this.finishEarly(stream);
+  }
+
+  /** After answering a request that has not ended: tell the client to stop sending (RST_STREAM NO_ERROR). */
+  private finishEarly(stream: ServerStream): void {
+    stream.localEnded = true;
+    if (!stream.remoteEnded) this.reset(stream, ErrorCode.NO_ERROR);
+    else this.streams.delete(stream.id);
+    this.endIfIdle();
+  }
+
+  private endIfIdle(): void {
+    if (this.draining && this.streams.size === 0 && !this.closed) this.socket.end();
+  }
+}
+
+function statusOf(err: unknown): { code: status; details: string } {
+  if (err instanceof GrpcStatus) return { code: err.code, details: err.details };
+  if (err instanceof StatusError) return { code: err.code, details: err.message };
+  return { code: status.INTERNAL, details: err instanceof Error ? err.message : String(err) };
+}
+
+/**
+ * A lean gRPC server of unary methods, straight on TCP with our own HTTP/2 framing (no grpc-js, no
+ * node:http2): the serving side of the lambda data path. Wire-compatible with any gRPC client (grpc-js,
+ * C++ grpc); no TLS, no compression, no streaming methods.
+ */
+export class GrpcUnaryServer {
+  private constructor(
+    private readonly server: Server,
+    private readonly connections: Set<ServerConnection>,
+    /** The endpoint actually bound (with the real port when asked for port 0). */
+    readonly endpoint: string,
+    readonly port: number,
+  ) {}
+
+  /**
+   * Binds `endpoint` (`host:port`, port 0 for any free port) and serves the handlers, keyed by method
+   * path (`/uiiit.rpc.EdgeServer/RunLambda`). Fails with `Could not bind to: <endpoint>` as RpcServer does.
+   */
+  static async start(
+    endpoint: string,
+    handlers: Record<string, UnaryBytesHandler>,
+  ): Promise<GrpcUnaryServer> {
+    if (endpoint === '') throw new Error('Invalid request to bind to an empty end-point');
+    const ep = parseEndpoint(endpoint);
+    const table = new Map(Object.entries(handlers));
+    const connections = new Set<ServerConnection>();
+    const server = createServer({ noDelay: true }, (socket) => {
+      connections.add(new ServerConnection(socket, table, (c) => connections.delete(c)));
+    });
+    const host = ep.host.replace(/^\[(.*)\]$/, '$1');
+    const port = await new Promise<number>((resolve, reject) => {
+      server.once('error', (err) => reject(new Error(`Could not bind to: ${endpoint}`, { cause: err })));
+      server.listen(ep.port, host, () => {
+        const address = server.address();
+        resolve(typeof address === 'object' && address !== null ? address.port : ep.port);
+      });
+    });
+    server.on('error', () => undefined);
+    return new GrpcUnaryServer(server, connections, formatEndpoint({ host: ep.host, port }), port);
+  }
+
+  /** Stops accepting, lets calls in progress finish for up to `graceMs`, then closes every connection. */
+  async stop(graceMs = 1000): Promise<void> {
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    for (const conn of this.connections) conn.drain();
+    const timer = setTimeout(() => {
+      for (const conn of this.connections) conn.destroy(new Error('server stopped'));
+    }, graceMs);
+    await closed;
+    clearTimeout(timer);
+  }
+}
