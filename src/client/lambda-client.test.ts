@@ -111,18 +111,36 @@ test('multi client, one destination: fails before the computer runs, then OK wit
 });
 
 test('multi client, three destinations with persistence 0.5: only the two fast ones answer first, both used', async () => {
-  // 127.0.0.3 sorts last, so the slow computer is never the first primary.
+  // 127.0.0.3 sorts last, so the slow computer is never the first primary. Two idle fast computers take
+  // the same time, and the primary, asked first, answers first: halfway, a second client keeps the first
+  // fast computer busy (one core shared), so the other answers first when it is asked too and takes over.
   const fast = [await computerAt('127.0.0.1:0', 1e10), await computerAt('127.0.0.2:0', 1e10)];
   const slow = await computerAt('127.0.0.3:0', 1e9);
   const client = new MultiLambdaClient([slow.endpoint, ...fast.map((c) => c.endpoint)], 0.5, new Random(42));
+  const other = new GrpcLambdaClient(fast[0]!.endpoint);
+  let busy = false;
+  const background: Promise<unknown>[] = [];
   const responders = new Map<string, number>();
   try {
     for (let i = 0; i < 100; i++) {
+      if (i === 50) {
+        busy = true;
+        for (let k = 0; k < 3; k++) {
+          background.push(
+            (async () => {
+              while (busy) await other.runLambda({ name: 'clambda0', input: makeInput(100) });
+            })(),
+          );
+        }
+      }
       const res = await client.runLambda({ name: 'clambda0', input: makeInput(100) });
       assert.equal(res.retcode, 'OK');
       responders.set(res.responder, (responders.get(res.responder) ?? 0) + 1);
     }
   } finally {
+    busy = false;
+    await Promise.all(background);
+    other.close();
     client.close();
     await Promise.all([...fast, slow].map((c) => c.stop()));
   }

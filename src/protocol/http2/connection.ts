@@ -158,8 +158,9 @@ export abstract class H2Connection<S extends H2Stream> {
     stream.outEnd = endStream && trailers === null;
     stream.outTrailers = trailers;
     const parts: Buffer[] = head === null ? [] : [head];
-    this.drainStream(stream, parts);
+    const ended = this.drainStream(stream, parts);
     if (parts.length > 0) this.write(parts.length === 1 ? parts[0]! : Buffer.concat(parts));
+    if (ended) this.onLocalEnd(stream);
   }
 
   /** Resets a stream of ours and forgets it. */
@@ -186,7 +187,8 @@ export abstract class H2Connection<S extends H2Stream> {
     return this.streams.size < this.peerMaxStreams;
   }
 
-  private drainStream(stream: S, parts: Buffer[]): void {
+  /** Adds the frames `stream` may send now to `parts`; true if they end it (END_STREAM). */
+  private drainStream(stream: S, parts: Buffer[]): boolean {
     let data = stream.out!;
     const empty = data.length === 0;
     while (data.length > 0) {
@@ -203,14 +205,14 @@ export abstract class H2Connection<S extends H2Stream> {
     }
     if (data.length > 0) {
       stream.out = data;
-      return;
+      return false;
     }
     if (empty && stream.outEnd) parts.push(frame(FrameType.DATA, Flag.END_STREAM, stream.id));
     if (stream.outTrailers !== null) parts.push(this.headersFrames(stream.id, stream.outTrailers, true));
     stream.localEnded = stream.outEnd || stream.outTrailers !== null;
     stream.out = null;
     stream.outTrailers = null;
-    if (stream.localEnded) this.onLocalEnd(stream);
+    return stream.localEnded;
   }
 
   /** We sent END_STREAM on `stream`; a subclass may forget it. */
@@ -220,8 +222,9 @@ export abstract class H2Connection<S extends H2Stream> {
 
   private flushBlocked(): void {
     const parts: Buffer[] = [];
-    for (const stream of this.streams.values()) if (stream.out !== null) this.drainStream(stream, parts);
+    const ended = [...this.streams.values()].filter((s) => s.out !== null && this.drainStream(s, parts));
     if (parts.length > 0) this.write(Buffer.concat(parts));
+    for (const stream of ended) this.onLocalEnd(stream);
   }
 
   private onSocketData(chunk: Buffer): void {
