@@ -1,8 +1,9 @@
 /**
  * Benchmark of the simulated edge computer (issue #2): requests/s and latency percentiles of RunLambda
  * through our computer, for clambda0 (100-byte input, 1.04 ms simulated) and a zero-cost lambda, next to
- * a bare grpc-js echo server measured in the same run, at several concurrencies. Client and server are
- * separate processes on this machine. Run: `npm run bench:computer [-- seconds-per-cell]`.
+ * two bare echo servers measured in the same run, at several concurrencies: one on our lean gRPC transport
+ * (the floor of our computer, the baseline of the ratios) and one on grpc-js (what the transport saves).
+ * Client and server are separate processes on this machine. Run: `npm run bench:computer [-- seconds-per-cell]`.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -70,17 +71,18 @@ async function measure(endpoint: string, server: string, lambda: string, concurr
 }
 
 const echo = await startServer('echo');
+const echoLean = await startServer('echo-lean');
 const computer = await startServer('computer');
 const cells: Cell[] = [];
 try {
   for (const concurrency of CONCURRENCY) {
-    cells.push(await measure(echo.endpoint, 'grpc-js echo (baseline)', 'echo', concurrency));
+    cells.push(await measure(echoLean.endpoint, 'lean echo (baseline)', 'echo', concurrency));
+    cells.push(await measure(echo.endpoint, 'grpc-js echo', 'echo', concurrency));
     cells.push(await measure(computer.endpoint, 'soe computer', 'zero', concurrency));
     cells.push(await measure(computer.endpoint, 'soe computer', 'clambda0', concurrency));
   }
 } finally {
-  echo.child.kill();
-  computer.child.kill();
+  for (const s of [echo, echoLean, computer]) s.child.kill();
 }
 
 const header = [
@@ -95,7 +97,7 @@ const header = [
   'errors',
 ];
 const rows = cells.map((c) => {
-  const base = cells.find((b) => b.lambda === 'echo' && b.concurrency === c.concurrency)!;
+  const base = cells.find((b) => b.server.startsWith('lean echo') && b.concurrency === c.concurrency)!;
   return [
     c.server,
     c.lambda,
@@ -114,6 +116,7 @@ process.stdout.write(
   `RunLambda over loopback, 100-byte input, ${SECONDS} s per cell after ${WARMUP} s warm-up, one channel, ` +
     `client and server in separate processes on ${(await import('node:os')).cpus().length} cores\n\n` +
     [fmt(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(fmt)].join('\n') +
-    '\n\nRatios are to the grpc-js echo server at the same concurrency. For scale, the C++ original served a ' +
+    '\n\nRatios are to the lean echo server at the same concurrency. The client is our lean gRPC client in ' +
+    'every row. For scale, the C++ original served a ' +
     'zero-cost lambda at 3,564 req/s with 1 client thread and 5,759 with 8 on this kind of 2-core machine.\n',
 );

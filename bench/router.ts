@@ -3,7 +3,9 @@
  * a zero-cost lambda (0 ops, 0 memory: the `zero` lambda of bench/servers.ts) on one simulated computer
  * (a) directly, (b) through one router and (c) through two chained routers (router #1's table #0 points to
  * router #2 with final=false, router #2's tables point to the computer with final=true), all measured in
- * one run at concurrency 1 and 8, after an untimed pass over every path (for the JIT). Computer and
+ * one run at concurrency 1 and 8, after an untimed pass over every path (for the JIT). All of it runs on our
+ * lean gRPC transport; (d) a grpc-js client straight to a bare grpc-js echo server (`servers.js echo`) is
+ * measured too, as the floor of a system built on grpc-js. Computer and
  * routers are child processes (`servers.js computer|router`); each router has `table-conf type=random`,
  * `optimizer-conf type=none` and `max-pending-clients=0` (unlimited), so the router itself is measured,
  * not its admission limit or its optimizer.
@@ -24,6 +26,7 @@ import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { GrpcLambdaClient } from '../src/client/lambda-client-grpc.js';
 import { makeInput } from '../src/client/load-client.js';
+import type { LambdaClient } from '../src/client/lambda-client.js';
 import { RpcClient } from '../src/protocol/rpc-client.js';
 
 const SECONDS = Number(process.argv[2] ?? 3);
@@ -63,6 +66,10 @@ interface Path {
   hops: number;
   endpoint: string;
   routers: Server[];
+  /** The server at the end of the path (the computer, or the grpc-js echo server of the floor path). */
+  target: Server;
+  /** The client's transport: our lean gRPC client, or grpc-js for the grpc-js floor. */
+  client: 'lean' | 'grpc-js';
 }
 
 interface Cell {
@@ -157,15 +164,15 @@ function percentile(sorted: number[], p: number): number {
  * CPU denominators (every request crosses every router of the path once), requests started and completed
  * in it the latencies. Errors are counted over the whole cell.
  */
-async function measure(path: Path, computer: Server, concurrency: number, seconds = SECONDS): Promise<Cell> {
+async function measure(path: Path, concurrency: number, seconds = SECONDS): Promise<Cell> {
   const pids = path.routers.map((r) => r.child.pid!);
   const snapshot = (): Snapshot => ({
     t: performance.now(),
     routers: pids.map(cpuSeconds),
-    computer: cpuSeconds(computer.child.pid!),
+    computer: cpuSeconds(path.target.child.pid!),
     client: cpuUsageSeconds(),
   });
-  const client = new GrpcLambdaClient(path.endpoint);
+  const client = path.client === 'lean' ? new GrpcLambdaClient(path.endpoint) : grpcJsClient(path.endpoint);
   const input = makeInput(100);
   const done: [number, number][] = [];
   let errors = 0;
@@ -216,6 +223,12 @@ async function measure(path: Path, computer: Server, concurrency: number, second
   };
 }
 
+/** A lambda client on grpc-js, for the grpc-js floor path. */
+function grpcJsClient(endpoint: string): LambdaClient {
+  const rpc = new RpcClient('uiiit.rpc.EdgeServer', endpoint);
+  return { runLambda: (request) => rpc.call('RunLambda', request), close: () => rpc.close() };
+}
+
 const servers: Server[] = [];
 const started = (server: Server): Server => {
   servers.push(server);
@@ -224,21 +237,24 @@ const started = (server: Server): Server => {
 const cells: Cell[] = [];
 try {
   const computer = started(await startServer('computer'));
+  const echo = started(await startServer('echo'));
   const one = started(await startRouter());
   const twoA = started(await startRouter());
   const twoB = started(await startRouter());
   await program(one, computer.endpoint, true);
   await program(twoA, twoB.endpoint, false);
   await program(twoB, computer.endpoint, true);
+  const lean = { target: computer, client: 'lean' } as const;
   const paths: Path[] = [
-    { name: 'direct', hops: 0, endpoint: computer.endpoint, routers: [] },
-    { name: '1 router', hops: 1, endpoint: one.endpoint, routers: [one] },
-    { name: '2 routers', hops: 2, endpoint: twoA.endpoint, routers: [twoA, twoB] },
+    { name: 'grpc-js floor', hops: 0, endpoint: echo.endpoint, routers: [], target: echo, client: 'grpc-js' },
+    { name: 'direct', hops: 0, endpoint: computer.endpoint, routers: [], ...lean },
+    { name: '1 router', hops: 1, endpoint: one.endpoint, routers: [one], ...lean },
+    { name: '2 routers', hops: 2, endpoint: twoA.endpoint, routers: [twoA, twoB], ...lean },
   ];
   // An untimed pass over every path first, so that the first cells do not pay for the JIT of the processes.
-  for (const path of paths) await measure(path, computer, Math.max(...CONCURRENCY), 0);
+  for (const path of paths) await measure(path, Math.max(...CONCURRENCY), 0);
   for (const concurrency of CONCURRENCY) {
-    for (const path of paths) cells.push(await measure(path, computer, concurrency));
+    for (const path of paths) cells.push(await measure(path, concurrency));
   }
 } finally {
   await Promise.all(
@@ -272,12 +288,14 @@ const header = [
   'req/s ÷C++',
   'errors',
 ];
+const directCell = (conc: number): Cell =>
+  cells.find((c) => c.path.name === 'direct' && c.concurrency === conc)!;
 const rows = cells.map((c) => {
-  const direct = cells.find((b) => b.path.hops === 0 && b.concurrency === c.concurrency)!;
+  const direct = directCell(c.concurrency);
   const hop = c.path.hops;
-  const cpp = (hop === 0 ? CPP.direct : hop === 1 ? CPP.oneRouter : new Map<number, number>()).get(
-    c.concurrency,
-  );
+  const cpp = (
+    c.path.name === 'direct' ? CPP.direct : hop === 1 ? CPP.oneRouter : new Map<number, number>()
+  ).get(c.concurrency);
   return [
     c.path.name,
     String(c.concurrency),
@@ -306,16 +324,17 @@ const oneRouter = (conc: number): Cell => cells.find((c) => c.path.hops === 1 &&
 const cppRatio = (conc: number): string => (oneRouter(conc).rps / CPP.oneRouter.get(conc)!).toFixed(2);
 const oneRouterCpu = cells.filter((c) => c.path.hops === 1).map((c) => c.routerCpu[0]!);
 const maxRss = Math.max(...cells.flatMap((c) => c.routerRss));
-const oneRouterP50 = CONCURRENCY.map((conc) => {
-  const direct = cells.find((c) => c.path.hops === 0 && c.concurrency === conc)!;
-  return oneRouter(conc).p50 - direct.p50;
-});
+const oneRouterP50 = CONCURRENCY.map((conc) => oneRouter(conc).p50 - directCell(conc).p50);
+const floor = (conc: number): Cell =>
+  cells.find((c) => c.path.client === 'grpc-js' && c.concurrency === conc)!;
 const cppOneRouter = (conc: number): number => CPP.oneRouter.get(conc)!;
 const n = (v: number): string => v.toLocaleString('en');
 const and = (vs: number[], f: (v: number) => string): string => vs.map(f).join(' and ');
 const intro = [
   'E-router hop cost: RunLambda of a zero-cost lambda (100-byte input) over loopback, client → computer',
-  `directly, through 1 router and through 2 chained routers; ${SECONDS} s per cell after ${WARMUP} s`,
+  'directly, through 1 router and through 2 chained routers, all on our lean gRPC transport; and, as the',
+  'floor of a grpc-js system, a grpc-js client straight to a bare grpc-js echo server;',
+  `${SECONDS} s per cell after ${WARMUP} s`,
   `warm-up (and an untimed ${WARMUP} s pass over every path first); one client channel, closed loops;`,
   `client, computer and each router in its own process on ${cpus().length} cores. Routers: table-conf`,
   'type=random, optimizer-conf type=none, max-pending-clients=0. CPU: utime+stime (/proc,',
@@ -341,7 +360,12 @@ process.stdout.write(
       `${and(oneRouterCpu, ms)} ms of router CPU per request ` +
       `(${and(oneRouterCpu, (v) => (v / CPP.routerCpuMs).toFixed(2))}× its ${CPP.routerCpuMs} ms) and up ` +
       `to ${maxRss.toFixed(0)} MB RSS per router (${(maxRss / CPP.routerRssMb).toFixed(1)}× its ` +
-      `${CPP.routerRssMb} MB).`,
+      `${CPP.routerRssMb} MB). One router on our transport serves ` +
+      `${and(
+        CONCURRENCY.map((conc) => oneRouter(conc).rps / floor(conc).rps),
+        (v) => v.toFixed(2),
+      )}× ` +
+      `what a grpc-js client gets straight from a bare grpc-js server (the grpc-js floor).`,
     '',
   ].join('\n'),
 );

@@ -1,6 +1,6 @@
 /**
  * Server side of the benchmarks, run as a child process so that client and server compete for the
- * cores as separate processes do in a deployment: `node dist/bench/servers.js echo|computer`, or
+ * cores as separate processes do in a deployment: `node dist/bench/servers.js echo|echo-lean|computer`, or
  * `node dist/bench/servers.js router [table-conf [optimizer-conf [router-conf]]]` (defaults `type=random`,
  * `type=none`, `max-pending-clients=0,min-forward-time=0,max-forward-time=0`: an unprogrammed e-router).
  * Prints the bound endpoint on stdout (for a router: the lambda endpoint, a space, the configuration
@@ -14,9 +14,11 @@ import * as grpc from '@grpc/grpc-js';
 import { parseRouterConf } from '../src/broker/router-conf.js';
 import { startRouterServer } from '../src/broker/router-server.js';
 import { startComputerServer } from '../src/platform/computer-server.js';
+import { startLambdaServer } from '../src/protocol/edge-server.js';
+import { errorResponse } from '../src/protocol/responses.js';
 import { serviceDefinition } from '../src/protocol/services.js';
 
-/** A bare grpc-js server answering RunLambda with the input echoed: the floor any edge server can reach. */
+/** A bare grpc-js server answering RunLambda with the input echoed: the floor of a grpc-js edge server. */
 async function echo(): Promise<string> {
   const server = new grpc.Server();
   server.addService(serviceDefinition('uiiit.rpc.EdgeServer'), {
@@ -31,6 +33,15 @@ async function echo(): Promise<string> {
     ),
   );
   return `127.0.0.1:${port}`;
+}
+
+/** A bare lean-transport server answering RunLambda with the input echoed: the floor of our edge servers. */
+async function echoLean(): Promise<string> {
+  const server = await startLambdaServer('127.0.0.1:0', (req) => ({
+    ...errorResponse('OK', req.hops + 1),
+    output: req.input,
+  }));
+  return server.endpoint;
 }
 
 /** The raspberry CPU with clambda0 (1.04 ms per 100-byte request) and a zero-cost lambda. */
@@ -77,15 +88,19 @@ const [kind, ...args] = process.argv.slice(2);
 const endpoint =
   kind === 'echo'
     ? await echo()
-    : kind === 'computer'
-      ? await computer()
-      : kind === 'router'
-        ? await router(
-            args[0] ?? 'type=random',
-            args[1] ?? 'type=none',
-            args[2] ?? 'max-pending-clients=0,min-forward-time=0,max-forward-time=0',
-          )
-        : undefined;
+    : kind === 'echo-lean'
+      ? await echoLean()
+      : kind === 'computer'
+        ? await computer()
+        : kind === 'router'
+          ? await router(
+              args[0] ?? 'type=random',
+              args[1] ?? 'type=none',
+              args[2] ?? 'max-pending-clients=0,min-forward-time=0,max-forward-time=0',
+            )
+          : undefined;
 if (endpoint === undefined)
-  throw new Error('usage: servers.js echo|computer|router [table-conf [optimizer-conf [router-conf]]]');
+  throw new Error(
+    'usage: servers.js echo|echo-lean|computer|router [table-conf [optimizer-conf [router-conf]]]',
+  );
 process.stdout.write(`${endpoint}\n`);

@@ -21,6 +21,8 @@ import { HpackDecoder, HpackError, type HeaderField } from './hpack.js';
 const LOCAL_STREAM_WINDOW = 8 * 1024 * 1024;
 /** Flow-control window we give the connection; replenished once half of it is used. */
 const LOCAL_CONNECTION_WINDOW = 2 ** 30;
+/** Largest header block we take, octets (a longer one closes the connection). */
+const MAX_HEADER_BLOCK = 64 * 1024;
 /** Largest stream-level window a peer may give (RFC 9113 §6.9.1). */
 const MAX_WINDOW = 2 ** 31 - 1;
 
@@ -76,7 +78,7 @@ export abstract class H2Connection<S extends H2Stream> {
   private pending: Buffer | null = null;
   private awaitingPreface: boolean;
   private readonly decoder = new HpackDecoder();
-  private continuation: { streamId: number; flags: number; chunks: Buffer[] } | null = null;
+  private continuation: { streamId: number; flags: number; chunks: Buffer[]; size: number } | null = null;
   private corked = false;
   private readonly uncork = (): void => {
     this.corked = false;
@@ -349,7 +351,7 @@ export abstract class H2Connection<S extends H2Stream> {
     if (id === 0) throw new ConnectionError(ErrorCode.PROTOCOL_ERROR, 'HEADERS on stream 0');
     const fragment = this.unpad(flags, payload, true);
     if (flags & Flag.END_HEADERS) this.headerBlock(id, flags, fragment);
-    else this.continuation = { streamId: id, flags, chunks: [fragment] };
+    else this.continuation = { streamId: id, flags, chunks: [fragment], size: fragment.length };
   }
 
   private onContinuation(flags: number, id: number, payload: Buffer): void {
@@ -358,6 +360,10 @@ export abstract class H2Connection<S extends H2Stream> {
       throw new ConnectionError(ErrorCode.PROTOCOL_ERROR, 'unexpected CONTINUATION');
     }
     c.chunks.push(payload);
+    c.size += payload.length;
+    if (c.size > MAX_HEADER_BLOCK) {
+      throw new ConnectionError(ErrorCode.PROTOCOL_ERROR, `header block over ${MAX_HEADER_BLOCK} octets`);
+    }
     if (flags & Flag.END_HEADERS) {
       this.continuation = null;
       this.headerBlock(id, c.flags, Buffer.concat(c.chunks));
