@@ -21,6 +21,8 @@ import { HpackDecoder, HpackError, type HeaderField } from './hpack.js';
 const LOCAL_STREAM_WINDOW = 8 * 1024 * 1024;
 /** Flow-control window we give the connection; replenished once half of it is used. */
 const LOCAL_CONNECTION_WINDOW = 2 ** 30;
+/** How long a connection closed for an error waits for the peer to close its side, ms. */
+const CLOSE_GRACE_MS = 1000;
 /** Largest header block we take, octets (a longer one closes the connection). */
 const MAX_HEADER_BLOCK = 64 * 1024;
 /** Largest stream-level window a peer may give (RFC 9113 §6.9.1). */
@@ -277,6 +279,7 @@ export abstract class H2Connection<S extends H2Stream> {
           : ErrorCode.INTERNAL_ERROR;
     this.socket.uncork();
     this.socket.end(goawayFrame(this.lastPeerStreamId(), code, err.message));
+    setTimeout(() => this.socket.destroy(), CLOSE_GRACE_MS).unref();
     this.closed = true;
     this.onClose(err);
   }

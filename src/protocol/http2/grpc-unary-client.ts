@@ -228,6 +228,7 @@ export class GrpcUnaryChannel {
           c.call(block, message, timeoutMs, resolve, reject, retry);
           return;
         }
+        c?.end(); // out of stream ids, or going away: it closes once its calls are done
         this.connect(timeoutMs).then(
           (conn) => conn.call(block, message, timeoutMs, resolve, reject, retry),
           reject,
