@@ -5,10 +5,10 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { GrpcLambdaClient } from '../client/lambda-client-grpc.js';
 import { startComputerServer, type ComputerServer } from '../platform/computer-server.js';
-import { startLambdaServer } from '../protocol/edge-server.js';
-import type { ComputerInfo, LambdaRequest } from '../protocol/messages.js';
+import type { ComputerInfo } from '../protocol/messages.js';
 import { errorResponse } from '../protocol/responses.js';
 import { RpcClient } from '../protocol/rpc-client.js';
+import { startSlowEchoServer } from '../protocol/slow-echo-server.test-support.js';
 import { RpcServer } from '../protocol/rpc-server.js';
 import { startDispatcherServer, type DispatcherServer } from './dispatcher-server.js';
 import { defaultEstimatorConf, estimatorNames } from './estimator-registry.js';
@@ -177,22 +177,13 @@ test('dry requests are forwarded as dry and teach the estimator nothing (Q1 fixe
 });
 
 test('requests are forwarded with one more hop and forward=true; max-pending-clients bounds the requests in flight', async () => {
-  let inFlight = 0;
-  let peak = 0;
-  const seen: LambdaRequest[] = [];
-  const slow = await startLambdaServer('127.0.0.1:0', async (req) => {
-    seen.push(req);
-    peak = Math.max(peak, ++inFlight);
-    await new Promise((res) => setTimeout(res, 30));
-    inFlight--;
-    return { ...errorResponse('OK', req.hops + 1), output: req.input };
-  });
+  const { server: slow, seen, peak } = await startSlowEchoServer();
   try {
     await withDispatcher(
       async (_d, lambda, config) => {
         await change(config, 'f', slow.endpoint, false);
         await Promise.all(Array.from({ length: 6 }, () => lambda.runLambda({ name: 'f', input: 'x' })));
-        assert.equal(peak, 2);
+        assert.equal(peak(), 2);
         assert.ok(seen.every((q) => q.forward && q.hops === 1 && !q.dry));
         // The final flag does not matter: forwarded requests use the same table.
         assert.equal((await lambda.runLambda({ name: 'f', forward: true, hops: 3 })).hops, 5);

@@ -3,10 +3,10 @@ import { after, before, test } from 'node:test';
 import * as grpc from '@grpc/grpc-js';
 import { GrpcLambdaClient } from '../client/lambda-client-grpc.js';
 import { startComputerServer, type ComputerServer } from '../platform/computer-server.js';
-import { startLambdaServer } from '../protocol/edge-server.js';
-import type { ComputerInfo, LambdaRequest } from '../protocol/messages.js';
+import type { ComputerInfo } from '../protocol/messages.js';
 import { errorResponse } from '../protocol/responses.js';
 import { RpcClient } from '../protocol/rpc-client.js';
+import { startSlowEchoServer } from '../protocol/slow-echo-server.test-support.js';
 import { RpcServer } from '../protocol/rpc-server.js';
 import { startRecordingController } from '../controller/recording-controller.test-support.js';
 import { parseRouterConf } from './router-conf.js';
@@ -191,16 +191,7 @@ test('dry requests are forwarded as dry and do not feed the optimizer (Q1 fixed)
   }, 'type=async,alpha=0.5'));
 
 test('forwarded requests use the final table; max-pending-clients bounds the requests in flight', async () => {
-  let inFlight = 0;
-  let peak = 0;
-  const seen: LambdaRequest[] = [];
-  const slow = await startLambdaServer('127.0.0.1:0', async (req) => {
-    seen.push(req);
-    peak = Math.max(peak, ++inFlight);
-    await new Promise((res) => setTimeout(res, 30));
-    inFlight--;
-    return { ...errorResponse('OK', req.hops + 1), output: req.input };
-  });
+  const { server: slow, seen, peak } = await startSlowEchoServer();
   try {
     await withRouter(
       async (_r, lambda, config) => {
@@ -212,7 +203,7 @@ test('forwarded requests use the final table; max-pending-clients bounds the req
           final: false,
         });
         await Promise.all(Array.from({ length: 6 }, () => lambda.runLambda({ name: 'f', input: 'x' })));
-        assert.equal(peak, 2);
+        assert.equal(peak(), 2);
         assert.ok(seen.every((q) => q.forward && q.hops === 1));
         // Not final: a forwarded request finds nothing in table #1.
         const forwarded = await lambda.runLambda({ name: 'f', forward: true });

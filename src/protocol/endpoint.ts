@@ -19,3 +19,8 @@ export function parseEndpoint(endpoint: string): Endpoint {
 export function formatEndpoint({ host, port }: Endpoint): string {
   return `${host}:${port}`;
 }
+
+/** The host of an endpoint as sockets take it: an IPv6 literal without its brackets. */
+export function socketHost({ host }: Endpoint): string {
+  return host.replace(/^\[(.*)\]$/, '$1');
+}

@@ -1,6 +1,6 @@
 import { connect, type Socket } from 'node:net';
 import { status } from '@grpc/grpc-js';
-import { parseEndpoint } from '../endpoint.js';
+import { parseEndpoint, socketHost } from '../endpoint.js';
 import { RpcError } from '../rpc-error.js';
 import { H2Connection, H2Stream } from './connection.js';
 import { ErrorCode } from './frame.js';
@@ -206,7 +206,7 @@ export class GrpcUnaryChannel {
 
   constructor(readonly endpoint: string) {
     const ep = parseEndpoint(endpoint);
-    this.host = ep.host.replace(/^\[(.*)\]$/, '$1');
+    this.host = socketHost(ep);
     this.port = ep.port;
   }
 

@@ -1,6 +1,6 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { status } from '@grpc/grpc-js';
-import { formatEndpoint, parseEndpoint } from '../endpoint.js';
+import { formatEndpoint, parseEndpoint, socketHost } from '../endpoint.js';
 import { StatusError } from '../rpc-error.js';
 import { H2Connection, H2Stream } from './connection.js';
 import { ErrorCode } from './frame.js';
@@ -230,7 +230,7 @@ export class GrpcUnaryServer {
     const server = createServer({ noDelay: true }, (socket) => {
       connections.add(new ServerConnection(socket, table, (c) => connections.delete(c)));
     });
-    const host = ep.host.replace(/^\[(.*)\]$/, '$1');
+    const host = socketHost(ep);
     const port = await new Promise<number>((resolve, reject) => {
       server.once('error', (err) => reject(new Error(`Could not bind to: ${endpoint}`, { cause: err })));
       server.listen(ep.port, host, () => {
