@@ -2,7 +2,8 @@
  * Benchmark of the simulated edge computer (issue #2): requests/s and latency percentiles of RunLambda
  * through our computer, for clambda0 (100-byte input, 1.04 ms simulated) and a zero-cost lambda, next to
  * two bare echo servers measured in the same run, at several concurrencies: one on our lean gRPC transport
- * (the floor of our computer, the baseline of the ratios) and one on grpc-js (what the transport saves).
+ * (the floor of our computer, the baseline of the ratios) and one on grpc-js, called by a grpc-js client
+ * (what the transport saves).
  * Client and server are separate processes on this machine. Run: `npm run bench:computer [-- seconds-per-cell]`.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -10,6 +11,7 @@ import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { GrpcLambdaClient } from '../src/client/lambda-client-grpc.js';
 import { makeInput } from '../src/client/load-client.js';
+import { lambdaTransport, TRANSPORT_VARIABLE } from '../src/protocol/lambda-transport.js';
 
 interface Cell {
   server: string;
@@ -25,9 +27,15 @@ const SECONDS = Number(process.argv[2] ?? 3);
 const WARMUP = 0.5;
 const CONCURRENCY = [1, 8, 32];
 
-async function startServer(kind: string): Promise<{ child: ChildProcess; endpoint: string }> {
+async function startServer(
+  kind: string,
+  transport = 'lean',
+): Promise<{ child: ChildProcess; endpoint: string }> {
   const script = fileURLToPath(new URL('./servers.js', import.meta.url));
-  const child = spawn(process.execPath, [script, kind], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [script, kind], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, [TRANSPORT_VARIABLE]: transport },
+  });
   const [data] = (await once(child.stdout, 'data')) as [Buffer];
   return { child, endpoint: data.toString().trim() };
 }
@@ -38,8 +46,14 @@ function percentile(sorted: number[], p: number): number {
 }
 
 /** `concurrency` closed loops on one channel for WARMUP + SECONDS; statistics over the last SECONDS. */
-async function measure(endpoint: string, server: string, lambda: string, concurrency: number): Promise<Cell> {
-  const client = new GrpcLambdaClient(endpoint);
+async function measure(
+  endpoint: string,
+  server: string,
+  lambda: string,
+  concurrency: number,
+  transport = 'lean',
+): Promise<Cell> {
+  const client = new GrpcLambdaClient(endpoint, lambdaTransport(transport));
   const input = makeInput(100);
   const latencies: number[] = [];
   let errors = 0;
@@ -70,14 +84,14 @@ async function measure(endpoint: string, server: string, lambda: string, concurr
   };
 }
 
-const echo = await startServer('echo');
-const echoLean = await startServer('echo-lean');
+const echo = await startServer('echo', 'grpc-js');
+const echoLean = await startServer('echo');
 const computer = await startServer('computer');
 const cells: Cell[] = [];
 try {
   for (const concurrency of CONCURRENCY) {
     cells.push(await measure(echoLean.endpoint, 'lean echo (baseline)', 'echo', concurrency));
-    cells.push(await measure(echo.endpoint, 'grpc-js echo', 'echo', concurrency));
+    cells.push(await measure(echo.endpoint, 'grpc-js echo', 'echo', concurrency, 'grpc-js'));
     cells.push(await measure(computer.endpoint, 'soe computer', 'zero', concurrency));
     cells.push(await measure(computer.endpoint, 'soe computer', 'clambda0', concurrency));
   }
@@ -116,7 +130,7 @@ process.stdout.write(
   `RunLambda over loopback, 100-byte input, ${SECONDS} s per cell after ${WARMUP} s warm-up, one channel, ` +
     `client and server in separate processes on ${(await import('node:os')).cpus().length} cores\n\n` +
     [fmt(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(fmt)].join('\n') +
-    '\n\nRatios are to the lean echo server at the same concurrency. The client is our lean gRPC client in ' +
-    'every row. For scale, the C++ original served a ' +
+    '\n\nRatios are to the lean echo server at the same concurrency. The grpc-js echo is called by a grpc-js ' +
+    'client, the other rows by our lean client. For scale, the C++ original served a ' +
     'zero-cost lambda at 3,564 req/s with 1 client thread and 5,759 with 8 on this kind of 2-core machine.\n',
 );

@@ -3,9 +3,9 @@
  * a zero-cost lambda (0 ops, 0 memory: the `zero` lambda of bench/servers.ts) on one simulated computer
  * (a) directly, (b) through one router and (c) through two chained routers (router #1's table #0 points to
  * router #2 with final=false, router #2's tables point to the computer with final=true), all measured in
- * one run at concurrency 1 and 8, after an untimed pass over every path (for the JIT). All of it runs on our
- * lean gRPC transport; (d) a grpc-js client straight to a bare grpc-js echo server (`servers.js echo`) is
- * measured too, as the floor of a system built on grpc-js. Computer and
+ * one run at concurrency 1 and 8, after an untimed pass over every path (for the JIT). The paths run on our
+ * lean gRPC transport, and (a) and (b) again on grpc-js (client, router and computer started with
+ * `SOE_LAMBDA_TRANSPORT=grpc-js`): the baseline of the transport. Computer and
  * routers are child processes (`servers.js computer|router`); each router has `table-conf type=random`,
  * `optimizer-conf type=none` and `max-pending-clients=0` (unlimited), so the router itself is measured,
  * not its admission limit or its optimizer.
@@ -26,7 +26,7 @@ import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { GrpcLambdaClient } from '../src/client/lambda-client-grpc.js';
 import { makeInput } from '../src/client/load-client.js';
-import type { LambdaClient } from '../src/client/lambda-client.js';
+import { lambdaTransport, TRANSPORT_VARIABLE } from '../src/protocol/lambda-transport.js';
 import { RpcClient } from '../src/protocol/rpc-client.js';
 
 const SECONDS = Number(process.argv[2] ?? 3);
@@ -60,16 +60,18 @@ interface Server {
   configurationEndpoint: string;
 }
 
+type Transport = 'lean' | 'grpc-js';
+
 interface Path {
   name: string;
   /** Routers between client and computer. */
   hops: number;
   endpoint: string;
   routers: Server[];
-  /** The server at the end of the path (the computer, or the grpc-js echo server of the floor path). */
+  /** The computer at the end of the path. */
   target: Server;
-  /** The client's transport: our lean gRPC client, or grpc-js for the grpc-js floor. */
-  client: 'lean' | 'grpc-js';
+  /** The lambda transport of the client, the routers and the computer. */
+  transport: Transport;
 }
 
 interface Cell {
@@ -87,10 +89,16 @@ interface Cell {
   clientCpu: number;
 }
 
-async function startServer(kind: string, args: string[] = [], nodeArgs: string[] = []): Promise<Server> {
+async function startServer(
+  kind: string,
+  transport: Transport,
+  args: string[] = [],
+  nodeArgs: string[] = [],
+): Promise<Server> {
   const script = fileURLToPath(new URL('./servers.js', import.meta.url));
   const child = spawn(process.execPath, [...nodeArgs, script, kind, ...args], {
     stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, [TRANSPORT_VARIABLE]: transport },
   });
   const exited = once(child, 'exit').then(([code]) => {
     throw new Error(`servers.js ${kind} exited (${String(code)}) before printing its endpoint`);
@@ -101,10 +109,11 @@ async function startServer(kind: string, args: string[] = [], nodeArgs: string[]
   return { child, endpoint, configurationEndpoint };
 }
 
-async function startRouter(): Promise<Server> {
+async function startRouter(transport: Transport): Promise<Server> {
   const prof = CPU_PROF_DIR === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF_DIR}`];
   return startServer(
     'router',
+    transport,
     ['type=random', 'type=none', 'max-pending-clients=0,min-forward-time=0,max-forward-time=0'],
     prof,
   );
@@ -172,7 +181,7 @@ async function measure(path: Path, concurrency: number, seconds = SECONDS): Prom
     computer: cpuSeconds(path.target.child.pid!),
     client: cpuUsageSeconds(),
   });
-  const client = path.client === 'lean' ? new GrpcLambdaClient(path.endpoint) : grpcJsClient(path.endpoint);
+  const client = new GrpcLambdaClient(path.endpoint, lambdaTransport(path.transport));
   const input = makeInput(100);
   const done: [number, number][] = [];
   let errors = 0;
@@ -223,12 +232,6 @@ async function measure(path: Path, concurrency: number, seconds = SECONDS): Prom
   };
 }
 
-/** A lambda client on grpc-js, for the grpc-js floor path. */
-function grpcJsClient(endpoint: string): LambdaClient {
-  const rpc = new RpcClient('uiiit.rpc.EdgeServer', endpoint);
-  return { runLambda: (request) => rpc.call('RunLambda', request), close: () => rpc.close() };
-}
-
 const servers: Server[] = [];
 const started = (server: Server): Server => {
   servers.push(server);
@@ -236,20 +239,24 @@ const started = (server: Server): Server => {
 };
 const cells: Cell[] = [];
 try {
-  const computer = started(await startServer('computer'));
-  const echo = started(await startServer('echo'));
-  const one = started(await startRouter());
-  const twoA = started(await startRouter());
-  const twoB = started(await startRouter());
+  const computer = started(await startServer('computer', 'lean'));
+  const one = started(await startRouter('lean'));
+  const twoA = started(await startRouter('lean'));
+  const twoB = started(await startRouter('lean'));
+  const computerG = started(await startServer('computer', 'grpc-js'));
+  const oneG = started(await startRouter('grpc-js'));
   await program(one, computer.endpoint, true);
   await program(twoA, twoB.endpoint, false);
   await program(twoB, computer.endpoint, true);
-  const lean = { target: computer, client: 'lean' } as const;
+  await program(oneG, computerG.endpoint, true);
+  const lean = { target: computer, transport: 'lean' } as const;
+  const grpcJs = { target: computerG, transport: 'grpc-js' } as const;
   const paths: Path[] = [
-    { name: 'grpc-js floor', hops: 0, endpoint: echo.endpoint, routers: [], target: echo, client: 'grpc-js' },
     { name: 'direct', hops: 0, endpoint: computer.endpoint, routers: [], ...lean },
     { name: '1 router', hops: 1, endpoint: one.endpoint, routers: [one], ...lean },
     { name: '2 routers', hops: 2, endpoint: twoA.endpoint, routers: [twoA, twoB], ...lean },
+    { name: 'direct', hops: 0, endpoint: computerG.endpoint, routers: [], ...grpcJs },
+    { name: '1 router', hops: 1, endpoint: oneG.endpoint, routers: [oneG], ...grpcJs },
   ];
   // An untimed pass over every path first, so that the first cells do not pay for the JIT of the processes.
   for (const path of paths) await measure(path, Math.max(...CONCURRENCY), 0);
@@ -271,6 +278,7 @@ const ms = (v: number): string => v.toFixed(3);
 const ratio = (v: number): string => (Number.isFinite(v) ? `${v.toFixed(2)}×` : '–');
 const list = (vs: number[], f: (v: number) => string): string => (vs.length ? vs.map(f).join(' / ') : '–');
 const header = [
+  'transport',
   'path',
   'conc',
   'req/s',
@@ -288,15 +296,17 @@ const header = [
   'req/s ÷C++',
   'errors',
 ];
-const directCell = (conc: number): Cell =>
-  cells.find((c) => c.path.name === 'direct' && c.concurrency === conc)!;
+/** The cell of `transport` with `hops` routers at `conc`. */
+const cell = (transport: Transport, hops: number, conc: number): Cell =>
+  cells.find((c) => c.path.transport === transport && c.path.hops === hops && c.concurrency === conc)!;
 const rows = cells.map((c) => {
-  const direct = directCell(c.concurrency);
+  const direct = cell(c.path.transport, 0, c.concurrency);
   const hop = c.path.hops;
-  const cpp = (
-    c.path.name === 'direct' ? CPP.direct : hop === 1 ? CPP.oneRouter : new Map<number, number>()
-  ).get(c.concurrency);
+  const cpp = (hop === 0 ? CPP.direct : hop === 1 ? CPP.oneRouter : new Map<number, number>()).get(
+    c.concurrency,
+  );
   return [
+    c.path.transport,
     c.path.name,
     String(c.concurrency),
     c.rps.toFixed(0),
@@ -320,27 +330,27 @@ const rows = cells.map((c) => {
 });
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
 const fmt = (r: string[]): string => `| ${r.map((v, i) => v.padEnd(widths[i]!)).join(' | ')} |`;
-const oneRouter = (conc: number): Cell => cells.find((c) => c.path.hops === 1 && c.concurrency === conc)!;
+const oneRouter = (conc: number): Cell => cell('lean', 1, conc);
 const cppRatio = (conc: number): string => (oneRouter(conc).rps / CPP.oneRouter.get(conc)!).toFixed(2);
-const oneRouterCpu = cells.filter((c) => c.path.hops === 1).map((c) => c.routerCpu[0]!);
-const maxRss = Math.max(...cells.flatMap((c) => c.routerRss));
-const oneRouterP50 = CONCURRENCY.map((conc) => oneRouter(conc).p50 - directCell(conc).p50);
-const floor = (conc: number): Cell =>
-  cells.find((c) => c.path.client === 'grpc-js' && c.concurrency === conc)!;
+const oneRouterCpu = CONCURRENCY.map((conc) => oneRouter(conc).routerCpu[0]!);
+const maxRss = Math.max(...cells.filter((c) => c.path.transport === 'lean').flatMap((c) => c.routerRss));
+const oneRouterP50 = CONCURRENCY.map((conc) => oneRouter(conc).p50 - cell('lean', 0, conc).p50);
+const overGrpcJs = (f: (c: Cell) => number): number[] =>
+  CONCURRENCY.map((conc) => f(oneRouter(conc)) / f(cell('grpc-js', 1, conc)));
 const cppOneRouter = (conc: number): number => CPP.oneRouter.get(conc)!;
 const n = (v: number): string => v.toLocaleString('en');
 const and = (vs: number[], f: (v: number) => string): string => vs.map(f).join(' and ');
 const intro = [
   'E-router hop cost: RunLambda of a zero-cost lambda (100-byte input) over loopback, client → computer',
-  'directly, through 1 router and through 2 chained routers, all on our lean gRPC transport; and, as the',
-  'floor of a grpc-js system, a grpc-js client straight to a bare grpc-js echo server;',
+  'directly, through 1 router and through 2 chained routers, on our lean gRPC transport; directly and',
+  'through 1 router again on grpc-js (client, router and computer);',
   `${SECONDS} s per cell after ${WARMUP} s`,
   `warm-up (and an untimed ${WARMUP} s pass over every path first); one client channel, closed loops;`,
   `client, computer and each router in its own process on ${cpus().length} cores. Routers: table-conf`,
   'type=random, optimizer-conf type=none, max-pending-clients=0. CPU: utime+stime (/proc,',
   `${1000 / CLK_TCK} ms ticks) over the measured window per request completed in it; router columns list`,
-  'router #1 / #2; RSS at the end of the cell. "÷direct", "÷computer": ratios to the direct cell at the',
-  `same concurrency; "÷C++": to the C++ original's req/s on the same path (below). Errors: non-OK`,
+  'router #1 / #2; RSS at the end of the cell. "÷direct", "÷computer": ratios to the direct cell of the',
+  `same transport at the same concurrency; "÷C++": to the C++ original's req/s on the same path (below). Errors: non-OK`,
   'retcodes, failed calls, wrong hop counts.',
 ].join(' ');
 process.stdout.write(
@@ -360,12 +370,15 @@ process.stdout.write(
       `${and(oneRouterCpu, ms)} ms of router CPU per request ` +
       `(${and(oneRouterCpu, (v) => (v / CPP.routerCpuMs).toFixed(2))}× its ${CPP.routerCpuMs} ms) and up ` +
       `to ${maxRss.toFixed(0)} MB RSS per router (${(maxRss / CPP.routerRssMb).toFixed(1)}× its ` +
-      `${CPP.routerRssMb} MB). One router on our transport serves ` +
+      `${CPP.routerRssMb} MB). Against the same router on grpc-js: ` +
       `${and(
-        CONCURRENCY.map((conc) => oneRouter(conc).rps / floor(conc).rps),
+        overGrpcJs((c) => c.rps),
         (v) => v.toFixed(2),
-      )}× ` +
-      `what a grpc-js client gets straight from a bare grpc-js server (the grpc-js floor).`,
+      )}× the throughput for ` +
+      `${and(
+        overGrpcJs((c) => c.routerCpu[0]!),
+        (v) => v.toFixed(2),
+      )}× the router CPU per request.`,
     '',
   ].join('\n'),
 );

@@ -1,8 +1,9 @@
 /**
  * Server side of the benchmarks, run as a child process so that client and server compete for the
- * cores as separate processes do in a deployment: `node dist/bench/servers.js echo|echo-lean|computer`, or
+ * cores as separate processes do in a deployment: `node dist/bench/servers.js echo|computer`, or
  * `node dist/bench/servers.js router [table-conf [optimizer-conf [router-conf]]]` (defaults `type=random`,
  * `type=none`, `max-pending-clients=0,min-forward-time=0,max-forward-time=0`: an unprogrammed e-router).
+ * Lambda servers use the transport `SOE_LAMBDA_TRANSPORT` names (default `lean`).
  * Prints the bound endpoint on stdout (for a router: the lambda endpoint, a space, the configuration
  * endpoint), then serves until killed; SIGTERM and SIGINT exit cleanly, so that `node --cpu-prof` writes
  * its profile.
@@ -10,33 +11,17 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as grpc from '@grpc/grpc-js';
 import { parseRouterConf } from '../src/broker/router-conf.js';
 import { startRouterServer } from '../src/broker/router-server.js';
 import { startComputerServer } from '../src/platform/computer-server.js';
 import { startLambdaServer } from '../src/protocol/edge-server.js';
 import { errorResponse } from '../src/protocol/responses.js';
-import { serviceDefinition } from '../src/protocol/services.js';
 
-/** A bare grpc-js server answering RunLambda with the input echoed: the floor of a grpc-js edge server. */
+/**
+ * A bare lambda server answering RunLambda with the input echoed, on the transport `SOE_LAMBDA_TRANSPORT`
+ * names: the floor of an edge server on that transport.
+ */
 async function echo(): Promise<string> {
-  const server = new grpc.Server();
-  server.addService(serviceDefinition('uiiit.rpc.EdgeServer'), {
-    RunLambda: (
-      call: grpc.ServerUnaryCall<{ input: string; hops: number }, unknown>,
-      cb: grpc.sendUnaryData<unknown>,
-    ) => cb(null, { retcode: 'OK', output: call.request.input, hops: call.request.hops + 1 }),
-  });
-  const port = await new Promise<number>((resolve, reject) =>
-    server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (e, p) =>
-      e ? reject(e) : resolve(p),
-    ),
-  );
-  return `127.0.0.1:${port}`;
-}
-
-/** A bare lean-transport server answering RunLambda with the input echoed: the floor of our edge servers. */
-async function echoLean(): Promise<string> {
   const server = await startLambdaServer('127.0.0.1:0', (req) => ({
     ...errorResponse('OK', req.hops + 1),
     output: req.input,
@@ -88,19 +73,15 @@ const [kind, ...args] = process.argv.slice(2);
 const endpoint =
   kind === 'echo'
     ? await echo()
-    : kind === 'echo-lean'
-      ? await echoLean()
-      : kind === 'computer'
-        ? await computer()
-        : kind === 'router'
-          ? await router(
-              args[0] ?? 'type=random',
-              args[1] ?? 'type=none',
-              args[2] ?? 'max-pending-clients=0,min-forward-time=0,max-forward-time=0',
-            )
-          : undefined;
+    : kind === 'computer'
+      ? await computer()
+      : kind === 'router'
+        ? await router(
+            args[0] ?? 'type=random',
+            args[1] ?? 'type=none',
+            args[2] ?? 'max-pending-clients=0,min-forward-time=0,max-forward-time=0',
+          )
+        : undefined;
 if (endpoint === undefined)
-  throw new Error(
-    'usage: servers.js echo|echo-lean|computer|router [table-conf [optimizer-conf [router-conf]]]',
-  );
+  throw new Error('usage: servers.js echo|computer|router [table-conf [optimizer-conf [router-conf]]]');
 process.stdout.write(`${endpoint}\n`);

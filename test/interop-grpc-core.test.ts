@@ -15,7 +15,7 @@ import { parseRouterConf } from '../src/broker/router-conf.js';
 import { startRouterServer, type RouterServer } from '../src/broker/router-server.js';
 import { GrpcLambdaClient } from '../src/client/lambda-client-grpc.js';
 import { startComputerServer, type ComputerServer } from '../src/platform/computer-server.js';
-import { lambdaCodecs, RUN_LAMBDA } from '../src/protocol/edge-server.js';
+import { lambdaCodecs, RUN_LAMBDA } from '../src/protocol/lambda-wire.js';
 import { GrpcUnaryChannel } from '../src/protocol/http2/grpc-unary-client.js';
 import { GrpcUnaryServer } from '../src/protocol/http2/grpc-unary-server.js';
 import { lambdaRequest } from '../src/protocol/requests.js';

@@ -1,19 +1,11 @@
-import { codec } from './codec.js';
-import { GrpcUnaryServer } from './http2/grpc-unary-server.js';
+import { lambdaTransport, type LambdaServer, type LambdaTransport } from './lambda-transport.js';
 import type { LambdaRequest, LambdaResponse } from './messages.js';
 import { errorResponse } from './responses.js';
 
+export type { LambdaServer };
+
 /** The business logic behind an EdgeServer: a request in, a response out. */
 export type LambdaProcessor = (request: LambdaRequest) => Promise<LambdaResponse> | LambdaResponse;
-
-/** Method path of EdgeServer.RunLambda, the one call of the lambda data path. */
-export const RUN_LAMBDA = '/uiiit.rpc.EdgeServer/RunLambda';
-
-/** Wire codecs of RunLambda's request and response. */
-export const lambdaCodecs = {
-  request: codec('uiiit.rpc.LambdaRequest'),
-  response: codec('uiiit.rpc.LambdaResponse'),
-};
 
 /**
  * Runs a processor with the original's error contract: if it throws, the response's retcode is
@@ -29,15 +21,13 @@ async function serve(processor: LambdaProcessor, request: LambdaRequest): Promis
 }
 
 /**
- * Serves the EdgeServer service (RunLambda) over a processor on `endpoint`, on the lean gRPC transport
- * (bytes that are not a LambdaRequest get status INTERNAL). Port 0 picks a free port.
+ * Serves the EdgeServer service (RunLambda) over a processor on `endpoint` (port 0 picks a free port), on
+ * the chosen transport (by default the one `SOE_LAMBDA_TRANSPORT` names, else `lean`).
  */
-export function startLambdaServer(endpoint: string, processor: LambdaProcessor): Promise<GrpcUnaryServer> {
-  const { request, response } = lambdaCodecs;
-  return GrpcUnaryServer.start(endpoint, {
-    [RUN_LAMBDA]: async (bytes) => response.encode(await serve(processor, request.decode(bytes))),
-  });
+export function startLambdaServer(
+  endpoint: string,
+  processor: LambdaProcessor,
+  transport: LambdaTransport = lambdaTransport(),
+): Promise<LambdaServer> {
+  return transport.serve(endpoint, (request) => serve(processor, request));
 }
-
-/** A running lambda server. */
-export type LambdaServer = GrpcUnaryServer;

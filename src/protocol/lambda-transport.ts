@@ -1,0 +1,61 @@
+import { grpcJsTransport } from './lambda-transport-grpc-js.js';
+import { leanTransport } from './lambda-transport-lean.js';
+import type { LambdaRequest, LambdaResponse } from './messages.js';
+
+/** A running lambda server (EdgeServer.RunLambda on one endpoint). */
+export interface LambdaServer {
+  /** The endpoint actually bound (with the real port when asked for port 0). */
+  readonly endpoint: string;
+  /** Stops accepting calls, lets those in progress finish for up to `graceMs`, then closes. */
+  stop(graceMs?: number): Promise<void>;
+}
+
+/** A client of RunLambda at one endpoint. */
+export interface LambdaChannel {
+  /** Calls RunLambda; a transport failure or non-OK gRPC status rejects with an RpcError. */
+  runLambda(request: Partial<LambdaRequest>): Promise<LambdaResponse>;
+  /** Resolves once connected (or rejects after `timeoutMs`). */
+  ready(timeoutMs: number): Promise<void>;
+  /** Closes the channel once the calls in progress are done. */
+  close(): void;
+}
+
+/** How RunLambda travels: a server side and a client side, speaking gRPC on the wire. */
+export interface LambdaTransport {
+  /** Serves RunLambda on `endpoint` (port 0: any free port); the handler never throws (see edge-server.ts). */
+  serve(endpoint: string, handler: (request: LambdaRequest) => Promise<LambdaResponse>): Promise<LambdaServer>;
+  /** A channel to a lambda server at `endpoint`. */
+  connect(endpoint: string): LambdaChannel;
+}
+
+/** Environment variable choosing the transport of the lambda data path. */
+export const TRANSPORT_VARIABLE = 'SOE_LAMBDA_TRANSPORT';
+
+const registry = new Map<string, LambdaTransport>([
+  ['lean', leanTransport],
+  ['grpc-js', grpcJsTransport],
+]);
+
+/** Registers a lambda transport under a name (as grpc-js registers load balancers). */
+export function registerLambdaTransport(name: string, transport: LambdaTransport): void {
+  registry.set(name, transport);
+}
+
+/** Names of the registered transports. */
+export function lambdaTransportNames(): string[] {
+  return [...registry.keys()];
+}
+
+/**
+ * The transport named `name`, by default the one `SOE_LAMBDA_TRANSPORT` names, else `lean`; an unknown
+ * name fails with a message naming the variable and the known transports.
+ */
+export function lambdaTransport(name = process.env[TRANSPORT_VARIABLE] ?? 'lean'): LambdaTransport {
+  const transport = registry.get(name);
+  if (transport === undefined) {
+    throw new Error(
+      `Unknown lambda transport '${name}' (${TRANSPORT_VARIABLE}); known: ${lambdaTransportNames().join(', ')}`,
+    );
+  }
+  return transport;
+}
