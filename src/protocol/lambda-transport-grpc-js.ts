@@ -5,7 +5,9 @@ import { RpcServer, service } from './rpc-server.js';
 /** RunLambda on grpc-js, as the control plane: the fallback, and the baseline of `npm run bench:router`. */
 export const grpcJsTransport: LambdaTransport = {
   serve: (endpoint, handler) =>
-    RpcServer.start(endpoint, [service('uiiit.rpc.EdgeServer', { RunLambda: (request) => handler(request) })]),
+    RpcServer.start(endpoint, [
+      service('uiiit.rpc.EdgeServer', { RunLambda: (request) => handler(request) }),
+    ]),
   connect: (endpoint) => {
     const rpc = new RpcClient('uiiit.rpc.EdgeServer', endpoint);
     return {

@@ -23,7 +23,10 @@ export interface LambdaChannel {
 /** How RunLambda travels: a server side and a client side, speaking gRPC on the wire. */
 export interface LambdaTransport {
   /** Serves RunLambda on `endpoint` (port 0: any free port); the handler never throws (see edge-server.ts). */
-  serve(endpoint: string, handler: (request: LambdaRequest) => Promise<LambdaResponse>): Promise<LambdaServer>;
+  serve(
+    endpoint: string,
+    handler: (request: LambdaRequest) => Promise<LambdaResponse>,
+  ): Promise<LambdaServer>;
   /** A channel to a lambda server at `endpoint`. */
   connect(endpoint: string): LambdaChannel;
 }

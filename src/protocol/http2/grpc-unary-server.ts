@@ -35,7 +35,7 @@ class ServerConnection extends H2Connection<ServerStream> {
   constructor(
     socket: Socket,
     private readonly handlers: ReadonlyMap<string, UnaryBytesHandler>,
-    private readonly closed$: (conn: ServerConnection) => void,
+    private readonly forget: (conn: ServerConnection) => void,
   ) {
     super(socket, true);
   }
@@ -77,13 +77,7 @@ class ServerConnection extends H2Connection<ServerStream> {
     }
     if (method !== 'POST' || !contentType.startsWith('application/grpc')) {
       stream.answered = true;
-      this.send(
-        stream,
-        this.headersFrames(id, encodeHeaders([[':status', '415']]), true),
-        Buffer.alloc(0),
-        false,
-        null,
-      );
+      this.write(this.headersFrames(id, encodeHeaders([[':status', '415']]), true));
       this.finishEarly(stream);
       return;
     }
@@ -122,7 +116,7 @@ class ServerConnection extends H2Connection<ServerStream> {
   protected onClose(): void {
     for (const stream of this.streams.values()) stream.answered = true;
     this.streams.clear();
-    this.closed$(this);
+    this.forget(this);
   }
 
   protected override onLocalEnd(stream: ServerStream): void {
@@ -178,11 +172,11 @@ class ServerConnection extends H2Connection<ServerStream> {
       ['grpc-status', String(code)],
       ['grpc-message', encodeGrpcMessage(details.slice(0, MAX_DETAILS))],
     ]);
-    this.send(stream, this.headersFrames(stream.id, block, true), Buffer.alloc(0), false, null);
+    this.write(this.headersFrames(stream.id, block, true));
     this.finishEarly(stream);
   }
 
-  /** After answering a request that has not ended: tell the client to stop sending (RST_STREAM NO_ERROR). */
+  /** Forgets a stream answered by its last frame; if its request has not ended, tells the client to stop (RST_STREAM NO_ERROR). */
   private finishEarly(stream: ServerStream): void {
     stream.localEnded = true;
     if (!stream.remoteEnded) this.reset(stream, ErrorCode.NO_ERROR);
