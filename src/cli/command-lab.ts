@@ -1,7 +1,4 @@
-import { runVirtual } from '../lab/engine-virtual.js';
-import { loadExperiment } from '../lab/experiment.js';
-import { runExperiment, writeOutputs, type Engine } from '../lab/lab-run.js';
-import { csvTable, formatSeconds } from '../lab/report.js';
+import type { Engine } from '../lab/lab-run.js';
 import { logger } from '../support/logger.js';
 import type { Command } from './command.js';
 
@@ -38,10 +35,17 @@ export const labCommand: Command = {
     const [action, file] = o.positionals;
     if (action !== 'run' || file === undefined)
       throw new Error('usage: soe lab run <experiment.yaml> [--out DIR]');
+    // Loaded here, not at start-up: the other commands need none of the lab.
+    const [{ loadExperiment }, { runExperiment, writeOutputs }, { csvTable, formatSeconds }] =
+      await Promise.all([
+        import('../lab/experiment.js'),
+        import('../lab/lab-run.js'),
+        import('../lab/report.js'),
+      ]);
     const experiment = loadExperiment(file);
     const engineName = o.str('engine');
     let engine: Engine;
-    if (engineName === 'virtual') engine = runVirtual;
+    if (engineName === 'virtual') engine = (await import('../lab/engine-virtual.js')).runVirtual;
     else if (engineName === 'live') engine = (await import('../lab/engine-live.js')).runLive;
     else throw new Error(`Invalid engine: ${engineName} (virtual or live)`);
     const rows = await runExperiment(experiment, engine, (policy, load, result, seconds) =>

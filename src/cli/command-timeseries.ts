@@ -1,8 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { setFlagsFromString } from 'node:v8';
-import { startTimeseriesServer } from '../timeseries/api/serve.js';
-import { openStore } from '../timeseries/store-registry.js';
 import { logger } from '../support/logger.js';
 import type { Command } from './command.js';
 import { untilSignal } from './shutdown.js';
@@ -67,6 +65,11 @@ export const timeseriesCommand: Command = {
       location = o.str('data-dir').replace(/^~(?=\/|$)/, homedir());
       mkdirSync(location, { recursive: true });
     }
+    // Loaded here, not at start-up: the other commands need neither fastify nor the storage drivers.
+    const [{ openStore }, { startTimeseriesServer }] = await Promise.all([
+      import('../timeseries/store-registry.js'),
+      import('../timeseries/api/serve.js'),
+    ]);
     const store = await openStore(location);
     try {
       const server = await startTimeseriesServer({ listen: o.str('listen'), store, auth });

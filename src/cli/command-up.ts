@@ -2,7 +2,6 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { logger } from '../support/logger.js';
 import type { Command } from './command.js';
-import { Deployment } from './deployment.js';
 import { untilSignal } from './shutdown.js';
 import { loadTopology } from './topology.js';
 
@@ -50,6 +49,8 @@ export const upCommand: Command = {
     const file = o.positionals[0] ?? DEFAULT_TOPOLOGY;
     const topology = loadTopology(file);
     const logDir = o.str('log-dir');
+    // Loaded here, not at start-up: it brings in every component the other commands do not need.
+    const { Deployment } = await import('./deployment.js');
     const deployment = await Deployment.start(topology, logDir === '' ? {} : { logDir });
     const stopping = untilSignal();
     try {

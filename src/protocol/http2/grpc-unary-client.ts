@@ -132,7 +132,7 @@ class ClientConnection extends H2Connection<ClientStream> {
 
   protected onReset(stream: ClientStream, code: number): void {
     if (code === ErrorCode.REFUSED_STREAM) {
-      this.settle(stream);
+      this.clearTimer(stream);
       stream.retry();
       return;
     }
@@ -145,7 +145,7 @@ class ClientConnection extends H2Connection<ClientStream> {
     for (const stream of [...this.streams.values()]) {
       if (stream.id > lastStreamId) {
         this.streams.delete(stream.id);
-        this.settle(stream);
+        this.clearTimer(stream);
         stream.retry();
       }
     }
@@ -157,7 +157,7 @@ class ClientConnection extends H2Connection<ClientStream> {
     const calls = [...this.streams.values()];
     this.streams.clear();
     for (const stream of calls) {
-      this.settle(stream);
+      this.clearTimer(stream);
       stream.reject(new RpcError(status.UNAVAILABLE, err.message));
     }
     for (const start of this.waiting.splice(0)) start();
@@ -172,7 +172,7 @@ class ClientConnection extends H2Connection<ClientStream> {
   private finish(stream: ClientStream, outcome: Buffer | RpcError, reset = false): void {
     if (reset) this.reset(stream, ErrorCode.CANCEL);
     else this.streams.delete(stream.id);
-    this.settle(stream);
+    this.clearTimer(stream);
     if (outcome instanceof RpcError) stream.reject(outcome);
     else stream.resolve(outcome);
     if (this.waiting.length > 0 && this.hasStreamRoom()) this.waiting.shift()!();
@@ -180,7 +180,7 @@ class ClientConnection extends H2Connection<ClientStream> {
       this.destroy(new Error('Channel closed'));
   }
 
-  private settle(stream: ClientStream): void {
+  private clearTimer(stream: ClientStream): void {
     if (stream.timer !== undefined) clearTimeout(stream.timer);
   }
 }
