@@ -27,3 +27,9 @@ export class StatusError extends Error {
     this.code = code;
   }
 }
+
+/** The status a server answers for a handler's error: a {@link StatusError}'s own, any other INTERNAL. */
+export function statusOf(err: unknown): { code: grpc.status; details: string } {
+  if (err instanceof StatusError) return { code: err.code, details: err.message };
+  return { code: grpc.status.INTERNAL, details: err instanceof Error ? err.message : String(err) };
+}

@@ -1,6 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
 import { formatEndpoint, parseEndpoint } from './endpoint.js';
-import { StatusError } from './rpc-error.js';
+import { statusOf } from './rpc-error.js';
 import { serviceDefinition, type ServiceImpl, type ServiceName } from './services.js';
 
 /** A service with its implementation, ready to be served. */
@@ -23,19 +23,14 @@ function wrapUnary(
     try {
       reply = handler(call.request, call);
     } catch (err) {
-      callback(toStatus(err));
+      callback(statusOf(err));
       return;
     }
     Promise.resolve(reply).then(
       (value) => callback(null, value),
-      (err: unknown) => callback(toStatus(err)),
+      (err: unknown) => callback(statusOf(err)),
     );
   };
-}
-
-function toStatus(err: unknown): Partial<grpc.StatusObject> {
-  if (err instanceof StatusError) return { code: err.code, details: err.message };
-  return { code: grpc.status.INTERNAL, details: err instanceof Error ? err.message : String(err) };
 }
 
 /** A gRPC server on one endpoint serving one or more protocol services. */

@@ -1,27 +1,16 @@
 /** gRPC over HTTP/2 on the wire: length-prefixed messages, statuses and `grpc-message` percent-encoding. */
 import { status } from '@grpc/grpc-js';
+import { StatusError } from '../rpc-error.js';
 
 /** The largest message either side accepts (grpc's default), octets. */
 export const MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
 
-/** A gRPC status with its details, as a call ends. */
-export class GrpcStatus extends Error {
-  override readonly name = 'GrpcStatus';
-
-  constructor(
-    readonly code: status,
-    readonly details: string,
-  ) {
-    super(details);
-  }
-}
-
-/** `message` with its 5-octet prefix (not compressed, length), placed after `reserve` free octets. */
-export function lengthPrefixed(message: Buffer, reserve = 0): Buffer {
-  const buf = Buffer.allocUnsafe(reserve + 5 + message.length);
-  buf[reserve] = 0;
-  buf.writeUInt32BE(message.length, reserve + 1);
-  message.copy(buf, reserve + 5);
+/** `message` with its 5-octet prefix (not compressed, length). */
+export function lengthPrefixed(message: Buffer): Buffer {
+  const buf = Buffer.allocUnsafe(5 + message.length);
+  buf[0] = 0;
+  buf.writeUInt32BE(message.length, 1);
+  message.copy(buf, 5);
   return buf;
 }
 
@@ -29,7 +18,7 @@ export function lengthPrefixed(message: Buffer, reserve = 0): Buffer {
 export function collect(chunks: Buffer[], size: number, chunk: Buffer): number {
   size += chunk.length;
   if (size > MAX_MESSAGE_BYTES + 5) {
-    throw new GrpcStatus(
+    throw new StatusError(
       status.RESOURCE_EXHAUSTED,
       `Received message larger than max (${size - 5} vs. ${MAX_MESSAGE_BYTES})`,
     );
@@ -38,18 +27,18 @@ export function collect(chunks: Buffer[], size: number, chunk: Buffer): number {
   return size;
 }
 
-/** The single uncompressed message of a unary call's body; throws a {@link GrpcStatus} otherwise. */
+/** The single uncompressed message of a unary call's body; throws a {@link StatusError} otherwise. */
 export function singleMessage(chunks: Buffer[], size: number): Buffer {
   const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
   if (body.length < 5) {
-    throw new GrpcStatus(status.INTERNAL, body.length === 0 ? 'No message received' : 'Truncated message');
+    throw new StatusError(status.INTERNAL, body.length === 0 ? 'No message received' : 'Truncated message');
   }
   if (body[0] !== 0) {
-    throw new GrpcStatus(status.UNIMPLEMENTED, 'Compressed messages are not supported');
+    throw new StatusError(status.UNIMPLEMENTED, 'Compressed messages are not supported');
   }
   const length = body.readUInt32BE(1);
   if (5 + length !== body.length) {
-    throw new GrpcStatus(
+    throw new StatusError(
       status.INTERNAL,
       5 + length > body.length ? 'Truncated message' : 'More than one message',
     );

@@ -1,17 +1,10 @@
 import { connect, type Socket } from 'node:net';
 import { status } from '@grpc/grpc-js';
 import { parseEndpoint, socketHost } from '../endpoint.js';
-import { RpcError } from '../rpc-error.js';
+import { RpcError, type StatusError } from '../rpc-error.js';
 import { H2Connection, H2Stream } from './connection.js';
 import { ErrorCode } from './frame.js';
-import {
-  collect,
-  decodeGrpcMessage,
-  GrpcStatus,
-  lengthPrefixed,
-  singleMessage,
-  statusOfHttp,
-} from './grpc-message.js';
+import { collect, decodeGrpcMessage, lengthPrefixed, singleMessage, statusOfHttp } from './grpc-message.js';
 import { encodeHeaders, type HeaderField } from './hpack.js';
 
 /** Longest grpc-timeout we send, in its unit (8 digits at most). */
@@ -111,8 +104,8 @@ class ClientConnection extends H2Connection<ClientStream> {
     try {
       reply = singleMessage(stream.chunks, stream.size);
     } catch (err) {
-      const { code: c, details } = err as GrpcStatus;
-      this.finish(stream, new RpcError(c, details));
+      const { code: c, message } = err as StatusError;
+      this.finish(stream, new RpcError(c, message));
       return;
     }
     this.finish(stream, reply);
@@ -122,8 +115,8 @@ class ClientConnection extends H2Connection<ClientStream> {
     try {
       stream.size = collect(stream.chunks, stream.size, data);
     } catch (err) {
-      const { code, details } = err as GrpcStatus;
-      this.finish(stream, new RpcError(code, details), !endStream);
+      const { code, message } = err as StatusError;
+      this.finish(stream, new RpcError(code, message), !endStream);
       return;
     }
     if (endStream)

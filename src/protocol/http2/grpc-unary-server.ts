@@ -1,10 +1,10 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { status } from '@grpc/grpc-js';
 import { formatEndpoint, parseEndpoint, socketHost } from '../endpoint.js';
-import { StatusError } from '../rpc-error.js';
+import { StatusError, statusOf } from '../rpc-error.js';
 import { H2Connection, H2Stream } from './connection.js';
 import { ErrorCode } from './frame.js';
-import { collect, encodeGrpcMessage, GrpcStatus, lengthPrefixed, singleMessage } from './grpc-message.js';
+import { collect, encodeGrpcMessage, lengthPrefixed, singleMessage } from './grpc-message.js';
 import { encodeHeaders, type HeaderField } from './hpack.js';
 
 /** A unary method's handler on bytes: the serialized request in, the serialized response out. */
@@ -85,7 +85,7 @@ class ServerConnection extends H2Connection<ServerStream> {
     if (stream.handler === undefined) {
       this.answerError(
         stream,
-        new GrpcStatus(status.UNIMPLEMENTED, `The server does not implement the method ${path}`),
+        new StatusError(status.UNIMPLEMENTED, `The server does not implement the method ${path}`),
       );
       return;
     }
@@ -187,12 +187,6 @@ class ServerConnection extends H2Connection<ServerStream> {
   private endIfIdle(): void {
     if (this.draining && this.streams.size === 0 && !this.closed) this.socket.end();
   }
-}
-
-function statusOf(err: unknown): { code: status; details: string } {
-  if (err instanceof GrpcStatus) return { code: err.code, details: err.details };
-  if (err instanceof StatusError) return { code: err.code, details: err.message };
-  return { code: status.INTERNAL, details: err instanceof Error ? err.message : String(err) };
 }
 
 /**
