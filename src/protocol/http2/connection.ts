@@ -12,7 +12,6 @@ import {
   Setting,
   settingsFrame,
   windowUpdateFrame,
-  writeFrameHeader,
   frame,
 } from './frame.js';
 import { HpackDecoder, HpackError, type HeaderField } from './hpack.js';
@@ -131,12 +130,8 @@ export abstract class H2Connection<S extends H2Stream> {
   /** HEADERS (+ CONTINUATION) frames carrying `block`. */
   protected headersFrames(id: number, block: Buffer, endStream: boolean): Buffer {
     const end = endStream ? Flag.END_STREAM : 0;
-    if (block.length <= this.peerMaxFrameSize) {
-      const buf = Buffer.allocUnsafe(FRAME_HEADER + block.length);
-      writeFrameHeader(buf, 0, block.length, FrameType.HEADERS, end | Flag.END_HEADERS, id);
-      block.copy(buf, FRAME_HEADER);
-      return buf;
-    }
+    if (block.length <= this.peerMaxFrameSize)
+      return frame(FrameType.HEADERS, end | Flag.END_HEADERS, id, block);
     const parts: Buffer[] = [];
     for (let off = 0; off < block.length; off += this.peerMaxFrameSize) {
       const chunk = block.subarray(off, off + this.peerMaxFrameSize);
@@ -199,10 +194,7 @@ export abstract class H2Connection<S extends H2Stream> {
       const n = Math.min(data.length, this.peerMaxFrameSize, this.sendWindow, stream.sendWindow);
       if (n <= 0) break;
       const last = n === data.length && stream.outEnd ? Flag.END_STREAM : 0;
-      const buf = Buffer.allocUnsafe(FRAME_HEADER + n);
-      writeFrameHeader(buf, 0, n, FrameType.DATA, last, stream.id);
-      data.copy(buf, FRAME_HEADER, 0, n);
-      parts.push(buf);
+      parts.push(frame(FrameType.DATA, last, stream.id, data.subarray(0, n)));
       data = data.subarray(n);
       this.sendWindow -= n;
       stream.sendWindow -= n;

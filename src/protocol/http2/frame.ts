@@ -59,7 +59,7 @@ export const DEFAULT_MAX_FRAME_SIZE = 16384;
 export const DEFAULT_WINDOW = 65535;
 
 /** Writes a frame header at `offset` of `buf`. */
-export function writeFrameHeader(
+function writeFrameHeader(
   buf: Buffer,
   offset: number,
   length: number,
