@@ -6,12 +6,10 @@
  * (what the transport saves).
  * Client and server are separate processes on this machine. Run: `npm run bench:computer [-- seconds-per-cell]`.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
-import { fileURLToPath } from 'node:url';
 import { GrpcLambdaClient } from '../src/client/lambda-client-grpc.js';
 import { makeInput } from '../src/client/load-client.js';
-import { lambdaTransport, TRANSPORT_VARIABLE } from '../src/protocol/lambda-transport.js';
+import { lambdaTransport } from '../src/protocol/lambda-transport.js';
+import { startServerProcess, type Transport } from './server-process.js';
 
 interface Cell {
   server: string;
@@ -27,19 +25,6 @@ const SECONDS = Number(process.argv[2] ?? 3);
 const WARMUP = 0.5;
 const CONCURRENCY = [1, 8, 32];
 
-async function startServer(
-  kind: string,
-  transport = 'lean',
-): Promise<{ child: ChildProcess; endpoint: string }> {
-  const script = fileURLToPath(new URL('./servers.js', import.meta.url));
-  const child = spawn(process.execPath, [script, kind], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, [TRANSPORT_VARIABLE]: transport },
-  });
-  const [data] = (await once(child.stdout, 'data')) as [Buffer];
-  return { child, endpoint: data.toString().trim() };
-}
-
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
@@ -51,7 +36,7 @@ async function measure(
   server: string,
   lambda: string,
   concurrency: number,
-  transport = 'lean',
+  transport: Transport = 'lean',
 ): Promise<Cell> {
   const client = new GrpcLambdaClient(endpoint, lambdaTransport(transport));
   const input = makeInput(100);
@@ -84,9 +69,9 @@ async function measure(
   };
 }
 
-const echo = await startServer('echo', 'grpc-js');
-const echoLean = await startServer('echo');
-const computer = await startServer('computer');
+const echo = await startServerProcess('echo', 'grpc-js');
+const echoLean = await startServerProcess('echo', 'lean');
+const computer = await startServerProcess('computer', 'lean');
 const cells: Cell[] = [];
 try {
   for (const concurrency of CONCURRENCY) {

@@ -19,15 +19,14 @@
  * `SOE_BENCH_CPU_PROF=<dir>` starts the routers under `node --cpu-prof --cpu-prof-dir=<dir>` (profiles
  * are written when they exit). Linux only (/proc).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { GrpcLambdaClient } from '../src/client/lambda-client-grpc.js';
 import { makeInput } from '../src/client/load-client.js';
-import { lambdaTransport, TRANSPORT_VARIABLE } from '../src/protocol/lambda-transport.js';
+import { lambdaTransport } from '../src/protocol/lambda-transport.js';
 import { RpcClient } from '../src/protocol/rpc-client.js';
+import { startServerProcess, type ServerProcess, type Transport } from './server-process.js';
 
 const SECONDS = Number(process.argv[2] ?? 3);
 const WARMUP = 0.5;
@@ -52,24 +51,14 @@ const CPP = {
   routerRssMb: 20,
 };
 
-interface Server {
-  child: ChildProcess;
-  /** The lambda endpoint. */
-  endpoint: string;
-  /** The configuration endpoint (routers only). */
-  configurationEndpoint: string;
-}
-
-type Transport = 'lean' | 'grpc-js';
-
 interface Path {
   name: string;
   /** Routers between client and computer. */
   hops: number;
   endpoint: string;
-  routers: Server[];
+  routers: ServerProcess[];
   /** The computer at the end of the path. */
-  target: Server;
+  target: ServerProcess;
   /** The lambda transport of the client, the routers and the computer. */
   transport: Transport;
 }
@@ -89,29 +78,9 @@ interface Cell {
   clientCpu: number;
 }
 
-async function startServer(
-  kind: string,
-  transport: Transport,
-  args: string[] = [],
-  nodeArgs: string[] = [],
-): Promise<Server> {
-  const script = fileURLToPath(new URL('./servers.js', import.meta.url));
-  const child = spawn(process.execPath, [...nodeArgs, script, kind, ...args], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, [TRANSPORT_VARIABLE]: transport },
-  });
-  const exited = once(child, 'exit').then(([code]) => {
-    throw new Error(`servers.js ${kind} exited (${String(code)}) before printing its endpoint`);
-  });
-  const [data] = (await Promise.race([once(child.stdout, 'data'), exited])) as [Buffer];
-  exited.catch(() => {}); // it exits when killed at the end
-  const [endpoint = '', configurationEndpoint = ''] = data.toString().trim().split(' ');
-  return { child, endpoint, configurationEndpoint };
-}
-
-async function startRouter(transport: Transport): Promise<Server> {
+async function startRouter(transport: Transport): Promise<ServerProcess> {
   const prof = CPU_PROF_DIR === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF_DIR}`];
-  return startServer(
+  return startServerProcess(
     'router',
     transport,
     ['type=random', 'type=none', 'max-pending-clients=0,min-forward-time=0,max-forward-time=0'],
@@ -120,7 +89,7 @@ async function startRouter(transport: Transport): Promise<Server> {
 }
 
 /** Points `router`'s tables (#0 only unless `final`) for the lambda to `destination`. */
-async function program(router: Server, destination: string, final: boolean): Promise<void> {
+async function program(router: ServerProcess, destination: string, final: boolean): Promise<void> {
   const rpc = new RpcClient('uiiit.rpc.EdgeRouter', router.configurationEndpoint);
   try {
     const ret = await rpc.call('Configure', {
@@ -232,18 +201,18 @@ async function measure(path: Path, concurrency: number, seconds = SECONDS): Prom
   };
 }
 
-const servers: Server[] = [];
-const started = (server: Server): Server => {
+const servers: ServerProcess[] = [];
+const started = (server: ServerProcess): ServerProcess => {
   servers.push(server);
   return server;
 };
 const cells: Cell[] = [];
 try {
-  const computer = started(await startServer('computer', 'lean'));
+  const computer = started(await startServerProcess('computer', 'lean'));
   const one = started(await startRouter('lean'));
   const twoA = started(await startRouter('lean'));
   const twoB = started(await startRouter('lean'));
-  const computerG = started(await startServer('computer', 'grpc-js'));
+  const computerG = started(await startServerProcess('computer', 'grpc-js'));
   const oneG = started(await startRouter('grpc-js'));
   await program(one, computer.endpoint, true);
   await program(twoA, twoB.endpoint, false);
