@@ -24,3 +24,14 @@ export function formatEndpoint({ host, port }: Endpoint): string {
 export function socketHost({ host }: Endpoint): string {
   return host.replace(/^\[(.*)\]$/, '$1');
 }
+
+/** Parses an endpoint a server is to bind, refusing an empty one as the original did. */
+export function parseBindEndpoint(endpoint: string): Endpoint {
+  if (endpoint === '') throw new Error('Invalid request to bind to an empty end-point');
+  return parseEndpoint(endpoint);
+}
+
+/** The error of a server that cannot bind `endpoint` (in use, privileged, not local). */
+export function bindError(endpoint: string, cause: unknown): Error {
+  return new Error(`Could not bind to: ${endpoint}`, { cause });
+}

@@ -1,5 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
-import { formatEndpoint, parseEndpoint } from './endpoint.js';
+import { bindError, formatEndpoint, parseBindEndpoint } from './endpoint.js';
 import { statusOf } from './rpc-error.js';
 import { serviceDefinition, type ServiceImpl, type ServiceName } from './services.js';
 
@@ -51,8 +51,7 @@ export class RpcServer {
    * `Could not bind to: <endpoint>` if the address cannot be bound (in use, privileged, not local).
    */
   static async start(endpoint: string, services: ServiceBinding[]): Promise<RpcServer> {
-    if (endpoint === '') throw new Error('Invalid request to bind to an empty end-point');
-    const ep = parseEndpoint(endpoint);
+    const ep = parseBindEndpoint(endpoint);
     const server = new grpc.Server({ 'grpc.max_receive_message_length': 4 * 1024 * 1024 });
     for (const { name, impl } of services) {
       const def = serviceDefinition(name);
@@ -68,7 +67,7 @@ export class RpcServer {
     }
     const port = await new Promise<number>((resolve, reject) => {
       server.bindAsync(endpoint, grpc.ServerCredentials.createInsecure(), (err, p) =>
-        err ? reject(new Error(`Could not bind to: ${endpoint}`, { cause: err })) : resolve(p),
+        err ? reject(bindError(endpoint, err)) : resolve(p),
       );
     });
     return new RpcServer(server, formatEndpoint({ host: ep.host, port }), port);

@@ -1,6 +1,6 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { status } from '@grpc/grpc-js';
-import { formatEndpoint, parseEndpoint, socketHost } from '../endpoint.js';
+import { bindError, formatEndpoint, parseBindEndpoint, socketHost } from '../endpoint.js';
 import { StatusError, statusOf } from '../rpc-error.js';
 import { H2Connection, H2Stream } from './connection.js';
 import { ErrorCode } from './frame.js';
@@ -211,8 +211,7 @@ export class GrpcUnaryServer {
     endpoint: string,
     handlers: Record<string, UnaryBytesHandler>,
   ): Promise<GrpcUnaryServer> {
-    if (endpoint === '') throw new Error('Invalid request to bind to an empty end-point');
-    const ep = parseEndpoint(endpoint);
+    const ep = parseBindEndpoint(endpoint);
     const table = new Map(Object.entries(handlers));
     const connections = new Set<ServerConnection>();
     const server = createServer({ noDelay: true }, (socket) => {
@@ -220,7 +219,7 @@ export class GrpcUnaryServer {
     });
     const host = socketHost(ep);
     const port = await new Promise<number>((resolve, reject) => {
-      server.once('error', (err) => reject(new Error(`Could not bind to: ${endpoint}`, { cause: err })));
+      server.once('error', (err) => reject(bindError(endpoint, err)));
       server.listen(ep.port, host, () => {
         const address = server.address();
         resolve(typeof address === 'object' && address !== null ? address.port : ep.port);
