@@ -8,7 +8,7 @@
  */
 import { GrpcLambdaClient } from '../src/client/lambda-client-grpc.js';
 import { makeInput } from '../src/client/load-client.js';
-import { lambdaTransport } from '../src/protocol/lambda-transport.js';
+import { lambdaTransport } from '../src/protocol/lambda-transports.js';
 import { startServerProcess, type Transport } from './server-process.js';
 
 interface Cell {

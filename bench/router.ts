@@ -24,7 +24,7 @@ import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { GrpcLambdaClient } from '../src/client/lambda-client-grpc.js';
 import { makeInput } from '../src/client/load-client.js';
-import { lambdaTransport } from '../src/protocol/lambda-transport.js';
+import { lambdaTransport } from '../src/protocol/lambda-transports.js';
 import { RpcClient } from '../src/protocol/rpc-client.js';
 import { startServerProcess, type ServerProcess, type Transport } from './server-process.js';
 

@@ -2,7 +2,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
-import { TRANSPORT_VARIABLE } from '../src/protocol/lambda-transport.js';
+import { TRANSPORT_VARIABLE } from '../src/protocol/lambda-transports.js';
 
 /** A lambda transport of the benchmarks. */
 export type Transport = 'lean' | 'grpc-js';

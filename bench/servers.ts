@@ -12,7 +12,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseRouterConf } from '../src/broker/router-conf.js';
-import { startRouterServer } from '../src/broker/router-server.js';
+import { startRouterServer } from '../src/broker/router/router-server.js';
 import { startComputerServer } from '../src/platform/computer-server.js';
 import { startLambdaServer } from '../src/protocol/edge-server.js';
 import { errorResponse } from '../src/protocol/responses.js';

@@ -3,7 +3,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { runLive } from '../src/lab/engine-live.js';
+import { COMPONENT_COMMANDS } from '../src/cli/component-commands.js';
+import { liveEngine } from '../src/lab/engine-live.js';
 import { runVirtual } from '../src/lab/engine-virtual.js';
 import { loadExperiment } from '../src/lab/experiment.js';
 import { statistic } from '../src/lab/stats.js';
@@ -21,7 +22,7 @@ test(
     const means: Record<'live' | 'virtual', number[]> = { live: [], virtual: [] };
     for (const policy of e.policies) {
       const virtual = await runVirtual(e, policy, 0);
-      const live = await runLive(e, policy, 0);
+      const live = await liveEngine(COMPONENT_COMMANDS)(e, policy, 0);
       assert.equal(live.times.length, virtual.times.length, `${policy.name}: measured requests`);
       means.virtual.push(statistic(virtual.times, 'mean'));
       means.live.push(statistic(live.times, 'mean'));

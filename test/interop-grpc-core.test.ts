@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import * as grpc from '@grpc/grpc-js';
 import { parseRouterConf } from '../src/broker/router-conf.js';
-import { startRouterServer, type RouterServer } from '../src/broker/router-server.js';
+import { startRouterServer, type RouterServer } from '../src/broker/router/router-server.js';
 import { GrpcLambdaClient } from '../src/client/lambda-client-grpc.js';
 import { startComputerServer, type ComputerServer } from '../src/platform/computer-server.js';
 import { lambdaCodecs, RUN_LAMBDA } from '../src/protocol/lambda-wire.js';

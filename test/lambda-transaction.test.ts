@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parseRouterConf } from '../src/broker/router-conf.js';
-import { startRouterServer } from '../src/broker/router-server.js';
+import { startRouterServer } from '../src/broker/router/router-server.js';
 import { GrpcLambdaClient } from '../src/client/lambda-client-grpc.js';
 import { streamUtilization } from '../src/client/utilization-client.js';
 import { ControllerRegistration } from '../src/controller/controller-registration.js';

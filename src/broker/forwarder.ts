@@ -3,7 +3,7 @@ import { RpcClient } from '../protocol/rpc-client.js';
 import { errorResponse } from '../protocol/responses.js';
 import { logger, type Logger } from '../support/logger.js';
 import { Random } from '../support/random.js';
-import { ClientPool, type PoolResult } from './client-pool.js';
+import { ClientPool, type PoolResult } from '../client/client-pool.js';
 import type { RouterConf } from './router-conf.js';
 
 /** Requests that went through more hops than this are answered `loop detected`. */

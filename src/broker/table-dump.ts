@@ -1,5 +1,5 @@
 import { formatG } from '../support/number-format.js';
-import { compareNames } from './selection-policy.js';
+import { compareNames } from './policies/selection-policy.js';
 
 /** One row of a forwarding table, as dumped and as sent by GetTable. */
 export interface TableEntry {

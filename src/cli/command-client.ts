@@ -4,7 +4,7 @@ import { logger } from '../support/logger.js';
 import { formatG } from '../support/number-format.js';
 import { Saver } from '../support/saver.js';
 import type { Command } from './command.js';
-import type { ParsedOptions } from './options.js';
+import type { ParsedOptions } from '../support/options.js';
 
 const log = logger('client');
 

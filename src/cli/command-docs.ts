@@ -1,5 +1,5 @@
 import { allOptions, type Command } from './command.js';
-import type { OptionSpec } from './options.js';
+import type { OptionSpec } from '../support/options.js';
 
 function cell(text: string): string {
   return text.replace(/\|/g, '\\|');

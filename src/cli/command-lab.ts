@@ -46,7 +46,10 @@ export const labCommand: Command = {
     const engineName = o.str('engine');
     let engine: Engine;
     if (engineName === 'virtual') engine = (await import('../lab/engine-virtual.js')).runVirtual;
-    else if (engineName === 'live') engine = (await import('../lab/engine-live.js')).runLive;
+    else if (engineName === 'live')
+      engine = (await import('../lab/engine-live.js')).liveEngine(
+        (await import('./component-commands.js')).COMPONENT_COMMANDS,
+      );
     else throw new Error(`Invalid engine: ${engineName} (virtual or live)`);
     const rows = await runExperiment(experiment, engine, (policy, load, result, seconds) =>
       log.info(

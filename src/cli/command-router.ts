@@ -1,6 +1,6 @@
-import { DEFAULT_OPTIMIZER_CONF } from '../broker/optimizer-registry.js';
+import { DEFAULT_OPTIMIZER_CONF } from '../broker/optimizers/registry.js';
 import { DEFAULT_ROUTER_CONF, parseRouterConf } from '../broker/router-conf.js';
-import { startRouterServer } from '../broker/router-server.js';
+import { startRouterServer } from '../broker/router/router-server.js';
 import { logger } from '../support/logger.js';
 import type { Command } from './command.js';
 import { brokerOptions, checkLambdaServerOptions, fakeFill, serveUntilSignal } from './server-command.js';

@@ -2,8 +2,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { logger } from '../support/logger.js';
 import type { Command } from './command.js';
+import { COMPONENT_COMMANDS } from './component-commands.js';
 import { untilSignal } from './shutdown.js';
-import { loadTopology } from './topology.js';
+import { loadTopology } from '../deploy/topology.js';
 
 const log = logger('up');
 
@@ -47,10 +48,10 @@ export const upCommand: Command = {
   ],
   async run(o) {
     const file = o.positionals[0] ?? DEFAULT_TOPOLOGY;
-    const topology = loadTopology(file);
+    const topology = loadTopology(file, COMPONENT_COMMANDS);
     const logDir = o.str('log-dir');
     // Loaded here, not at start-up: it brings in every component the other commands do not need.
-    const { Deployment } = await import('./deployment.js');
+    const { Deployment } = await import('../deploy/deployment.js');
     const deployment = await Deployment.start(topology, logDir === '' ? {} : { logDir });
     const stopping = untilSignal();
     try {

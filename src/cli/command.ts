@@ -6,7 +6,7 @@ import {
   UsageError,
   type OptionSpec,
   type ParsedOptions,
-} from './options.js';
+} from '../support/options.js';
 
 /** A subcommand of `soe` (and, with `alias`, a binary with the original system's name). */
 export interface Command {

@@ -1,7 +1,7 @@
 import { ControllerRegistration, type Registrant } from '../controller/controller-registration.js';
 import { Conf } from '../support/conf.js';
 import type { Logger } from '../support/logger.js';
-import type { OptionSpec, ParsedOptions } from './options.js';
+import type { OptionSpec, ParsedOptions } from '../support/options.js';
 import { untilSignal } from './shutdown.js';
 
 /** The lambda-server options every server command (computer, router, dispatcher) has, first in its list. */

@@ -1,4 +1,4 @@
-import { lambdaTransport, type LambdaChannel, type LambdaTransport } from '../protocol/lambda-transport.js';
+import { lambdaTransport, type LambdaChannel, type LambdaTransport } from '../protocol/lambda-transports.js';
 import type { LambdaRequest, LambdaResponse } from '../protocol/messages.js';
 import type { LambdaClient } from './lambda-client.js';
 

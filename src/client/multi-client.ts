@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ClientPool } from '../broker/client-pool.js';
+import { ClientPool } from './client-pool.js';
 import { logger } from '../support/logger.js';
 import type { Saver } from '../support/saver.js';
 import { SummaryStat } from '../support/summary-stat.js';

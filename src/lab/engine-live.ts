@@ -3,13 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { GrpcLambdaClient } from '../client/lambda-client-grpc.js';
-import { Deployment } from '../cli/deployment.js';
-import { parseTopology } from '../cli/topology.js';
+import { Deployment } from '../deploy/deployment.js';
+import { parseTopology, type CommandCatalog } from '../deploy/topology.js';
 import { RpcClient } from '../protocol/rpc-client.js';
 import { monotonicSeconds, sleepUntil } from '../support/clock.js';
 import { computerDescription } from './computer-profile.js';
 import type { RunPolicy, RunResult } from './engine-virtual.js';
 import type { BrokerConf, Experiment } from './experiment.js';
+import type { Engine } from './lab-run.js';
 import { withoutOutput } from './lab-broker.js';
 import { labRequest } from './lab-request.js';
 import { labTopology } from './topology.js';
@@ -64,7 +65,16 @@ async function program(
  * timing each reply. For small scenarios (it runs in real time, at most 80 computers); the oracle cannot
  * run live.
  */
-export async function runLive(e: Experiment, policy: RunPolicy, loadIndex: number): Promise<RunResult> {
+export function liveEngine(commands: CommandCatalog): Engine {
+  return (e, policy, loadIndex) => runLive(commands, e, policy, loadIndex);
+}
+
+async function runLive(
+  commands: CommandCatalog,
+  e: Experiment,
+  policy: RunPolicy,
+  loadIndex: number,
+): Promise<RunResult> {
   if (typeof policy === 'string') throw new Error('The oracles run in virtual time only');
   const topology = labTopology(e);
   if (topology.computers.length > 80 || topology.tier.length > 80)
@@ -85,7 +95,7 @@ export async function runLive(e: Experiment, policy: RunPolicy, loadIndex: numbe
     ...tierHosts.map((h) => brokerOptions(policy.broker, e.routerConf, h)),
   ];
   const section = policy.broker.kind === 'router' ? 'routers' : 'dispatchers';
-  const parsed = parseTopology(stringify({ computers, [section]: routers }), `lab ${e.name}`);
+  const parsed = parseTopology(stringify({ computers, [section]: routers }), commands, `lab ${e.name}`);
   const deployment = await Deployment.start(parsed, { logDir: dir });
   let client: GrpcLambdaClient | undefined;
   let ok = false;

@@ -1,6 +1,6 @@
-import { EdgeDispatcher } from '../broker/dispatcher.js';
-import { EdgeRouter } from '../broker/edge-router.js';
-import type { DryRun } from '../broker/estimator.js';
+import { EdgeDispatcher } from '../broker/dispatcher/dispatcher.js';
+import { EdgeRouter } from '../broker/router/edge-router.js';
+import type { DryRun } from '../broker/estimators/estimator.js';
 import type { ForwardingPolicy } from '../broker/forwarder.js';
 import type { RouterConf } from '../broker/router-conf.js';
 import type { LambdaRequest, LambdaResponse } from '../protocol/messages.js';

@@ -5,16 +5,16 @@ import { GrpcLambdaClient } from '../client/lambda-client-grpc.js';
 import { startLambdaServer } from './edge-server.js';
 import {
   lambdaTransport,
-  lambdaTransportNames,
+  lambdaTransports,
   TRANSPORT_VARIABLE,
   type LambdaServer,
-} from './lambda-transport.js';
+} from './lambda-transports.js';
 import { errorResponse } from './responses.js';
 
 // The original's TestEdgeServerGrpc (an upper-casing server, an unknown lambda and a throwing one), as the
 // contract of every lambda transport: each client transport against each server transport.
-for (const serverTransport of lambdaTransportNames()) {
-  for (const clientTransport of lambdaTransportNames()) {
+for (const serverTransport of lambdaTransports.names()) {
+  for (const clientTransport of lambdaTransports.names()) {
     describe(`${clientTransport} client to a ${serverTransport} lambda server`, () => {
       let server: LambdaServer;
       let client: GrpcLambdaClient;

@@ -1,4 +1,4 @@
-import { lambdaTransport, type LambdaServer, type LambdaTransport } from './lambda-transport.js';
+import { lambdaTransport, type LambdaServer, type LambdaTransport } from './lambda-transports.js';
 import type { LambdaRequest, LambdaResponse } from './messages.js';
 import { errorResponse } from './responses.js';
 

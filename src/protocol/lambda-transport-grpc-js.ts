@@ -1,4 +1,4 @@
-import type { LambdaTransport } from './lambda-transport.js';
+import { lambdaTransports, type LambdaTransport } from './lambda-transport.js';
 import { RpcClient } from './rpc-client.js';
 import { RpcServer, service } from './rpc-server.js';
 
@@ -17,3 +17,8 @@ export const grpcJsTransport: LambdaTransport = {
     };
   },
 };
+
+/** Registers this transport as `grpc-js`. */
+export function setup(): void {
+  lambdaTransports.register('grpc-js', grpcJsTransport);
+}

@@ -1,7 +1,7 @@
 import { status } from '@grpc/grpc-js';
 import { GrpcUnaryChannel } from './http2/grpc-unary-client.js';
 import { GrpcUnaryServer } from './http2/grpc-unary-server.js';
-import type { LambdaChannel, LambdaTransport } from './lambda-transport.js';
+import { lambdaTransports, type LambdaChannel, type LambdaTransport } from './lambda-transport.js';
 import { lambdaCodecs, RUN_LAMBDA } from './lambda-wire.js';
 import type { LambdaRequest, LambdaResponse } from './messages.js';
 import { RpcError } from './rpc-error.js';
@@ -44,3 +44,8 @@ export const leanTransport: LambdaTransport = {
     }),
   connect: (endpoint) => new LeanChannel(endpoint),
 };
+
+/** Registers this transport as `lean`. */
+export function setup(): void {
+  lambdaTransports.register('lean', leanTransport);
+}

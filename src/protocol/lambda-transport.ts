@@ -1,5 +1,4 @@
-import { grpcJsTransport } from './lambda-transport-grpc-js.js';
-import { leanTransport } from './lambda-transport-lean.js';
+import { Registry } from '../support/registry.js';
 import type { LambdaRequest, LambdaResponse } from './messages.js';
 
 /** A running lambda server (EdgeServer.RunLambda on one endpoint). */
@@ -34,31 +33,16 @@ export interface LambdaTransport {
 /** Environment variable choosing the transport of the lambda data path. */
 export const TRANSPORT_VARIABLE = 'SOE_LAMBDA_TRANSPORT';
 
-const registry = new Map<string, LambdaTransport>([
-  ['lean', leanTransport],
-  ['grpc-js', grpcJsTransport],
-]);
-
-/** Registers a lambda transport under a name (as grpc-js registers load balancers). */
-export function registerLambdaTransport(name: string, transport: LambdaTransport): void {
-  registry.set(name, transport);
-}
-
-/** Names of the registered transports. */
-export function lambdaTransportNames(): string[] {
-  return [...registry.keys()];
-}
+/** The lambda transports; each registers itself from its `setup()` (see lambda-transports.ts). */
+export const lambdaTransports = new Registry<LambdaTransport>(
+  (name, known) =>
+    new Error(`Unknown lambda transport '${name}' (${TRANSPORT_VARIABLE}); known: ${known.join(', ')}`),
+);
 
 /**
  * The transport named `name`, by default the one `SOE_LAMBDA_TRANSPORT` names, else `lean`; an unknown
  * name fails with a message naming the variable and the known transports.
  */
 export function lambdaTransport(name = process.env[TRANSPORT_VARIABLE] ?? 'lean'): LambdaTransport {
-  const transport = registry.get(name);
-  if (transport === undefined) {
-    throw new Error(
-      `Unknown lambda transport '${name}' (${TRANSPORT_VARIABLE}); known: ${lambdaTransportNames().join(', ')}`,
-    );
-  }
-  return transport;
+  return lambdaTransports.get(name);
 }

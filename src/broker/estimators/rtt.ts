@@ -1,0 +1,41 @@
+import type { LambdaRequest, LambdaResponse } from '../../protocol/messages.js';
+import { pickMinimum, requestSize, rttSample, type PtimeEstimator } from './estimator.js';
+import { PairMap } from './pairs.js';
+import { LinearEstimator } from './linear-estimator.js';
+import type { Clock } from '../policies/selection-policy.js';
+
+/**
+ * The `rtt` estimator (spec §4.3): one linear fit of the network time (measured time minus ptime)
+ * against the request size per (lambda, destination), over `windowSize` points that go stale after
+ * `stalePeriod` seconds; picks the smallest `max(0, estimate(size))`. Processing time is ignored by
+ * design (quirk Q15), and a destination with no fresh data estimates 0, which probes it again.
+ */
+export class RttEstimator implements PtimeEstimator {
+  readonly type = 'rtt';
+  private readonly rtt = new PairMap<LinearEstimator>();
+
+  constructor(
+    private readonly windowSize: number,
+    private readonly stalePeriod: number,
+    private readonly clock: Clock,
+  ) {}
+
+  added(lambda: string, destination: string): void {
+    this.rtt.set(lambda, destination, new LinearEstimator(this.windowSize, this.stalePeriod, this.clock));
+  }
+
+  removed(lambda: string, destination: string): void {
+    this.rtt.delete(lambda, destination);
+  }
+
+  async choose(request: LambdaRequest, destinations: readonly string[]): Promise<string> {
+    const size = requestSize(request);
+    return pickMinimum(destinations, (d) => Math.max(0, this.rtt.get(request.name, d)?.estimate(size) ?? 0));
+  }
+
+  success(request: LambdaRequest, destination: string, response: LambdaResponse, seconds: number): void {
+    this.rtt.get(request.name, destination)?.add(requestSize(request), rttSample(response, seconds));
+  }
+
+  close(): void {}
+}

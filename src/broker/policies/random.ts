@@ -1,0 +1,45 @@
+import { randomInt } from 'node:crypto';
+import { Random } from '../../support/random.js';
+import { BaseSelectionPolicy, type Destination } from './selection-policy.js';
+
+/**
+ * The `random` policy (the original's EntryRandom): picks a destination with probability proportional
+ * to 1/weight. The sum of the inverse weights is kept incrementally in float32; a draw u ∈ [0, Σ 1/w)
+ * walks the destinations in insertion order, accumulating 1/w in float32, and returns the first whose
+ * running sum reaches u, the last destination being the fallback.
+ */
+export class RandomPolicy extends BaseSelectionPolicy {
+  private invSum = 0;
+
+  /** `random` draws the numbers; pass a seeded one for reproducible selections. */
+  constructor(private readonly random: Random = new Random(randomInt(0, 2 ** 32))) {
+    super();
+  }
+
+  protected choose(): string {
+    const list = this.list;
+    const last = list[list.length - 1]!;
+    if (list.length === 1) return last.destination;
+    const u = this.random.uniform() * this.invSum;
+    let sum = 0;
+    for (let i = 0; i < list.length - 1; i++) {
+      const d = list[i]!;
+      sum = Math.fround(sum + Math.fround(1 / d.weight));
+      if (u <= sum) return d.destination;
+    }
+    return last.destination;
+  }
+
+  protected override onAdded(added: Destination): void {
+    this.invSum = Math.fround(this.invSum + Math.fround(1 / added.weight));
+  }
+
+  protected override onWeightChanged(changed: Destination, oldWeight: number): void {
+    const delta = Math.fround(Math.fround(1 / changed.weight) - Math.fround(1 / oldWeight));
+    this.invSum = Math.fround(this.invSum + delta);
+  }
+
+  protected override onRemoved(removed: Destination): void {
+    this.invSum = this.list.length === 0 ? 0 : Math.fround(this.invSum - Math.fround(1 / removed.weight));
+  }
+}

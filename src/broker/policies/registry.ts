@@ -1,0 +1,60 @@
+import { randomInt } from 'node:crypto';
+import { Conf } from '../../support/conf.js';
+import { Random } from '../../support/random.js';
+import { LeastImpedancePolicy } from './least-impedance.js';
+import { ProportionalFairnessPolicy } from './proportional-fairness.js';
+import { RandomPolicy } from './random.js';
+import { RoundRobinPolicy } from './round-robin.js';
+import { monotonicClock, type Clock, type SelectionPolicy } from './selection-policy.js';
+
+/** What a table shares with the policies it creates; both fields default to the real thing. */
+export interface PolicyEnvironment {
+  /** Time in seconds for time-based policies (default: `performance.now()` in seconds). */
+  clock?: Clock;
+  /** Random numbers for the random policy, shared by all lambdas of a table (default: randomly seeded). */
+  random?: Random;
+}
+
+/** Makes a fresh policy object for one lambda. */
+export type PolicyFactory = () => SelectionPolicy;
+
+/**
+ * A registered policy type: validates its keys of the `--table-conf` once (throwing on errors) and
+ * returns the factory a table calls for every new lambda.
+ */
+export type PolicyType = (conf: Conf, env: Required<PolicyEnvironment>) => PolicyFactory;
+
+const registry = new Map<string, PolicyType>();
+
+/** Registers (or replaces) a selection policy under the `type=` name of `--table-conf`. */
+export function registerPolicy(name: string, type: PolicyType): void {
+  registry.set(name, type);
+}
+
+/** The registered policy names, in registration order. */
+export function policyNames(): string[] {
+  return [...registry.keys()];
+}
+
+/**
+ * Parses a `--table-conf` (`type=random|least-impedance|round-robin|proportional-fairness`, the last
+ * requiring `alpha` and `beta`; other keys are ignored) into the factory of per-lambda policies.
+ * Fails with `Invalid forwarding table type: <t>`, `No value found for key: <k>` or the Conf errors.
+ */
+export function createPolicyFactory(confText: string, env: PolicyEnvironment = {}): PolicyFactory {
+  const conf = Conf.parse(confText);
+  const name = conf.get('type');
+  const type = registry.get(name);
+  if (type === undefined) throw new Error(`Invalid forwarding table type: ${name}`);
+  const random = env.random ?? new Random(randomInt(0, 2 ** 32));
+  return type(conf, { clock: env.clock ?? monotonicClock, random });
+}
+
+registerPolicy('random', (_conf, env) => () => new RandomPolicy(env.random));
+registerPolicy('least-impedance', () => () => new LeastImpedancePolicy());
+registerPolicy('round-robin', (_conf, env) => () => new RoundRobinPolicy(env.clock));
+registerPolicy('proportional-fairness', (conf, env) => {
+  const alpha = conf.getDouble('alpha');
+  const beta = conf.getDouble('beta');
+  return () => new ProportionalFairnessPolicy(alpha, beta, env.clock);
+});

@@ -1,0 +1,9 @@
+import { setup as setupGrpcJs } from './lambda-transport-grpc-js.js';
+import { setup as setupLean } from './lambda-transport-lean.js';
+
+/** The built-in lambda transports, registered: import this module, not lambda-transport.ts, to use them. */
+setupLean();
+setupGrpcJs();
+
+export { lambdaTransport, lambdaTransports, TRANSPORT_VARIABLE } from './lambda-transport.js';
+export type { LambdaChannel, LambdaServer, LambdaTransport } from './lambda-transport.js';
