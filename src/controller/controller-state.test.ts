@@ -6,7 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import { setLogSink } from '../support/logger.js';
 import { ControllerStateFile, type ControllerState } from './controller-state.js';
 import { EdgeController } from './edge-controller.js';
-import { LoggingRouterInstaller, makeContainers } from './fake-router-installer.js';
+import { LoggingRouterInstaller, makeContainers } from './fake-router-installer.test-support.js';
 
 let dir: string;
 let logLines: string[] = [];

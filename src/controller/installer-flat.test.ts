@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { setLogSink } from '../support/logger.js';
 import { EdgeController } from './edge-controller.js';
-import { LoggingRouterInstaller, makeContainers } from './fake-router-installer.js';
+import { LoggingRouterInstaller, makeContainers } from './fake-router-installer.test-support.js';
 
 let restoreLog: () => void;
 before(() => {

@@ -7,7 +7,7 @@ import { setLogSink } from '../support/logger.js';
 import { Random } from '../support/random.js';
 import { ControllerStateFile } from './controller-state.js';
 import { EdgeController } from './edge-controller.js';
-import { LoggingRouterInstaller, makeContainers } from './fake-router-installer.js';
+import { LoggingRouterInstaller, makeContainers } from './fake-router-installer.test-support.js';
 import { homeRouterAddress, type HierObjective } from './installer-hier-home.js';
 import { HierInstallerLogic, type HierInstallerOptions } from './installer-hier.js';
 import type { InstallerContext } from './installer-logic.js';
