@@ -1,5 +1,5 @@
 import { startDispatcherServer } from '../broker/dispatcher/dispatcher-server.js';
-import { DEFAULT_PTIMEEST_CONF } from '../broker/estimators/registry.js';
+import { DEFAULT_PTIMEEST_CONF } from '../broker/estimators/index.js';
 import { DEFAULT_ROUTER_CONF, parseRouterConf } from '../broker/router-conf.js';
 import { logger } from '../support/logger.js';
 import type { Command } from './command.js';

@@ -1,4 +1,4 @@
-import { DEFAULT_OPTIMIZER_CONF } from '../broker/optimizers/registry.js';
+import { DEFAULT_OPTIMIZER_CONF } from '../broker/optimizers/index.js';
 import { DEFAULT_ROUTER_CONF, parseRouterConf } from '../broker/router-conf.js';
 import { startRouterServer } from '../broker/router/router-server.js';
 import { logger } from '../support/logger.js';

@@ -11,7 +11,7 @@ import { RpcClient } from '../../protocol/rpc-client.js';
 import { startSlowEchoServer } from '../../protocol/slow-echo-server.test-support.js';
 import { RpcServer } from '../../protocol/rpc-server.js';
 import { startDispatcherServer, type DispatcherServer } from './dispatcher-server.js';
-import { defaultEstimatorConf, estimatorNames } from '../estimators/registry.js';
+import { defaultEstimatorConf, estimatorNames } from '../estimators/index.js';
 import { startRecordingController } from '../../controller/recording-controller.test-support.js';
 import { parseRouterConf } from '../router-conf.js';
 import { freeEndpoint } from '../../../test/support/ports.js';

@@ -9,7 +9,7 @@ import { logger } from '../../support/logger.js';
 import type { Random } from '../../support/random.js';
 import { DestinationTable } from './dispatcher-table.js';
 import type { DryRun, PtimeEstimator } from '../estimators/estimator.js';
-import { createEstimator } from '../estimators/registry.js';
+import { createEstimator } from '../estimators/index.js';
 import { configure, Forwarder, type ForwardingPolicy } from '../forwarder.js';
 import type { RouterConf } from '../router-conf.js';
 import type { Clock } from '../policies/selection-policy.js';

@@ -2,7 +2,9 @@ import type { LambdaRequest, LambdaResponse } from '../../protocol/messages.js';
 import type { Saver } from '../../support/saver.js';
 import { pickMinimum, requestSize, type PtimeEstimator } from './estimator.js';
 import { LastLoads } from './loads.js';
+import { outputSaver, windowSize } from './estimator-conf.js';
 import { PairMap } from './pairs.js';
+import { estimatorTypes } from './registry.js';
 import { LinearEstimator } from './linear-estimator.js';
 import type { Clock } from '../policies/selection-policy.js';
 
@@ -71,4 +73,20 @@ export class DelayEstimator implements PtimeEstimator {
       this.pairs.get(lambda, destination)?.get(size)?.estimateWithinObserved(this.loads.get(destination)) ?? 0
     );
   }
+}
+
+/** Registers the `delay` estimator. */
+export function setup(): void {
+  estimatorTypes.register('delay', {
+    defaultConf: 'type=delay,util-load-timeout=10,util-window-size=50,output=out.dat',
+    create: (conf, env) =>
+      new DelayEstimator(
+        {
+          utilLoadTimeout: conf.getDouble('util-load-timeout'),
+          utilWindowSize: windowSize(conf, 'util-window-size'),
+        },
+        outputSaver(conf),
+        env.clock,
+      ),
+  });
 }

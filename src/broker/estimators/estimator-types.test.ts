@@ -7,7 +7,7 @@ import { codec } from '../../protocol/codec.js';
 import { startLambdaServer, type LambdaServer } from '../../protocol/edge-server.js';
 import type { LambdaRequest, LambdaResponse } from '../../protocol/messages.js';
 import { errorResponse } from '../../protocol/responses.js';
-import { createEstimator } from './registry.js';
+import { createEstimator } from './index.js';
 import { compareNames } from '../policies/selection-policy.js';
 import { freeEndpoint } from '../../../test/support/ports.js';
 

@@ -8,7 +8,7 @@ import { startLambdaServer, type LambdaServer } from '../../protocol/edge-server
 import type { LambdaRequest, LambdaResponse } from '../../protocol/messages.js';
 import { errorResponse } from '../../protocol/responses.js';
 import type { PtimeEstimator } from './estimator.js';
-import { createEstimator, defaultEstimatorConf, estimatorNames } from './registry.js';
+import { createEstimator, defaultEstimatorConf, estimatorNames } from './index.js';
 import { compareNames } from '../policies/selection-policy.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'soe-estimators-'));
@@ -149,3 +149,14 @@ for (const name of estimatorNames()) {
     });
   });
 }
+
+describe('PtimeEstimator registry', () => {
+  test("Object.prototype's keys are unknown estimator types", () => {
+    for (const name of ['toString', 'constructor', '__proto__', 'hasOwnProperty', 'valueOf']) {
+      assert.throws(() => createEstimator(`type=${name}`), {
+        message: `Invalid processing time estimator type: ${name}`,
+      });
+      assert.equal(defaultEstimatorConf(name), undefined);
+    }
+  });
+});

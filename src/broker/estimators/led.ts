@@ -1,6 +1,8 @@
 import type { LambdaRequest, LambdaResponse } from '../../protocol/messages.js';
 import { pickMinimum, type PtimeEstimator } from './estimator.js';
+import { windowSize } from './estimator-conf.js';
 import { PairMap } from './pairs.js';
+import { estimatorTypes } from './registry.js';
 import type { Clock } from '../policies/selection-policy.js';
 
 /** The keys of the `led` estimator's conf. */
@@ -138,4 +140,19 @@ export class LedEstimator implements PtimeEstimator {
       this.forget(req);
     }
   }
+}
+
+/** Registers the `led` estimator. */
+export function setup(): void {
+  estimatorTypes.register('led', {
+    defaultConf: 'type=led,window-size=50,in-flight-timeout=30',
+    create: (conf, env) =>
+      new LedEstimator(
+        {
+          windowSize: windowSize(conf, 'window-size'),
+          inFlightTimeout: conf.getDouble('in-flight-timeout'),
+        },
+        env.clock,
+      ),
+  });
 }

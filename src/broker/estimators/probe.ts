@@ -3,7 +3,9 @@ import { logger } from '../../support/logger.js';
 import type { Saver } from '../../support/saver.js';
 import { ClientPool } from '../../client/client-pool.js';
 import { requestSize, type DryRun, type PtimeEstimator } from './estimator.js';
+import { outputSaver } from './estimator-conf.js';
 import { PairMap } from './pairs.js';
+import { estimatorTypes } from './registry.js';
 
 const log = logger('dispatcher');
 
@@ -80,4 +82,12 @@ export class ProbeEstimator implements PtimeEstimator {
     this.pool.close();
     this.saver.close();
   }
+}
+
+/** Registers the `probe` estimator. */
+export function setup(): void {
+  estimatorTypes.register('probe', {
+    defaultConf: 'type=probe,max-clients=10,output=out.dat',
+    create: (conf, env) => new ProbeEstimator(conf.getUint('max-clients'), outputSaver(conf), env.dryRun),
+  });
 }

@@ -1,11 +1,6 @@
 import { Conf } from '../../support/conf.js';
-import { Saver } from '../../support/saver.js';
+import { Registry } from '../../support/registry.js';
 import type { EstimatorEnvironment, PtimeEstimator } from './estimator.js';
-import { DelayEstimator } from './delay.js';
-import { LedEstimator } from './led.js';
-import { ProbeEstimator } from './probe.js';
-import { RttEstimator } from './rtt.js';
-import { UtilEstimator } from './util.js';
 import { monotonicClock } from '../policies/selection-policy.js';
 
 /** The default `--ptimeest-conf` of the dispatcher. */
@@ -18,29 +13,28 @@ export type EstimatorFactory = (
 ) => PtimeEstimator;
 
 /** A registered estimator type: its example conf (which lists the required keys) and its factory. */
-interface EstimatorType {
+export interface EstimatorType {
+  /** Every key of this conf is required; the conf is shown in the error when one is missing. */
   defaultConf: string;
   create: EstimatorFactory;
 }
 
-const registry = new Map<string, EstimatorType>();
-
 /**
- * Registers (or replaces) an estimator under the `type=` name of `--ptimeest-conf`. Every key of
- * `defaultConf` is required; the conf is shown in the error when one is missing.
+ * The processing time estimators by the `type=` name of `--ptimeest-conf`; each registers itself from
+ * its `setup()` (see index.ts, which registers the built-in ones).
  */
-export function registerEstimator(name: string, defaultConf: string, create: EstimatorFactory): void {
-  registry.set(name, { defaultConf, create });
-}
+export const estimatorTypes = new Registry<EstimatorType>(
+  (name) => new Error(`Invalid processing time estimator type: ${name}`),
+);
 
 /** The registered estimator names, in registration order. */
 export function estimatorNames(): string[] {
-  return [...registry.keys()];
+  return estimatorTypes.names();
 }
 
 /** The example (default) conf of a registered estimator type, or undefined if there is none. */
 export function defaultEstimatorConf(name: string): string | undefined {
-  return registry.get(name)?.defaultConf;
+  return estimatorTypes.find(name)?.defaultConf;
 }
 
 /**
@@ -51,8 +45,7 @@ export function defaultEstimatorConf(name: string): string | undefined {
 export function createEstimator(confText: string, env: EstimatorEnvironment = {}): PtimeEstimator {
   const conf = Conf.parse(confText);
   const name = conf.get('type');
-  const type = registry.get(name);
-  if (type === undefined) throw new Error(`Invalid processing time estimator type: ${name}`);
+  const type = estimatorTypes.get(name);
   if (
     Conf.parse(type.defaultConf)
       .keys()
@@ -62,66 +55,3 @@ export function createEstimator(confText: string, env: EstimatorEnvironment = {}
   }
   return type.create(conf, { ...env, clock: env.clock ?? monotonicClock });
 }
-
-/** A window size: a positive integer, else `Invalid value '<v>' for key '<k>': must be > 0`. */
-function windowSize(conf: Conf, key: string): number {
-  const n = conf.getUint(key);
-  if (n === 0) throw new Error(`Invalid value '${conf.get(key)}' for key '${key}': must be > 0`);
-  return n;
-}
-
-/** The Saver of an estimator's measurement file (`output=`): timestamped, flushed per line, truncated. */
-function output(conf: Conf): Saver {
-  return new Saver(conf.get('output'), { timestamp: true, flush: true, append: false });
-}
-
-registerEstimator(
-  'rtt',
-  DEFAULT_PTIMEEST_CONF,
-  (conf, env) => new RttEstimator(windowSize(conf, 'window-size'), conf.getDouble('stale-period'), env.clock),
-);
-registerEstimator(
-  'util',
-  'type=util,rtt-window-size=50,rtt-stale-period=10,util-load-timeout=10,util-window-size=50,output=out.dat',
-  (conf, env) =>
-    new UtilEstimator(
-      {
-        rttWindowSize: windowSize(conf, 'rtt-window-size'),
-        rttStalePeriod: conf.getDouble('rtt-stale-period'),
-        utilLoadTimeout: conf.getDouble('util-load-timeout'),
-        utilWindowSize: windowSize(conf, 'util-window-size'),
-      },
-      output(conf),
-      env.clock,
-    ),
-);
-registerEstimator(
-  'delay',
-  'type=delay,util-load-timeout=10,util-window-size=50,output=out.dat',
-  (conf, env) =>
-    new DelayEstimator(
-      {
-        utilLoadTimeout: conf.getDouble('util-load-timeout'),
-        utilWindowSize: windowSize(conf, 'util-window-size'),
-      },
-      output(conf),
-      env.clock,
-    ),
-);
-registerEstimator(
-  'probe',
-  'type=probe,max-clients=10,output=out.dat',
-  (conf, env) => new ProbeEstimator(conf.getUint('max-clients'), output(conf), env.dryRun),
-);
-registerEstimator(
-  'led',
-  'type=led,window-size=50,in-flight-timeout=30',
-  (conf, env) =>
-    new LedEstimator(
-      {
-        windowSize: windowSize(conf, 'window-size'),
-        inFlightTimeout: conf.getDouble('in-flight-timeout'),
-      },
-      env.clock,
-    ),
-);

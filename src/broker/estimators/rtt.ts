@@ -1,6 +1,8 @@
 import type { LambdaRequest, LambdaResponse } from '../../protocol/messages.js';
 import { pickMinimum, requestSize, rttSample, type PtimeEstimator } from './estimator.js';
+import { windowSize } from './estimator-conf.js';
 import { PairMap } from './pairs.js';
+import { DEFAULT_PTIMEEST_CONF, estimatorTypes } from './registry.js';
 import { LinearEstimator } from './linear-estimator.js';
 import type { Clock } from '../policies/selection-policy.js';
 
@@ -38,4 +40,13 @@ export class RttEstimator implements PtimeEstimator {
   }
 
   close(): void {}
+}
+
+/** Registers the `rtt` estimator, whose conf is the dispatcher's default one. */
+export function setup(): void {
+  estimatorTypes.register('rtt', {
+    defaultConf: DEFAULT_PTIMEEST_CONF,
+    create: (conf, env) =>
+      new RttEstimator(windowSize(conf, 'window-size'), conf.getDouble('stale-period'), env.clock),
+  });
 }

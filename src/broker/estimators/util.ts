@@ -2,7 +2,9 @@ import type { LambdaRequest, LambdaResponse } from '../../protocol/messages.js';
 import type { Saver } from '../../support/saver.js';
 import { pickMinimum, requestSize, rttSample, type PtimeEstimator } from './estimator.js';
 import { LastLoads } from './loads.js';
+import { outputSaver, windowSize } from './estimator-conf.js';
 import { PairMap } from './pairs.js';
+import { estimatorTypes } from './registry.js';
 import { LinearEstimator } from './linear-estimator.js';
 import type { Clock } from '../policies/selection-policy.js';
 
@@ -103,4 +105,23 @@ export class UtilEstimator implements PtimeEstimator {
       ptime: state.ptime.get(size)?.estimate(this.loads.get(destination)) ?? 0,
     };
   }
+}
+
+/** Registers the `util` estimator. */
+export function setup(): void {
+  estimatorTypes.register('util', {
+    defaultConf:
+      'type=util,rtt-window-size=50,rtt-stale-period=10,util-load-timeout=10,util-window-size=50,output=out.dat',
+    create: (conf, env) =>
+      new UtilEstimator(
+        {
+          rttWindowSize: windowSize(conf, 'rtt-window-size'),
+          rttStalePeriod: conf.getDouble('rtt-stale-period'),
+          utilLoadTimeout: conf.getDouble('util-load-timeout'),
+          utilWindowSize: windowSize(conf, 'util-window-size'),
+        },
+        outputSaver(conf),
+        env.clock,
+      ),
+  });
 }

@@ -1,4 +1,5 @@
 import { logger } from '../../support/logger.js';
+import { optimizerTypes } from './registry.js';
 import { applyWeight, type WeightOptimizer, type WeightTable } from './weight-optimizer.js';
 
 const log = logger('optimizer-asyncPF');
@@ -22,4 +23,9 @@ export class AsyncPfOptimizer implements WeightOptimizer {
   stop(): void {
     this.stopped = true;
   }
+}
+
+/** Registers the `asyncPF` optimizer (no keys). */
+export function setup(): void {
+  optimizerTypes.register('asyncPF', (_conf, table) => new AsyncPfOptimizer(table));
 }

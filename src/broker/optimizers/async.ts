@@ -1,5 +1,6 @@
 import { logger } from '../../support/logger.js';
 import { monotonicClock, type Clock } from '../policies/selection-policy.js';
+import { optimizerTypes } from './registry.js';
 import { applyWeight, type WeightOptimizer, type WeightTable } from './weight-optimizer.js';
 
 const log = logger('optimizer-async');
@@ -48,4 +49,12 @@ export class AsyncOptimizer implements WeightOptimizer {
   stop(): void {
     this.stopped = true;
   }
+}
+
+/** Registers the `async` optimizer, whose `alpha` key is required. */
+export function setup(): void {
+  optimizerTypes.register(
+    'async',
+    (conf, table, options) => new AsyncOptimizer(table, conf.getDouble('alpha'), options.clock),
+  );
 }

@@ -6,7 +6,7 @@ import { ForwardingTable } from '../router/forwarding-table.js';
 import { AsyncOptimizer } from './async.js';
 import { AsyncPfOptimizer } from './async-pf.js';
 import { NoneOptimizer } from './none.js';
-import { DEFAULT_OPTIMIZER_CONF, createOptimizer, optimizerNames } from './registry.js';
+import { DEFAULT_OPTIMIZER_CONF, createOptimizer, optimizerNames } from './index.js';
 import { TrivialOptimizer, parseStat } from './trivial.js';
 import { ProportionalFairnessPolicy } from '../policies/proportional-fairness.js';
 import type { WeightOptimizer } from './weight-optimizer.js';

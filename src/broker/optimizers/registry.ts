@@ -1,9 +1,6 @@
 import { Conf } from '../../support/conf.js';
+import { Registry } from '../../support/registry.js';
 import { realScheduler } from '../../support/scheduler.js';
-import { AsyncOptimizer } from './async.js';
-import { AsyncPfOptimizer } from './async-pf.js';
-import { NoneOptimizer } from './none.js';
-import { TrivialOptimizer, parseStat } from './trivial.js';
 import type { OptimizerOptions, WeightOptimizer, WeightTable } from './weight-optimizer.js';
 
 /** The default `--optimizer-conf` of the router. */
@@ -16,16 +13,17 @@ export type OptimizerType = (
   options: Required<OptimizerOptions>,
 ) => WeightOptimizer;
 
-const registry = new Map<string, OptimizerType>();
-
-/** Registers (or replaces) an optimizer under the `type=` name of `--optimizer-conf`. */
-export function registerOptimizer(name: string, type: OptimizerType): void {
-  registry.set(name, type);
-}
+/**
+ * The weight optimizers by the `type=` name of `--optimizer-conf`; each registers itself from its
+ * `setup()` (see index.ts, which registers the built-in ones).
+ */
+export const optimizerTypes = new Registry<OptimizerType>(
+  (name) => new Error(`Invalid local optimizer type: ${name}`),
+);
 
 /** The registered optimizer names, in registration order. */
 export function optimizerNames(): string[] {
-  return [...registry.keys()];
+  return optimizerTypes.names();
 }
 
 /**
@@ -39,28 +37,8 @@ export function createOptimizer(
   options: OptimizerOptions = {},
 ): WeightOptimizer {
   const conf = Conf.parse(confText);
-  const name = conf.get('type');
-  const type = registry.get(name);
-  if (type === undefined) throw new Error(`Invalid local optimizer type: ${name}`);
+  const type = optimizerTypes.get(conf.get('type'));
   const scheduler = options.scheduler ?? realScheduler;
   const clock = options.clock ?? (() => scheduler.now());
   return type(conf, table, { clock, timer: options.timer ?? true, scheduler });
 }
-
-registerOptimizer('none', () => new NoneOptimizer());
-registerOptimizer(
-  'trivial',
-  (conf, table, options) =>
-    new TrivialOptimizer(
-      table,
-      conf.getDouble('period'),
-      parseStat(conf.get('stat')),
-      options.timer,
-      options.scheduler,
-    ),
-);
-registerOptimizer(
-  'async',
-  (conf, table, options) => new AsyncOptimizer(table, conf.getDouble('alpha'), options.clock),
-);
-registerOptimizer('asyncPF', (_conf, table) => new AsyncPfOptimizer(table));

@@ -1,5 +1,6 @@
 import { logger } from '../../support/logger.js';
 import { realScheduler, type Cancel, type Scheduler } from '../../support/scheduler.js';
+import { optimizerTypes } from './registry.js';
 import { applyWeight, type WeightOptimizer, type WeightTable } from './weight-optimizer.js';
 
 const log = logger('optimizer-trivial');
@@ -91,4 +92,19 @@ export class TrivialOptimizer implements WeightOptimizer {
     this.timer = undefined;
     this.samples.clear();
   }
+}
+
+/** Registers the `trivial` optimizer, whose `period` and `stat` keys are required. */
+export function setup(): void {
+  optimizerTypes.register(
+    'trivial',
+    (conf, table, options) =>
+      new TrivialOptimizer(
+        table,
+        conf.getDouble('period'),
+        parseStat(conf.get('stat')),
+        options.timer,
+        options.scheduler,
+      ),
+  );
 }

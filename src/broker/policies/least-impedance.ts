@@ -1,3 +1,4 @@
+import { policyTypes } from './registry.js';
 import { BaseSelectionPolicy } from './selection-policy.js';
 
 /**
@@ -10,4 +11,9 @@ export class LeastImpedancePolicy extends BaseSelectionPolicy {
     for (const d of this.list) if (d.weight < best.weight) best = d;
     return best.destination;
   }
+}
+
+/** Registers the `least-impedance` policy (no keys). */
+export function setup(): void {
+  policyTypes.register('least-impedance', () => () => new LeastImpedancePolicy());
 }

@@ -1,3 +1,4 @@
+import { policyTypes } from './registry.js';
 import { BaseSelectionPolicy, monotonicClock, type Clock, type Destination } from './selection-policy.js';
 
 interface Stats {
@@ -66,4 +67,13 @@ export class ProportionalFairnessPolicy extends BaseSelectionPolicy {
     const inverse = Math.fround(1 / d.weight);
     return Math.fround(Math.pow(inverse, this.alpha) / Math.pow(s.count / (now - s.last), this.beta));
   }
+}
+
+/** Registers the `proportional-fairness` policy, whose `alpha` and `beta` keys are required. */
+export function setup(): void {
+  policyTypes.register('proportional-fairness', (conf, env) => {
+    const alpha = conf.getDouble('alpha');
+    const beta = conf.getDouble('beta');
+    return () => new ProportionalFairnessPolicy(alpha, beta, env.clock);
+  });
 }

@@ -1,5 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { Random } from '../../support/random.js';
+import { policyTypes } from './registry.js';
 import { BaseSelectionPolicy, type Destination } from './selection-policy.js';
 
 /**
@@ -42,4 +43,9 @@ export class RandomPolicy extends BaseSelectionPolicy {
   protected override onRemoved(removed: Destination): void {
     this.invSum = this.list.length === 0 ? 0 : Math.fround(this.invSum - Math.fround(1 / removed.weight));
   }
+}
+
+/** Registers the `random` policy (no keys); the lambdas of a table share its random source. */
+export function setup(): void {
+  policyTypes.register('random', (_conf, env) => () => new RandomPolicy(env.random));
 }

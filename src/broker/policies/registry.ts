@@ -1,10 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { Conf } from '../../support/conf.js';
 import { Random } from '../../support/random.js';
-import { LeastImpedancePolicy } from './least-impedance.js';
-import { ProportionalFairnessPolicy } from './proportional-fairness.js';
-import { RandomPolicy } from './random.js';
-import { RoundRobinPolicy } from './round-robin.js';
+import { Registry } from '../../support/registry.js';
 import { monotonicClock, type Clock, type SelectionPolicy } from './selection-policy.js';
 
 /** What a table shares with the policies it creates; both fields default to the real thing. */
@@ -24,16 +21,17 @@ export type PolicyFactory = () => SelectionPolicy;
  */
 export type PolicyType = (conf: Conf, env: Required<PolicyEnvironment>) => PolicyFactory;
 
-const registry = new Map<string, PolicyType>();
-
-/** Registers (or replaces) a selection policy under the `type=` name of `--table-conf`. */
-export function registerPolicy(name: string, type: PolicyType): void {
-  registry.set(name, type);
-}
+/**
+ * The selection policies by the `type=` name of `--table-conf`; each registers itself from its `setup()`
+ * (see index.ts, which registers the built-in ones).
+ */
+export const policyTypes = new Registry<PolicyType>(
+  (name) => new Error(`Invalid forwarding table type: ${name}`),
+);
 
 /** The registered policy names, in registration order. */
 export function policyNames(): string[] {
-  return [...registry.keys()];
+  return policyTypes.names();
 }
 
 /**
@@ -43,18 +41,7 @@ export function policyNames(): string[] {
  */
 export function createPolicyFactory(confText: string, env: PolicyEnvironment = {}): PolicyFactory {
   const conf = Conf.parse(confText);
-  const name = conf.get('type');
-  const type = registry.get(name);
-  if (type === undefined) throw new Error(`Invalid forwarding table type: ${name}`);
+  const type = policyTypes.get(conf.get('type'));
   const random = env.random ?? new Random(randomInt(0, 2 ** 32));
   return type(conf, { clock: env.clock ?? monotonicClock, random });
 }
-
-registerPolicy('random', (_conf, env) => () => new RandomPolicy(env.random));
-registerPolicy('least-impedance', () => () => new LeastImpedancePolicy());
-registerPolicy('round-robin', (_conf, env) => () => new RoundRobinPolicy(env.clock));
-registerPolicy('proportional-fairness', (conf, env) => {
-  const alpha = conf.getDouble('alpha');
-  const beta = conf.getDouble('beta');
-  return () => new ProportionalFairnessPolicy(alpha, beta, env.clock);
-});

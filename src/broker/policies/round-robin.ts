@@ -1,4 +1,5 @@
 import { ForwardingTableError } from '../forwarding-table-error.js';
+import { policyTypes } from './registry.js';
 import {
   BaseSelectionPolicy,
   compareNames,
@@ -172,4 +173,9 @@ export class RoundRobinPolicy extends BaseSelectionPolicy {
     }
     this.active = next;
   }
+}
+
+/** Registers the `round-robin` policy (no keys). */
+export function setup(): void {
+  policyTypes.register('round-robin', (_conf, env) => () => new RoundRobinPolicy(env.clock));
 }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { Random } from '../../support/random.js';
 import { ForwardingTableError } from '../forwarding-table-error.js';
-import { createPolicyFactory, policyNames } from './registry.js';
+import { createPolicyFactory, policyNames } from './index.js';
 import type { SelectionPolicy } from './selection-policy.js';
 
 /** Extra conf keys the built-in policies require; other registered policies get just `type=<name>`. */
@@ -186,3 +186,13 @@ for (const name of policyNames()) {
     });
   });
 }
+
+describe('SelectionPolicy registry', () => {
+  test("Object.prototype's keys are unknown policy types", () => {
+    for (const name of ['toString', 'constructor', '__proto__', 'hasOwnProperty', 'valueOf']) {
+      assert.throws(() => createPolicyFactory(`type=${name}`), {
+        message: `Invalid forwarding table type: ${name}`,
+      });
+    }
+  });
+});

@@ -10,7 +10,7 @@ import type { Random } from '../../support/random.js';
 import type { Scheduler } from '../../support/scheduler.js';
 import { ForwardingTable } from './forwarding-table.js';
 import { configure, Forwarder, type ForwardingPolicy } from '../forwarder.js';
-import { createOptimizer } from '../optimizers/registry.js';
+import { createOptimizer } from '../optimizers/index.js';
 import type { RouterConf } from '../router-conf.js';
 import type { WeightOptimizer } from '../optimizers/weight-optimizer.js';
 

@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { setLogSink } from '../../support/logger.js';
 import { Random } from '../../support/random.js';
 import { ForwardingTable, ForwardingTableError, type ForwardingTableErrorKind } from './forwarding-table.js';
-import { createPolicyFactory, policyNames } from '../policies/registry.js';
+import { createPolicyFactory, policyNames } from '../policies/index.js';
 import { ProportionalFairnessPolicy } from '../policies/proportional-fairness.js';
 import { RoundRobinPolicy } from '../policies/round-robin.js';
 

@@ -1,6 +1,6 @@
 import { logger } from '../../support/logger.js';
 import { ForwardingTableError } from '../forwarding-table-error.js';
-import { createPolicyFactory, type PolicyEnvironment, type PolicyFactory } from '../policies/registry.js';
+import { createPolicyFactory, type PolicyEnvironment, type PolicyFactory } from '../policies/index.js';
 import { compareNames, isValidWeight, type SelectionPolicy } from '../policies/selection-policy.js';
 import { compareEntries, formatTable, type TableEntry } from '../table-dump.js';
 

@@ -1,0 +1,13 @@
+import { setup as setupAsync } from './async.js';
+import { setup as setupAsyncPf } from './async-pf.js';
+import { setup as setupNone } from './none.js';
+import { setup as setupTrivial } from './trivial.js';
+
+/** The built-in weight optimizers, registered: import this module, not registry.ts, to use them. */
+setupNone();
+setupTrivial();
+setupAsync();
+setupAsyncPf();
+
+export { createOptimizer, DEFAULT_OPTIMIZER_CONF, optimizerNames, optimizerTypes } from './registry.js';
+export type { OptimizerType } from './registry.js';
