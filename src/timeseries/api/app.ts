@@ -6,11 +6,11 @@
  * produces both (`/v1/archive_policy/`, `/v1/archive_policy//name`).
  */
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import { Mutex } from '../../support/mutex.js';
 import { TimeseriesError } from '../errors.js';
 import type { TimeseriesStore } from '../store.js';
 import type { AuthMode } from './auth.js';
 import { sendError } from './http.js';
-import { Mutex } from './metrics.js';
 import { registerAggregatesRoutes } from './routes-aggregates.js';
 import { registerArchivePolicyRoutes } from './routes-archive-policy.js';
 import { registerArchivePolicyRuleRoutes } from './routes-archive-policy-rule.js';

@@ -9,10 +9,10 @@ import { archivePolicyToJson } from '../archive-policy.js';
 import { TimeseriesError } from '../errors.js';
 import type { Metric, Resource } from '../model.js';
 import type { TimeseriesStore } from '../store.js';
+import { policyForMetricName } from './archive-policy-rules.js';
 import { canAccess, currentUser, type ApiUser } from './auth.js';
 import { parseUuid, resourceUuid } from './ids.js';
 import { getResourceTypeOr404, resourceJson } from './resources.js';
-import { policyForMetricName } from './routes-archive-policy-rule.js';
 import {
   checkKeys,
   expectObject,
@@ -21,18 +21,6 @@ import {
   type BodyPath,
   type JsonObject,
 } from './validate.js';
-
-/** Serializes async sections that read-modify-write a resource's metric map. */
-export class Mutex {
-  private tail: Promise<unknown> = Promise.resolve();
-
-  /** Runs `fn` after every previously queued section. */
-  run<T>(fn: () => Promise<T>): Promise<T> {
-    const result = this.tail.then(fn, fn);
-    this.tail = result.catch(() => undefined);
-    return result;
-  }
-}
 
 /** The JSON returned by `POST /v1/metric`. */
 export function metricJson(metric: Metric): JsonObject {

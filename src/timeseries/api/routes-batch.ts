@@ -3,6 +3,7 @@
  * and `POST /v1/batch/resources/metrics/measures[?create_metrics=true]`
  * (`{"<resource id>": {"<metric name>": [measures] | {"archive_policy_name"?, "unit"?, "measures"}}}`).
  */
+import type { Mutex } from '../../support/mutex.js';
 import { TimeseriesError } from '../errors.js';
 import type { Measure, Metric } from '../model.js';
 import type { MeasureBatch } from '../store.js';
@@ -13,7 +14,6 @@ import { parseMeasures } from './measures.js';
 import {
   createResourceMetrics,
   liveMetrics,
-  Mutex,
   parseMetricDefinition,
   type MetricDefinition,
 } from './metrics.js';

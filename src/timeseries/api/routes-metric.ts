@@ -2,6 +2,7 @@
  * `/v1/metric`: create (free-standing, or named on a resource with `resource_id`), list (filters,
  * pagination), show and delete. Non-admin callers only see and change the metrics they created.
  */
+import type { Mutex } from '../../support/mutex.js';
 import type { Metric } from '../model.js';
 import { currentUser, canAccess } from './auth.js';
 import { TimeseriesError } from '../errors.js';
@@ -14,7 +15,6 @@ import {
   metricDetailJson,
   metricJson,
   metricListJson,
-  Mutex,
   parseMetricDefinition,
 } from './metrics.js';
 import { paginate, parsePagination, setNextLink } from './pagination.js';

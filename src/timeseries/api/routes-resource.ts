@@ -5,6 +5,7 @@
  * The storage interface cannot re-attach or detach an existing metric, so a body that would move an
  * existing metric to or away from a resource is refused with 400.
  */
+import type { Mutex } from '../../support/mutex.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { TimeseriesError } from '../errors.js';
 import type { Metric, Resource, ResourceType } from '../model.js';
@@ -20,7 +21,6 @@ import {
   liveMetrics,
   metricDetailJson,
   metricListJson,
-  Mutex,
   parseMetricDefinition,
   type MetricDefinition,
 } from './metrics.js';
