@@ -1,6 +1,8 @@
 /** Query-string helpers with Gnocchi's error shapes. */
 import type { FastifyRequest } from 'fastify';
+import { parseDuration } from '../duration.js';
 import { TimeseriesError } from '../errors.js';
+import { parseTimestamp } from '../timestamp.js';
 
 /** The parsed query string (repeated keys become arrays). */
 export type Query = Record<string, string | string[] | undefined>;
@@ -38,4 +40,26 @@ export function parseBool(name: string, value: string | undefined, fallback = fa
 /** A boolean query parameter (`details=true`, `refresh=False`, …). */
 export function queryBool(query: Query, name: string, fallback = false): boolean {
   return parseBool(name, queryParam(query, name), fallback);
+}
+
+/** A `start`/`stop` query parameter as epoch seconds (400 "Must be a datetime or a timestamp"). */
+export function timestampParam(query: Query, name: string): number | undefined {
+  const text = queryParam(query, name);
+  if (text === undefined) return undefined;
+  try {
+    return parseTimestamp(text);
+  } catch {
+    throw TimeseriesError.argument(name, 'Must be a datetime or a timestamp');
+  }
+}
+
+/** A duration query parameter in seconds (400 Argument value error with the parse failure). */
+export function durationParam(query: Query, name: string): number | undefined {
+  const text = queryParam(query, name);
+  if (text === undefined) return undefined;
+  try {
+    return parseDuration(text);
+  } catch (e) {
+    throw TimeseriesError.argument(name, e instanceof Error ? e.message : String(e));
+  }
 }

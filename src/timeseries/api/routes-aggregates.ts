@@ -22,13 +22,20 @@ import type { TimeseriesStore } from '../store.js';
 import { canAccess, currentUser, type ApiUser } from './auth.js';
 import { readJson, sendJson } from './http.js';
 import { parseUuid } from './ids.js';
+import { fnmatch } from './fnmatch.js';
 import { pointsJson } from './measures.js';
 import { liveMetrics, metricListJson } from './metrics.js';
-import { queryBool, queryList, queryOf, queryParam, type Query } from './params.js';
+import {
+  durationParam,
+  queryBool,
+  queryList,
+  queryOf,
+  queryParam,
+  timestampParam,
+  type Query,
+} from './params.js';
 import { findResources, resourcesJson } from './resource-query.js';
 import { resourceField, resourceJson } from './resources.js';
-import { fnmatch } from './routes-archive-policy-rule.js';
-import { durationParam, timestampParam } from './routes-measures.js';
 import type { ApiRouter } from './routing.js';
 import { parseFilterString, validateFilter, type Filter } from './search-filter.js';
 import { checkKeys, expectObject, invalidAt } from './validate.js';

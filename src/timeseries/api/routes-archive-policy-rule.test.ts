@@ -1,18 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { envelope, startHarness, type Harness } from './harness.test-support.js';
-import { fnmatch } from './routes-archive-policy-rule.js';
-
-describe('fnmatch', () => {
-  test('globs as Python fnmatchcase', () => {
-    assert.ok(fnmatch('disk.io.read', 'disk.*'));
-    assert.ok(fnmatch('', '*'));
-    assert.ok(fnmatch('cpu1', 'cpu?'));
-    assert.ok(fnmatch('cpu1', 'cpu[0-9]'));
-    assert.ok(!fnmatch('cpuX', 'cpu[!A-Z]'));
-    assert.ok(!fnmatch('diskXio', 'disk.io'));
-  });
-});
 
 describe('archive policy rules', () => {
   let h: Harness;

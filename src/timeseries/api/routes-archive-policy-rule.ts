@@ -1,53 +1,15 @@
 /**
  * `/v1/archive_policy_rule`: rules mapping metric-name globs to archive policies. Listing is ordered by
  * `metric_pattern` in reverse alphabetical order, which is also the order in which a metric created
- * without a policy is matched (the first matching rule wins, so `disk.io.*` beats `disk.*` beats `*`).
+ * without a policy is matched (see archive-policy-rules.ts).
  */
 import type { ArchivePolicyRule } from '../model.js';
-import type { TimeseriesStore } from '../store.js';
 import { TimeseriesError } from '../errors.js';
+import { sortRules } from './archive-policy-rules.js';
 import { requireAdmin } from './auth.js';
 import { readJson, sendJson, sendNoContent, setLocation } from './http.js';
 import type { ApiRouter } from './routing.js';
 import { checkKeys, expectObject, stringField } from './validate.js';
-
-/** Python's `fnmatch.fnmatchcase`: `*`, `?`, `[seq]`, `[!seq]`. */
-export function fnmatch(name: string, pattern: string): boolean {
-  let re = '';
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i] ?? '';
-    if (c === '*') re += '.*';
-    else if (c === '?') re += '.';
-    else if (c === '[') {
-      const end = pattern.indexOf(']', i + 2);
-      if (end === -1) re += '\\[';
-      else {
-        let body = pattern.slice(i + 1, end).replace(/\\/g, '\\\\');
-        if (body.startsWith('!')) body = `^${body.slice(1)}`;
-        else if (body.startsWith('^')) body = `\\${body}`;
-        re += `[${body}]`;
-        i = end;
-      }
-    } else re += c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-  }
-  return new RegExp(`^${re}$`, 's').test(name);
-}
-
-/** Rules in Gnocchi's order: `metric_pattern` descending. */
-export function sortRules(rules: ArchivePolicyRule[]): ArchivePolicyRule[] {
-  return [...rules].sort((a, b) =>
-    a.metric_pattern < b.metric_pattern ? 1 : a.metric_pattern > b.metric_pattern ? -1 : 0,
-  );
-}
-
-/** The archive policy name picked by the rules for a metric name, or undefined. */
-export async function policyForMetricName(
-  store: TimeseriesStore,
-  name: string | null,
-): Promise<string | undefined> {
-  const rules = sortRules(await store.listRules());
-  return rules.find((r) => fnmatch(name ?? '', r.metric_pattern))?.archive_policy_name;
-}
 
 function ruleJson(rule: ArchivePolicyRule): ArchivePolicyRule {
   return {

@@ -20,35 +20,12 @@ import {
   type CalendarUnit,
 } from '../resample.js';
 import type { TimeseriesStore } from '../store.js';
-import { parseTimestamp } from '../timestamp.js';
 import { readJson, sendAccepted, sendJson } from './http.js';
 import { formatPyFloat } from './json.js';
 import { parseMeasures, pointsJson } from './measures.js';
 import { getAccessibleMetric, getNamedMetric, getResourceFromPath } from './metrics.js';
-import { queryBool, queryOf, queryParam, type Query } from './params.js';
+import { durationParam, queryBool, queryOf, queryParam, timestampParam, type Query } from './params.js';
 import type { ApiRouter } from './routing.js';
-
-/** A `start`/`stop` query parameter as epoch seconds (400 "Must be a datetime or a timestamp"). */
-export function timestampParam(query: Query, name: string): number | undefined {
-  const text = queryParam(query, name);
-  if (text === undefined) return undefined;
-  try {
-    return parseTimestamp(text);
-  } catch {
-    throw TimeseriesError.argument(name, 'Must be a datetime or a timestamp');
-  }
-}
-
-/** A duration query parameter in seconds (400 Argument value error with the parse failure). */
-export function durationParam(query: Query, name: string): number | undefined {
-  const text = queryParam(query, name);
-  if (text === undefined) return undefined;
-  try {
-    return parseDuration(text);
-  } catch (e) {
-    throw TimeseriesError.argument(name, e instanceof Error ? e.message : String(e));
-  }
-}
 
 /** Reads a metric's measures as `GET …/measures` does (checks in Gnocchi's order). */
 export async function readMetricMeasures(
