@@ -15,6 +15,7 @@ import {
   frame,
 } from './frame.js';
 import { HpackDecoder, HpackError, type HeaderField } from './hpack.js';
+import { DEFAULT_H2_LIMITS, type H2Limits } from './limits.js';
 
 /** Flow-control window we give each stream: more than the largest message we accept, so no stream update is needed. */
 const LOCAL_STREAM_WINDOW = 8 * 1024 * 1024;
@@ -79,7 +80,19 @@ export abstract class H2Connection<S extends H2Stream> {
   private pending: Buffer | null = null;
   private awaitingPreface: boolean;
   private readonly decoder = new HpackDecoder();
-  private continuation: { streamId: number; flags: number; chunks: Buffer[]; size: number } | null = null;
+  private continuation: {
+    streamId: number;
+    flags: number;
+    chunks: Buffer[];
+    size: number;
+    frames: number;
+  } | null = null;
+  /** Streams with DATA or trailers waiting for window. */
+  private readonly blocked = new Set<S>();
+  private emptyFrames = 0;
+  /** Control acknowledgements written since the socket last had nothing queued. */
+  private queuedControl = 0;
+  private prefaceTimer: NodeJS.Timeout | undefined;
   private corked = false;
   private readonly uncork = (): void => {
     this.corked = false;
@@ -89,15 +102,27 @@ export abstract class H2Connection<S extends H2Stream> {
   constructor(
     protected readonly socket: Socket,
     isServer: boolean,
+    protected readonly limits: Readonly<H2Limits> = DEFAULT_H2_LIMITS,
   ) {
     this.awaitingPreface = isServer;
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.onSocketData(chunk));
     socket.on('error', (err) => this.destroy(err));
     socket.on('close', () => this.destroy(new Error('Connection dropped')));
+    socket.on('drain', () => (this.queuedControl = 0));
+    if (isServer) {
+      this.prefaceTimer = setTimeout(
+        () => this.destroy(new Error(`no client preface within ${limits.prefaceTimeoutMs} ms`)),
+        limits.prefaceTimeoutMs,
+      );
+      socket.setTimeout(limits.idleTimeoutMs, () => {
+        if (this.streams.size === 0) this.fail(new ConnectionError(ErrorCode.NO_ERROR, 'idle'));
+      });
+    }
     const start = [
       settingsFrame([
         [Setting.ENABLE_PUSH, 0],
+        [Setting.MAX_CONCURRENT_STREAMS, limits.maxConcurrentStreams],
         [Setting.INITIAL_WINDOW_SIZE, LOCAL_STREAM_WINDOW],
       ]),
       windowUpdateFrame(0, LOCAL_CONNECTION_WINDOW - DEFAULT_WINDOW),
@@ -125,6 +150,16 @@ export abstract class H2Connection<S extends H2Stream> {
       process.nextTick(this.uncork);
     }
     this.socket.write(buf);
+    if (this.socket.writableLength > this.limits.maxBufferedBytes)
+      this.destroy(new Error(`peer does not read: over ${this.limits.maxBufferedBytes} bytes queued`));
+  }
+
+  /** Writes a PING or SETTINGS acknowledgement, counting those queued behind a peer that does not read. */
+  private writeControl(buf: Buffer): void {
+    if (this.socket.writableLength === 0) this.queuedControl = 0;
+    else if (++this.queuedControl > this.limits.maxQueuedControl)
+      throw new ConnectionError(ErrorCode.ENHANCE_YOUR_CALM, 'too many control frames queued');
+    this.write(buf);
   }
 
   /** HEADERS (+ CONTINUATION) frames carrying `block`. */
@@ -158,6 +193,7 @@ export abstract class H2Connection<S extends H2Stream> {
     stream.outTrailers = trailers;
     const parts: Buffer[] = head === null ? [] : [head];
     const ended = this.drainStream(stream, parts);
+    if (stream.out !== null) this.blocked.add(stream);
     if (parts.length > 0) this.write(parts.length === 1 ? parts[0]! : Buffer.concat(parts));
     if (ended) this.onLocalEnd(stream);
   }
@@ -177,6 +213,7 @@ export abstract class H2Connection<S extends H2Stream> {
   destroy(err: Error): void {
     if (this.closed) return;
     this.closed = true;
+    clearTimeout(this.prefaceTimer);
     this.socket.destroy();
     this.onClose(err);
   }
@@ -216,9 +253,20 @@ export abstract class H2Connection<S extends H2Stream> {
     if (stream.remoteEnded) this.streams.delete(stream.id);
   }
 
+  /** Sends what the blocked streams may send now: the work is bounded by the streams that wait, not the open ones. */
   private flushBlocked(): void {
     const parts: Buffer[] = [];
-    const ended = [...this.streams.values()].filter((s) => s.out !== null && this.drainStream(s, parts));
+    const ended: S[] = [];
+    for (const s of this.blocked) {
+      if (this.sendWindow <= 0) break;
+      if (s.out === null || this.streams.get(s.id) !== s) {
+        this.blocked.delete(s);
+        continue;
+      }
+      if (s.sendWindow <= 0) continue;
+      if (this.drainStream(s, parts)) ended.push(s);
+      if (s.out === null) this.blocked.delete(s);
+    }
     if (parts.length > 0) this.write(Buffer.concat(parts));
     for (const stream of ended) this.onLocalEnd(stream);
   }
@@ -238,6 +286,7 @@ export abstract class H2Connection<S extends H2Stream> {
           return;
         }
         this.awaitingPreface = false;
+        clearTimeout(this.prefaceTimer);
         pos = PREFACE.length;
       }
       while (buf.length - pos >= FRAME_HEADER) {
@@ -272,6 +321,7 @@ export abstract class H2Connection<S extends H2Stream> {
     this.socket.uncork();
     this.socket.end(goawayFrame(this.lastPeerStreamId(), code, err.message));
     setTimeout(() => this.socket.destroy(), CLOSE_GRACE_MS).unref();
+    clearTimeout(this.prefaceTimer);
     this.closed = true;
     this.onClose(err);
   }
@@ -299,7 +349,7 @@ export abstract class H2Connection<S extends H2Stream> {
       case FrameType.PING:
         if (id !== 0) throw new ConnectionError(ErrorCode.PROTOCOL_ERROR, 'PING on a stream');
         if (payload.length !== 8) throw new ConnectionError(ErrorCode.FRAME_SIZE_ERROR, 'PING of bad size');
-        if ((flags & Flag.ACK) === 0) this.write(frame(FrameType.PING, Flag.ACK, 0, payload));
+        if ((flags & Flag.ACK) === 0) this.writeControl(frame(FrameType.PING, Flag.ACK, 0, payload));
         return;
       case FrameType.GOAWAY:
         if (id !== 0 || payload.length < 8) throw new ConnectionError(ErrorCode.PROTOCOL_ERROR, 'bad GOAWAY');
@@ -335,6 +385,7 @@ export abstract class H2Connection<S extends H2Stream> {
       this.received = 0;
     }
     const data = this.unpad(flags, payload, false);
+    if (data.length === 0 && (flags & Flag.END_STREAM) === 0) this.countEmpty();
     const stream = this.streams.get(id);
     if (stream === undefined || stream.remoteEnded) return; // a stream we reset or finished
     const end = (flags & Flag.END_STREAM) !== 0;
@@ -346,7 +397,10 @@ export abstract class H2Connection<S extends H2Stream> {
     if (id === 0) throw new ConnectionError(ErrorCode.PROTOCOL_ERROR, 'HEADERS on stream 0');
     const fragment = this.unpad(flags, payload, true);
     if (flags & Flag.END_HEADERS) this.headerBlock(id, flags, fragment);
-    else this.continuation = { streamId: id, flags, chunks: [fragment], size: fragment.length };
+    else {
+      if (fragment.length === 0) this.countEmpty();
+      this.continuation = { streamId: id, flags, chunks: [fragment], size: fragment.length, frames: 0 };
+    }
   }
 
   private onContinuation(flags: number, id: number, payload: Buffer): void {
@@ -354,6 +408,12 @@ export abstract class H2Connection<S extends H2Stream> {
     if (c === null || c.streamId !== id) {
       throw new ConnectionError(ErrorCode.PROTOCOL_ERROR, 'unexpected CONTINUATION');
     }
+    if (++c.frames > this.limits.maxContinuations)
+      throw new ConnectionError(
+        ErrorCode.ENHANCE_YOUR_CALM,
+        `over ${this.limits.maxContinuations} CONTINUATION frames`,
+      );
+    if (payload.length === 0 && (flags & Flag.END_HEADERS) === 0) this.countEmpty();
     c.chunks.push(payload);
     c.size += payload.length;
     if (c.size > MAX_HEADER_BLOCK) {
@@ -371,6 +431,15 @@ export abstract class H2Connection<S extends H2Stream> {
     const stream = this.streams.get(id);
     if (stream !== undefined && end) stream.remoteEnded = true;
     this.onHeaders(id, fields, end);
+  }
+
+  /** Counts a frame that carries nothing; too many close the connection (a flood costs us, not the peer). */
+  private countEmpty(): void {
+    if (++this.emptyFrames > this.limits.maxEmptyFrames)
+      throw new ConnectionError(
+        ErrorCode.ENHANCE_YOUR_CALM,
+        `over ${this.limits.maxEmptyFrames} empty frames`,
+      );
   }
 
   private onRstStream(id: number, payload: Buffer): void {
@@ -410,7 +479,7 @@ export abstract class H2Connection<S extends H2Stream> {
           break; // our encoder never indexes, so HEADER_TABLE_SIZE does not matter; the rest are advisory
       }
     }
-    this.write(frame(FrameType.SETTINGS, Flag.ACK, 0));
+    this.writeControl(frame(FrameType.SETTINGS, Flag.ACK, 0));
     this.flushBlocked();
   }
 

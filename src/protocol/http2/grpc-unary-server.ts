@@ -6,6 +6,7 @@ import { H2Connection, H2Stream } from './connection.js';
 import { ErrorCode } from './frame.js';
 import { collect, encodeGrpcMessage, lengthPrefixed, singleMessage } from './grpc-message.js';
 import { encodeHeaders, type HeaderField } from './hpack.js';
+import { DEFAULT_H2_LIMITS, type H2Limits } from './limits.js';
 
 /** A unary method's handler on bytes: the serialized request in, the serialized response out. */
 export type UnaryBytesHandler = (request: Buffer) => Promise<Buffer> | Buffer;
@@ -36,8 +37,9 @@ class ServerConnection extends H2Connection<ServerStream> {
     socket: Socket,
     private readonly handlers: ReadonlyMap<string, UnaryBytesHandler>,
     private readonly forget: (conn: ServerConnection) => void,
+    limits: Readonly<H2Limits>,
   ) {
-    super(socket, true);
+    super(socket, true, limits);
   }
 
   /** Stops taking new streams; the connection ends once the open ones are answered. */
@@ -63,7 +65,7 @@ class ServerConnection extends H2Connection<ServerStream> {
     const stream = new ServerStream(id, this.peerInitialWindow);
     stream.remoteEnded = endStream;
     this.streams.set(id, stream);
-    if (this.draining) {
+    if (this.draining || this.streams.size > this.limits.maxConcurrentStreams) {
       this.reset(stream, ErrorCode.REFUSED_STREAM);
       return;
     }
@@ -205,17 +207,20 @@ export class GrpcUnaryServer {
 
   /**
    * Binds `endpoint` (`host:port`, port 0 for any free port) and serves the handlers, keyed by method
-   * path (`/uiiit.rpc.EdgeServer/RunLambda`). Fails with `Could not bind to: <endpoint>` as RpcServer does.
+   * path (`/uiiit.rpc.EdgeServer/RunLambda`), holding every connection to `limits` (defaults:
+   * {@link DEFAULT_H2_LIMITS}). Fails with `Could not bind to: <endpoint>` as RpcServer does.
    */
   static async start(
     endpoint: string,
     handlers: Record<string, UnaryBytesHandler>,
+    limits: Partial<H2Limits> = {},
   ): Promise<GrpcUnaryServer> {
+    const connectionLimits = { ...DEFAULT_H2_LIMITS, ...limits };
     const ep = parseBindEndpoint(endpoint);
     const table = new Map(Object.entries(handlers));
     const connections = new Set<ServerConnection>();
     const server = createServer({ noDelay: true }, (socket) => {
-      connections.add(new ServerConnection(socket, table, (c) => connections.delete(c)));
+      connections.add(new ServerConnection(socket, table, (c) => connections.delete(c), connectionLimits));
     });
     const host = socketHost(ep);
     const port = await new Promise<number>((resolve, reject) => {
