@@ -6,7 +6,7 @@ import { after, before, test } from 'node:test';
 import * as grpc from '@grpc/grpc-js';
 import { RpcClient } from '../src/protocol/rpc-client.js';
 import { RpcServer } from '../src/protocol/rpc-server.js';
-import { run, startComputer, type Running } from './support/processes.js';
+import { run, start, startComputer, type Running } from './support/processes.js';
 
 let computer: { proc: Running; endpoint: string; utilization: string };
 const dir = mkdtempSync(join(tmpdir(), 'soe-bad-input-'));
@@ -187,6 +187,39 @@ test('malformed conf strings are fatal with the spec error', async () => {
     t.stderr,
     /Exception caught: Invalid type: cloud, possible values: file, intel-server, raspberry\n/,
   );
+});
+
+test("Object.prototype's keys are unknown computer types, not empty computers", async () => {
+  for (const name of ['toString', 'constructor', '__proto__']) {
+    const proc = start('edgecomputer', [
+      '--server-endpoint',
+      '127.0.0.1:0',
+      '--utilization-endpoint',
+      '',
+      '--conf',
+      `type=${name}`,
+    ]);
+    // Whichever comes first: the exit, or a computer listening (which is then stopped and reported).
+    const listening = new Promise<'listening'>((resolve) => {
+      const check = (): void => {
+        if (/listening on /.test(proc.stderr() + proc.stdout())) resolve('listening');
+      };
+      proc.child.stdout?.on('data', check);
+      proc.child.stderr?.on('data', check);
+    });
+    const outcome = await Promise.race([proc.exited(), listening]);
+    if (outcome === 'listening') {
+      await proc.stop('SIGKILL');
+      assert.fail(`a computer of type ${name} started:\n${proc.stderr()}`);
+    }
+    assert.equal(outcome.code, 1, name);
+    assert.ok(
+      outcome.stderr.includes(
+        `Exception caught: Invalid type: ${name}, possible values: file, intel-server, raspberry\n`,
+      ),
+      outcome.stderr,
+    );
+  }
 });
 
 test('bad JSON profiles are fatal with an error naming the problem', async () => {

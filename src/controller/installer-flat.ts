@@ -1,6 +1,6 @@
 import type { ContainerInfo } from '../protocol/messages.js';
 import { logger } from '../support/logger.js';
-import type { InstallerContext, InstallerLogic } from './installer-logic.js';
+import { installerTypes, type InstallerContext, type InstallerLogic } from './installer-logic.js';
 import type { KnownComputer, RouterEndpoints } from './registry-entries.js';
 import type { RouteEntry } from './router-installer.js';
 
@@ -70,4 +70,9 @@ export class FlatInstallerLogic implements InstallerLogic {
       }
     }
   }
+}
+
+/** Registers the `flat` installer. */
+export function setup(): void {
+  installerTypes.register('flat', (context) => new FlatInstallerLogic(context));
 }

@@ -3,7 +3,12 @@ import type { ContainerInfo } from '../protocol/messages.js';
 import { logger } from '../support/logger.js';
 import { Random } from '../support/random.js';
 import { homeRouterAddress, parseHierObjective, type HierObjective } from './installer-hier-home.js';
-import type { InstallerContext, InstallerLogic, InstallerOptions } from './installer-logic.js';
+import {
+  installerTypes,
+  type InstallerContext,
+  type InstallerLogic,
+  type InstallerOptions,
+} from './installer-logic.js';
 import { InvalidNodeError, NodeTopology } from './node-topology.js';
 import type { RouterEndpoints } from './registry-entries.js';
 import type { RouteEntry } from './router-installer.js';
@@ -256,4 +261,9 @@ export class HierInstallerLogic implements InstallerLogic {
       if (this.resets !== generation) return;
     }
   }
+}
+
+/** Registers the `hier` installer. */
+export function setup(): void {
+  installerTypes.register('hier', (context, options) => new HierInstallerLogic(context, options));
 }

@@ -1,4 +1,5 @@
 import type { ContainerInfo } from '../protocol/messages.js';
+import { Registry } from '../support/registry.js';
 import type { KnownComputer, RouterEndpoints } from './registry-entries.js';
 import type { RouterInstaller } from './router-installer.js';
 
@@ -44,3 +45,26 @@ export interface InstallerLogic {
 
 /** Creates an installer logic over a controller's context. */
 export type InstallerFactory = (context: InstallerContext, options: InstallerOptions) => InstallerLogic;
+
+/**
+ * The installer logics by `--installer-type` name; each registers itself from its `setup()` (see
+ * installer-types.ts, which registers the built-in ones).
+ */
+export const installerTypes = new Registry<InstallerFactory>(
+  (name, known) =>
+    new Error(`Invalid installer type '${name}', choose one in: ${[...known].sort().join(',')}`),
+);
+
+/** The valid `--installer-type` names, sorted and comma-separated as the original lists them. */
+export function installerTypeNames(): string {
+  return installerTypes.names().sort().join(',');
+}
+
+/** Creates the installer logic of a type; an unknown type fails naming the valid ones. */
+export function createInstallerLogic(
+  type: string,
+  context: InstallerContext,
+  options: InstallerOptions = {},
+): InstallerLogic {
+  return installerTypes.get(type)(context, options);
+}
