@@ -1,5 +1,5 @@
 import { ControllerServer } from '../controller/controller-server.js';
-import { ControllerStateFile } from '../controller/controller-state.js';
+import { ControllerStateFile, defaultStateFile } from '../controller/controller-state.js';
 import { EdgeController } from '../controller/edge-controller.js';
 import { installerTypeNames } from '../controller/installer-types.js';
 import { RpcRouterInstaller } from '../controller/router-installer-rpc.js';
@@ -29,7 +29,8 @@ export const controllerCommand: Command = {
     'every table is then rebuilt). Calls are processed one at a time; malformed ones are refused with ' +
     'INVALID_ARGUMENT. With --state-file, the computers and routers are saved (atomically) after every change and ' +
     'reloaded at start, when every known router is flushed and reprogrammed, so that a restarted controller forgets ' +
-    'nothing (default file: edgecontroller-state.json in the working directory; --state-file "" keeps nothing, as the ' +
+    'nothing (default file: edgecontroller-state.json in the user state folder, $XDG_STATE_HOME/soe/ or else ' +
+    '~/.local/state/soe/, created on demand; --state-file "" keeps nothing, as the ' +
     'original). This release supports the plain type only.',
   options: [
     {
@@ -95,9 +96,9 @@ export const controllerCommand: Command = {
     {
       name: 'state-file',
       kind: 'string',
-      default: 'edgecontroller-state.json',
       description:
-        'JSON file keeping the known computers and routers across restarts (created if missing); empty: none',
+        'JSON file keeping the known computers and routers across restarts (created if missing); empty: none; ' +
+        'unset: edgecontroller-state.json in $XDG_STATE_HOME/soe/, else in ~/.local/state/soe/',
     },
   ],
   async run(o) {
@@ -111,7 +112,8 @@ export const controllerCommand: Command = {
 
     const installer = new RpcRouterInstaller();
     try {
-      const statePath = o.str('state-file');
+      const explicit = o.isSet('state-file');
+      const statePath = explicit ? o.str('state-file') : defaultStateFile();
       const controller = new EdgeController({
         installer,
         installerType: o.str('installer-type'),
@@ -120,7 +122,9 @@ export const controllerCommand: Command = {
           topologyRandomized: o.flag('topology-randomized'),
           hierObjective: o.str('hier-objective'),
         },
-        ...(statePath === '' ? {} : { stateFile: new ControllerStateFile(statePath) }),
+        ...(statePath === ''
+          ? {}
+          : { stateFile: new ControllerStateFile(statePath, { createFolder: !explicit }) }),
       });
       await controller.restore();
       const server = await ControllerServer.start(endpoint, [controller]);

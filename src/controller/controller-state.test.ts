@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { setLogSink } from '../support/logger.js';
-import { ControllerStateFile, type ControllerState } from './controller-state.js';
+import { ControllerStateFile, defaultStateFile, type ControllerState } from './controller-state.js';
 import { EdgeController } from './edge-controller.js';
 import { LoggingRouterInstaller, makeContainers } from './fake-router-installer.test-support.js';
 
@@ -82,6 +82,21 @@ describe('ControllerStateFile', () => {
       message: new RegExp(`^Cannot save the controller state to '${target}': `),
     });
     assert.equal(fs.existsSync(path.dirname(target)), false);
+  });
+
+  test('the default file is edgecontroller-state.json in the user state folder, never the working directory', () => {
+    assert.equal(defaultStateFile({ XDG_STATE_HOME: '/x/state' }), '/x/state/soe/edgecontroller-state.json');
+    assert.equal(
+      defaultStateFile({ HOME: os.homedir() }),
+      path.join(os.homedir(), '.local/state/soe/edgecontroller-state.json'),
+    );
+  });
+
+  test('with createFolder the first save creates the missing folders', () => {
+    const target = path.join(dir, 'xdg-state', 'soe', 'state.json');
+    const file = new ControllerStateFile(target, { createFolder: true });
+    file.save(STATE);
+    assert.deepEqual(file.load(), STATE);
   });
 
   test('a corrupt file fails naming the file and the problem', () => {

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ContainerInfo } from '../protocol/messages.js';
+import { userStateDir } from '../support/user-state-dir.js';
 import type { KnownComputer, RouterEndpoints } from './registry-entries.js';
 
 /** What the controller saves to survive a restart: its registry of computers and routers. */
@@ -9,6 +10,17 @@ export interface ControllerState {
   computers: KnownComputer[];
   /** Routers, oldest announce first. */
   routers: RouterEndpoints[];
+}
+
+/** Name of the controller's state file in the user's state folder. */
+export const STATE_FILE_NAME = 'edgecontroller-state.json';
+
+/**
+ * Where a controller keeps its state unless told otherwise: `edgecontroller-state.json` in the user's
+ * state folder (`$XDG_STATE_HOME/soe/`, else `~/.local/state/soe/`), never the working directory.
+ */
+export function defaultStateFile(env: NodeJS.ProcessEnv = process.env): string {
+  return path.join(userStateDir(env), STATE_FILE_NAME);
 }
 
 /** Marks the files this module writes (and checks on reading). */
@@ -84,7 +96,15 @@ function validate(v: Json): ControllerState {
  * leaves either the old or the new content, never a mix. One controller per file.
  */
 export class ControllerStateFile {
-  constructor(readonly path: string) {}
+  /**
+   * @param path the file
+   * @param options `createFolder`: create the file's folder on the first save (for the default file in
+   *   the user's state folder); without it a missing folder is an error, as a mistyped path would be
+   */
+  constructor(
+    readonly path: string,
+    private readonly options: { createFolder?: boolean } = {},
+  ) {}
 
   /**
    * Reads the saved state; undefined if the file does not exist (a first start). A file that cannot
@@ -109,11 +129,15 @@ export class ControllerStateFile {
     }
   }
 
-  /** Replaces the saved state atomically; fails with an error naming the file. */
+  /**
+   * Replaces the saved state atomically (creating the file's folder first if the file was made with
+   * `createFolder`); fails with an error naming the file.
+   */
   save(state: ControllerState): void {
     const text = JSON.stringify({ format: FORMAT, version: VERSION, ...state }, null, 2) + '\n';
     const temporary = `${this.path}.tmp`;
     try {
+      if (this.options.createFolder === true) fs.mkdirSync(path.dirname(this.path), { recursive: true });
       const fd = fs.openSync(temporary, 'w', 0o644);
       try {
         fs.writeFileSync(fd, text);
