@@ -16,6 +16,7 @@ import {
 } from './aggregation-methods.js';
 import { TimeseriesError } from './errors.js';
 import type { ArchivePolicy, Measure, Point } from './model.js';
+import { mergeSorted } from './sorted-merge.js';
 import { BEFORE_EPOCH_REASON } from './timestamp.js';
 
 /** Microseconds per second: every timestamp is held as integer microseconds since the epoch. */
@@ -79,29 +80,12 @@ class Series {
       return;
     }
     const start = lowerBound(t, first, this.head);
-    const mergedT: number[] = [];
-    const mergedV: number[] = [];
-    let i = start;
-    let j = 0;
-    while (i < t.length || j < times.length) {
-      const a = i < t.length ? (t[i] as number) : Infinity;
-      const b = j < times.length ? (times[j] as number) : Infinity;
-      if (b <= a) {
-        mergedT.push(b);
-        mergedV.push(values[j] as number);
-        j++;
-        if (a === b) i++;
-      } else {
-        mergedT.push(a);
-        mergedV.push(v[i] as number);
-        i++;
-      }
-    }
+    const merged = mergeSorted(t, v, start, times, values);
     t.length = start;
     v.length = start;
-    for (let k = 0; k < mergedT.length; k++) {
-      t.push(mergedT[k] as number);
-      v.push(mergedV[k] as number);
+    for (let k = 0; k < merged.times.length; k++) {
+      t.push(merged.times[k] as number);
+      v.push(merged.values[k] as number);
     }
   }
 
@@ -334,38 +318,18 @@ export class MetricSeries {
     const oldT = this.rawT;
     const oldV = this.rawV;
     const start = lowerBound(oldT, newT[0] as number);
-    const mergedT: number[] = [];
-    const mergedV: number[] = [];
-    const flags: number[] = [];
-    let i = start;
-    let j = 0;
-    while (i < oldT.length || j < newT.length) {
-      const a = i < oldT.length ? (oldT[i] as number) : Infinity;
-      const b = j < newT.length ? (newT[j] as number) : Infinity;
-      if (b <= a) {
-        mergedT.push(b);
-        mergedV.push(newV[j] as number);
-        flags.push(1);
-        j++;
-        if (a === b) i++;
-      } else {
-        mergedT.push(a);
-        mergedV.push(oldV[i] as number);
-        flags.push(0);
-        i++;
-      }
-    }
-    const total = start + mergedT.length;
+    const merged = mergeSorted(oldT, oldV, start, newT, newV);
+    const total = start + merged.times.length;
     const rawT = new Float64Array(total);
     const rawV = new Float64Array(total);
     rawT.set(oldT.subarray(0, start));
     rawV.set(oldV.subarray(0, start));
-    rawT.set(mergedT, start);
-    rawV.set(mergedV, start);
+    rawT.set(merged.times, start);
+    rawV.set(merged.values, start);
     this.rawT = rawT;
     this.rawV = rawV;
     const isNew = new Uint8Array(total);
-    isNew.set(flags, start);
+    isNew.set(merged.isNew, start);
     return { index: start, isNew };
   }
 
