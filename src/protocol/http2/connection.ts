@@ -93,6 +93,9 @@ export abstract class H2Connection<S extends H2Stream> {
   /** Control acknowledgements written since the socket last had nothing queued. */
   private queuedControl = 0;
   private prefaceTimer: NodeJS.Timeout | undefined;
+  /** RST_STREAM frames the peer may still send now: a token bucket (rapid reset, CVE-2023-44487). */
+  private resetTokens: number;
+  private resetRefilled = performance.now();
   private corked = false;
   private readonly uncork = (): void => {
     this.corked = false;
@@ -105,6 +108,7 @@ export abstract class H2Connection<S extends H2Stream> {
     protected readonly limits: Readonly<H2Limits> = DEFAULT_H2_LIMITS,
   ) {
     this.awaitingPreface = isServer;
+    this.resetTokens = limits.maxResetBurst;
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.onSocketData(chunk));
     socket.on('error', (err) => this.destroy(err));
@@ -326,6 +330,25 @@ export abstract class H2Connection<S extends H2Stream> {
     this.onClose(err);
   }
 
+  /** Whether stream `id` is idle: neither side has opened it yet (RFC 9113 §5.1). */
+  protected isIdle(_id: number): boolean {
+    return false;
+  }
+
+  /** A stream error (RFC 9113 §5.4.2): RST_STREAM with `code`; an open stream is closed as if reset. */
+  private streamError(id: number, code: number): void {
+    this.write(rstStreamFrame(id, code));
+    const stream = this.streams.get(id);
+    if (stream === undefined) return;
+    this.streams.delete(id);
+    this.onReset(stream, code);
+  }
+
+  /** Refuses frames other than HEADERS and PRIORITY on an idle stream (RFC 9113 §5.1). */
+  private checkNotIdle(id: number, what: string): void {
+    if (this.isIdle(id)) throw new ConnectionError(ErrorCode.PROTOCOL_ERROR, `${what} on idle stream ${id}`);
+  }
+
   /** The highest stream id the peer opened (GOAWAY's last stream id). */
   protected lastPeerStreamId(): number {
     return 0;
@@ -358,8 +381,10 @@ export abstract class H2Connection<S extends H2Stream> {
         return this.onWindowUpdate(id, payload);
       case FrameType.PUSH_PROMISE:
         throw new ConnectionError(ErrorCode.PROTOCOL_ERROR, 'PUSH_PROMISE with push disabled');
+      case FrameType.PRIORITY:
+        return this.onPriority(id, payload);
       default:
-        return; // PRIORITY and unknown types are ignored (RFC 9113 §5.5)
+        return; // unknown types are ignored (RFC 9113 §5.5)
     }
   }
 
@@ -377,8 +402,16 @@ export abstract class H2Connection<S extends H2Stream> {
     return payload.subarray(start, end);
   }
 
+  /** PRIORITY is advisory, but must be well formed (RFC 9113 §6.3). */
+  private onPriority(id: number, payload: Buffer): void {
+    if (id === 0) throw new ConnectionError(ErrorCode.PROTOCOL_ERROR, 'PRIORITY on stream 0');
+    if (payload.length !== 5) return this.streamError(id, ErrorCode.FRAME_SIZE_ERROR);
+    if ((payload.readUInt32BE(0) & 0x7fffffff) === id) this.streamError(id, ErrorCode.PROTOCOL_ERROR);
+  }
+
   private onDataFrame(flags: number, id: number, payload: Buffer): void {
     if (id === 0) throw new ConnectionError(ErrorCode.PROTOCOL_ERROR, 'DATA on stream 0');
+    this.checkNotIdle(id, 'DATA');
     this.received += payload.length;
     if (this.received >= LOCAL_CONNECTION_WINDOW / 2) {
       this.write(windowUpdateFrame(0, this.received));
@@ -396,6 +429,11 @@ export abstract class H2Connection<S extends H2Stream> {
   private onHeadersFrame(flags: number, id: number, payload: Buffer): void {
     if (id === 0) throw new ConnectionError(ErrorCode.PROTOCOL_ERROR, 'HEADERS on stream 0');
     const fragment = this.unpad(flags, payload, true);
+    const offset = flags & Flag.PADDED ? 1 : 0;
+    if (flags & Flag.PRIORITY && (payload.readUInt32BE(offset) & 0x7fffffff) === id) {
+      this.decoder.decode(fragment); // keeps the shared HPACK table in step
+      return this.streamError(id, ErrorCode.PROTOCOL_ERROR);
+    }
     if (flags & Flag.END_HEADERS) this.headerBlock(id, flags, fragment);
     else {
       if (fragment.length === 0) this.countEmpty();
@@ -445,6 +483,15 @@ export abstract class H2Connection<S extends H2Stream> {
   private onRstStream(id: number, payload: Buffer): void {
     if (id === 0) throw new ConnectionError(ErrorCode.PROTOCOL_ERROR, 'RST_STREAM on stream 0');
     if (payload.length !== 4) throw new ConnectionError(ErrorCode.FRAME_SIZE_ERROR, 'RST_STREAM of bad size');
+    this.checkNotIdle(id, 'RST_STREAM');
+    const now = performance.now();
+    this.resetTokens = Math.min(
+      this.limits.maxResetBurst,
+      this.resetTokens + ((now - this.resetRefilled) / 1000) * this.limits.maxResetRate,
+    );
+    this.resetRefilled = now;
+    if (--this.resetTokens < 0)
+      throw new ConnectionError(ErrorCode.ENHANCE_YOUR_CALM, 'too many streams reset (rapid reset)');
     const stream = this.streams.get(id);
     if (stream === undefined) return;
     this.streams.delete(id);
@@ -453,12 +500,19 @@ export abstract class H2Connection<S extends H2Stream> {
 
   private onSettings(flags: number, id: number, payload: Buffer): void {
     if (id !== 0) throw new ConnectionError(ErrorCode.PROTOCOL_ERROR, 'SETTINGS on a stream');
-    if (flags & Flag.ACK) return;
+    if (flags & Flag.ACK) {
+      if (payload.length !== 0)
+        throw new ConnectionError(ErrorCode.FRAME_SIZE_ERROR, 'SETTINGS ACK with a payload');
+      return;
+    }
     if (payload.length % 6 !== 0)
       throw new ConnectionError(ErrorCode.FRAME_SIZE_ERROR, 'SETTINGS of bad size');
     for (let off = 0; off < payload.length; off += 6) {
       const value = payload.readUInt32BE(off + 2);
       switch (payload.readUInt16BE(off)) {
+        case Setting.ENABLE_PUSH:
+          if (value > 1) throw new ConnectionError(ErrorCode.PROTOCOL_ERROR, `invalid ENABLE_PUSH ${value}`);
+          break;
         case Setting.MAX_CONCURRENT_STREAMS:
           this.peerMaxStreams = value;
           break;
@@ -466,7 +520,14 @@ export abstract class H2Connection<S extends H2Stream> {
           if (value > MAX_WINDOW) throw new ConnectionError(ErrorCode.FLOW_CONTROL_ERROR, 'window too large');
           const delta = value - this.peerInitialWindow;
           this.peerInitialWindow = value;
-          for (const stream of this.streams.values()) stream.sendWindow += delta;
+          for (const stream of this.streams.values()) {
+            stream.sendWindow += delta;
+            if (stream.sendWindow > MAX_WINDOW)
+              throw new ConnectionError(
+                ErrorCode.FLOW_CONTROL_ERROR,
+                `window of stream ${stream.id} overflows`,
+              );
+          }
           break;
         }
         case Setting.MAX_FRAME_SIZE:
@@ -493,9 +554,11 @@ export abstract class H2Connection<S extends H2Stream> {
       if (this.sendWindow > MAX_WINDOW)
         throw new ConnectionError(ErrorCode.FLOW_CONTROL_ERROR, 'window overflow');
     } else {
+      this.checkNotIdle(id, 'WINDOW_UPDATE');
       const stream = this.streams.get(id);
       if (stream === undefined) return;
       stream.sendWindow += increment;
+      if (stream.sendWindow > MAX_WINDOW) return this.streamError(id, ErrorCode.FLOW_CONTROL_ERROR);
     }
     this.flushBlocked();
   }

@@ -40,6 +40,10 @@ class ClientConnection extends H2Connection<ClientStream> {
     super(socket, false);
   }
 
+  protected override isIdle(id: number): boolean {
+    return id % 2 === 0 || id >= this.nextId;
+  }
+
   /** Whether new calls may start here. */
   usable(): boolean {
     return !this.closed && !this.goneAway && !this.closeWhenIdle && this.nextId < 2 ** 31 - 1;

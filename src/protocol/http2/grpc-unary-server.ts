@@ -2,9 +2,10 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { status } from '@grpc/grpc-js';
 import { bindError, formatEndpoint, parseBindEndpoint, socketHost } from '../endpoint.js';
 import { StatusError, statusOf } from '../rpc-error.js';
-import { H2Connection, H2Stream } from './connection.js';
-import { ErrorCode } from './frame.js';
+import { ConnectionError, H2Connection, H2Stream } from './connection.js';
+import { ErrorCode, rstStreamFrame } from './frame.js';
 import { collect, encodeGrpcMessage, lengthPrefixed, singleMessage } from './grpc-message.js';
+import { malformedRequestHeaders } from './header-rules.js';
 import { encodeHeaders, type HeaderField } from './hpack.js';
 import { DEFAULT_H2_LIMITS, type H2Limits } from './limits.js';
 
@@ -24,6 +25,8 @@ class ServerStream extends H2Stream {
   handler: UnaryBytesHandler | undefined;
   chunks: Buffer[] = [];
   size = 0;
+  /** The request's content-length, if it gave one: the body must match it (RFC 9113 §8.1.1). */
+  contentLength: number | undefined;
   /** A response (or a reset) has been sent: further input is ignored. */
   answered = false;
 }
@@ -54,13 +57,23 @@ class ServerConnection extends H2Connection<ServerStream> {
     return this.lastStreamId;
   }
 
+  protected override isIdle(id: number): boolean {
+    return id % 2 === 0 || id > this.lastStreamId;
+  }
+
   protected onHeaders(id: number, fields: HeaderField[], endStream: boolean): void {
     const open = this.streams.get(id);
     if (open !== undefined) {
-      if (endStream) this.requestEnded(open); // trailers of the request: nothing in them for us
+      if (!endStream || malformedRequestHeaders(fields, true) !== undefined) this.refuse(open);
+      else this.requestEnded(open); // trailers of the request: nothing in them for us
       return;
     }
-    if (id % 2 === 0 || id <= this.lastStreamId) return; // a stream already closed (or not the client's)
+    if (id % 2 === 0)
+      throw new ConnectionError(ErrorCode.PROTOCOL_ERROR, `stream ${id} opened by the client`);
+    if (id <= this.lastStreamId) {
+      this.write(rstStreamFrame(id, ErrorCode.STREAM_CLOSED)); // closed, or skipped by a later stream
+      return;
+    }
     this.lastStreamId = id;
     const stream = new ServerStream(id, this.peerInitialWindow);
     stream.remoteEnded = endStream;
@@ -72,11 +85,22 @@ class ServerConnection extends H2Connection<ServerStream> {
     let method = '';
     let path = '';
     let contentType = '';
+    let contentLength: string | undefined;
     for (const [name, value] of fields) {
       if (name === ':method') method = value;
       else if (name === ':path') path = value;
       else if (name === 'content-type') contentType = value;
+      else if (name === 'content-length') contentLength = value;
     }
+    if (
+      malformedRequestHeaders(fields, false) !== undefined ||
+      path === '' ||
+      (contentLength !== undefined && !/^\d{1,15}$/.test(contentLength))
+    ) {
+      this.refuse(stream);
+      return;
+    }
+    if (contentLength !== undefined) stream.contentLength = Number(contentLength);
     if (method !== 'POST' || !contentType.startsWith('application/grpc')) {
       stream.answered = true;
       this.write(this.headersFrames(id, encodeHeaders([[':status', '415']]), true));
@@ -126,8 +150,19 @@ class ServerConnection extends H2Connection<ServerStream> {
     this.endIfIdle();
   }
 
+  /** A malformed request: a stream error PROTOCOL_ERROR (RFC 9113 §8.1.1). */
+  private refuse(stream: ServerStream): void {
+    stream.answered = true;
+    this.reset(stream, ErrorCode.PROTOCOL_ERROR);
+    this.endIfIdle();
+  }
+
   private requestEnded(stream: ServerStream): void {
     if (stream.answered) return;
+    if (stream.contentLength !== undefined && stream.contentLength !== stream.size) {
+      this.refuse(stream);
+      return;
+    }
     let request: Buffer;
     try {
       request = singleMessage(stream.chunks, stream.size);

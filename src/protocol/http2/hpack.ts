@@ -107,6 +107,7 @@ export class HpackDecoder {
         this.insert(field);
         fields.push(field);
       } else if (b & 0x20) {
+        if (fields.length > 0) throw new HpackError('table size update after a header field');
         const size = this.integer(block, cursor, 5);
         if (size > this.limit) throw new HpackError(`table size update ${size} above ${this.limit}`);
         this.maxSize = size;

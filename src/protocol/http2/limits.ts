@@ -14,6 +14,9 @@ export interface H2Limits {
   maxBufferedBytes: number;
   /** Streams a client may have open at once on a server (advertised as SETTINGS_MAX_CONCURRENT_STREAMS). */
   maxConcurrentStreams: number;
+  /** RST_STREAM frames a peer may send in a burst, and per second after it (nghttp2 ≥ 1.57: 1,000 and 33). */
+  maxResetBurst: number;
+  maxResetRate: number;
   /** How long a server waits for a new connection's client preface, ms. */
   prefaceTimeoutMs: number;
   /** How long a server keeps a connection with no open stream and no traffic, ms. */
@@ -27,6 +30,8 @@ export const DEFAULT_H2_LIMITS: Readonly<H2Limits> = {
   maxQueuedControl: 1000,
   maxBufferedBytes: 32 * 1024 * 1024,
   maxConcurrentStreams: 1000,
+  maxResetBurst: 1000,
+  maxResetRate: 33,
   prefaceTimeoutMs: 10_000,
   idleTimeoutMs: 300_000,
 };
