@@ -1,5 +1,6 @@
 import { ControllerServer } from '../controller/controller-server.js';
 import { ControllerStateFile, defaultStateFile } from '../controller/controller-state.js';
+import { controllerTypes } from '../controller/controller-types.js';
 import { EdgeController } from '../controller/edge-controller.js';
 import { installerTypeNames } from '../controller/installer-types.js';
 import { RpcRouterInstaller } from '../controller/router-installer-rpc.js';
@@ -8,9 +9,6 @@ import type { Command } from './command.js';
 import { untilSignal } from './shutdown.js';
 
 const log = logger('controller');
-
-/** The controller types of the original, sorted as its error message lists them. */
-const CONTROLLER_TYPES = ['etsi-balanced', 'etsi-file', 'plain'];
 
 /** `soe controller` / `edgecontroller`: the registry of computers and routers that programs the routers' tables. */
 export const controllerCommand: Command = {
@@ -104,11 +102,7 @@ export const controllerCommand: Command = {
   async run(o) {
     const endpoint = o.str('server-endpoint');
     if (endpoint === '') throw new Error('Empty edge controller end-point: ');
-    const type = o.str('type');
-    if (!CONTROLLER_TYPES.includes(type)) {
-      throw new Error(`Invalid type '${type}', choose one in: ${CONTROLLER_TYPES.join(',')}`);
-    }
-    if (type !== 'plain') throw new Error(`controller type '${type}' is not supported by this release`);
+    const hooks = controllerTypes.get(o.str('type')).hooks();
 
     const installer = new RpcRouterInstaller();
     try {
@@ -116,6 +110,7 @@ export const controllerCommand: Command = {
       const statePath = explicit ? o.str('state-file') : defaultStateFile();
       const controller = new EdgeController({
         installer,
+        hooks,
         installerType: o.str('installer-type'),
         installerOptions: {
           topologyFile: o.str('topology-file'),
