@@ -81,6 +81,28 @@ void test('resolution: unknown name → 400 not a valid value with its index', (
   ]);
 });
 
+void test("Object.prototype's keys are not aggregation methods, with or without a modifier", () => {
+  for (const name of ['toString', 'constructor', '__proto__']) {
+    assert.equal(isAggregationMethod(name), false);
+    assert.equal(isAggregationMethod(`rate:${name}`), false);
+    for (const entry of [name, `+${name}`, `-${name}`]) {
+      assert.throws(
+        () => resolveAggregationMethods(['mean', entry]),
+        (e: unknown) => {
+          assert.ok(e instanceof TimeseriesError);
+          assert.deepEqual(e.description, {
+            cause: 'Invalid input',
+            reason: "not a valid value @ data['aggregation_methods'][1]",
+            detail: ['aggregation_methods', '1'],
+          });
+          return true;
+        },
+      );
+    }
+    assert.throws(() => aggregate(name, [1, 2]), { message: `Unknown aggregation method \`${name}'` });
+  }
+});
+
 void test('base methods on known data (time order)', () => {
   const values = [4, 1, 3, 2, 10];
   assert.equal(aggregate('mean', values), 4);

@@ -55,6 +55,15 @@ void test('unparsable → Unable to parse timespan', () => {
   }
 });
 
+void test("Object.prototype's keys are unparsable, as units too", () => {
+  for (const name of ['toString', 'constructor', '__proto__']) {
+    for (const input of [name, `1 ${name}`, `1${name}`]) {
+      assert.throws(() => parseDuration(input), { message: 'Unable to parse timespan' }, input);
+      assert.equal(parseTimespanExpression(input), undefined, input);
+    }
+  }
+});
+
 void test('formatTimedelta prints Python timedelta str', () => {
   assert.equal(formatTimedelta(1), '0:00:01');
   assert.equal(formatTimedelta(86400), '1 day, 0:00:00');

@@ -30,7 +30,14 @@ const TIMEFORMATS = [
   SECCLOCK,
 ].map((format) => new RegExp(String.raw`^\s*${format}\s*$`, 'i'));
 
-const MULTIPLIERS: Record<string, number> = { weeks: 604800, days: 86400, hours: 3600, mins: 60, secs: 1 };
+/** Seconds per unit, by the group names of TIMEFORMATS. */
+const MULTIPLIERS: ReadonlyMap<string, number> = new Map([
+  ['weeks', 604800],
+  ['days', 86400],
+  ['hours', 3600],
+  ['mins', 60],
+  ['secs', 1],
+]);
 const SIGN_RE = /^\s*(?<sign>[+|-])?\s*(?<unsigned>[\s\S]*)$/;
 const FLOAT_RE = /^\s*[+-]?(?:\d+(?:_\d+)*\.?(?:\d+(?:_\d+)*)?|\.\d+(?:_\d+)*)(?:e[+-]?\d+)?\s*$/i;
 
@@ -51,7 +58,7 @@ export function parseTimespanExpression(text: string): number | undefined {
     );
     if (fields.some(([, v]) => !/^[\d.]+$/.test(v) || !Number.isFinite(Number(v)))) return undefined;
     const sum = (keep: (key: string) => boolean): number =>
-      fields.filter(([k]) => keep(k)).reduce((acc, [k, v]) => acc + (MULTIPLIERS[k] ?? 0) * Number(v), 0);
+      fields.filter(([k]) => keep(k)).reduce((acc, [k, v]) => acc + (MULTIPLIERS.get(k) ?? 0) * Number(v), 0);
     if (fields.every(([, v]) => /^\d+$/.test(v))) return sign * sum(() => true);
     const secs = match.groups?.secs;
     if (secs === undefined || /^\d+$/.test(secs)) {

@@ -8,6 +8,7 @@ import type { FastifyRequest } from 'fastify';
 import { archivePolicyToJson } from '../archive-policy.js';
 import { TimeseriesError } from '../errors.js';
 import type { Metric, Resource } from '../model.js';
+import { ownValue, setOwnValue } from '../own-property.js';
 import type { TimeseriesStore } from '../store.js';
 import { policyForMetricName } from './archive-policy-rules.js';
 import { canAccess, currentUser, type ApiUser } from './auth.js';
@@ -59,7 +60,7 @@ export async function liveMetrics(
   const out: Record<string, string> = {};
   for (const [name, id] of Object.entries(resource.metrics)) {
     const metric = await store.getMetric(id);
-    if (metric !== undefined && metric.resource_id === resource.id) out[name] = id;
+    if (metric !== undefined && metric.resource_id === resource.id) setOwnValue(out, name, id);
   }
   return out;
 }
@@ -215,7 +216,7 @@ export async function createResourceMetrics(
   const live = await liveMetrics(store, resource);
   const seen = new Set<string>();
   for (const { name, def } of defs) {
-    if (name in live || seen.has(name)) throw duplicateError(name, style);
+    if (Object.hasOwn(live, name) || seen.has(name)) throw duplicateError(name, style);
     seen.add(name);
     if ((await store.getArchivePolicy(def.archive_policy_name)) === undefined) {
       throw new TimeseriesError(400, `Archive policy ${def.archive_policy_name} does not exist`);
@@ -234,7 +235,7 @@ export async function createResourceMetrics(
       archive_policy_name: def.archive_policy_name,
     };
     await store.createMetric(metric);
-    live[name] = metric.id;
+    setOwnValue(live, name, metric.id);
     created.push(metric);
   }
   await store.updateResource({ ...resource, metrics: live });
@@ -284,7 +285,7 @@ export async function getNamedMetric(
   resource: Resource,
   name: string,
 ): Promise<Metric> {
-  const id = resource.metrics[name];
+  const id = ownValue(resource.metrics, name);
   const metric = id === undefined ? undefined : await store.getMetric(id);
   if (metric === undefined || metric.resource_id !== resource.id) {
     throw new TimeseriesError(404, `Metric ${name} does not exist`);

@@ -9,6 +9,7 @@ import type { TimeseriesStore } from '../store.js';
 import { TimeseriesError } from '../errors.js';
 import { formatTimestamp, parseTimestamp } from '../timestamp.js';
 import { parseDuration } from '../duration.js';
+import { ownValue } from '../own-property.js';
 import { parseUuid } from './ids.js';
 import type { FieldAccess, FieldKind } from './search-filter.js';
 import { invalidValue, isObject, type BodyPath, type JsonObject } from './validate.js';
@@ -69,6 +70,15 @@ export function resourceTypeJson(type: ResourceType): Record<string, unknown> {
 
 const NAME_RE = /^[a-zA-Z0-9][a-zA-Z0-9_]*$/;
 
+/** The keys an attribute definition may hold, by attribute type. */
+const SCHEMA_KEYS: ReadonlyMap<string, readonly string[]> = new Map([
+  ['string', ['type', 'required', 'min_length', 'max_length']],
+  ['uuid', ['type', 'required']],
+  ['number', ['type', 'required', 'min', 'max']],
+  ['bool', ['type', 'required']],
+  ['datetime', ['type', 'required']],
+]);
+
 function isInteger(value: unknown): value is number {
   return typeof value === 'number' && Number.isInteger(value);
 }
@@ -80,14 +90,7 @@ function isInteger(value: unknown): value is number {
 export function parseAttributeSchema(name: string, value: unknown, path: BodyPath): AttributeSchema {
   if (!isObject(value)) throw invalidValue('expected a dictionary', path);
   const type = value.type;
-  const allowed: Record<string, string[]> = {
-    string: ['type', 'required', 'min_length', 'max_length'],
-    uuid: ['type', 'required'],
-    number: ['type', 'required', 'min', 'max'],
-    bool: ['type', 'required'],
-    datetime: ['type', 'required'],
-  };
-  const keys = typeof type === 'string' ? allowed[type] : undefined;
+  const keys = typeof type === 'string' ? SCHEMA_KEYS.get(type) : undefined;
   if (keys === undefined) throw invalidValue('not a valid value', path);
   for (const key of Object.keys(value)) {
     if (!keys.includes(key)) throw invalidValue('not a valid value', path);
@@ -212,7 +215,7 @@ export function resourceJson(resource: Resource, options: ResourceJsonOptions = 
   };
   if (options.type !== undefined) {
     for (const [name, schema] of Object.entries(options.type.attributes)) {
-      json[name] = attributeOut(schema, resource.attributes[name]);
+      json[name] = attributeOut(schema, ownValue(resource.attributes, name));
     }
   }
   json.metrics = { ...(options.metrics ?? resource.metrics) };
@@ -221,32 +224,30 @@ export function resourceJson(resource: Resource, options: ResourceJsonOptions = 
   return json;
 }
 
-const GENERIC_FIELDS: Record<string, FieldAccess<Resource>> = {
-  id: { kind: 'uuid', get: (r) => r.id },
-  type: { kind: 'string', get: (r) => r.type },
-  original_resource_id: { kind: 'string', get: (r) => r.original_resource_id },
-  creator: { kind: 'string', get: (r) => r.creator },
-  created_by_user_id: { kind: 'string', get: (r) => r.created_by_user_id },
-  created_by_project_id: { kind: 'string', get: (r) => r.created_by_project_id },
-  user_id: { kind: 'string', get: (r) => r.user_id },
-  project_id: { kind: 'string', get: (r) => r.project_id },
-  started_at: { kind: 'datetime', get: (r) => r.started_at },
-  ended_at: { kind: 'datetime', get: (r) => r.ended_at },
-  revision_start: { kind: 'datetime', get: (r) => r.revision_start },
-  revision_end: { kind: 'datetime', get: (r) => r.revision_end },
-  lifespan: {
-    kind: 'lifespan',
-    get: (r) => (r.ended_at === null ? null : r.ended_at - r.started_at),
-  },
-};
+/** The fields every resource has, searchable and sortable by these names. */
+const GENERIC_FIELDS: ReadonlyMap<string, FieldAccess<Resource>> = new Map<string, FieldAccess<Resource>>([
+  ['id', { kind: 'uuid', get: (r) => r.id }],
+  ['type', { kind: 'string', get: (r) => r.type }],
+  ['original_resource_id', { kind: 'string', get: (r) => r.original_resource_id }],
+  ['creator', { kind: 'string', get: (r) => r.creator }],
+  ['created_by_user_id', { kind: 'string', get: (r) => r.created_by_user_id }],
+  ['created_by_project_id', { kind: 'string', get: (r) => r.created_by_project_id }],
+  ['user_id', { kind: 'string', get: (r) => r.user_id }],
+  ['project_id', { kind: 'string', get: (r) => r.project_id }],
+  ['started_at', { kind: 'datetime', get: (r) => r.started_at }],
+  ['ended_at', { kind: 'datetime', get: (r) => r.ended_at }],
+  ['revision_start', { kind: 'datetime', get: (r) => r.revision_start }],
+  ['revision_end', { kind: 'datetime', get: (r) => r.revision_end }],
+  ['lifespan', { kind: 'lifespan', get: (r) => (r.ended_at === null ? null : r.ended_at - r.started_at) }],
+]);
 
 /** Searchable/sortable fields of a type: the generic ones plus its attributes. */
 export function resourceField(type: ResourceType, name: string): FieldAccess<Resource> | undefined {
-  const generic = GENERIC_FIELDS[name];
+  const generic = GENERIC_FIELDS.get(name);
   if (generic !== undefined) return generic;
-  const schema = type.attributes[name];
+  const schema = ownValue(type.attributes, name);
   if (schema === undefined) return undefined;
-  return { kind: schema.type, get: (r) => r.attributes[name] ?? null };
+  return { kind: schema.type, get: (r) => ownValue(r.attributes, name) ?? null };
 }
 
 /** Casts a filter value to a field's type (throws when it does not convert). */

@@ -105,6 +105,16 @@ describe('batch measures', () => {
     assert.deepEqual(r.json(), envelope(400, 'Bad Request', `Unknown metrics: ${rid}/NoSuchRegion`));
   });
 
+  test("metric names that are Object.prototype's keys are unknown metrics, not a crash", async () => {
+    for (const name of ['toString', 'constructor', '__proto__']) {
+      const r = await h.request('POST', '/v1/batch/resources/metrics/measures', {
+        raw: `{"italia": {"${name}": [{"timestamp": "${day(1)}", "value": 1}]}}`,
+      });
+      assert.equal(r.status, 400, `${name}: ${r.body}`);
+      assert.deepEqual(r.json(), envelope(400, 'Bad Request', `Unknown metrics: ${rid}/${name}`));
+    }
+  });
+
   test('create_metrics=true creates the named metric', async () => {
     const r = await h.request('POST', '/v1/batch/resources/metrics/measures?create_metrics=true', {
       body: {

@@ -6,6 +6,7 @@
 import type { Mutex } from '../../support/mutex.js';
 import { TimeseriesError } from '../errors.js';
 import type { Measure, Metric } from '../model.js';
+import { ownValue } from '../own-property.js';
 import type { MeasureBatch } from '../store.js';
 import { canAccess, currentUser } from './auth.js';
 import { readJson, sendAccepted } from './http.js';
@@ -103,7 +104,7 @@ export function registerBatchRoutes(router: ApiRouter, mutex: Mutex): void {
           const live = resource === undefined ? {} : await liveMetrics(store, resource);
           const defs: { name: string; def: MetricDefinition }[] = [];
           for (const [name, named] of names) {
-            const metricId = live[name];
+            const metricId = ownValue(live, name);
             if (metricId !== undefined) known.push({ metricId, measures: named.measures });
             else if (!createMetrics) unknownMetrics.push(`${id}/${name}`);
             else if (resource === undefined) {

@@ -90,6 +90,23 @@ describe('resource types', () => {
     );
   });
 
+  test("attribute types named after Object.prototype's keys are not valid values (400, not 500)", async () => {
+    for (const type of ['toString', 'constructor', '__proto__']) {
+      const r = await h.request('POST', '/v1/resource_type', {
+        body: { name: `t-${type}`, attributes: { x: { type, required: false } } },
+      });
+      assert.equal(r.status, 400, `${type}: ${r.body}`);
+      assert.deepEqual(
+        r.json(),
+        envelope(400, 'Bad Request', {
+          cause: 'Invalid input',
+          reason: "not a valid value for dictionary value @ data['attributes']['x']",
+          detail: ['attributes', 'x'],
+        }),
+      );
+    }
+  });
+
   test('list, show, unknown → 404', async () => {
     const list = await h.request('GET', '/v1/resource_type');
     assert.deepEqual(

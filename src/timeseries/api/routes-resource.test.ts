@@ -152,6 +152,59 @@ describe('resources', () => {
     assert.deepEqual(r.json(), []);
   });
 
+  test("metric names that are Object.prototype's keys are names like any other", async () => {
+    const names = ['toString', 'constructor', '__proto__'];
+    const created = await h.request('POST', '/v1/resource/generic', {
+      raw: `{"id": "proto-names", "metrics": {"toString": {"archive_policy_name": "years_rate"}}}`,
+    });
+    assert.equal(created.status, 201, created.body);
+    const more = await h.request('POST', '/v1/resource/generic/proto-names/metric', {
+      raw: `{"constructor": {"archive_policy_name": "years_rate"}, "__proto__": {"archive_policy_name": "years_rate"}}`,
+    });
+    assert.equal(more.status, 200, more.body);
+    const again = await h.request('POST', '/v1/resource/generic/proto-names/metric', {
+      raw: `{"__proto__": {"archive_policy_name": "years_rate"}}`,
+    });
+    assert.equal(again.status, 409, again.body);
+    assert.deepEqual(again.json(), envelope(409, 'Conflict', 'Named metric __proto__ already exists'));
+    const shown = await h.request('GET', '/v1/resource/generic/proto-names');
+    assert.deepEqual(Object.keys((shown.json() as { metrics: object }).metrics).sort(), [...names].sort());
+    for (const [i, name] of names.entries()) {
+      const push = await h.request('POST', `/v1/resource/generic/proto-names/metric/${name}/measures`, {
+        body: [{ timestamp: '2024-01-01', value: i }],
+      });
+      assert.equal(push.status, 202, `${name}: ${push.body}`);
+      const read = await h.request(
+        'GET',
+        `/v1/resource/generic/proto-names/metric/${name}/measures?aggregation=sum&granularity=86400`,
+      );
+      assert.deepEqual(read.json(), [['2024-01-01T00:00:00+00:00', 86400, i]]);
+    }
+    for (const name of ['valueOf', 'hasOwnProperty']) {
+      const missing = await h.request('GET', `/v1/resource/generic/proto-names/metric/${name}`);
+      assert.equal(missing.status, 404);
+      assert.deepEqual(missing.json(), envelope(404, 'Not Found', `Metric ${name} does not exist`));
+    }
+    assert.equal((await h.request('DELETE', '/v1/resource/generic/proto-names')).status, 204);
+  });
+
+  test("attributes named after Object.prototype's keys are extra keys of a generic resource", async () => {
+    for (const name of ['toString', 'constructor', '__proto__']) {
+      const r = await h.request('POST', '/v1/resource/generic', {
+        raw: `{"id": "x-${name}", "${name}": "v"}`,
+      });
+      assert.equal(r.status, 400, `${name}: ${r.body}`);
+      assert.deepEqual(
+        r.json(),
+        envelope(400, 'Bad Request', {
+          cause: 'Invalid input',
+          reason: `extra keys not allowed @ data['${name}']`,
+          detail: [name],
+        }),
+      );
+    }
+  });
+
   test('show by original id or UUID; unknown → 404; other user → 404 (its own UUID5)', async () => {
     const byOriginal = await h.request('GET', '/v1/resource/generic/italia-151458');
     assert.equal(byOriginal.status, 200);

@@ -5,10 +5,11 @@
  * The storage interface cannot re-attach or detach an existing metric, so a body that would move an
  * existing metric to or away from a resource is refused with 400.
  */
-import type { Mutex } from '../../support/mutex.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Mutex } from '../../support/mutex.js';
 import { TimeseriesError } from '../errors.js';
 import type { Metric, Resource, ResourceType } from '../model.js';
+import { ownValue, setOwnValue } from '../own-property.js';
 import type { TimeseriesStore } from '../store.js';
 import { currentUser, type ApiUser } from './auth.js';
 import { baseUrl, readJson, sendJson, sendNoContent, setLocation } from './http.js';
@@ -59,7 +60,7 @@ async function parseMetricsSpec(store: TimeseriesStore, user: ApiUser, value: un
     if (typeof def === 'string') {
       const id = parseUuid(def);
       if (id === undefined) throw invalidValue('not a valid value', path);
-      spec.existing[name] = id;
+      setOwnValue(spec.existing, name, id);
     } else {
       const parsed = await parseMetricDefinition(store, user, { ...expectObject(def, path), name }, path);
       spec.create.push({ name, def: parsed });
@@ -103,16 +104,19 @@ function parseResourceFields(type: ResourceType, body: JsonObject, create: boole
     else if (key === 'project_id') fields.project_id = nullableStringField(body, key);
     else if (key === 'metrics') fields.metrics = value;
     else {
-      const schema = type.attributes[key];
+      const schema = ownValue(type.attributes, key);
       if (schema === undefined) throw invalidAt('extra keys not allowed', [key]);
-      fields.attributes[key] =
-        value === null && !schema.required ? null : parseAttributeValue(schema, value, [key]);
+      setOwnValue(
+        fields.attributes,
+        key,
+        value === null && !schema.required ? null : parseAttributeValue(schema, value, [key]),
+      );
     }
   }
   if (create) {
     if (!('id' in body)) throw invalidAt('required key not provided', ['id']);
     for (const [name, schema] of Object.entries(type.attributes)) {
-      if (schema.required && !(name in body)) throw invalidAt('required key not provided', [name]);
+      if (schema.required && !Object.hasOwn(body, name)) throw invalidAt('required key not provided', [name]);
     }
   }
   return fields;
@@ -207,7 +211,7 @@ export function registerResourceRoutes(router: ApiRouter, mutex: Mutex): void {
       revision_end: null,
       metrics: {},
       attributes: Object.fromEntries(
-        Object.keys(type.attributes).map((k) => [k, fields.attributes[k] ?? null]),
+        Object.keys(type.attributes).map((k) => [k, ownValue(fields.attributes, k) ?? null]),
       ),
     };
     if (resource.ended_at !== null && resource.ended_at < resource.started_at) {
@@ -297,7 +301,7 @@ export function registerResourceRoutes(router: ApiRouter, mutex: Mutex): void {
             `Metric ${dropped.join(', ')} cannot be detached from a resource by this service`,
           );
         }
-        const clashing = spec.create.find((c) => c.name in live);
+        const clashing = spec.create.find((c) => Object.hasOwn(live, c.name));
         if (clashing !== undefined)
           throw new TimeseriesError(409, `Named metric ${clashing.name} already exists`);
       }
@@ -313,8 +317,8 @@ export function registerResourceRoutes(router: ApiRouter, mutex: Mutex): void {
       const attributes = { ...resource.attributes };
       let attributesChanged = false;
       for (const [key, value] of Object.entries(fields.attributes)) {
-        if (attributes[key] !== value) {
-          attributes[key] = value;
+        if (ownValue(attributes, key) !== value) {
+          setOwnValue(attributes, key, value);
           attributesChanged = true;
         }
       }

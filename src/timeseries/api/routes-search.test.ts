@@ -57,6 +57,31 @@ describe('filter strings', () => {
   });
 });
 
+describe("filters keyed by Object.prototype's keys", () => {
+  test('an operator named after a prototype key is an extra key; an attribute is a name like any other', () => {
+    for (const name of ['toString', 'constructor', '__proto__']) {
+      const filter = JSON.parse(`{"${name}": {"id": "italia"}}`) as unknown;
+      assert.throws(
+        () => validateFilter(filter, 'admin'),
+        (e: unknown) => {
+          assert.ok(e instanceof TimeseriesError);
+          assert.deepEqual(e.description, {
+            cause: 'Invalid input',
+            reason: `extra keys not allowed @ data['${name}']`,
+            detail: [name],
+          });
+          return true;
+        },
+      );
+      const attribute = JSON.parse(`{"=": {"${name}": 1}}`) as unknown;
+      assert.deepEqual(
+        Object.keys((validateFilter(attribute, 'admin') as Record<string, object>)['='] ?? {}),
+        [name],
+      );
+    }
+  });
+});
+
 describe('resource search', () => {
   let h: Harness;
   const ids: Record<string, string> = {};
@@ -146,6 +171,38 @@ describe('resource search', () => {
     const op = await h.request('POST', '/v1/search/resource/host', { body: { '~': { cpus: 1 } } });
     assert.equal(op.status, 400);
     assert.equal((op.json() as { description: { cause: string } }).description.cause, 'Invalid input');
+  });
+
+  test("Object.prototype's keys: an unknown operator (400 Invalid input), an unknown attribute (400)", async () => {
+    for (const name of ['toString', 'constructor', '__proto__']) {
+      const op = await h.request('POST', '/v1/search/resource/host', {
+        raw: `{"${name}": {"name": "compute1"}}`,
+      });
+      assert.equal(op.status, 400, `${name}: ${op.body}`);
+      assert.deepEqual(
+        op.json(),
+        envelope(400, 'Bad Request', {
+          cause: 'Invalid input',
+          reason: `extra keys not allowed @ data['${name}']`,
+          detail: [name],
+        }),
+      );
+      const attr = await h.request('POST', '/v1/search/resource/host', { raw: `{"=": {"${name}": 1}}` });
+      assert.equal(attr.status, 400, `${name}: ${attr.body}`);
+      assert.deepEqual(
+        attr.json(),
+        envelope(400, 'Bad Request', `Resource type host has no ${name} attribute`),
+      );
+      if (name !== '__proto__') {
+        const text = await h.request('POST', `/v1/search/resource/host?filter=${name}%20%3D%201`);
+        assert.deepEqual(
+          text.json(),
+          envelope(400, 'Bad Request', `Resource type host has no ${name} attribute`),
+        );
+      }
+      const sort = await h.request('GET', `/v1/resource/host?sort=${name}`);
+      assert.equal(sort.status, 400, `${name}: ${sort.body}`);
+    }
   });
 
   test('details, sort, limit and visibility', async () => {

@@ -168,6 +168,9 @@ describe('routes-ui: the built GUI under /ui/', () => {
   test('helpers: content types, path resolution, Accept preference', () => {
     assert.equal(contentTypeOf('a/b.JS'), 'text/javascript; charset=utf-8');
     assert.equal(contentTypeOf('x.bin'), 'application/octet-stream');
+    for (const name of ['toString', 'constructor', '__proto__', '.toString', '.constructor', '.__proto__']) {
+      assert.equal(contentTypeOf(`a${name}`), 'application/octet-stream', name);
+    }
     assert.equal(resolveUiPath('/srv/web', 'assets/a.js'), '/srv/web/assets/a.js');
     assert.equal(resolveUiPath('/srv/web', 'a/../../b'), undefined);
     assert.equal(resolveUiPath('/srv/web', '/etc/passwd'), '/srv/web/etc/passwd');

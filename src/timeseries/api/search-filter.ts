@@ -12,27 +12,30 @@ import { invalidAt, invalidValue, isObject, type BodyPath } from './validate.js'
 /** A validated filter (JSON form). */
 export type Filter = Record<string, unknown>;
 
-/** Comparison operators and their canonical meaning. */
-const COMPARISONS: Record<string, 'eq' | 'lt' | 'gt' | 'le' | 'ge' | 'ne'> = {
-  '=': 'eq',
-  '==': 'eq',
-  eq: 'eq',
-  '<': 'lt',
-  lt: 'lt',
-  '>': 'gt',
-  gt: 'gt',
-  '<=': 'le',
-  '≤': 'le',
-  le: 'le',
-  '>=': 'ge',
-  '≥': 'ge',
-  ge: 'ge',
-  '!=': 'ne',
-  '≠': 'ne',
-  ne: 'ne',
-};
+/** The canonical meaning of a comparison operator. */
+type Comparison = 'eq' | 'lt' | 'gt' | 'le' | 'ge' | 'ne';
 
-const BINARY = new Set([...Object.keys(COMPARISONS), 'in', 'like']);
+/** Comparison operators by every spelling of them (a Map: no name reaches Object.prototype). */
+const COMPARISONS: ReadonlyMap<string, Comparison> = new Map<string, Comparison>([
+  ['=', 'eq'],
+  ['==', 'eq'],
+  ['eq', 'eq'],
+  ['<', 'lt'],
+  ['lt', 'lt'],
+  ['>', 'gt'],
+  ['gt', 'gt'],
+  ['<=', 'le'],
+  ['≤', 'le'],
+  ['le', 'le'],
+  ['>=', 'ge'],
+  ['≥', 'ge'],
+  ['ge', 'ge'],
+  ['!=', 'ne'],
+  ['≠', 'ne'],
+  ['ne', 'ne'],
+]);
+
+const BINARY = new Set([...COMPARISONS.keys(), 'in', 'like']);
 const AND = new Set(['and', '∧']);
 const OR = new Set(['or', '∨']);
 
@@ -71,7 +74,7 @@ export function validateFilter(value: unknown, creator: string, path: BodyPath =
   if (entries.length > 1) throw invalidAt('length of value must be at most 1', path);
   const [op, arg] = entries[0] as [string, unknown];
   const here = [...path, op];
-  if (op in COMPARISONS) {
+  if (COMPARISONS.has(op)) {
     const [attr, v] = oneEntry(arg, here);
     if (attr === 'id') return { [op]: { id: mapId(v, creator, [...here, attr]) } };
     if (!isScalar(v)) throw invalidValue('not a valid value', [...here, attr]);
@@ -381,7 +384,7 @@ export function compileFilter<T>(
         );
       };
     }
-    const cmp = COMPARISONS[op] ?? 'eq';
+    const cmp = COMPARISONS.get(op) ?? 'eq';
     const expected = convert(name, access.kind, raw as Scalar);
     return (item) => {
       const actual = access.get(item) as Scalar | undefined;
