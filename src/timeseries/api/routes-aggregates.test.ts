@@ -258,6 +258,88 @@ describe('aggregates', () => {
     );
   });
 
+  test("operations named after Object.prototype's keys are unknown operations (400), not 200", async () => {
+    for (const name of ['toString', 'constructor', '__proto__']) {
+      for (const operations of [
+        [name, ['metric', lombardia, 'sum'], 2],
+        [name, ['metric', lombardia, 'sum']],
+        `(${name} (metric ${lombardia} sum) 2)`,
+      ]) {
+        const r = await post('?granularity=86400', { operations });
+        assert.equal(r.status, 400, `${JSON.stringify(operations)}: ${r.body}`);
+        assert.deepEqual(
+          r.json(),
+          envelope(400, 'Bad Request', {
+            cause: 'Invalid input',
+            reason: `'${name}' operation invalid for dictionary value @ data['operations']`,
+            detail: ['operations'],
+          }),
+        );
+      }
+      const method = await post('?granularity=86400', {
+        operations: ['aggregate', name, ['metric', lombardia, 'sum']],
+      });
+      assert.equal(method.status, 400);
+      assert.equal(
+        (method.json() as { description: { reason: string } }).description.reason,
+        "'aggregate' operation invalid for dictionary value @ data['operations']",
+      );
+    }
+  });
+
+  test("a search filter keyed by Object.prototype's keys is refused as an extra key", async () => {
+    for (const name of ['toString', 'constructor', '__proto__']) {
+      const r = await h.request('POST', '/v1/aggregates?granularity=86400', {
+        raw: `{"resource_type": "generic", "search": {"${name}": {"id": "italia"}}, "operations": "(metric Lombardia sum)"}`,
+      });
+      assert.equal(r.status, 400, `${name}: ${r.body}`);
+      assert.deepEqual(
+        r.json(),
+        envelope(400, 'Bad Request', {
+          cause: 'Invalid input',
+          reason: `extra keys not allowed @ data['search']['${name}']`,
+          detail: ['search', name],
+        }),
+      );
+    }
+  });
+
+  test("resource metrics named after Object.prototype's keys aggregate like any other name", async () => {
+    const names = ['toString', 'constructor', '__proto__'];
+    const created = await h.request('POST', '/v1/resource/generic', {
+      raw: JSON.stringify({ id: 'prototype-names', metrics: {} }).replace(
+        '{}',
+        `{${names.map((n) => `"${n}": {"archive_policy_name": "years_rate"}`).join(', ')}}`,
+      ),
+    });
+    assert.equal(created.status, 201, created.body);
+    const resource = created.json() as { id: string; metrics: Record<string, string> };
+    assert.deepEqual(Object.keys(resource.metrics), names);
+    for (const [i, name] of names.entries()) {
+      const id = Object.getOwnPropertyDescriptor(resource.metrics, name)?.value as string;
+      const added = await h.request('POST', `/v1/metric/${id}/measures`, {
+        body: [{ timestamp: day(1), value: i + 1 }],
+      });
+      assert.equal(added.status, 202, added.body);
+    }
+    const r = await post('?granularity=86400', {
+      resource_type: 'generic',
+      search: { '=': { original_resource_id: 'prototype-names' } },
+      operations: `(metric ${names.map((n) => `(${n} sum)`).join(' ')})`,
+    });
+    assert.equal(r.status, 200, r.body);
+    assert.equal(
+      r.body,
+      `{"measures": {"${resource.id}": {${names.map((n, i) => `"${n}": {"sum": [["${out(1)}", 86400.0, ${i + 1}.0]]}`).join(', ')}}}}`,
+    );
+    const total = await post('?granularity=86400', {
+      resource_type: 'generic',
+      search: { '=': { original_resource_id: 'prototype-names' } },
+      operations: '(aggregate sum (metric (toString sum) (constructor sum) (__proto__ sum)))',
+    });
+    assert.deepEqual((total.json() as { measures: unknown }).measures, { aggregated: [[out(1), 86400, 6]] });
+  });
+
   test("another user cannot aggregate admin's metrics", async () => {
     const r = await h.request('POST', '/v1/aggregates', {
       user: 'bob',

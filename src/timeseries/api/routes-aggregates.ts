@@ -2,22 +2,21 @@
  * `POST /v1/aggregates`: the operations language over explicit metric ids (`{"operations"}`) or over the
  * named metrics of searched resources (`{"resource_type", "search", "operations"}`, names may be globs),
  * with `start`, `stop`, `granularity`, `needed_overlap`, `fill`, `details` and (for searches) `groupby`.
- * Parsing and evaluation are the aggregates library's; this route resolves references, checks access and
+ * Parsing, validation and evaluation are the aggregates-* modules'; this route resolves references, checks access and
  * policies, fetches the series and shapes the response like Gnocchi.
  */
 import type { FastifyRequest } from 'fastify';
 import {
   evaluateOperations,
-  metricReferences,
-  parseOperations,
   type AggregatesResult,
   type EvaluateOptions,
   type FillMode,
-  type MetricReference,
-  type Operation,
-} from '../aggregates.js';
+} from '../aggregates-evaluator.js';
+import { metricReferences, type MetricReference, type Operation } from '../aggregates-operation.js';
+import { parseOperations } from '../aggregates-validator.js';
 import { TimeseriesError } from '../errors.js';
 import type { ArchivePolicy, Metric, Point, Resource, ResourceType } from '../model.js';
+import { ownValue, setOwnValue } from '../own-property.js';
 import type { TimeseriesStore } from '../store.js';
 import { canAccess, currentUser, type ApiUser } from './auth.js';
 import { readJson, sendJson } from './http.js';
@@ -149,10 +148,12 @@ function resultJson(result: AggregatesResult, nest: (key: string) => string[]): 
   for (const [key, byAggregation] of Object.entries(result as Record<string, Record<string, Point[]>>)) {
     let node = out;
     for (const part of nest(key)) {
-      node[part] ??= {};
-      node = node[part] as Record<string, unknown>;
+      let child = ownValue(node, part) as Record<string, unknown> | undefined;
+      if (child === undefined) setOwnValue(node, part, (child = {}));
+      node = child;
     }
-    for (const [aggregation, points] of Object.entries(byAggregation)) node[aggregation] = pointsJson(points);
+    for (const [aggregation, points] of Object.entries(byAggregation))
+      setOwnValue(node, aggregation, pointsJson(points));
   }
   return out;
 }
@@ -284,7 +285,7 @@ function searchFilter(value: unknown, user: ApiUser): Filter | undefined {
 /** The groupby value of a resource attribute, as shown in the resource JSON. */
 function groupValue(resource: Resource, type: ResourceType, attr: string): unknown {
   const json = resourceJson(resource, { type });
-  return attr in json ? json[attr] : null;
+  return Object.hasOwn(json, attr) ? json[attr] : null;
 }
 
 async function searchAndFetch(

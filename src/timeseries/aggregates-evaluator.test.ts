@@ -1,13 +1,9 @@
-// The /v1/aggregates operations: parsing (S-expressions and lists), errors, overlap, fill and operators.
+// Evaluation of /v1/aggregates operation trees: overlap, fill, granularities, reductions and operators.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  evaluateOperations,
-  metricReferences,
-  parseOperations,
-  type EvaluateOptions,
-  type MetricReference,
-} from './aggregates.js';
+import type { MetricReference } from './aggregates-operation.js';
+import { evaluateOperations, type EvaluateOptions } from './aggregates-evaluator.js';
+import { parseOperations } from './aggregates-validator.js';
 import { TimeseriesError, type ErrorDescription } from './errors.js';
 import type { Point } from './model.js';
 import { parseTimestamp } from './timestamp.js';
@@ -33,109 +29,6 @@ function fails(fn: () => unknown, status: number, description: ErrorDescription)
 function run(operations: unknown, data: Record<string, Point[]>, options?: EvaluateOptions): unknown {
   return evaluateOperations(parseOperations(operations), (ref: MetricReference) => data[ref.metric], options);
 }
-
-void test('S-expression and list forms parse to the same tree', () => {
-  const fromString = parseOperations('(aggregate sum (metric (A sum) (B mean)))');
-  const fromList = parseOperations(['aggregate', 'sum', ['metric', ['A', 'sum'], ['B', 'mean']]]);
-  assert.deepEqual(fromString, fromList);
-  assert.deepEqual(fromString, {
-    kind: 'aggregate',
-    method: 'sum',
-    operand: {
-      kind: 'metric',
-      refs: [
-        { metric: 'A', aggregation: 'sum' },
-        { metric: 'B', aggregation: 'mean' },
-      ],
-    },
-  });
-  assert.deepEqual(parseOperations('  (* 2 (metric A sum))'), {
-    kind: 'binary',
-    operator: '*',
-    left: { kind: 'constant', value: 2 },
-    right: { kind: 'metric', refs: [{ metric: 'A', aggregation: 'sum' }] },
-  });
-  assert.deepEqual(metricReferences(parseOperations('(+ (metric (A sum) (B sum)) (metric A sum))')), [
-    { metric: 'A', aggregation: 'sum' },
-    { metric: 'B', aggregation: 'sum' },
-  ]);
-  assert.deepEqual(parseOperations('(metric "my metric" mean)'), {
-    kind: 'metric',
-    refs: [{ metric: 'my metric', aggregation: 'mean' }],
-  });
-  for (const ok of [
-    '(resample mean 1w (metric A mean))',
-    '(rolling sum 3 (metric A mean))',
-    '(clip (metric A mean) 0 10)',
-    '(clip_min (rateofchangesec (metric A mean)) 0)',
-    '(≥ (abs (metric A mean)) 2.5)',
-    '(aggregate rate:mean (metric A mean))',
-    '(resample 95pct 3600 (metric A mean))',
-  ]) {
-    parseOperations(ok);
-  }
-});
-
-void test('unparsable strings: Invalid operations with pyparsing text', () => {
-  const parseError = (detail: string): ErrorDescription => ({
-    cause: 'Invalid operations',
-    reason: 'Fail to parse the operations string',
-    detail,
-  });
-  fails(
-    () => parseOperations('(aggregate sum (metric'),
-    400,
-    parseError("Expected ')', found '('  (at char 15), (line:1, col:16)"),
-  );
-  fails(
-    () => parseOperations('(metric A mean'),
-    400,
-    parseError("Expected ')', found end of text  (at char 14), (line:1, col:15)"),
-  );
-  fails(
-    () => parseOperations('metric A mean'),
-    400,
-    parseError("Expected nested () expression, found 'metric'  (at char 0), (line:1, col:1)"),
-  );
-  fails(
-    () => parseOperations(''),
-    400,
-    parseError('Expected nested () expression  (at char 0), (line:1, col:1)'),
-  );
-});
-
-void test('malformed trees: Invalid input on operations', () => {
-  const invalid = (reason: string): ErrorDescription => ({
-    cause: 'Invalid input',
-    reason: `${reason} for dictionary value @ data['operations']`,
-    detail: ['operations'],
-  });
-  fails(
-    () => parseOperations('(aggregate summ (metric d229 sum))'),
-    400,
-    invalid("'aggregate' operation invalid"),
-  );
-  fails(
-    () => parseOperations('(aggregate sum (metrix A sum))'),
-    400,
-    invalid("'aggregate' operation invalid"),
-  );
-  fails(() => parseOperations('(rolling sum 0 (metric A sum))'), 400, invalid("'rolling' operation invalid"));
-  fails(
-    () => parseOperations('(resample sum 1year (metric A sum))'),
-    400,
-    invalid("'resample' operation invalid"),
-  );
-  fails(() => parseOperations('(metric A)'), 400, invalid("'metric' operation invalid"));
-  fails(() => parseOperations({}), 400, invalid("Expected a tuple/list, got a <class 'dict'>"));
-  fails(() => parseOperations([]), 400, invalid('Operation must not be empty'));
-  fails(() => parseOperations(['metric']), 400, invalid('Operation need at least one argument'));
-  fails(() => parseOperations('(* 2 3)'), 400, {
-    cause: 'Operations is invalid',
-    reason: "At least one 'metric' is required",
-    detail: ['*', '2', '3'],
-  });
-});
 
 void test('sum of two metrics (transcript: default fill = dropna sums what exists)', () => {
   const op = '(aggregate sum (metric (L sum) (N sum)))';
@@ -305,4 +198,23 @@ void test('operators: arithmetic, comparisons, unary, rates, clip, rolling, resa
     reason: "Rolling window '5' is greater than serie length '4'",
     detail: [['A', 'm']],
   });
+});
+
+void test("metric names that are Object.prototype's keys are ordinary keys of the per-metric result", () => {
+  const data: Record<string, Point[]> = Object.fromEntries([
+    ['__proto__', daily([1, 2])],
+    ['constructor', daily([3, 4])],
+    ['toString', daily([5, 6])],
+  ]);
+  const result = run('(metric (__proto__ mean) (constructor mean) (toString mean))', data) as Record<
+    string,
+    Record<string, Point[]>
+  >;
+  assert.deepEqual(Object.keys(result), ['__proto__', 'constructor', 'toString']);
+  assert.equal(Object.getPrototypeOf(result), Object.prototype);
+  assert.deepEqual(Object.getOwnPropertyDescriptor(result, '__proto__')?.value, { mean: daily([1, 2]) });
+  assert.deepEqual(Object.getOwnPropertyDescriptor(result, 'constructor')?.value, { mean: daily([3, 4]) });
+  assert.deepEqual(Object.getOwnPropertyDescriptor(result, 'toString')?.value, { mean: daily([5, 6]) });
+  assert.equal(Object.hasOwn(Object.prototype, 'mean'), false);
+  assert.equal(Object.hasOwn(Object, 'mean'), false);
 });

@@ -1,31 +1,15 @@
 /**
- * The `/v1/aggregates` operations language: parsing (nested JSON list or S-expression string) and
- * evaluation over metric series, as Gnocchi's `rest/aggregates` (operations, processor) does it — series of
- * one granularity are laid on a common time grid, checked for overlap or filled, then the operation tree
- * (metric, aggregate, resample, rolling, arithmetic, comparisons, unary functions) is applied.
+ * Evaluation of `/v1/aggregates` operation trees over metric series, as Gnocchi's `rest/aggregates`
+ * processor does it: series of one granularity are laid on a common time grid, checked for overlap or
+ * filled, then the tree (metric, aggregate, resample, rolling, arithmetic, comparisons, unary functions)
+ * is applied.
  */
-import { aggregateAll, isAggregationMethod } from './aggregation-methods.js';
-import { parseDuration } from './duration.js';
+import { metricReferences, type MetricReference, type Operation } from './aggregates-operation.js';
+import { binaryOperators, unaryOperators, type BinaryOperator } from './aggregates-operators.js';
+import { aggregateAll } from './aggregation-methods.js';
 import { TimeseriesError } from './errors.js';
 import type { Point } from './model.js';
 import { resample } from './resample.js';
-
-/** One series read by an operation: a metric (id, or name in a resource search) and its aggregation method. */
-export interface MetricReference {
-  metric: string;
-  aggregation: string;
-}
-
-/** A validated operation tree. */
-export type Operation =
-  | { kind: 'metric'; refs: MetricReference[] }
-  | { kind: 'constant'; value: number }
-  | { kind: 'aggregate'; method: string; operand: Operation }
-  | { kind: 'resample'; method: string; granularity: number; operand: Operation }
-  | { kind: 'rolling'; method: string; window: number; operand: Operation }
-  | { kind: 'unary'; operator: string; operand: Operation }
-  | { kind: 'binary'; operator: string; left: Operation; right: Operation }
-  | { kind: 'clip'; operand: Operation; min: Operation; max?: Operation };
 
 /** Fill policy for missing points (`fill` query parameter). */
 export type FillMode = number | 'null' | 'dropna' | 'ffill' | 'bfill' | 'full_ffill' | 'full_bfill';
@@ -62,312 +46,6 @@ export type AggregatesResult = AggregatedResult | PerMetricResult;
 
 /** Gnocchi's cause for series that cannot be combined. */
 export const UNAGGREGABLE_CAUSE = "Metrics can't being aggregated";
-
-/** Methods of `aggregate` and `rolling` (numpy nan-functions across series), with their `rate:` forms. */
-export const OPERATION_AGGREGATES: readonly string[] = (() => {
-  const base = ['mean', 'median', 'std', 'min', 'max', 'sum', 'var', 'count'];
-  return [...base, ...base.map((m) => `rate:${m}`)];
-})();
-
-const BINARY: Record<string, (a: number, b: number) => number> = {};
-const addBinary = (names: string[], fn: (a: number, b: number) => number): void => {
-  for (const n of names) BINARY[n] = fn;
-};
-addBinary(['=', '==', 'eq'], (a, b) => (a === b ? 1 : 0));
-addBinary(['<', 'lt'], (a, b) => (a < b ? 1 : 0));
-addBinary(['>', 'gt'], (a, b) => (a > b ? 1 : 0));
-addBinary(['<=', '≤', 'le'], (a, b) => (a <= b ? 1 : 0));
-addBinary(['>=', '≥', 'ge'], (a, b) => (a >= b ? 1 : 0));
-addBinary(['!=', '≠', 'ne'], (a, b) => (a !== b ? 1 : 0));
-addBinary(['%', 'mod'], (a, b) => {
-  if (b === 0) return NaN;
-  const r = a % b;
-  return r !== 0 && r < 0 !== b < 0 ? r + b : r;
-});
-addBinary(['+', 'add'], (a, b) => a + b);
-addBinary(['-', 'sub'], (a, b) => a - b);
-addBinary(['*', '×', 'mul'], (a, b) => a * b);
-addBinary(['/', '÷', 'div'], (a, b) => a / b);
-addBinary(['**', '^', 'pow'], (a, b) => a ** b);
-addBinary(['clip_min'], (a, b) => (Number.isNaN(a) ? a : Math.max(a, b)));
-addBinary(['clip_max'], (a, b) => (Number.isNaN(a) ? a : Math.min(a, b)));
-
-const UNARY: Record<string, (a: number) => number> = {
-  abs: Math.abs,
-  absolute: Math.abs,
-  neg: (a) => -a,
-  negative: (a) => -a,
-  cos: Math.cos,
-  sin: Math.sin,
-  tan: Math.tan,
-  floor: Math.floor,
-  ceil: Math.ceil,
-};
-const UNARY_WITH_TIMESTAMPS = ['rateofchange', 'rateofchangesec'];
-
-// ---------------------------------------------------------------------------------------------------------
-// S-expression parsing (pyparsing `OneOrMore(nestedExpr())`)
-
-type Node = string | number | Node[];
-
-class ParseFailure extends Error {
-  constructor(
-    readonly expected: string,
-    readonly position: number,
-  ) {
-    super(expected);
-  }
-}
-
-function pyRepr(s: string): string {
-  return s.includes("'") && !s.includes('"')
-    ? `"${s}"`
-    : `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
-}
-
-/** pyparsing's ParseException text: `Expected ')', found '('  (at char 15), (line:1, col:16)`. */
-function parseErrorText(text: string, failure: ParseFailure): string {
-  const loc = failure.position;
-  let found = '';
-  if (text.length > 0) {
-    if (loc >= text.length) found = ', found end of text';
-    else found = `, found ${pyRepr(/^[A-Za-z0-9]{1,16}|^[\s\S]/.exec(text.slice(loc))?.[0] ?? '')}`;
-  }
-  const before = text.slice(0, loc);
-  const line = before.split('\n').length;
-  const column = loc - before.lastIndexOf('\n');
-  return `Expected ${failure.expected}${found}  (at char ${loc}), (line:${line}, col:${column})`;
-}
-
-const QUOTED_RE = /^(?:"(?:[^"\n\\]|\\.)*"|'(?:[^'\n\\]|\\.)*')/;
-
-function unquote(token: string): string {
-  return token.slice(1, -1).replace(/\\(.)/g, '$1');
-}
-
-function skipSpace(text: string, pos: number): number {
-  let p = pos;
-  while (p < text.length && /\s/.test(text[p] as string)) p++;
-  return p;
-}
-
-/** Parses the group opening at `pos`; returns it and the position after its `)`. */
-function parseGroup(text: string, pos: number): [Node[], number] {
-  const items: Node[] = [];
-  let p = pos + 1;
-  for (;;) {
-    p = skipSpace(text, p);
-    if (p >= text.length) throw new ParseFailure("')'", p);
-    const c = text[p] as string;
-    if (c === ')') return [items, p + 1];
-    if (c === '(') {
-      try {
-        const [group, next] = parseGroup(text, p);
-        items.push(group);
-        p = next;
-      } catch (e) {
-        if (e instanceof ParseFailure) throw new ParseFailure("')'", p);
-        throw e;
-      }
-      continue;
-    }
-    const quoted = QUOTED_RE.exec(text.slice(p));
-    if (quoted) {
-      items.push(unquote(quoted[0]));
-      p += quoted[0].length;
-      continue;
-    }
-    let end = p;
-    while (end < text.length) {
-      const ch = text[end] as string;
-      if (ch === '(' || ch === ')' || /\s/.test(ch)) break;
-      if ((ch === '"' || ch === "'") && end > p && QUOTED_RE.test(text.slice(end))) break;
-      end++;
-    }
-    items.push(text.slice(p, end));
-    p = end;
-  }
-}
-
-function parseSExpression(text: string): Node[] {
-  const start = skipSpace(text, 0);
-  try {
-    if (text[start] !== '(') throw new ParseFailure('nested () expression', start);
-    return parseGroup(text, start)[0];
-  } catch (e) {
-    if (!(e instanceof ParseFailure)) throw e;
-    throw new TimeseriesError(400, {
-      cause: 'Invalid operations',
-      reason: 'Fail to parse the operations string',
-      detail: parseErrorText(text, e),
-    });
-  }
-}
-
-// ---------------------------------------------------------------------------------------------------------
-// Validation (Gnocchi's voluptuous OperationsSchema)
-
-class SchemaFailure extends Error {}
-
-function pythonTypeName(value: unknown): string {
-  if (value === null) return 'NoneType';
-  if (typeof value === 'boolean') return 'bool';
-  if (typeof value === 'number') return Number.isInteger(value) ? 'int' : 'float';
-  if (typeof value === 'string') return 'str';
-  return Array.isArray(value) ? 'list' : 'dict';
-}
-
-function toConstant(node: unknown): number | undefined {
-  if (typeof node === 'number') return node;
-  if (typeof node === 'boolean') return node ? 1 : 0;
-  if (typeof node === 'string' && /^\s*[+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?\s*$/i.test(node))
-    return Number(node);
-  if (typeof node === 'string' && /^\s*[+-]?(?:inf|infinity|nan)\s*$/i.test(node)) {
-    const t = node.trim().toLowerCase();
-    return t.includes('nan') ? NaN : t.startsWith('-') ? -Infinity : Infinity;
-  }
-  return undefined;
-}
-
-function validateMetric(node: unknown[]): Operation {
-  const args = node.slice(1);
-  const isPair = (x: unknown): x is [string, string] =>
-    Array.isArray(x) && x.length === 2 && typeof x[0] === 'string' && typeof x[1] === 'string';
-  if (args.length === 2 && typeof args[0] === 'string' && typeof args[1] === 'string') {
-    return { kind: 'metric', refs: [{ metric: args[0], aggregation: args[1] }] };
-  }
-  if (args.length >= 1 && args.every(isPair)) {
-    return { kind: 'metric', refs: args.map(([metric, aggregation]) => ({ metric, aggregation })) };
-  }
-  throw new SchemaFailure();
-}
-
-function validateNode(node: unknown, allowConstant: boolean): Operation {
-  if (!Array.isArray(node)) {
-    const value = allowConstant ? toConstant(node) : undefined;
-    if (value === undefined) throw new SchemaFailure();
-    return { kind: 'constant', value };
-  }
-  if (node.length < 2) throw new SchemaFailure();
-  const [head, ...args] = node as [unknown, ...unknown[]];
-  const sub = (x: unknown): Operation => validateNode(x, true);
-  if (head === 'metric') return validateMetric(node);
-  if (head === 'clip' && (args.length === 2 || args.length === 3)) {
-    const [operand, min, max] = args;
-    return {
-      kind: 'clip',
-      operand: sub(operand),
-      min: sub(min),
-      ...(args.length === 3 ? { max: sub(max) } : {}),
-    };
-  }
-  if (typeof head === 'string' && head in BINARY && args.length === 2) {
-    return { kind: 'binary', operator: head, left: sub(args[0]), right: sub(args[1]) };
-  }
-  if (
-    typeof head === 'string' &&
-    (head in UNARY || UNARY_WITH_TIMESTAMPS.includes(head)) &&
-    args.length === 1
-  ) {
-    return { kind: 'unary', operator: head, operand: sub(args[0]) };
-  }
-  const method = args[0];
-  if (head === 'aggregate' && args.length === 2 && typeof method === 'string') {
-    if (!OPERATION_AGGREGATES.includes(method)) throw new SchemaFailure();
-    return { kind: 'aggregate', method, operand: sub(args[1]) };
-  }
-  if (head === 'resample' && args.length === 3 && typeof method === 'string') {
-    if (!isAggregationMethod(method)) throw new SchemaFailure();
-    let granularity: number;
-    try {
-      granularity = parseDuration(args[1]);
-    } catch {
-      throw new SchemaFailure();
-    }
-    return { kind: 'resample', method, granularity, operand: sub(args[2]) };
-  }
-  if (head === 'rolling' && args.length === 3 && typeof method === 'string') {
-    if (!OPERATION_AGGREGATES.includes(method)) throw new SchemaFailure();
-    const w = args[1];
-    const window =
-      typeof w === 'number'
-        ? Math.trunc(w)
-        : typeof w === 'string' && /^\s*[+-]?\d+\s*$/.test(w)
-          ? Number(w)
-          : NaN;
-    if (!(window >= 1)) throw new SchemaFailure();
-    return { kind: 'rolling', method, window, operand: sub(args[2]) };
-  }
-  throw new SchemaFailure();
-}
-
-function invalidOperations(reason: string): TimeseriesError {
-  return TimeseriesError.invalidInput(`${reason} for dictionary value @ data['operations']`, ['operations']);
-}
-
-/**
- * Parses and validates `operations`: a nested list or its S-expression string
- * (`(aggregate sum (metric (A mean) (B mean)))`). Errors as Gnocchi: an unparsable string → 400
- * `{cause: 'Invalid operations', reason: 'Fail to parse the operations string', detail: <pyparsing text>}`;
- * a malformed tree → 400 Invalid input `'<op>' operation invalid for dictionary value @ data['operations']`
- * (detail `['operations']`); no `metric` anywhere → 400 `{cause: 'Operations is invalid', reason: "At least
- * one 'metric' is required", detail: <tree>}`.
- */
-export function parseOperations(input: unknown): Operation {
-  const tree: unknown = typeof input === 'string' ? parseSExpression(input) : input;
-  if (!Array.isArray(tree))
-    throw invalidOperations(`Expected a tuple/list, got a <class '${pythonTypeName(tree)}'>`);
-  if (tree.length === 0) throw invalidOperations('Operation must not be empty');
-  if (tree.length < 2) throw invalidOperations('Operation need at least one argument');
-  let op: Operation;
-  try {
-    op = validateNode(tree, false);
-  } catch (e) {
-    if (!(e instanceof SchemaFailure)) throw e;
-    const head: unknown = tree[0];
-    throw invalidOperations(`'${typeof head === 'string' ? head : JSON.stringify(head)}' operation invalid`);
-  }
-  if (metricReferences(op).length === 0) {
-    throw new TimeseriesError(400, {
-      cause: 'Operations is invalid',
-      reason: "At least one 'metric' is required",
-      detail: tree,
-    });
-  }
-  return op;
-}
-
-/** The series an operation reads, each once, in order of appearance. */
-export function metricReferences(op: Operation): MetricReference[] {
-  const refs: MetricReference[] = [];
-  const visit = (node: Operation): void => {
-    switch (node.kind) {
-      case 'metric':
-        for (const r of node.refs) {
-          if (!refs.some((x) => x.metric === r.metric && x.aggregation === r.aggregation)) refs.push(r);
-        }
-        return;
-      case 'constant':
-        return;
-      case 'binary':
-        visit(node.left);
-        visit(node.right);
-        return;
-      case 'clip':
-        visit(node.operand);
-        visit(node.min);
-        if (node.max) visit(node.max);
-        return;
-      default:
-        visit(node.operand);
-    }
-  };
-  visit(op);
-  return refs;
-}
-
-// ---------------------------------------------------------------------------------------------------------
-// Evaluation
 
 /** Series laid on one time grid: `columns[i][row]`, NaN where missing. */
 interface Frame {
@@ -434,7 +112,7 @@ function mapColumns(v: Value, fn: (x: number) => number): Value {
 function combine(
   a: Value,
   b: Value,
-  fn: (x: number, y: number) => number,
+  fn: BinaryOperator,
   references: MetricReference[],
   describe: () => string,
 ): Value {
@@ -476,40 +154,30 @@ function evaluate(op: Operation, base: Frame, references: MetricReference[]): Va
     }
     case 'unary': {
       const v = sub(op.operand);
-      const fn = UNARY[op.operator];
-      if (fn) return mapColumns(v, fn);
+      const operator = unaryOperators.get(op.operator);
+      if (operator.kind === 'pointwise') return mapColumns(v, operator.apply);
       if (typeof v === 'number') return v;
       const times = v.times.slice(1);
       const dt = times.map((t, i) => t - (v.times[i] as number));
       const columns = v.columns.map((c) =>
-        c
-          .subarray(1)
-          .map(
-            (x, i) => (x - (c[i] as number)) / (op.operator === 'rateofchangesec' ? (dt[i] as number) : 1),
-          ),
+        c.subarray(1).map((x, i) => (x - (c[i] as number)) / (operator.perSecond ? (dt[i] as number) : 1)),
       );
       return { ...v, times, columns };
     }
     case 'binary': {
-      const fn = BINARY[op.operator] as (a: number, b: number) => number;
+      const fn = binaryOperators.get(op.operator);
       return combine(sub(op.left), sub(op.right), fn, references, () => `${op.operator} operands`);
     }
     case 'clip': {
       const low = combine(
         sub(op.operand),
         sub(op.min),
-        BINARY.clip_min as (a: number, b: number) => number,
+        binaryOperators.get('clip_min'),
         references,
         () => 'clip',
       );
       return op.max
-        ? combine(
-            low,
-            sub(op.max),
-            BINARY.clip_max as (a: number, b: number) => number,
-            references,
-            () => 'clip',
-          )
+        ? combine(low, sub(op.max), binaryOperators.get('clip_max'), references, () => 'clip')
         : low;
     }
     case 'aggregate': {
@@ -695,8 +363,15 @@ export function evaluateOperations(
   selected.sort((a, b) => b - a);
   const isAggregated = combinesSeries(op) !== false;
   const aggregated: Point[] = [];
-  const perMetric: PerMetricResult = {};
-  if (!isAggregated) for (const ref of refs) (perMetric[ref.metric] ??= {})[ref.aggregation] ??= [];
+  const perMetric = new Map<string, Map<string, Point[]>>();
+  const pointsOf = (ref: MetricReference): Point[] => {
+    let byAggregation = perMetric.get(ref.metric);
+    if (byAggregation === undefined) perMetric.set(ref.metric, (byAggregation = new Map<string, Point[]>()));
+    let list = byAggregation.get(ref.aggregation);
+    if (list === undefined) byAggregation.set(ref.aggregation, (list = []));
+    return list;
+  };
+  if (!isAggregated) for (const ref of refs) pointsOf(ref);
   for (const gUs of selected) {
     const granularity = gUs / 1e6;
     const from =
@@ -724,9 +399,13 @@ export function evaluateOperations(
     } else {
       frame.columns.forEach((column, i) => {
         const ref = frame.refs[i];
-        if (ref) ((perMetric[ref.metric] ??= {})[ref.aggregation] ??= []).push(...toPoints(column));
+        if (ref) pointsOf(ref).push(...toPoints(column));
       });
     }
   }
-  return isAggregated ? { aggregated } : perMetric;
+  if (isAggregated) return { aggregated };
+  const result: PerMetricResult = Object.fromEntries(
+    [...perMetric].map(([metric, byAggregation]) => [metric, Object.fromEntries(byAggregation)]),
+  );
+  return result;
 }

@@ -1,0 +1,58 @@
+// The string form of /v1/aggregates operations: pyparsing's nested expressions and its error text.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseSExpression } from './aggregates-parser.js';
+import { TimeseriesError, type ErrorDescription } from './errors.js';
+
+function fails(fn: () => unknown, status: number, description: ErrorDescription): void {
+  assert.throws(fn, (e: unknown) => {
+    assert.ok(e instanceof TimeseriesError, String(e));
+    assert.equal(e.status, status);
+    assert.deepEqual(e.description, description);
+    return true;
+  });
+}
+
+void test('groups nest, words stay strings, quotes are removed', () => {
+  assert.deepEqual(parseSExpression('(aggregate sum (metric (A sum) (B mean)))'), [
+    'aggregate',
+    'sum',
+    ['metric', ['A', 'sum'], ['B', 'mean']],
+  ]);
+  assert.deepEqual(parseSExpression("  (* 2 (metric \"my metric\" 'it\\'s'))"), [
+    '*',
+    '2',
+    ['metric', 'my metric', "it's"],
+  ]);
+  assert.deepEqual(parseSExpression('(a)(b)'), ['a']);
+  assert.deepEqual(parseSExpression('(\n≥\t(abs x)\n2.5)'), ['≥', ['abs', 'x'], '2.5']);
+  assert.deepEqual(parseSExpression('()'), []);
+});
+
+void test('unparsable strings: Invalid operations with pyparsing text', () => {
+  const parseError = (detail: string): ErrorDescription => ({
+    cause: 'Invalid operations',
+    reason: 'Fail to parse the operations string',
+    detail,
+  });
+  fails(
+    () => parseSExpression('(aggregate sum (metric'),
+    400,
+    parseError("Expected ')', found '('  (at char 15), (line:1, col:16)"),
+  );
+  fails(
+    () => parseSExpression('(metric A mean'),
+    400,
+    parseError("Expected ')', found end of text  (at char 14), (line:1, col:15)"),
+  );
+  fails(
+    () => parseSExpression('metric A mean'),
+    400,
+    parseError("Expected nested () expression, found 'metric'  (at char 0), (line:1, col:1)"),
+  );
+  fails(
+    () => parseSExpression(''),
+    400,
+    parseError('Expected nested () expression  (at char 0), (line:1, col:1)'),
+  );
+});
