@@ -24,8 +24,11 @@ export interface TaskResult {
 
 /** Events of a {@link Computer}. */
 export interface ComputerEvents {
-  /** Every sampling period: utilization in [0, 1] of each processor. */
-  utilization: [Record<string, number>];
+  /**
+   * Every sampling period: utilization in [0, 1] of each processor since the previous sample, and the
+   * time of the sample (seconds on the computer's scheduler).
+   */
+  utilization: [values: Record<string, number>, at: number];
 }
 
 /** The requirements of a request; fails if its memory need exceeds the processor's total. */
@@ -276,6 +279,6 @@ export class Computer extends EventEmitter<ComputerEvents> {
     const t = this.lastUpdate;
     const values: Record<string, number> = {};
     for (const [name, meter] of this.meters) values[name] = meter.sample(t);
-    this.emit('utilization', values);
+    this.emit('utilization', values, t);
   }
 }
