@@ -17,7 +17,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { produceCovid } from '../src/covid/producer.js';
 import { startTimeseriesServer, type RunningTimeseriesServer } from '../src/timeseries/api/serve.js';
 import type { TimeseriesStore } from '../src/timeseries/store.js';
-import { openStore } from '../src/timeseries/store-registry.js';
+import { openStore } from '../src/timeseries/store-drivers.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));

@@ -67,7 +67,7 @@ export const timeseriesCommand: Command = {
     }
     // Loaded here, not at start-up: the other commands need neither fastify nor the storage drivers.
     const [{ openStore }, { startTimeseriesServer }] = await Promise.all([
-      import('../timeseries/store-registry.js'),
+      import('../timeseries/store-drivers.js'),
       import('../timeseries/api/serve.js'),
     ]);
     const store = await openStore(location);

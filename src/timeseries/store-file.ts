@@ -15,6 +15,7 @@ import type {
   ResourceType,
 } from './model.js';
 import { checkMeasuresQuery, tooOldError } from './store-checks.js';
+import { storeDrivers } from './store-driver.js';
 import type { MeasureBatch, MeasuresQuery, StoreStatus, TimeseriesStore } from './store.js';
 
 const log = logger('timeseries');
@@ -428,4 +429,13 @@ export class FileTimeseriesStore implements TimeseriesStore {
     for (const id of deleted) await unlink(join(this.seriesDir, `${id}.bin`)).catch(() => undefined);
     await this.journal.deleteBefore(upTo);
   }
+}
+
+/** Registers the embedded store as the `file` driver: `file:///dir` or a plain directory. */
+export function setup(): void {
+  storeDrivers.register('file', async (location) => {
+    const store = new FileTimeseriesStore({ dataDir: location.replace(/^file:\/\//i, '') });
+    await store.open();
+    return store;
+  });
 }

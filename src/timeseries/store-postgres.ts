@@ -11,6 +11,7 @@ import type {
   ResourceType,
 } from './model.js';
 import { checkMeasuresQuery, tooOldError } from './store-checks.js';
+import { storeDrivers } from './store-driver.js';
 import type { MeasureBatch, MeasuresQuery, StoreStatus, TimeseriesStore } from './store.js';
 
 const SCHEMA = `
@@ -408,5 +409,16 @@ export class PostgresTimeseriesStore implements TimeseriesStore {
 
   async close(): Promise<void> {
     await this.pool.end();
+  }
+}
+
+/** Registers the PostgreSQL driver for `postgres://` and `postgresql://` connection strings. */
+export function setup(): void {
+  for (const scheme of ['postgres', 'postgresql']) {
+    storeDrivers.register(scheme, async (location) => {
+      const store = new PostgresTimeseriesStore({ connectionString: location });
+      await store.open();
+      return store;
+    });
   }
 }
