@@ -19,8 +19,11 @@ import { DEFAULT_H2_LIMITS, type H2Limits } from './limits.js';
 
 /** Flow-control window we give each stream: more than the largest message we accept, so no stream update is needed. */
 const LOCAL_STREAM_WINDOW = 8 * 1024 * 1024;
-/** Flow-control window we give the connection; replenished once half of it is used. */
-const LOCAL_CONNECTION_WINDOW = 2 ** 30;
+/**
+ * Flow-control window we give the connection: the most request (or response) bytes a peer can have us
+ * hold at once. Replenished as the bytes are consumed (handed on or dropped), not as they arrive.
+ */
+const LOCAL_CONNECTION_WINDOW = 16 * 1024 * 1024;
 /** How long a connection closed for an error waits for the peer to close its side, ms. */
 const CLOSE_GRACE_MS = 1000;
 /** Largest header block we take, octets (a longer one closes the connection). */
@@ -52,6 +55,10 @@ export class H2Stream {
   localEnded = false;
   /** The peer sent END_STREAM. */
   remoteEnded = false;
+  /** DATA received on this stream and not yet consumed: the connection window it holds. */
+  unconsumed = 0;
+  /** What the peer may still send on this stream. */
+  receiveWindow = LOCAL_STREAM_WINDOW;
 
   constructor(
     readonly id: number,
@@ -76,7 +83,10 @@ export abstract class H2Connection<S extends H2Stream> {
   protected peerInitialWindow = DEFAULT_WINDOW;
   protected peerMaxStreams = Infinity;
   private sendWindow = DEFAULT_WINDOW;
-  private received = 0;
+  /** What the peer may still send on the connection. */
+  private receiveWindow = LOCAL_CONNECTION_WINDOW;
+  /** Bytes consumed since the last WINDOW_UPDATE we sent for the connection. */
+  private consumed = 0;
   private pending: Buffer | null = null;
   private awaitingPreface: boolean;
   private readonly decoder = new HpackDecoder();
@@ -202,9 +212,30 @@ export abstract class H2Connection<S extends H2Stream> {
     if (ended) this.onLocalEnd(stream);
   }
 
+  /** Hands the connection window held by `stream`'s DATA back to the peer: its bytes are consumed. */
+  protected release(stream: S): void {
+    this.consume(stream.unconsumed);
+    stream.unconsumed = 0;
+  }
+
+  /** Forgets a stream, releasing what it holds. */
+  protected forgetStream(stream: S): void {
+    this.release(stream);
+    this.streams.delete(stream.id);
+  }
+
+  private consume(n: number): void {
+    this.consumed += n;
+    if (this.consumed >= LOCAL_CONNECTION_WINDOW / 2) {
+      this.write(windowUpdateFrame(0, this.consumed));
+      this.receiveWindow += this.consumed;
+      this.consumed = 0;
+    }
+  }
+
   /** Resets a stream of ours and forgets it. */
   protected reset(stream: S, code: number): void {
-    this.streams.delete(stream.id);
+    this.forgetStream(stream);
     this.write(rstStreamFrame(stream.id, code));
   }
 
@@ -254,7 +285,7 @@ export abstract class H2Connection<S extends H2Stream> {
 
   /** We sent END_STREAM on `stream`; a subclass may forget it. */
   protected onLocalEnd(stream: S): void {
-    if (stream.remoteEnded) this.streams.delete(stream.id);
+    if (stream.remoteEnded) this.forgetStream(stream);
   }
 
   /** Sends what the blocked streams may send now: the work is bounded by the streams that wait, not the open ones. */
@@ -340,7 +371,7 @@ export abstract class H2Connection<S extends H2Stream> {
     this.write(rstStreamFrame(id, code));
     const stream = this.streams.get(id);
     if (stream === undefined) return;
-    this.streams.delete(id);
+    this.forgetStream(stream);
     this.onReset(stream, code);
   }
 
@@ -412,15 +443,22 @@ export abstract class H2Connection<S extends H2Stream> {
   private onDataFrame(flags: number, id: number, payload: Buffer): void {
     if (id === 0) throw new ConnectionError(ErrorCode.PROTOCOL_ERROR, 'DATA on stream 0');
     this.checkNotIdle(id, 'DATA');
-    this.received += payload.length;
-    if (this.received >= LOCAL_CONNECTION_WINDOW / 2) {
-      this.write(windowUpdateFrame(0, this.received));
-      this.received = 0;
-    }
+    this.receiveWindow -= payload.length;
+    if (this.receiveWindow < 0)
+      throw new ConnectionError(ErrorCode.FLOW_CONTROL_ERROR, 'DATA beyond the connection window');
     const data = this.unpad(flags, payload, false);
     if (data.length === 0 && (flags & Flag.END_STREAM) === 0) this.countEmpty();
     const stream = this.streams.get(id);
-    if (stream === undefined || stream.remoteEnded) return; // a stream we reset or finished
+    if (stream === undefined || stream.remoteEnded) {
+      this.consume(payload.length); // a stream we reset or finished: dropped
+      return;
+    }
+    stream.receiveWindow -= payload.length;
+    if (stream.receiveWindow < 0) {
+      this.consume(payload.length);
+      return this.streamError(id, ErrorCode.FLOW_CONTROL_ERROR);
+    }
+    stream.unconsumed += payload.length;
     const end = (flags & Flag.END_STREAM) !== 0;
     if (end) stream.remoteEnded = true;
     this.onData(stream, data, end);
@@ -494,7 +532,7 @@ export abstract class H2Connection<S extends H2Stream> {
       throw new ConnectionError(ErrorCode.ENHANCE_YOUR_CALM, 'too many streams reset (rapid reset)');
     const stream = this.streams.get(id);
     if (stream === undefined) return;
-    this.streams.delete(id);
+    this.forgetStream(stream);
     this.onReset(stream, payload.readUInt32BE(0));
   }
 

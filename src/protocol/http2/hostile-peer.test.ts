@@ -158,6 +158,29 @@ describe('the lean server against hostile peers', { timeout: 120_000 }, () => {
     await stillServes(small.endpoint);
   });
 
+  test('unfinished request bodies hold at most the 16 MiB connection window, returned as requests are consumed', async () => {
+    const chunk = frame(FrameType.DATA, 0, 1, Buffer.alloc(16384));
+    const streams = [1, 3, 5, 7, 9].map((id) =>
+      Buffer.concat([
+        frame(FrameType.HEADERS, Flag.END_HEADERS, id, REQUEST_HEADERS),
+        ...Array.from({ length: 256 }, () => Buffer.from(chunk).fill(id, 8, 9)),
+      ]),
+    );
+    // 5 streams x 4 MiB unfinished: over the connection window, whatever each stream's window allows.
+    const peer = await RawPeer.connect(server.endpoint);
+    peer.socket.write(Buffer.concat([START, ...streams]));
+    assert.equal(await peer.goawayCode(), ErrorCode.FLOW_CONTROL_ERROR);
+    peer.socket.destroy();
+    // 24 MiB of requests one after the other on one connection: the window comes back as each is consumed.
+    const channel = new GrpcUnaryChannel(server.endpoint);
+    const input = 'y'.repeat(1024 * 1024);
+    for (let i = 0; i < 24; i++) {
+      const reply = await channel.call(PATH, req.encode({ input }), 30_000);
+      assert.equal(res.decode(reply).output.length, input.length);
+    }
+    channel.close();
+  });
+
   test('rapid reset: over 1,000 streams opened and reset at once close the connection (CVE-2023-44487)', async () => {
     const pairs = Array.from({ length: 1500 }, (_, i) => [
       frame(FrameType.HEADERS, Flag.END_HEADERS, 2 * i + 1, REQUEST_HEADERS),
