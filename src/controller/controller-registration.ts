@@ -1,5 +1,6 @@
 import type { ComputerInfo, RouterInfo } from '../protocol/messages.js';
 import { RpcClient } from '../protocol/rpc-client.js';
+import { unreachableReason } from '../protocol/unreachable.js';
 import { logger } from '../support/logger.js';
 
 const log = logger('registration');
@@ -48,7 +49,8 @@ export class ControllerRegistration {
           (err: Error) => {
             if (failures++ === 0)
               log.warn(
-                `cannot announce to the controller at ${controllerEndpoint} (${err.message}); retrying`,
+                `cannot announce to the controller at ${controllerEndpoint} ` +
+                  `(${unreachableReason(err) ?? err.message}); retrying`,
               );
             this.retry = setTimeout(attempt, retryMs);
           },
@@ -58,7 +60,10 @@ export class ControllerRegistration {
     });
   }
 
-  /** Stops retrying and, for a computer, tells the controller it is gone (errors are logged, not thrown). */
+  /**
+   * Stops retrying and, for a computer, tells the controller it is gone (errors are logged, not thrown; an
+   * unreachable controller at info level, as it has nothing to remove).
+   */
   async unregister(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.retry);
@@ -69,7 +74,14 @@ export class ControllerRegistration {
         log.info(`removed ${info.edgeServerEndpoint} from the controller at ${this.controllerEndpoint}`);
       }
     } catch (err) {
-      log.error(`cannot remove from the controller at ${this.controllerEndpoint}: ${(err as Error).message}`);
+      // A controller already stopped has nothing to remove: news of a clean shutdown, not an error.
+      const unreachable = unreachableReason(err);
+      if (unreachable !== undefined)
+        log.info(`cannot remove from the controller at ${this.controllerEndpoint}: ${unreachable}`);
+      else
+        log.error(
+          `cannot remove from the controller at ${this.controllerEndpoint}: ${(err as Error).message}`,
+        );
     } finally {
       this.client.close();
     }

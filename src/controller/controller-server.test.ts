@@ -149,7 +149,18 @@ describe('EdgeController gRPC service over real gRPC', () => {
     assert.deepEqual(controller.routers(), [
       { lambdaEndpoint: '127.0.0.1:16473', forwardingEndpoint: r1.endpoint },
     ]);
-    assert.ok(logLines.some((l) => l.includes(`Could not issue a command to edge router at ${r2.endpoint}`)));
+    // A router gone is news (info), not an error: no glog E line.
+    const gone = logLines.filter((l) =>
+      l.includes(`Could not issue a command to edge router at ${r2.endpoint}`),
+    );
+    assert.deepEqual(
+      gone.map((l) => `${l[0]}${l.slice(l.indexOf('] '))}`),
+      [`I] Could not issue a command to edge router at ${r2.endpoint}: connection refused\n`],
+    );
+    assert.deepEqual(
+      logLines.filter((l) => l.startsWith('E')),
+      [],
+    );
 
     const back = await recordingRouter(r2.endpoint);
     await client.call('AnnounceComputer', {

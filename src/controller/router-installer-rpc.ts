@@ -1,5 +1,6 @@
 import type { EdgeRouterConf } from '../protocol/messages.js';
 import { RpcClient } from '../protocol/rpc-client.js';
+import { unreachableReason } from '../protocol/unreachable.js';
 import { logger } from '../support/logger.js';
 import type { RouteEntry, RouterInstaller } from './router-installer.js';
 
@@ -13,7 +14,8 @@ export interface RpcRouterInstallerOptions {
 
 /**
  * Programs e-routers with `uiiit.rpc.EdgeRouter.Configure` calls: one RPC per route, sequentially,
- * stopping at the first failed call (which rejects, so that the router is considered gone). A reply
+ * stopping at the first failed call (which rejects, so that the router is considered gone; logged at info
+ * level when the router cannot be reached, a warning otherwise). A reply
  * carrying an error text (`Error: <what>`, `Unknown error`) is only logged, as the router did apply
  * the rest. One client is kept per router; a router whose call failed gets a new one next time.
  */
@@ -64,8 +66,15 @@ export class RpcRouterInstaller implements RouterInstaller {
     } catch (err) {
       this.clients.delete(endpoint);
       client.close();
-      const what = err instanceof Error ? err.message : String(err);
-      log.error(`Could not issue a command to edge router at ${endpoint}: ${what}`);
+      // A router that is gone (stopped before the computers, as soe up stops a deployment) is forgotten by
+      // design: news, not an error. Any other failure (a deadline, a refusal) is a warning.
+      const unreachable = unreachableReason(err);
+      if (unreachable !== undefined) {
+        log.info(`Could not issue a command to edge router at ${endpoint}: ${unreachable}`);
+      } else {
+        const what = err instanceof Error ? err.message : String(err);
+        log.warn(`Could not issue a command to edge router at ${endpoint}: ${what}`);
+      }
       throw err;
     }
     if (reply.msg !== '' && reply.msg !== 'OK') {

@@ -30,8 +30,3 @@ export function parseBindEndpoint(endpoint: string): Endpoint {
   if (endpoint === '') throw new Error('Invalid request to bind to an empty end-point');
   return parseEndpoint(endpoint);
 }
-
-/** The error of a server that cannot bind `endpoint` (in use, privileged, not local). */
-export function bindError(endpoint: string, cause: unknown): Error {
-  return new Error(`Could not bind to: ${endpoint}`, { cause });
-}

@@ -1,5 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
-import { bindError, formatEndpoint, parseBindEndpoint } from './endpoint.js';
+import { bindError } from '../support/socket-errors.js';
+import { formatEndpoint, parseBindEndpoint } from './endpoint.js';
 import { statusOf } from './rpc-error.js';
 import { serviceDefinition, type ServiceImpl, type ServiceName } from './services.js';
 
@@ -48,7 +49,8 @@ export class RpcServer {
 
   /**
    * Binds `endpoint` (`host:port`, port 0 for any free port) and starts serving. Fails with
-   * `Could not bind to: <endpoint>` if the address cannot be bound (in use, privileged, not local).
+   * `Could not bind to: <endpoint>: <reason>` if the address cannot be bound (`address already in use`,
+   * `permission denied`, `address not available`: see {@link bindError}).
    */
   static async start(endpoint: string, services: ServiceBinding[]): Promise<RpcServer> {
     const ep = parseBindEndpoint(endpoint);

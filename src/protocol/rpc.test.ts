@@ -258,7 +258,7 @@ describe('RpcClient towards nothing', () => {
 });
 
 describe('RpcServer.start errors', () => {
-  test('binding an endpoint already in use rejects with `Could not bind to: <endpoint>`', async () => {
+  test('binding an endpoint already in use rejects with `Could not bind to: <endpoint>: address already in use`', async () => {
     const first = await RpcServer.start('127.0.0.1:0', [
       service('uiiit.rpc.EdgeServer', { RunLambda: runLambda }),
     ]);
@@ -267,7 +267,7 @@ describe('RpcServer.start errors', () => {
       await assert.rejects(
         RpcServer.start(endpoint, [service('uiiit.rpc.EdgeServer', { RunLambda: runLambda })]),
         {
-          message: `Could not bind to: ${endpoint}`,
+          message: `Could not bind to: ${endpoint}: address already in use`,
         },
       );
       // The first server is unaffected.
@@ -288,11 +288,17 @@ describe('RpcServer.start errors', () => {
     const { port } = s.address() as net.AddressInfo;
     try {
       await assert.rejects(RpcServer.start(`127.0.0.1:${port}`, []), {
-        message: `Could not bind to: 127.0.0.1:${port}`,
+        message: `Could not bind to: 127.0.0.1:${port}: address already in use`,
       });
     } finally {
       await new Promise<void>((resolve) => s.close(() => resolve()));
     }
+  });
+
+  test('an address of another machine cannot be bound', async () => {
+    await assert.rejects(RpcServer.start('192.0.2.1:6473', []), {
+      message: 'Could not bind to: 192.0.2.1:6473: address not available',
+    });
   });
 
   test('an empty endpoint is refused', async () => {

@@ -1,6 +1,7 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { status } from '@grpc/grpc-js';
-import { bindError, formatEndpoint, parseBindEndpoint, socketHost } from '../endpoint.js';
+import { bindError } from '../../support/socket-errors.js';
+import { formatEndpoint, parseBindEndpoint, socketHost } from '../endpoint.js';
 import { StatusError, statusOf } from '../rpc-error.js';
 import { ConnectionError, H2Connection, H2Stream } from './connection.js';
 import { ErrorCode, rstStreamFrame } from './frame.js';
@@ -243,7 +244,7 @@ export class GrpcUnaryServer {
   /**
    * Binds `endpoint` (`host:port`, port 0 for any free port) and serves the handlers, keyed by method
    * path (`/uiiit.rpc.EdgeServer/RunLambda`), holding every connection to `limits` (defaults:
-   * {@link DEFAULT_H2_LIMITS}). Fails with `Could not bind to: <endpoint>` as RpcServer does.
+   * {@link DEFAULT_H2_LIMITS}). Fails with `Could not bind to: <endpoint>: <reason>` as RpcServer does.
    */
   static async start(
     endpoint: string,

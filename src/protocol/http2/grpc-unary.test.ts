@@ -260,6 +260,18 @@ describe('our server at the frame level', () => {
   });
 });
 
+describe('binding', () => {
+  test('a port in use or an address of another machine is refused with the reason', async () => {
+    const taken = lean.endpoint;
+    await assert.rejects(GrpcUnaryServer.start(taken, { [PATH]: (b) => b }), {
+      message: `Could not bind to: ${taken}: address already in use`,
+    });
+    await assert.rejects(GrpcUnaryServer.start('192.0.2.1:6473', { [PATH]: (b) => b }), {
+      message: 'Could not bind to: 192.0.2.1:6473: address not available',
+    });
+  });
+});
+
 describe('channel life', () => {
   test('nobody listening: UNAVAILABLE at once; a server that comes later is reached by the next call', async () => {
     const first = await GrpcUnaryServer.start('127.0.0.1:0', { [PATH]: (b) => b });

@@ -61,4 +61,23 @@ describe('serve', () => {
     }
     await assert.rejects(fetch(`${server.url}/`));
   });
+
+  test('an address in use or of another machine: Could not bind to, with the reason', async () => {
+    const opened = await openTestStore();
+    const first = await startTimeseriesServer({ listen: '127.0.0.1:0', store: opened.store, auth: 'none' });
+    const taken = first.url.slice('http://'.length);
+    try {
+      await assert.rejects(startTimeseriesServer({ listen: taken, store: opened.store, auth: 'none' }), {
+        message: `Could not bind to: ${taken}: address already in use`,
+      });
+      await assert.rejects(
+        startTimeseriesServer({ listen: '192.0.2.1:8041', store: opened.store, auth: 'none' }),
+        { message: 'Could not bind to: 192.0.2.1:8041: address not available' },
+      );
+      assert.equal((await fetch(`${first.url}/`)).status, 200, 'the first server is unaffected');
+    } finally {
+      await first.close();
+      await opened.dispose();
+    }
+  });
 });

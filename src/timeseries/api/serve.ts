@@ -1,4 +1,5 @@
 /** Starting the REST API on a socket, with the archive policies and rule `gnocchi-upgrade` would create. */
+import { bindError } from '../../support/socket-errors.js';
 import { DEFAULT_ARCHIVE_POLICIES, DEFAULT_ARCHIVE_POLICY_RULE } from '../archive-policy.js';
 import { TimeseriesError } from '../errors.js';
 import type { TimeseriesStore } from '../store.js';
@@ -47,14 +48,22 @@ export async function installDefaultArchivePolicies(store: TimeseriesStore): Pro
   await store.createRule({ ...DEFAULT_ARCHIVE_POLICY_RULE }).catch(ignoreConflict);
 }
 
-/** Starts the API on `listen` over `store`. */
+/**
+ * Starts the API on `listen` over `store`; fails with `Could not bind to: <listen>: <reason>` when the
+ * address cannot be bound (in use, permission denied, not an address of this machine).
+ */
 export async function startTimeseriesServer(
   options: TimeseriesServerOptions,
 ): Promise<RunningTimeseriesServer> {
   const { host, port } = parseListen(options.listen);
   await installDefaultArchivePolicies(options.store);
   const app = buildApp(options.store, { auth: options.auth });
-  await app.listen({ host, port });
+  try {
+    await app.listen({ host, port });
+  } catch (err) {
+    await app.close();
+    throw bindError(options.listen, err);
+  }
   const address = app.server.address();
   const boundPort = typeof address === 'object' && address !== null ? address.port : port;
   const shownHost = host.includes(':') ? `[${host}]` : host;
