@@ -93,6 +93,7 @@ describe('COVID-19 Italy on the timeseries service', () => {
         seconds: 0,
         realUntil: LAST_REAL,
         lastDay: addDays(LAST_REAL, 30),
+        stopped: false,
       },
     );
     const real = progress.filter((p) => p.phase === 'real');

@@ -56,12 +56,38 @@ function messageOf(body: unknown, text: string): string {
   return text.trim();
 }
 
+/**
+ * Checks that `endpoint` is an `http://` or `https://` URL; else throws an error naming the option `name`
+ * and showing the expected form: `--endpoint: expected an http:// or https:// URL such as
+ * http://127.0.0.1:8041, got '127.0.0.1:8041'`.
+ */
+export function checkEndpoint(endpoint: string, name = 'endpoint'): void {
+  let url: URL | undefined;
+  try {
+    url = new URL(endpoint);
+  } catch {
+    url = undefined;
+  }
+  const ok =
+    url !== undefined &&
+    (url.protocol === 'http:' || url.protocol === 'https:') &&
+    url.hostname !== '' &&
+    url.username === '' &&
+    url.password === '';
+  if (!ok)
+    throw new Error(
+      `${name}: expected an http:// or https:// URL such as http://127.0.0.1:8041, got '${endpoint}'`,
+    );
+}
+
 /** A client of one Gnocchi endpoint (e.g. `http://127.0.0.1:8041`). */
 export class GnocchiClient {
   private readonly base: string;
   private readonly headers: Record<string, string>;
 
+  /** A client of `endpoint`, an http(s) URL ({@link checkEndpoint} refuses anything else). */
   constructor(endpoint: string, options: { user?: string } = {}) {
+    checkEndpoint(endpoint);
     this.base = endpoint.replace(/\/+$/, '');
     this.headers = {
       accept: 'application/json',

@@ -5,6 +5,8 @@
  * requests of several days for every area and field, sets `real_until` on the resources, then sends the
  * synthetic days of the seeded random walk (`synthetic.ts`), as fast as possible or at `rate` days per
  * second. Re-running it with the same options sends nothing; with more days it sends only the new ones.
+ * Aborting its `signal` stops it cleanly, between two requests: it resolves to the report of what was sent,
+ * `stopped` set, even if a request then fails (the service may be stopping too).
  */
 import { monotonicSeconds, sleepUntil } from '../support/clock.js';
 import {
@@ -49,7 +51,10 @@ export interface ProduceOptions {
   dataset?: CovidDataset;
   /** Called after every request sent. */
   onProgress?: (progress: ProduceProgress) => void;
-  /** Stops between two requests (a live stream ends this way); the report counts what was sent. */
+  /**
+   * Stops between two requests (a live stream ends this way): the report counts what was sent, and an
+   * error after the stop is part of the stop, not a failure.
+   */
   signal?: AbortSignal;
 }
 
@@ -74,9 +79,18 @@ export interface ProduceReport {
   measures: number;
   /** Wall time of the run, seconds. */
   seconds: number;
-  /** The last real day and the last day of the run (`until` + `days`). */
-  realUntil: string;
-  lastDay: string;
+  /**
+   * The last real day the run reached: `until` once every real day is stored, else (stopped) the last real
+   * day sent, undefined if none was.
+   */
+  realUntil: string | undefined;
+  /**
+   * The last day the run reached: `until` + `days` once every day is stored, else (stopped) the last
+   * synthetic day sent, undefined if none was.
+   */
+  lastDay: string | undefined;
+  /** Whether the `signal` stopped the run before it had stored every day it was to. */
+  stopped: boolean;
 }
 
 /** One area's resource on the service and what its metrics hold. */
@@ -108,14 +122,19 @@ async function ensureSchema(client: GnocchiClient): Promise<void> {
     await client.createResourceType(REGION_RESOURCE_TYPE);
 }
 
-/** The 21 resources, created (with their metrics) where missing. */
-async function ensureResources(client: GnocchiClient, data: CovidDataset): Promise<ResourceJson[]> {
+/** The 21 resources, created (with their metrics) where missing; `signal` stops it between two requests. */
+async function ensureResources(
+  client: GnocchiClient,
+  data: CovidDataset,
+  signal: AbortSignal,
+): Promise<ResourceJson[]> {
   const existing = new Map((await client.listResources(REGION_TYPE)).map((r) => [r.original_resource_id, r]));
   const metrics = Object.fromEntries(
     COVID_FIELDS.map((f) => [f, { archive_policy_name: COVID_POLICY_NAME }]),
   );
   const out: ResourceJson[] = [];
   for (const area of data.areas) {
+    signal.throwIfAborted();
     const id = regionResourceId(area.codice_regione);
     let resource = existing.get(id);
     if (resource === undefined) {
@@ -187,7 +206,7 @@ function missing(last: number, from: number, to: number): [number, number] {
 
 /**
  * Builds the JSON of one batch request: the given areas' measures of the timeline days `[from, to)` not yet
- * stored; marks the days sent in `sent`.
+ * stored. The days it holds are `[first, to)` (each metric needs the days after its last stored one).
  */
 function batchJson(
   states: AreaState[],
@@ -195,38 +214,37 @@ function batchJson(
   to: number,
   dayOf: (index: number) => string,
   valueOf: (area: number, index: number) => CovidValues,
-  sent: Uint8Array,
-): { json: string; measures: number } {
+): { json: string; measures: number; first: number } {
   const timestamps: string[] = [];
   for (let i = from; i < to; i++) timestamps.push(JSON.stringify(dayTimestamp(dayOf(i))));
   const parts: string[] = [];
   let measures = 0;
+  let first = to;
   for (const state of states) {
     const fields: string[] = [];
     COVID_FIELDS.forEach((field, f) => {
       const [start, end] = missing(state.last[f]!.index, from, to);
       if (start >= end) return;
+      first = Math.min(first, start);
       const list: string[] = [];
-      for (let i = start; i < end; i++) {
+      for (let i = start; i < end; i++)
         list.push(`{"timestamp":${timestamps[i - from]!},"value":${valueOf(state.area, i)[field]}}`);
-        sent[i] = 1;
-      }
       measures += list.length;
       fields.push(`"${field}":[${list.join(',')}]`);
     });
     if (fields.length > 0) parts.push(`"${state.resource.id}":{${fields.join(',')}}`);
   }
-  return { json: `{${parts.join(',')}}`, measures };
+  return { json: `{${parts.join(',')}}`, measures, first };
 }
 
 /** Loads the COVID dataset onto the service at `options.endpoint` (see the module doc); idempotent. */
 export async function produceCovid(options: ProduceOptions): Promise<ProduceReport> {
   const began = monotonicSeconds();
-  const data = options.dataset ?? loadCovidDataset();
   const client = new GnocchiClient(
     options.endpoint,
     options.user !== undefined ? { user: options.user } : {},
   );
+  const data = options.dataset ?? loadCovidDataset();
   const until = options.until ?? data.days.at(-1)!;
   const days = options.days ?? 0;
   const seed = options.seed ?? 1;
@@ -247,14 +265,64 @@ export async function produceCovid(options: ProduceOptions): Promise<ProduceRepo
     Number.isInteger(areasPerRequest) && areasPerRequest > 0,
     `Invalid areas per request ${areasPerRequest}`,
   );
+  const signal = options.signal ?? new AbortController().signal;
+  const report: ProduceReport = {
+    realDays: 0,
+    syntheticDays: 0,
+    measures: 0,
+    seconds: 0,
+    realUntil: undefined,
+    lastDay: undefined,
+    stopped: false,
+  };
+  const run = { first, until, untilIndex, days, seed, rate, perRequest, areasPerRequest };
+  try {
+    report.stopped = !(await send(client, data, run, signal, report, options.onProgress));
+  } catch (err) {
+    if (!signal.aborted) throw err;
+    report.stopped = true;
+  }
+  report.seconds = monotonicSeconds() - began;
+  return report;
+}
 
+/** The checked options of a run. */
+interface Run {
+  first: string;
+  until: string;
+  untilIndex: number;
+  days: number;
+  seed: number;
+  rate: number;
+  perRequest: number;
+  areasPerRequest: number;
+}
+
+/**
+ * Does the work of {@link produceCovid}, filling `report` as requests succeed: days sent, measures, and
+ * `realUntil` and `lastDay` as each phase completes (the last day sent, where `signal` stopped it).
+ * Resolves to whether it completed (false: stopped by `signal`).
+ */
+async function send(
+  client: GnocchiClient,
+  data: CovidDataset,
+  run: Run,
+  signal: AbortSignal,
+  report: ProduceReport,
+  onProgress: ((progress: ProduceProgress) => void) | undefined,
+): Promise<boolean> {
+  const { first, until, untilIndex, days, seed, rate, perRequest, areasPerRequest } = run;
+  signal.throwIfAborted();
   await ensureSchema(client);
-  const resources = await ensureResources(client, data);
+  signal.throwIfAborted();
+  const resources = await ensureResources(client, data, signal);
+  signal.throwIfAborted();
   const lastDay = addDays(until, days);
   const hints = resources
     .map((r) => r.real_until)
     .filter((u): u is string => typeof u === 'string' && u !== '');
   const stored = await lastStoredPoints(client, first, lastDay, hints.sort()[0]);
+  signal.throwIfAborted();
 
   const states: AreaState[] = resources.map((resource, area) => ({
     area,
@@ -309,15 +377,6 @@ export async function produceCovid(options: ProduceOptions): Promise<ProduceRepo
     });
   }
 
-  const report: ProduceReport = {
-    realDays: 0,
-    syntheticDays: 0,
-    measures: 0,
-    seconds: 0,
-    realUntil: until,
-    lastDay,
-  };
-  const signal = options.signal ?? new AbortController().signal;
   const sent = new Uint8Array(untilIndex + 1 + days);
   const phases = [
     { phase: 'real' as const, from: 0, to: untilIndex + 1 },
@@ -343,26 +402,43 @@ export async function produceCovid(options: ProduceOptions): Promise<ProduceRepo
     );
     let done = 0;
     const started = monotonicSeconds();
+    // The phase's days sent and the day it reached: its last day when complete, else the last day sent.
+    const reached = (complete: boolean): void => {
+      const count = sent.subarray(from, to).reduce((n, x) => n + x, 0);
+      const last = sent.subarray(from, to).lastIndexOf(1);
+      const day = complete ? dayOf(to - 1) : last < 0 ? undefined : dayOf(from + last);
+      if (phase === 'real') [report.realDays, report.realUntil] = [count, day];
+      else [report.syntheticDays, report.lastDay] = [count, complete && to === from ? until : day];
+    };
+    let complete = true;
     for (const r of requests) {
-      if (signal.aborted) break;
-      const { json, measures } = batchJson(r.areas, r.from, r.to, dayOf, valueOf, sent);
-      if (measures === 0) continue;
-      if (streaming && !(await sleepUntil(started + (r.from - from) / rate, signal))) break;
-      await client.batchResourceMeasures(json);
-      done += measures;
-      report.measures += measures;
-      options.onProgress?.({ phase, day: dayOf(r.to - 1), done, total, measures: report.measures });
+      const batch = batchJson(r.areas, r.from, r.to, dayOf, valueOf);
+      if (batch.measures === 0) continue;
+      if (signal.aborted || (streaming && !(await sleepUntil(started + (r.from - from) / rate, signal)))) {
+        complete = false;
+        break;
+      }
+      try {
+        await client.batchResourceMeasures(batch.json);
+      } catch (err) {
+        // After a stop, a failed request (the service may be stopping too) stays uncounted and ends the run.
+        reached(false);
+        throw err;
+      }
+      sent.fill(1, batch.first, r.to);
+      done += batch.measures;
+      report.measures += batch.measures;
+      onProgress?.({ phase, day: dayOf(r.to - 1), done, total, measures: report.measures });
     }
-    const days = sent.subarray(from, to).reduce((n, x) => n + x, 0);
-    if (phase === 'real') report.realDays = days;
-    else report.syntheticDays = days;
-    if (phase === 'real' && !signal.aborted) {
+    reached(complete);
+    if (!complete) return false;
+    if (phase === 'real') {
       for (const s of states) {
+        signal.throwIfAborted();
         if (s.resource.real_until !== until)
           s.resource = await client.patchResource(REGION_TYPE, s.resource.id, { real_until: until });
       }
     }
   }
-  report.seconds = monotonicSeconds() - began;
-  return report;
+  return true;
 }
