@@ -24,9 +24,13 @@ export const upCommand: Command = {
     'produce), then the controller, the computers and routers (told where the controller is) and waits until ' +
     'each is ready (announced to the controller), prints where each listens (the timeseries GUI too), then runs ' +
     'the clients; the producer’s summary line follows once it is done. Everything keeps running until Ctrl-C ' +
-    '(SIGINT) or SIGTERM, which stops it all cleanly, unless --exit-after-clients. Each component of the YAML ' +
-    'file takes the options of its command without the leading dashes; see topologies/readme-example.yaml, the ' +
-    'default.',
+    '(SIGINT), SIGTERM or SIGHUP, which stops it all cleanly within 5 s (each part with SIGINT, last started ' +
+    'first; SIGKILL for what still runs after 4 s), unless --exit-after-clients. Each part runs in its own ' +
+    'process group, and stops by itself if soe up dies (even by SIGKILL). The logs go to a new temporary folder ' +
+    '(with the timeseries data, if the topology gives no data-dir), removed after a clean stop unless ' +
+    '--keep-logs; they are kept if a part fails, and soe up says where. A --log-dir is always kept. Each ' +
+    'component of the YAML file takes the options of its command without the leading dashes; see ' +
+    'topologies/readme-example.yaml, the default.',
   positional: {
     name: 'topology.yaml',
     description:
@@ -37,7 +41,12 @@ export const upCommand: Command = {
       name: 'log-dir',
       kind: 'string',
       default: '',
-      description: "folder for the components' logs; empty: a new temporary folder",
+      description: "folder for the components' logs, kept; empty: a new temporary folder (see --keep-logs)",
+    },
+    {
+      name: 'keep-logs',
+      kind: 'flag',
+      description: 'keep the temporary log folder after a clean stop too (it is kept anyway if a part fails)',
     },
     {
       name: 'exit-after-clients',
@@ -52,13 +61,30 @@ export const upCommand: Command = {
     const logDir = o.str('log-dir');
     // Loaded here, not at start-up: it brings in every component the other commands do not need.
     const { Deployment } = await import('../deploy/deployment.js');
-    const deployment = await Deployment.start(topology, logDir === '' ? {} : { logDir });
-    const stopping = untilSignal();
+    // Listening from the start, so that a signal while the parts start stops those already started; a
+    // repeated signal (npm forwards the Ctrl-C the terminal also sent) does not cut the stop short.
+    const stopping = untilSignal({ ignoreRepeats: true });
+    const abort = new AbortController();
+    void stopping.then(() => abort.abort());
+    let deployment: Awaited<ReturnType<typeof Deployment.start>>;
+    try {
+      deployment = await Deployment.start(topology, {
+        ...(logDir === '' ? {} : { logDir }),
+        keepLogs: o.flag('keep-logs'),
+        signal: abort.signal,
+        onFailure: (message) => log.error(message),
+      });
+    } catch (err) {
+      if (!abort.signal.aborted) throw err;
+      log.info(`${await stopping} received while starting, stopped the deployment`);
+      return 0;
+    }
     try {
       const width = Math.max(...deployment.components.map((r) => r.component.name.length));
       const relative = path.relative(process.cwd(), file);
       const shown = relative.startsWith('..') || path.isAbsolute(relative) ? file : relative;
-      let summary = `deployment of ${shown} is up (logs in ${deployment.logDir}):\n`;
+      const where = deployment.logsKept ? deployment.logDir : `${deployment.logDir}, removed on a clean stop`;
+      let summary = `deployment of ${shown} is up (logs in ${where}):\n`;
       for (const r of deployment.components)
         summary += `  ${r.component.name.padEnd(width)}  ${r.listening}\n`;
       process.stdout.write(summary);
@@ -82,6 +108,7 @@ export const upCommand: Command = {
       return 0;
     } finally {
       await deployment.stop();
+      if (deployment.failures.length > 0) log.error(`a part failed: logs kept in ${deployment.logDir}`);
     }
   },
 };

@@ -1,3 +1,4 @@
+import { stopOnStdinClose } from '../support/stop-on-stdin-close.js';
 import { runCommand, version } from './command.js';
 import { COMMANDS, findCommand } from './commands.js';
 
@@ -38,9 +39,11 @@ export async function main(argv: readonly string[], invokedAs = 'soe'): Promise<
 
 /**
  * Runs {@link main} for the current process and exits with its status (standard output and error are
- * synchronous for files and pipes on Linux, so nothing written is lost).
+ * synchronous for files and pipes on Linux, so nothing written is lost). A process started by `soe up`
+ * stops when `soe up` goes ({@link stopOnStdinClose}).
  */
 export function run(invokedAs?: string): void {
+  stopOnStdinClose();
   main(process.argv.slice(2), invokedAs).then(
     (code) => process.exit(code),
     (err: unknown) => {

@@ -1,8 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, mkdtempSync, readFileSync, type WriteStream } from 'node:fs';
+import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
+import { createWriteStream, mkdtempSync, readFileSync, rmSync, type WriteStream } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { STOP_ON_STDIN_CLOSE } from '../support/stop-on-stdin-close.js';
 import type { Component, Topology } from './topology.js';
 
 /** The `soe` executable run for every component. */
@@ -22,10 +23,27 @@ export interface RunningComponent {
 
 /** Options of a deployment. */
 export interface DeploymentOptions {
-  /** Folder for the components' logs (default: a new temporary folder). */
+  /** Folder for the components' logs, kept after the stop (default: a new temporary folder, see `keepLogs`). */
   logDir?: string;
+  /**
+   * Keep the temporary log folder after a clean stop too. Without it the folder (and the timeseries data in
+   * it) is removed once everything has stopped, unless a part failed.
+   */
+  keepLogs?: boolean;
   /** Seconds a component may take to become ready (default 15). */
   readyTimeout?: number;
+  /** Seconds the whole stop may take before the parts still running are killed with SIGKILL (default 4). */
+  stopTimeout?: number;
+  /** Aborting it while starting stops what has started; the start then rejects with the signal's reason. */
+  signal?: AbortSignal;
+  /** Told, once the deployment is up, of each part that fails (exits unasked, or the producer fails). */
+  onFailure?: (message: string) => void;
+}
+
+/** A child process of the deployment, with the promise of its end. */
+interface Part {
+  child: ChildProcess;
+  closed: Promise<void>;
 }
 
 /** What each role logs once it is up; with a controller, computers and routers are up once announced. */
@@ -44,16 +62,31 @@ function tail(file: string, lines = 15): string {
   }
 }
 
+function running(child: ChildProcess): boolean {
+  return child.exitCode === null && child.signalCode === null;
+}
+
 /**
  * A whole deployment on this machine: the timeseries service (then, in the background, its COVID
  * producer), the controller, then computers, routers and dispatchers (told where the controller is), each
  * a child process logging to a file, started in that order and each waited for until ready; clients run
- * on demand. {@link stop} stops everything in reverse order with SIGINT.
+ * on demand. {@link stop} stops everything, last started first, with SIGINT. Every part runs in its own
+ * process group, so a Ctrl-C in the terminal reaches only the process owning the deployment, which stops
+ * the parts in order; and every part stops by itself if that process dies (its standard input, a pipe
+ * from this process, closes).
  */
 export class Deployment {
   private readonly running: RunningComponent[] = [];
+  /** Every child started, in start order (components, producer, clients). */
+  private readonly parts: Part[] = [];
+  private readonly logs: WriteStream[] = [];
   private producerChild: ChildProcess | undefined;
+  private stopping: Promise<void> | undefined;
+  /** Whether the log folder is the deployment's own temporary one. */
+  private readonly temporaryLogDir: boolean;
   readonly logDir: string;
+  /** What failed: parts that could not start, exited unasked, or a producer that failed; empty if none. */
+  readonly failures: string[] = [];
   /** The COVID producer's exit status and standard output once it is done (both in `timeseries-covid.log`). */
   producer: Promise<{ code: number; stdout: string }> | undefined;
 
@@ -61,17 +94,26 @@ export class Deployment {
     private readonly topology: Topology,
     private readonly options: DeploymentOptions,
   ) {
+    this.temporaryLogDir = options.logDir === undefined;
     this.logDir = options.logDir ?? mkdtempSync(join(tmpdir(), 'soe-up-'));
   }
 
-  /** Starts every server component of a topology; on any failure stops those started and rejects. */
+  /**
+   * Starts every server component of a topology; on any failure, or if `options.signal` aborts, stops those
+   * started and rejects (with the signal's reason if aborted).
+   */
   static async start(topology: Topology, options: DeploymentOptions = {}): Promise<Deployment> {
     const d = new Deployment(topology, options);
+    const { signal } = options;
+    const onAbort = (): void => void d.stop();
+    signal?.addEventListener('abort', onAbort, { once: true });
     try {
+      signal?.throwIfAborted();
       const servers = topology.components.filter((c) => c.role !== 'clients');
       const first = (c: Component): boolean => c.role === 'timeseries' || c.role === 'controller';
       for (const c of servers.filter(first)) {
         const running = await d.launch(c);
+        signal?.throwIfAborted();
         d.running.push(running);
         if (c.role === 'timeseries' && topology.covid !== undefined && running.url !== undefined)
           d.startProducer(topology.covid, running.url);
@@ -80,11 +122,16 @@ export class Deployment {
       // of one still leaves the others in `running`, to be stopped below.
       const rest = await Promise.allSettled(servers.filter((c) => !first(c)).map((c) => d.launch(c)));
       for (const r of rest) if (r.status === 'fulfilled') d.running.push(r.value);
+      signal?.throwIfAborted();
       const failed = rest.find((r) => r.status === 'rejected');
       if (failed !== undefined) throw failed.reason;
     } catch (err) {
       await d.stop();
-      throw err;
+      signal?.throwIfAborted();
+      const message = err instanceof Error ? err.message : String(err);
+      throw new Error(`${message}\n(logs kept in ${d.logDir})`, { cause: err });
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
     }
     return d;
   }
@@ -94,6 +141,11 @@ export class Deployment {
     return this.running;
   }
 
+  /** Whether the log folder is kept after the stop: given by the caller, asked for, or a part failed. */
+  get logsKept(): boolean {
+    return !this.temporaryLogDir || this.options.keepLogs === true || this.failures.length > 0;
+  }
+
   /** Runs the topology's clients concurrently, their output on this process's; resolves to their exit codes. */
   async runClients(): Promise<number[]> {
     const clients = this.topology.components.filter((c) => c.role === 'clients');
@@ -101,46 +153,95 @@ export class Deployment {
       clients.map(
         (c) =>
           new Promise<number>((resolve) => {
-            const child = spawn(process.execPath, [SOE, c.command.name, ...c.args], {
-              stdio: ['ignore', 'inherit', 'inherit'],
-            });
+            if (this.stopping !== undefined) return resolve(1);
+            const child = this.spawnPart([c.command.name, ...c.args], ['pipe', 'inherit', 'inherit']);
             child.on('close', (code) => resolve(code ?? 1));
           }),
       ),
     );
   }
 
-  /** Stops the producer, then every component, last started first (SIGINT, then SIGKILL after 5 s). */
-  async stop(): Promise<void> {
-    const children = [...this.running].reverse().map((r) => r.child);
-    if (this.producerChild !== undefined) children.unshift(this.producerChild);
-    for (const child of children) {
-      if (child.exitCode !== null || child.signalCode !== null) continue;
-      const exited = new Promise((resolve) => child.once('close', resolve));
-      child.kill('SIGINT');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-      await exited;
-      clearTimeout(timer);
+  /**
+   * Stops the producer and the clients, then every component, last started first, each with SIGINT and
+   * waited for; whatever still runs `stopTimeout` seconds after the stop began is killed with SIGKILL.
+   * Then removes the temporary log folder unless {@link logsKept}. Calling it again gives the same promise.
+   */
+  stop(): Promise<void> {
+    this.stopping ??= this.stopAll();
+    return this.stopping;
+  }
+
+  private async stopAll(): Promise<void> {
+    const producer = this.parts.filter((p) => p.child === this.producerChild);
+    const others = this.parts.filter((p) => p.child !== this.producerChild).reverse();
+    const kill = setTimeout(
+      () => {
+        for (const p of this.parts) if (running(p.child)) p.child.kill('SIGKILL');
+      },
+      (this.options.stopTimeout ?? 4) * 1000,
+    );
+    for (const part of [...producer, ...others]) {
+      if (running(part.child)) part.child.kill('SIGINT');
+      await part.closed;
     }
+    clearTimeout(kill);
     this.running.length = 0;
+    await Promise.all(
+      this.logs.map((log) => new Promise<void>((resolve) => (log.closed ? resolve() : log.end(resolve)))),
+    );
+    if (!this.logsKept) rmSync(this.logDir, { recursive: true, force: true });
+  }
+
+  /** Records a failure; once the deployment is up, tells `onFailure` too. */
+  private fail(message: string, up: boolean): void {
+    if (this.stopping !== undefined) return;
+    this.failures.push(message);
+    if (up) this.options.onFailure?.(message);
+  }
+
+  /**
+   * Starts `soe <args>` in its own process group, its standard input a pipe from this process (closed if
+   * this process dies, which stops it: {@link STOP_ON_STDIN_CLOSE}).
+   */
+  private spawnPart(args: string[], stdio: StdioOptions): ChildProcess {
+    const child = spawn(process.execPath, [SOE, ...args], {
+      stdio,
+      detached: true,
+      env: { ...process.env, [STOP_ON_STDIN_CLOSE]: '1' },
+    });
+    child.stdin?.on('error', () => {});
+    const closed = new Promise<void>((resolve) => {
+      child.once('close', () => resolve());
+      child.once('error', () => resolve());
+    });
+    this.parts.push({ child, closed });
+    return child;
+  }
+
+  /** A log file in the log folder; a write error is reported once on this process's standard error. */
+  private logStream(file: string): WriteStream {
+    const log = createWriteStream(file);
+    log.once('error', (err) => process.stderr.write(`soe up: cannot write ${file}: ${err.message}\n`));
+    this.logs.push(log);
+    return log;
   }
 
   /** Runs `soe covid produce` against the timeseries service at `url`, logging to `timeseries-covid.log`. */
   private startProducer(c: Component, url: string): void {
-    const log = createWriteStream(join(this.logDir, 'timeseries-covid.log'));
-    const child = spawn(process.execPath, [SOE, c.command.name, 'produce', '--endpoint', url, ...c.args], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const logFile = join(this.logDir, 'timeseries-covid.log');
+    const log = this.logStream(logFile);
+    const child = this.spawnPart([c.command.name, 'produce', '--endpoint', url, ...c.args], 'pipe');
     let stdout = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
       stdout += chunk;
       log.write(chunk);
     });
-    child.stderr.pipe(log, { end: false });
+    child.stderr!.pipe(log, { end: false });
     this.producerChild = child;
     this.producer = new Promise((resolve) =>
       child.on('close', (code) => {
         log.end();
+        if (code !== 0) this.fail(`the COVID producer exited with status ${code}; its log: ${logFile}`, true);
         resolve({ code: code ?? 1, stdout });
       }),
     );
@@ -160,19 +261,25 @@ export class Deployment {
       args.push('--controller-endpoint', controller);
     }
     const logFile = join(this.logDir, `${c.name.replace(/[[\]]/g, '-').replace(/-$/, '')}.log`);
-    const log: WriteStream = createWriteStream(logFile);
-    const child = spawn(process.execPath, [SOE, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const log = this.logStream(logFile);
+    const child = this.spawnPart(args, ['pipe', 'ignore', 'pipe']);
     const pattern = readyPattern(c, withController);
     const timeout = (this.options.readyTimeout ?? 15) * 1000;
     return new Promise((resolve, reject) => {
       let text = '';
       let done = false;
+      let ready = false;
       const finish = (err?: Error, listening = '', url?: string): void => {
         if (done) return;
         done = true;
         clearTimeout(timer);
-        if (err) reject(err);
-        else resolve({ component: c, child, logFile, listening, ...(url !== undefined ? { url } : {}) });
+        if (err) {
+          this.fail(err.message, false);
+          reject(err);
+          return;
+        }
+        ready = true;
+        resolve({ component: c, child, logFile, listening, ...(url !== undefined ? { url } : {}) });
       };
       const timer = setTimeout(() => {
         finish(
@@ -180,7 +287,7 @@ export class Deployment {
         );
         child.kill('SIGKILL');
       }, timeout);
-      child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
         log.write(chunk);
         if (done) return;
         text += chunk;
@@ -193,11 +300,14 @@ export class Deployment {
           finish(undefined, where);
         }
       });
-      child.on('close', (code) => {
+      child.on('error', (err) => finish(new Error(`${c.name} (soe ${args.join(' ')}): ${err.message}`)));
+      child.on('close', (code, signal) => {
         log.end();
+        const status = code ?? signal;
+        if (ready) this.fail(`${c.name} exited with status ${status}; its log: ${logFile}`, true);
         finish(
           new Error(
-            `${c.name} (soe ${args.join(' ')}) exited with status ${code}:\n${text || tail(logFile)}`,
+            `${c.name} (soe ${args.join(' ')}) exited with status ${status}:\n${text || tail(logFile)}`,
           ),
         );
       });
