@@ -6,12 +6,24 @@ import { StatusError, statusOf } from '../rpc-error.js';
 import { ConnectionError, H2Connection, H2Stream } from './connection.js';
 import { ErrorCode, rstStreamFrame } from './frame.js';
 import { collect, encodeGrpcMessage, lengthPrefixed, singleMessage } from './grpc-message.js';
+import { parseGrpcTimeout } from './grpc-timeout.js';
 import { malformedRequestHeaders } from './header-rules.js';
 import { encodeHeaders, type HeaderField } from './hpack.js';
 import { DEFAULT_H2_LIMITS, type H2Limits } from './limits.js';
 
+/** What a handler knows of its call besides the request. */
+export interface UnaryCall {
+  /**
+   * Aborted once nobody waits for the answer: the client reset the stream or closed the connection, or
+   * the call's deadline passed (the server has then answered DEADLINE_EXCEEDED).
+   */
+  readonly signal: AbortSignal;
+  /** When the client stops waiting (its `grpc-timeout`), in `performance.now()` milliseconds; undefined: never. */
+  readonly deadline: number | undefined;
+}
+
 /** A unary method's handler on bytes: the serialized request in, the serialized response out. */
-export type UnaryBytesHandler = (request: Buffer) => Promise<Buffer> | Buffer;
+export type UnaryBytesHandler = (request: Buffer, call: UnaryCall) => Promise<Buffer> | Buffer;
 
 const RESPONSE_HEADERS = encodeHeaders([
   [':status', '200'],
@@ -22,7 +34,7 @@ const OK_TRAILERS = encodeHeaders([['grpc-status', '0']]);
 const MAX_DETAILS = 4096;
 
 /** A request stream on the server: the method and the request body collected so far. */
-class ServerStream extends H2Stream {
+class ServerStream extends H2Stream implements UnaryCall {
   handler: UnaryBytesHandler | undefined;
   chunks: Buffer[] = [];
   size = 0;
@@ -30,6 +42,28 @@ class ServerStream extends H2Stream {
   contentLength: number | undefined;
   /** A response (or a reset) has been sent: further input is ignored. */
   answered = false;
+  deadline: number | undefined;
+  /** Answers DEADLINE_EXCEEDED when the deadline passes. */
+  timer: NodeJS.Timeout | undefined;
+  /** Made when a handler first asks for the signal (most never do). */
+  private controller: AbortController | undefined;
+  private abortReason: Error | undefined;
+
+  get signal(): AbortSignal {
+    if (this.controller === undefined) {
+      this.controller = new AbortController();
+      if (this.abortReason !== undefined) this.controller.abort(this.abortReason);
+    }
+    return this.controller.signal;
+  }
+
+  /** Nobody waits for the answer any more: aborts the signal (once) and stops the deadline timer. */
+  abort(reason: Error): void {
+    clearTimeout(this.timer);
+    if (this.abortReason !== undefined) return;
+    this.abortReason = reason;
+    this.controller?.abort(reason);
+  }
 }
 
 /** The server side of one connection: each stream is a unary call to one of the handlers. */
@@ -87,11 +121,13 @@ class ServerConnection extends H2Connection<ServerStream> {
     let path = '';
     let contentType = '';
     let contentLength: string | undefined;
+    let timeout: string | undefined;
     for (const [name, value] of fields) {
       if (name === ':method') method = value;
       else if (name === ':path') path = value;
       else if (name === 'content-type') contentType = value;
       else if (name === 'content-length') contentLength = value;
+      else if (name === 'grpc-timeout') timeout = value;
     }
     if (
       malformedRequestHeaders(fields, false) !== undefined ||
@@ -116,7 +152,27 @@ class ServerConnection extends H2Connection<ServerStream> {
       );
       return;
     }
+    if (timeout !== undefined && !this.startDeadline(stream, timeout)) return;
     if (endStream) this.requestEnded(stream);
+  }
+
+  /**
+   * Arms the call's deadline from its `grpc-timeout` (as grpc-js does: a malformed value is answered
+   * INTERNAL `Invalid grpc-timeout value "<value>"`); says whether the call goes on.
+   */
+  private startDeadline(stream: ServerStream, value: string): boolean {
+    const ms = parseGrpcTimeout(value);
+    if (ms === undefined) {
+      this.answerError(stream, new StatusError(status.INTERNAL, `Invalid grpc-timeout value "${value}"`));
+      return false;
+    }
+    stream.deadline = performance.now() + ms;
+    stream.timer = setTimeout(() => {
+      const expired = new StatusError(status.DEADLINE_EXCEEDED, 'Deadline exceeded');
+      this.answerError(stream, expired);
+      stream.abort(expired);
+    }, ms);
+    return true;
   }
 
   protected onData(stream: ServerStream, data: Buffer, endStream: boolean): void {
@@ -132,6 +188,7 @@ class ServerConnection extends H2Connection<ServerStream> {
 
   protected onReset(stream: ServerStream): void {
     stream.answered = true;
+    stream.abort(new StatusError(status.CANCELLED, 'Call cancelled by the client (RST_STREAM)'));
     this.endIfIdle();
   }
 
@@ -141,7 +198,11 @@ class ServerConnection extends H2Connection<ServerStream> {
   }
 
   protected onClose(): void {
-    for (const stream of this.streams.values()) stream.answered = true;
+    const gone = new StatusError(status.CANCELLED, 'Connection closed');
+    for (const stream of this.streams.values()) {
+      stream.answered = true;
+      stream.abort(gone);
+    }
     this.streams.clear();
     this.forget(this);
   }
@@ -154,6 +215,7 @@ class ServerConnection extends H2Connection<ServerStream> {
   /** A malformed request: a stream error PROTOCOL_ERROR (RFC 9113 §8.1.1). */
   private refuse(stream: ServerStream): void {
     stream.answered = true;
+    clearTimeout(stream.timer);
     this.reset(stream, ErrorCode.PROTOCOL_ERROR);
     this.endIfIdle();
   }
@@ -174,7 +236,7 @@ class ServerConnection extends H2Connection<ServerStream> {
     stream.chunks = [];
     let reply: Promise<Buffer> | Buffer;
     try {
-      reply = stream.handler!(request);
+      reply = stream.handler!(request, stream);
     } catch (err) {
       this.answerError(stream, err);
       return;
@@ -190,6 +252,7 @@ class ServerConnection extends H2Connection<ServerStream> {
   private answer(stream: ServerStream, reply: Buffer): void {
     if (stream.answered || this.closed) return;
     stream.answered = true;
+    clearTimeout(stream.timer);
     this.send(
       stream,
       this.headersFrames(stream.id, RESPONSE_HEADERS, false),
@@ -203,6 +266,7 @@ class ServerConnection extends H2Connection<ServerStream> {
   private answerError(stream: ServerStream, err: unknown): void {
     if (stream.answered || this.closed) return;
     stream.answered = true;
+    clearTimeout(stream.timer);
     const { code, details } = statusOf(err);
     const block = encodeHeaders([
       [':status', '200'],
