@@ -27,12 +27,17 @@ for (const name of ['homogeneous', 'heterogeneous', 'two-tier', 'scale-100']) {
   });
 }
 
-test('soe lab run reproduces the published heterogeneous rows at 80% load', { timeout: 60_000 }, async () => {
-  const e = loadExperiment(fileURLToPath(new URL('lab/heterogeneous.yaml', ROOT)));
-  e.workload.loads = [0.8];
-  const rows = csvTable(await runExperiment(e), e.metrics).split('\n');
-  const expected = published('heterogeneous')
-    .split('\n')
-    .filter((l, i) => i === 0 || l.split(',')[1] === '0.8');
-  assert.deepEqual(rows.slice(0, -1), expected);
-});
+// The timeout is a hang guard only: the run is about 11 s of CPU, which a busy machine stretches to minutes.
+test(
+  'soe lab run reproduces the published heterogeneous rows at 80% load',
+  { timeout: 900_000 },
+  async () => {
+    const e = loadExperiment(fileURLToPath(new URL('lab/heterogeneous.yaml', ROOT)));
+    e.workload.loads = [0.8];
+    const rows = csvTable(await runExperiment(e), e.metrics).split('\n');
+    const expected = published('heterogeneous')
+      .split('\n')
+      .filter((l, i) => i === 0 || l.split(',')[1] === '0.8');
+    assert.deepEqual(rows.slice(0, -1), expected);
+  },
+);
