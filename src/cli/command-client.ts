@@ -3,8 +3,8 @@ import { runLoadClient } from '../client/load-client.js';
 import { logger } from '../support/logger.js';
 import { formatG } from '../support/number-format.js';
 import { Saver } from '../support/saver.js';
-import type { Command } from './command.js';
-import type { ParsedOptions } from '../support/options.js';
+import { defineCommand } from './command.js';
+import { defineOptions, type OptionValues } from '../support/options.js';
 
 const log = logger('client');
 
@@ -23,24 +23,103 @@ function parseSizes(text: string): number[] {
   return sizes;
 }
 
-function validate(o: ParsedOptions): void {
-  if (o.str('chain-conf') !== '' && o.str('dag-conf') !== '')
+/** The options of `soe client`. */
+const CLIENT_OPTIONS = defineOptions([
+  {
+    name: 'server-endpoints',
+    kind: 'string',
+    default: 'localhost:6473',
+    description: 'comma-separated edge server end-points',
+  },
+  {
+    name: 'client-conf',
+    kind: 'string',
+    default: 'type=grpc, persistence=0.05',
+    description: 'client configuration',
+  },
+  { name: 'lambda', kind: 'string', default: 'clambda0', description: 'lambda function name' },
+  {
+    name: 'sizes',
+    kind: 'string',
+    default: '100',
+    description: 'comma-separated input sizes, bytes (repetitions weigh)',
+  },
+  {
+    name: 'content',
+    kind: 'string',
+    default: '',
+    description: 'fixed input content; empty: {"input":"AAA…"} of the chosen size',
+  },
+  { name: 'output-file', kind: 'string', default: '/dev/stdout', description: 'output file; empty: none' },
+  { name: 'duration', kind: 'number', default: 0, description: 'experiment duration, s; 0: unlimited' },
+  {
+    name: 'max-requests',
+    kind: 'integer',
+    default: '18446744073709551615',
+    description: 'requests per thread',
+  },
+  { name: 'num-threads', kind: 'integer', default: 1, description: 'number of client threads' },
+  { name: 'initial-delay', kind: 'number', default: 0, description: 'delay before the first request, s' },
+  { name: 'inter-request-time', kind: 'number', default: 0, description: 'mean time between requests, s' },
+  {
+    name: 'inter-request-type',
+    kind: 'string',
+    default: 'constant',
+    description: `inter-request time distribution: ${INTER_REQUEST_TYPES.join('|')}`,
+  },
+  {
+    name: 'chain-conf',
+    kind: 'string',
+    default: '',
+    description: 'function chain (not supported by this release)',
+  },
+  {
+    name: 'dag-conf',
+    kind: 'string',
+    default: '',
+    description: 'function DAG (not supported by this release)',
+  },
+  {
+    name: 'callback-endpoint',
+    kind: 'string',
+    default: '',
+    description: 'asynchronous responses (not supported by this release)',
+  },
+  {
+    name: 'state-endpoint',
+    kind: 'string',
+    default: '',
+    description: 'state server end-point (not supported by this release)',
+  },
+  {
+    name: 'no-state-server',
+    kind: 'flag',
+    description: 'do not start a state server (requires --state-endpoint)',
+  },
+  { name: 'append', kind: 'flag', description: 'append to the output file instead of truncating it' },
+  { name: 'dry', kind: 'flag', description: 'ask for processing-time estimates instead of executions' },
+  { name: 'seed', kind: 'integer', default: 0, description: 'seed of the random draws' },
+  { name: 'secure', kind: 'flag', description: 'use TLS (not supported by this release)' },
+]);
+
+function validate(o: OptionValues<typeof CLIENT_OPTIONS>): void {
+  if (o['chain-conf'] !== '' && o['dag-conf'] !== '')
     throw new Error('Cannot specify both a chain and a DAG');
-  if (o.flag('no-state-server') && o.str('state-endpoint') === '') {
+  if (o['no-state-server'] && o['state-endpoint'] === '') {
     throw new Error('Cannot specify --no-state-server without --state-endpoint');
   }
-  if (o.str('callback-endpoint') !== '' && o.num('num-threads') > 1) {
+  if (o['callback-endpoint'] !== '' && o['num-threads'] > 1) {
     throw new Error('With asynchronous responses it is currently not possible to have > 1 thread');
   }
-  for (const name of ['chain-conf', 'dag-conf', 'callback-endpoint', 'state-endpoint']) {
-    if (o.str(name) !== '') throw new Error(`--${name} is not supported by this release`);
+  for (const name of ['chain-conf', 'dag-conf', 'callback-endpoint', 'state-endpoint'] as const) {
+    if (o[name] !== '') throw new Error(`--${name} is not supported by this release`);
   }
-  if (o.flag('secure')) throw new Error('--secure is not supported by this release');
-  if (!(o.num('num-threads') >= 1)) throw new Error(`Invalid --num-threads option: ${o.num('num-threads')}`);
+  if (o.secure) throw new Error('--secure is not supported by this release');
+  if (!(o['num-threads'] >= 1)) throw new Error(`Invalid --num-threads option: ${o['num-threads']}`);
 }
 
 /** `soe client` / `edgeclient`: sends lambda requests at a given pace and prints one line per response. */
-export const clientCommand: Command = {
+export const clientCommand = defineCommand({
   name: 'client',
   alias: 'edgeclient',
   summary: 'Send lambda requests to edge servers and print one line per response.',
@@ -51,106 +130,30 @@ export const clientCommand: Command = {
     'several end-points, --client-conf needs persistence=<p>: each request also goes to every non-primary ' +
     'end-point with probability p and the first OK answer wins. Blanks around conf keys are ignored (the ' +
     'original rejected its own default, quirk Q4).',
-  options: [
-    {
-      name: 'server-endpoints',
-      kind: 'string',
-      default: 'localhost:6473',
-      description: 'comma-separated edge server end-points',
-    },
-    {
-      name: 'client-conf',
-      kind: 'string',
-      default: 'type=grpc, persistence=0.05',
-      description: 'client configuration',
-    },
-    { name: 'lambda', kind: 'string', default: 'clambda0', description: 'lambda function name' },
-    {
-      name: 'sizes',
-      kind: 'string',
-      default: '100',
-      description: 'comma-separated input sizes, bytes (repetitions weigh)',
-    },
-    {
-      name: 'content',
-      kind: 'string',
-      default: '',
-      description: 'fixed input content; empty: {"input":"AAA…"} of the chosen size',
-    },
-    { name: 'output-file', kind: 'string', default: '/dev/stdout', description: 'output file; empty: none' },
-    { name: 'duration', kind: 'number', default: 0, description: 'experiment duration, s; 0: unlimited' },
-    {
-      name: 'max-requests',
-      kind: 'integer',
-      default: '18446744073709551615',
-      description: 'requests per thread',
-    },
-    { name: 'num-threads', kind: 'integer', default: 1, description: 'number of client threads' },
-    { name: 'initial-delay', kind: 'number', default: 0, description: 'delay before the first request, s' },
-    { name: 'inter-request-time', kind: 'number', default: 0, description: 'mean time between requests, s' },
-    {
-      name: 'inter-request-type',
-      kind: 'string',
-      default: 'constant',
-      description: `inter-request time distribution: ${INTER_REQUEST_TYPES.join('|')}`,
-    },
-    {
-      name: 'chain-conf',
-      kind: 'string',
-      default: '',
-      description: 'function chain (not supported by this release)',
-    },
-    {
-      name: 'dag-conf',
-      kind: 'string',
-      default: '',
-      description: 'function DAG (not supported by this release)',
-    },
-    {
-      name: 'callback-endpoint',
-      kind: 'string',
-      default: '',
-      description: 'asynchronous responses (not supported by this release)',
-    },
-    {
-      name: 'state-endpoint',
-      kind: 'string',
-      default: '',
-      description: 'state server end-point (not supported by this release)',
-    },
-    {
-      name: 'no-state-server',
-      kind: 'flag',
-      description: 'do not start a state server (requires --state-endpoint)',
-    },
-    { name: 'append', kind: 'flag', description: 'append to the output file instead of truncating it' },
-    { name: 'dry', kind: 'flag', description: 'ask for processing-time estimates instead of executions' },
-    { name: 'seed', kind: 'integer', default: 0, description: 'seed of the random draws' },
-    { name: 'secure', kind: 'flag', description: 'use TLS (not supported by this release)' },
-  ],
+  options: CLIENT_OPTIONS,
   async run(o) {
     validate(o);
-    const duration = o.num('duration');
-    const saver = new Saver(o.str('output-file'), {
+    const duration = o.duration;
+    const saver = new Saver(o['output-file'], {
       timestamp: true,
       flush: duration === 0,
-      append: o.flag('append'),
+      append: o.append,
     });
     try {
       const report = await runLoadClient({
-        endpoints: commaList(o.str('server-endpoints')),
-        clientConf: o.str('client-conf'),
-        lambda: o.str('lambda'),
-        sizes: parseSizes(o.str('sizes')),
-        content: o.str('content'),
+        endpoints: commaList(o['server-endpoints']),
+        clientConf: o['client-conf'],
+        lambda: o.lambda,
+        sizes: parseSizes(o.sizes),
+        content: o.content,
         duration,
-        maxRequests: o.num('max-requests'),
-        numThreads: o.num('num-threads'),
-        initialDelay: o.num('initial-delay'),
-        interRequestTime: o.num('inter-request-time'),
-        interRequestType: o.str('inter-request-type'),
-        dry: o.flag('dry'),
-        seed: o.num('seed'),
+        maxRequests: o['max-requests'],
+        numThreads: o['num-threads'],
+        initialDelay: o['initial-delay'],
+        interRequestTime: o['inter-request-time'],
+        interRequestType: o['inter-request-type'],
+        dry: o.dry,
+        seed: o.seed,
         saver,
       });
       for (const t of report.threads) {
@@ -166,4 +169,4 @@ export const clientCommand: Command = {
       saver.close();
     }
   },
-};
+});

@@ -1,10 +1,10 @@
 import { streamUtilization } from '../client/utilization-client.js';
 import { formatFixed } from '../support/number-format.js';
 import { Saver } from '../support/saver.js';
-import type { Command } from './command.js';
+import { defineCommand } from './command.js';
 
 /** `soe computer-util` / `edgecomputerclient`: prints a computer's utilization stream. */
-export const computerUtilCommand: Command = {
+export const computerUtilCommand = defineCommand({
   name: 'computer-util',
   alias: 'edgecomputerclient',
   summary: 'Print the utilization stream of an edge computer.',
@@ -21,9 +21,9 @@ export const computerUtilCommand: Command = {
     { name: 'output-file', kind: 'string', default: '/dev/stdout', description: 'output file' },
   ],
   async run(o) {
-    const saver = new Saver(o.str('output-file'), { timestamp: true, flush: true });
+    const saver = new Saver(o['output-file'], { timestamp: true, flush: true });
     try {
-      for await (const sample of streamUtilization(o.str('server-endpoint'))) {
+      for await (const sample of streamUtilization(o['server-endpoint'])) {
         for (const [processor, util] of Object.entries(sample.values))
           saver.write(processor, formatFixed(util, 6));
       }
@@ -32,4 +32,4 @@ export const computerUtilCommand: Command = {
       saver.close();
     }
   },
-};
+});

@@ -1,8 +1,8 @@
 import { jsonExample } from '../platform/composer.js';
 import { startComputerServer } from '../platform/computer-server.js';
 import { logger } from '../support/logger.js';
-import type { Command } from './command.js';
-import { checkLambdaServerOptions, lambdaServerOptions, serveUntilSignal } from './server-command.js';
+import { defineCommand } from './command.js';
+import { checkLambdaServerOptions, LAMBDA_SERVER_OPTIONS, serveUntilSignal } from './server-command.js';
 
 const log = logger('computer');
 
@@ -13,7 +13,7 @@ function rejectUnsupported(conditions: [boolean, string][]): void {
 }
 
 /** `soe computer` / `edgecomputer`: a simulated edge computer. */
-export const computerCommand: Command = {
+export const computerCommand = defineCommand({
   name: 'computer',
   alias: 'edgecomputer',
   summary: 'Run a simulated edge computer: serve lambdas over gRPC and stream its processors’ utilization.',
@@ -24,7 +24,7 @@ export const computerCommand: Command = {
     'only once its servers listen, with its real number of workers per container, retrying until the controller ' +
     'answers, and removes itself on SIGINT/SIGTERM.',
   options: [
-    ...lambdaServerOptions(),
+    ...LAMBDA_SERVER_OPTIONS,
     {
       name: 'secure',
       kind: 'flag',
@@ -78,28 +78,28 @@ export const computerCommand: Command = {
     },
   ],
   async run(o) {
-    if (o.flag('json-example')) {
+    if (o['json-example']) {
       process.stdout.write(jsonExample());
       return 0;
     }
-    if (o.str('server-endpoint') === '') throw new Error('Invalid request to bind to an empty end-point');
+    if (o['server-endpoint'] === '') throw new Error('Invalid request to bind to an empty end-point');
     checkLambdaServerOptions(o);
-    if (o.flag('no-state-server') && o.str('state-endpoint') === '') {
+    if (o['no-state-server'] && o['state-endpoint'] === '') {
       throw new Error('Cannot specify --no-state-server without --state-endpoint');
     }
-    const type = o.str('computer-type');
+    const type = o['computer-type'];
     if (type === 'http') throw new Error('computer type http is not supported by this release');
     if (type !== 'sim') throw new Error(`unknown edge computer type: ${type}`);
     rejectUnsupported([
-      [o.flag('asynchronous'), '--asynchronous'],
-      [o.str('companion-endpoint') !== '', '--companion-endpoint'],
-      [o.str('state-endpoint') !== '', '--state-endpoint'],
+      [o.asynchronous, '--asynchronous'],
+      [o['companion-endpoint'] !== '', '--companion-endpoint'],
+      [o['state-endpoint'] !== '', '--state-endpoint'],
     ]);
 
     const server = await startComputerServer({
-      serverEndpoint: o.str('server-endpoint'),
-      utilizationEndpoint: o.str('utilization-endpoint'),
-      conf: o.str('conf'),
+      serverEndpoint: o['server-endpoint'],
+      utilizationEndpoint: o['utilization-endpoint'],
+      conf: o.conf,
     });
     const { computer } = server;
     const util = server.utilizationEndpoint === '' ? 'disabled' : server.utilizationEndpoint;
@@ -122,4 +122,4 @@ export const computerCommand: Command = {
       log,
     );
   },
-};
+});

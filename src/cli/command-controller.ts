@@ -5,13 +5,13 @@ import { EdgeController } from '../controller/edge-controller.js';
 import { installerTypeNames } from '../controller/installer-types.js';
 import { RpcRouterInstaller } from '../controller/router-installer-rpc.js';
 import { logger } from '../support/logger.js';
-import type { Command } from './command.js';
+import { defineCommand } from './command.js';
 import { untilSignal } from './shutdown.js';
 
 const log = logger('controller');
 
 /** `soe controller` / `edgecontroller`: the registry of computers and routers that programs the routers' tables. */
-export const controllerCommand: Command = {
+export const controllerCommand = defineCommand({
   name: 'controller',
   alias: 'edgecontroller',
   summary:
@@ -100,22 +100,22 @@ export const controllerCommand: Command = {
     },
   ],
   async run(o) {
-    const endpoint = o.str('server-endpoint');
+    const endpoint = o['server-endpoint'];
     if (endpoint === '') throw new Error('Empty edge controller end-point: ');
-    const hooks = controllerTypes.get(o.str('type')).hooks();
+    const hooks = controllerTypes.get(o.type).hooks();
 
     const installer = new RpcRouterInstaller();
     try {
       const explicit = o.isSet('state-file');
-      const statePath = explicit ? o.str('state-file') : defaultStateFile();
+      const statePath = o['state-file'] ?? defaultStateFile();
       const controller = new EdgeController({
         installer,
         hooks,
-        installerType: o.str('installer-type'),
+        installerType: o['installer-type'],
         installerOptions: {
-          topologyFile: o.str('topology-file'),
-          topologyRandomized: o.flag('topology-randomized'),
-          hierObjective: o.str('hier-objective'),
+          topologyFile: o['topology-file'],
+          topologyRandomized: o['topology-randomized'],
+          hierObjective: o['hier-objective'],
         },
         ...(statePath === ''
           ? {}
@@ -125,7 +125,7 @@ export const controllerCommand: Command = {
       const server = await ControllerServer.start(endpoint, [controller]);
       log.info(`controller listening on ${server.endpoint}`);
       log.info(
-        `${o.str('installer-type')} installer, state file: ${statePath === '' ? 'none' : `'${statePath}'`}`,
+        `${o['installer-type']} installer, state file: ${statePath === '' ? 'none' : `'${statePath}'`}`,
       );
       const signal = await untilSignal();
       log.info(`${signal} received, shutting down`);
@@ -135,4 +135,4 @@ export const controllerCommand: Command = {
     }
     return 0;
   },
-};
+});

@@ -1,6 +1,6 @@
 import { COVID_ATTRIBUTION } from '../covid/contract.js';
 import { produceCovid, type ProduceProgress } from '../covid/producer.js';
-import type { Command } from './command.js';
+import { defineCommand } from './command.js';
 import { untilSignal } from './shutdown.js';
 
 /** A progress line on standard error: redrawn in place on a terminal, nothing otherwise. */
@@ -29,7 +29,7 @@ function progressBar(): { update(p: ProduceProgress): void; end(): void } {
 }
 
 /** `soe covid produce`: loads the COVID-19 Italy dataset onto a timeseries service, then synthetic days. */
-export const covidCommand: Command = {
+export const covidCommand = defineCommand({
   name: 'covid',
   summary:
     'Load the COVID-19 Italy dataset (Protezione Civile, 21 areas, daily) onto a timeseries service (`soe covid produce`).',
@@ -69,25 +69,25 @@ export const covidCommand: Command = {
   async run(o) {
     const action = o.positionals[0] ?? 'produce';
     if (action !== 'produce') throw new Error(`Unknown action '${action}': the only action is produce`);
-    const until = o.str('until');
+    const until = o.until;
     const stop = new AbortController();
     void untilSignal().then(() => stop.abort());
     const bar = progressBar();
     try {
       const report = await produceCovid({
-        endpoint: o.str('endpoint'),
-        user: o.str('user'),
+        endpoint: o.endpoint,
+        user: o.user,
         ...(until !== '' ? { until } : {}),
-        days: o.num('days'),
-        seed: o.num('seed'),
-        rate: o.num('rate'),
+        days: o.days,
+        seed: o.seed,
+        rate: o.rate,
         signal: stop.signal,
         onProgress: (p) => bar.update(p),
       });
       bar.end();
       process.stdout.write(
         `covid: ${report.realDays} real days (until ${report.realUntil}) and ${report.syntheticDays} synthetic ` +
-          `days (until ${report.lastDay}) sent to ${o.str('endpoint')}: ${report.measures} measures in ` +
+          `days (until ${report.lastDay}) sent to ${o.endpoint}: ${report.measures} measures in ` +
           `${report.seconds.toFixed(2)} s${stop.signal.aborted ? ' (stopped)' : ''}\n`,
       );
       return 0;
@@ -95,4 +95,4 @@ export const covidCommand: Command = {
       bar.end();
     }
   },
-};
+});

@@ -2,13 +2,13 @@ import { startDispatcherServer } from '../broker/dispatcher/dispatcher-server.js
 import { DEFAULT_PTIMEEST_CONF } from '../broker/estimators/index.js';
 import { DEFAULT_ROUTER_CONF, parseRouterConf } from '../broker/router-conf.js';
 import { logger } from '../support/logger.js';
-import type { Command } from './command.js';
+import { defineCommand } from './command.js';
 import { brokerOptions, checkLambdaServerOptions, fakeFill, serveUntilSignal } from './server-command.js';
 
 const log = logger('dispatcher');
 
 /** `soe dispatcher` / `edgedispatcher`: the e-dispatcher broker. */
-export const dispatcherCommand: Command = {
+export const dispatcherCommand = defineCommand({
   name: 'dispatcher',
   alias: 'edgedispatcher',
   summary:
@@ -36,10 +36,10 @@ export const dispatcherCommand: Command = {
   ),
   async run(o) {
     checkLambdaServerOptions(o);
-    const server = await startDispatcherServer(o.str('server-endpoint'), o.str('configuration-endpoint'), {
-      ptimeEstConf: o.str('ptimeest-conf'),
-      router: parseRouterConf(o.str('router-conf')),
-      controllerEndpoint: o.str('controller-endpoint'),
+    const server = await startDispatcherServer(o['server-endpoint'], o['configuration-endpoint'], {
+      ptimeEstConf: o['ptimeest-conf'],
+      router: parseRouterConf(o['router-conf']),
+      controllerEndpoint: o['controller-endpoint'],
     });
     fakeFill(o, (lambda, destination) => server.dispatcher.table.change(lambda, destination, 1, true));
     log.info(
@@ -52,4 +52,4 @@ export const dispatcherCommand: Command = {
     };
     return serveUntilSignal(o, { router }, () => server.stop(), log);
   },
-};
+});

@@ -1,12 +1,12 @@
 import { formatTable, type TableEntry } from '../broker/table-dump.js';
 import type { EdgeRouterConf } from '../protocol/messages.js';
 import { RpcClient } from '../protocol/rpc-client.js';
-import type { Command } from './command.js';
+import { defineCommand } from './command.js';
 
 const ACTIONS = ['dump', 'reset', 'flush', 'change', 'remove'] as const;
 
 /** `soe forwarding-table` / `forwardingtableclient`: reads and programs an e-router's forwarding tables. */
-export const forwardingTableCommand: Command = {
+export const forwardingTableCommand = defineCommand({
   name: 'forwarding-table',
   alias: 'forwardingtableclient',
   summary: 'Dump or change the forwarding tables of an e-router (or dispatcher).',
@@ -34,11 +34,11 @@ export const forwardingTableCommand: Command = {
     { name: 'final', kind: 'flag', description: 'the destination is a computer (change)' },
   ],
   async run(o) {
-    const action = o.str('action');
+    const action = o.action;
     if (!(ACTIONS as readonly string[]).includes(action)) {
       throw new Error(`Invalid action ${action}, choose one of: ${ACTIONS.join(', ')}`);
     }
-    const client = new RpcClient('uiiit.rpc.EdgeRouter', o.str('server-endpoint'));
+    const client = new RpcClient('uiiit.rpc.EdgeRouter', o['server-endpoint']);
     try {
       const tables = async (): Promise<TableEntry[][]> => {
         const { value } = await client.call('GetNumTables', {});
@@ -55,14 +55,14 @@ export const forwardingTableCommand: Command = {
       const commands: Partial<EdgeRouterConf>[] = [];
       if (action === 'flush') commands.push({ action: 'FLUSH' });
       else if (action === 'remove')
-        commands.push({ action: 'REMOVE', lambda: o.str('lambda'), destination: o.str('destination') });
+        commands.push({ action: 'REMOVE', lambda: o.lambda, destination: o.destination });
       else if (action === 'change') {
         commands.push({
           action: 'CHANGE',
-          lambda: o.str('lambda'),
-          destination: o.str('destination'),
-          weight: o.num('weight'),
-          final: o.flag('final'),
+          lambda: o.lambda,
+          destination: o.destination,
+          weight: o.weight,
+          final: o.final,
         });
       } else {
         const seen = new Set<string>();
@@ -91,4 +91,4 @@ export const forwardingTableCommand: Command = {
       client.close();
     }
   },
-};
+});

@@ -3,7 +3,7 @@ import { logger } from '../support/logger.js';
 import { formatG } from '../support/number-format.js';
 import { Saver } from '../support/saver.js';
 import { commaList } from './command-client.js';
-import type { Command } from './command.js';
+import { defineCommand } from './command.js';
 import { untilSignal } from './shutdown.js';
 
 const log = logger('ipp-client');
@@ -15,7 +15,7 @@ function parseSizes(text: string): number[] {
 }
 
 /** `soe ipp-client` / `edgeippclient`: open-loop ON/OFF (IPP) or bursty Poisson lambda clients. */
-export const ippClientCommand: Command = {
+export const ippClientCommand = defineCommand({
   name: 'ipp-client',
   alias: 'edgeippclient',
   summary: 'Send lambda requests as ON/OFF (IPP) or bursty Poisson clients.',
@@ -90,36 +90,36 @@ export const ippClientCommand: Command = {
     { name: 'secure', kind: 'flag', description: 'use TLS (not supported by this release)' },
   ],
   async run(o) {
-    const type = o.str('client-type');
+    const type = o['client-type'];
     if (!(IPP_CLIENT_TYPES as readonly string[]).includes(type)) {
       process.stdout.write(`Invalid client type ${type}, choose one of: ${IPP_CLIENT_TYPES.join('')}\n`);
       return 1;
     }
-    if (o.flag('secure')) throw new Error('--secure is not supported by this release');
-    const duration = o.num('duration');
-    const saver = new Saver(o.str('output-file'), { timestamp: true, flush: duration === 0 });
+    if (o.secure) throw new Error('--secure is not supported by this release');
+    const duration = o.duration;
+    const saver = new Saver(o['output-file'], { timestamp: true, flush: duration === 0 });
     const stop = new AbortController();
     void untilSignal().then(() => stop.abort());
     try {
       const report = await runIppClient({
         type,
-        endpoints: commaList(o.str('server-endpoints')),
-        clientConf: o.str('client-conf'),
-        lambda: o.str('lambda'),
-        sizes: parseSizes(o.str('sizes')),
-        minSize: o.num('min-size'),
-        maxSize: o.num('max-size'),
-        content: o.str('content'),
+        endpoints: commaList(o['server-endpoints']),
+        clientConf: o['client-conf'],
+        lambda: o.lambda,
+        sizes: parseSizes(o.sizes),
+        minSize: o['min-size'],
+        maxSize: o['max-size'],
+        content: o.content,
         duration,
-        maxRequests: o.num('max-requests'),
-        numClients: o.num('num-clients'),
-        onMean: o.num('on-mean'),
-        offMean: o.num('off-mean'),
-        periodMean: o.num('period-mean'),
-        burstSizeMean: o.num('burst-size-mean'),
-        minSleep: o.num('min-sleep'),
-        maxSleep: o.num('max-sleep'),
-        seed: o.num('seed'),
+        maxRequests: o['max-requests'],
+        numClients: o['num-clients'],
+        onMean: o['on-mean'],
+        offMean: o['off-mean'],
+        periodMean: o['period-mean'],
+        burstSizeMean: o['burst-size-mean'],
+        minSleep: o['min-sleep'],
+        maxSleep: o['max-sleep'],
+        seed: o.seed,
         saver,
         signal: stop.signal,
       });
@@ -129,7 +129,7 @@ export const ippClientCommand: Command = {
         log.info(`processing ${formatG(c.processing.mean)} +- ${formatG(c.processing.stddev)}`);
       }
       if (report.loss !== undefined) {
-        const lossSaver = new Saver(o.str('loss-file'), { timestamp: false });
+        const lossSaver = new Saver(o['loss-file'], { timestamp: false });
         lossSaver.write(report.loss);
         lossSaver.close();
       }
@@ -142,4 +142,4 @@ export const ippClientCommand: Command = {
       saver.close();
     }
   },
-};
+});

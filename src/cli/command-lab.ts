@@ -1,11 +1,11 @@
 import type { Engine } from '../lab/lab-run.js';
 import { logger } from '../support/logger.js';
-import type { Command } from './command.js';
+import { defineCommand } from './command.js';
 
 const log = logger('lab');
 
 /** `soe lab run exp.yaml`: the scheduling lab. */
-export const labCommand: Command = {
+export const labCommand = defineCommand({
   name: 'lab',
   summary:
     'Run a scheduling experiment: every policy and two clairvoyant oracles, per offered load (`soe lab run exp.yaml`).',
@@ -43,7 +43,7 @@ export const labCommand: Command = {
         import('../lab/report.js'),
       ]);
     const experiment = loadExperiment(file);
-    const engineName = o.str('engine');
+    const engineName = o.engine;
     let engine: Engine;
     if (engineName === 'virtual') engine = (await import('../lab/engine-virtual.js')).runVirtual;
     else if (engineName === 'live')
@@ -58,8 +58,8 @@ export const labCommand: Command = {
       ),
     );
     process.stdout.write(csvTable(rows, experiment.metrics));
-    const out = o.str('out');
+    const out = o.out;
     if (out !== '') for (const path of writeOutputs(experiment, rows, out)) log.info(`wrote ${path}`);
     return 0;
   },
-};
+});

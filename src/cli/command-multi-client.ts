@@ -4,13 +4,13 @@ import { Conf } from '../support/conf.js';
 import { logger } from '../support/logger.js';
 import { formatG } from '../support/number-format.js';
 import { Saver } from '../support/saver.js';
-import type { Command } from './command.js';
+import { defineCommand } from './command.js';
 import { untilSignal } from './shutdown.js';
 
 const log = logger('multi-client');
 
 /** `soe multi-client` / `edgemulticlient`: replays a trace of lambda requests. */
-export const multiClientCommand: Command = {
+export const multiClientCommand = defineCommand({
   name: 'multi-client',
   alias: 'edgemulticlient',
   summary: 'Replay a trace of lambda requests (as trace-gen writes them).',
@@ -35,19 +35,18 @@ export const multiClientCommand: Command = {
     { name: 'secure', kind: 'flag', description: 'use TLS (not supported by this release)' },
   ],
   async run(o) {
-    if (o.flag('secure')) throw new Error('--secure is not supported by this release');
-    const type = Conf.parse(o.str('client-conf')).get('type');
+    if (o.secure) throw new Error('--secure is not supported by this release');
+    const type = Conf.parse(o['client-conf']).get('type');
     if (type !== 'grpc') throw new Error(`Unknown client type: ${type}`);
-    if (!(o.num('num-threads') >= 1))
-      throw new Error(`Invalid --num-threads option: ${o.num('num-threads')}`);
-    const events = readTrace(o.str('input-file'));
-    const saver = new Saver(o.str('output-file'), { timestamp: true, flush: false });
+    if (!(o['num-threads'] >= 1)) throw new Error(`Invalid --num-threads option: ${o['num-threads']}`);
+    const events = readTrace(o['input-file']);
+    const saver = new Saver(o['output-file'], { timestamp: true, flush: false });
     const stop = new AbortController();
     void untilSignal().then(() => stop.abort());
     try {
       const report = await runMultiClient({
         events,
-        numThreads: o.num('num-threads'),
+        numThreads: o['num-threads'],
         saver,
         signal: stop.signal,
       });
@@ -63,4 +62,4 @@ export const multiClientCommand: Command = {
       saver.close();
     }
   },
-};
+});

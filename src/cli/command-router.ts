@@ -2,13 +2,13 @@ import { DEFAULT_OPTIMIZER_CONF } from '../broker/optimizers/index.js';
 import { DEFAULT_ROUTER_CONF, parseRouterConf } from '../broker/router-conf.js';
 import { startRouterServer } from '../broker/router/router-server.js';
 import { logger } from '../support/logger.js';
-import type { Command } from './command.js';
+import { defineCommand } from './command.js';
 import { brokerOptions, checkLambdaServerOptions, fakeFill, serveUntilSignal } from './server-command.js';
 
 const log = logger('router');
 
 /** `soe router` / `edgerouter`: the e-router broker. */
-export const routerCommand: Command = {
+export const routerCommand = defineCommand({
   name: 'router',
   alias: 'edgerouter',
   summary: 'Run an e-router: forward lambda requests to destinations chosen from weighted forwarding tables.',
@@ -39,11 +39,11 @@ export const routerCommand: Command = {
   ),
   async run(o) {
     checkLambdaServerOptions(o);
-    const server = await startRouterServer(o.str('server-endpoint'), o.str('configuration-endpoint'), {
-      tableConf: o.str('table-conf'),
-      optimizerConf: o.str('optimizer-conf'),
-      router: parseRouterConf(o.str('router-conf')),
-      controllerEndpoint: o.str('controller-endpoint'),
+    const server = await startRouterServer(o['server-endpoint'], o['configuration-endpoint'], {
+      tableConf: o['table-conf'],
+      optimizerConf: o['optimizer-conf'],
+      router: parseRouterConf(o['router-conf']),
+      controllerEndpoint: o['controller-endpoint'],
     });
     fakeFill(o, (lambda, destination) => server.router.tables[0].change(lambda, destination, 1, true));
     log.info(`router listening on ${server.endpoint}, configuration on ${server.configurationEndpoint}`);
@@ -53,4 +53,4 @@ export const routerCommand: Command = {
     };
     return serveUntilSignal(o, { router }, () => server.stop(), log);
   },
-};
+});

@@ -2,13 +2,13 @@ import { mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { setFlagsFromString } from 'node:v8';
 import { logger } from '../support/logger.js';
-import type { Command } from './command.js';
+import { defineCommand } from './command.js';
 import { untilSignal } from './shutdown.js';
 
 const log = logger('timeseries');
 
 /** `soe timeseries serve`: the Gnocchi-compatible timeseries service. */
-export const timeseriesCommand: Command = {
+export const timeseriesCommand = defineCommand({
   name: 'timeseries',
   summary:
     'Run the Timeseries-as-a-Service: a metric store speaking Gnocchi’s REST API v1 (`soe timeseries serve`).',
@@ -53,16 +53,16 @@ export const timeseriesCommand: Command = {
   async run(o) {
     const action = o.positionals[0] ?? 'serve';
     if (action !== 'serve') throw new Error(`Unknown action '${action}': the only action is serve`);
-    const auth = o.str('auth');
+    const auth = o.auth;
     if (auth !== 'basic' && auth !== 'none')
       throw new Error(`Invalid --auth '${auth}': choose basic or none`);
-    const growth = o.num('heap-growing-percent');
+    const growth = o['heap-growing-percent'];
     if (!Number.isInteger(growth) || growth < 0)
       throw new Error(`Invalid --heap-growing-percent '${growth}': a non-negative integer`);
     if (growth > 0) setFlagsFromString(`--heap-growing-percent=${growth}`);
-    let location = o.str('storage');
+    let location = o.storage;
     if (location === '') {
-      location = o.str('data-dir').replace(/^~(?=\/|$)/, homedir());
+      location = o['data-dir'].replace(/^~(?=\/|$)/, homedir());
       mkdirSync(location, { recursive: true });
     }
     // Loaded here, not at start-up: the other commands need neither fastify nor the storage drivers.
@@ -72,7 +72,7 @@ export const timeseriesCommand: Command = {
     ]);
     const store = await openStore(location);
     try {
-      const server = await startTimeseriesServer({ listen: o.str('listen'), store, auth });
+      const server = await startTimeseriesServer({ listen: o.listen, store, auth });
       log.info(`timeseries service listening on ${server.url}, storage ${location}`);
       const signal = await untilSignal();
       log.info(`${signal} received, shutting down`);
@@ -82,4 +82,4 @@ export const timeseriesCommand: Command = {
       await store.close();
     }
   },
-};
+});

@@ -2,10 +2,10 @@ import { formatTraceLine } from '../client/trace.js';
 import { generateTrace } from '../client/trace-gen.js';
 import { Random } from '../support/random.js';
 import { Saver } from '../support/saver.js';
-import type { Command } from './command.js';
+import { defineCommand } from './command.js';
 
 /** `soe trace-gen` / `clienttracegen`: writes a trace of Poisson request arrivals for `edgemulticlient`. */
-export const traceGenCommand: Command = {
+export const traceGenCommand = defineCommand({
   name: 'trace-gen',
   alias: 'clienttracegen',
   summary: 'Generate a trace of Poisson request arrivals for multi-client.',
@@ -36,21 +36,21 @@ export const traceGenCommand: Command = {
   async run(o) {
     const events = generateTrace(
       {
-        endpoint: o.str('server-endpoint'),
-        lambda: o.str('lambda'),
-        minSize: o.num('min-size'),
-        maxSize: o.num('max-size'),
-        rate: o.num('rate'),
-        numClients: o.num('num-clients'),
-        startingTime: o.num('starting-time'),
-        duration: o.num('duration'),
+        endpoint: o['server-endpoint'],
+        lambda: o.lambda,
+        minSize: o['min-size'],
+        maxSize: o['max-size'],
+        rate: o.rate,
+        numClients: o['num-clients'],
+        startingTime: o['starting-time'],
+        duration: o.duration,
       },
-      new Random(o.num('seed')),
+      new Random(o.seed),
     );
-    const saver = new Saver(o.str('output-file'), {
+    const saver = new Saver(o['output-file'], {
       timestamp: false,
       flush: false,
-      append: o.flag('append'),
+      append: o.append,
     });
     try {
       for (const event of events) saver.write(formatTraceLine(event));
@@ -59,4 +59,4 @@ export const traceGenCommand: Command = {
     }
     return 0;
   },
-};
+});

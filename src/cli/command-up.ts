@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { logger } from '../support/logger.js';
-import type { Command } from './command.js';
+import { defineCommand } from './command.js';
 import { COMPONENT_COMMANDS } from './component-commands.js';
 import { untilSignal } from './shutdown.js';
 import { loadTopology } from '../deploy/topology.js';
@@ -14,7 +14,7 @@ export const DEFAULT_TOPOLOGY = fileURLToPath(
 );
 
 /** `soe up`: a whole deployment on this machine from a topology file. */
-export const upCommand: Command = {
+export const upCommand = defineCommand({
   name: 'up',
   summary:
     'Start a whole deployment on this machine (controller, computers, routers, clients) from a topology file.',
@@ -58,7 +58,7 @@ export const upCommand: Command = {
   async run(o) {
     const file = o.positionals[0] ?? DEFAULT_TOPOLOGY;
     const topology = loadTopology(file, COMPONENT_COMMANDS);
-    const logDir = o.str('log-dir');
+    const logDir = o['log-dir'];
     // Loaded here, not at start-up: it brings in every component the other commands do not need.
     const { Deployment } = await import('../deploy/deployment.js');
     // Listening from the start, so that a signal while the parts start stops those already started; a
@@ -70,7 +70,7 @@ export const upCommand: Command = {
     try {
       deployment = await Deployment.start(topology, {
         ...(logDir === '' ? {} : { logDir }),
-        keepLogs: o.flag('keep-logs'),
+        keepLogs: o['keep-logs'],
         signal: abort.signal,
         onFailure: (message) => log.error(message),
       });
@@ -97,7 +97,7 @@ export const upCommand: Command = {
         return code;
       });
       const clients = deployment.runClients();
-      if (o.flag('exit-after-clients')) {
+      if (o['exit-after-clients']) {
         const done = Promise.all([clients, producer ?? 0]).then(([codes, code]) => [...codes, code]);
         const codes = await Promise.race([done, stopping.then(() => [1])]);
         return codes.every((c) => c === 0) ? 0 : 1;
@@ -111,4 +111,4 @@ export const upCommand: Command = {
       if (deployment.failures.length > 0) log.error(`a part failed: logs kept in ${deployment.logDir}`);
     }
   },
-};
+});

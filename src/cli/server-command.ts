@@ -1,44 +1,61 @@
 import { ControllerRegistration, type Registrant } from '../controller/controller-registration.js';
 import { Conf } from '../support/conf.js';
 import type { Logger } from '../support/logger.js';
-import type { OptionSpec, ParsedOptions } from '../support/options.js';
+import { defineOptions, type OptionSpec, type OptionValues } from '../support/options.js';
 import { untilSignal } from './shutdown.js';
 
 /** The lambda-server options every server command (computer, router, dispatcher) has, first in its list. */
-export function lambdaServerOptions(): OptionSpec[] {
-  return [
-    {
-      name: 'server-endpoint',
-      kind: 'string',
-      default: '0.0.0.0:6473',
-      description: 'lambda server end-point (port 0: any free port)',
-    },
-    {
-      name: 'controller-endpoint',
-      kind: 'string',
-      default: '',
-      description: 'edge controller end-point; empty: do not announce',
-    },
-    {
-      name: 'num-threads',
-      kind: 'integer',
-      default: 5,
-      description: 'number of lambda server threads (kept for compatibility; must be > 0)',
-    },
-    {
-      name: 'server-conf',
-      kind: 'string',
-      default: 'type=grpc',
-      description: 'lambda server (and client) configuration: type=grpc',
-    },
-  ];
-}
+export const LAMBDA_SERVER_OPTIONS = defineOptions([
+  {
+    name: 'server-endpoint',
+    kind: 'string',
+    default: '0.0.0.0:6473',
+    description: 'lambda server end-point (port 0: any free port)',
+  },
+  {
+    name: 'controller-endpoint',
+    kind: 'string',
+    default: '',
+    description: 'edge controller end-point; empty: do not announce',
+  },
+  {
+    name: 'num-threads',
+    kind: 'integer',
+    default: 5,
+    description: 'number of lambda server threads (kept for compatibility; must be > 0)',
+  },
+  {
+    name: 'server-conf',
+    kind: 'string',
+    default: 'type=grpc',
+    description: 'lambda server (and client) configuration: type=grpc',
+  },
+]);
+
+/** The options {@link fakeFill} reads. */
+const FAKE_FILL_OPTIONS = defineOptions([
+  {
+    name: 'fake-num-lambdas',
+    kind: 'integer',
+    default: 0,
+    description: 'pre-load the (overall) table with lambda0..lambda{N-1}',
+  },
+  {
+    name: 'fake-num-destinations',
+    kind: 'integer',
+    default: 0,
+    description: 'destinations 127.0.0.1:0..{M-1} of each fake lambda',
+  },
+]);
 
 /** Options of the brokers (router, dispatcher) around their own table options. */
-export function brokerOptions(tableOptions: OptionSpec[], defaultRouterConf: string): OptionSpec[] {
-  const [server, ...rest] = lambdaServerOptions();
-  return [
-    server!,
+export function brokerOptions<const TableSpecs extends readonly OptionSpec[]>(
+  tableOptions: TableSpecs,
+  defaultRouterConf: string,
+) {
+  const [server, ...rest] = LAMBDA_SERVER_OPTIONS;
+  return defineOptions([
+    server,
     {
       name: 'configuration-endpoint',
       kind: 'string',
@@ -53,35 +70,30 @@ export function brokerOptions(tableOptions: OptionSpec[], defaultRouterConf: str
       default: defaultRouterConf,
       description: 'max-pending-clients, min/max-forward-time (s), fake=true|false',
     },
-    {
-      name: 'fake-num-lambdas',
-      kind: 'integer',
-      default: 0,
-      description: 'pre-load the (overall) table with lambda0..lambda{N-1}',
-    },
-    {
-      name: 'fake-num-destinations',
-      kind: 'integer',
-      default: 0,
-      description: 'destinations 127.0.0.1:0..{M-1} of each fake lambda',
-    },
+    ...FAKE_FILL_OPTIONS,
     { name: 'secure', kind: 'flag', description: 'use TLS (not supported by this release)' },
-  ];
+  ]);
 }
 
+/** The values {@link checkLambdaServerOptions} reads: the lambda-server options and `--secure`. */
+type LambdaServerValues = OptionValues<typeof LAMBDA_SERVER_OPTIONS> & { readonly secure: boolean };
+
 /** Checks the common lambda-server options: threads > 0, no TLS, the gRPC transport. */
-export function checkLambdaServerOptions(o: ParsedOptions): void {
-  if (o.num('num-threads') <= 0) throw new Error('Cannot spawn 0 threads');
-  if (o.flag('secure')) throw new Error('--secure is not supported by this release');
-  const transport = Conf.parse(o.str('server-conf')).get('type');
+export function checkLambdaServerOptions(o: LambdaServerValues): void {
+  if (o['num-threads'] <= 0) throw new Error('Cannot spawn 0 threads');
+  if (o.secure) throw new Error('--secure is not supported by this release');
+  const transport = Conf.parse(o['server-conf']).get('type');
   if (transport !== 'grpc')
     throw new Error(`Invalid server type: ${transport} (this release supports: grpc)`);
 }
 
 /** Calls `change(lambda, destination)` for the `--fake-num-lambdas` × `--fake-num-destinations` pairs. */
-export function fakeFill(o: ParsedOptions, change: (lambda: string, destination: string) => void): void {
-  for (let l = 0; l < o.num('fake-num-lambdas'); l++) {
-    for (let d = 0; d < o.num('fake-num-destinations'); d++) change(`lambda${l}`, `127.0.0.1:${d}`);
+export function fakeFill(
+  o: OptionValues<typeof FAKE_FILL_OPTIONS>,
+  change: (lambda: string, destination: string) => void,
+): void {
+  for (let l = 0; l < o['fake-num-lambdas']; l++) {
+    for (let d = 0; d < o['fake-num-destinations']; d++) change(`lambda${l}`, `127.0.0.1:${d}`);
   }
 }
 
@@ -90,12 +102,12 @@ export function fakeFill(o: ParsedOptions, change: (lambda: string, destination:
  * until it answers), waits for SIGINT/SIGTERM, unregisters and stops the servers; resolves to exit status 0.
  */
 export async function serveUntilSignal(
-  o: ParsedOptions,
+  o: Pick<OptionValues<typeof LAMBDA_SERVER_OPTIONS>, 'controller-endpoint'>,
   registrant: Registrant,
   stop: () => Promise<void>,
   log: Logger,
 ): Promise<number> {
-  const controller = o.str('controller-endpoint');
+  const controller = o['controller-endpoint'];
   const registration = controller === '' ? undefined : new ControllerRegistration(controller, registrant);
   const signal = await untilSignal();
   log.info(`${signal} received, shutting down`);

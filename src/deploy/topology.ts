@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
-import { parseOptions, UsageError, type OptionSpec } from '../support/options.js';
+import { optionText, parseOptions, UsageError, type OptionSpec } from '../support/options.js';
 
 /** Kinds of component a topology holds, in start order. */
 export const ROLES = ['timeseries', 'controller', 'computers', 'routers', 'dispatchers', 'clients'] as const;
@@ -76,7 +76,7 @@ function component(
   try {
     const parsed = parseOptions(command.options, args);
     for (const o of command.options)
-      if (!(o.name in options) && o.kind !== 'flag') options[o.name] = parsed.str(o.name);
+      if (!(o.name in options) && o.kind !== 'flag') options[o.name] = optionText(parsed, o.name);
   } catch (err) {
     if (err instanceof UsageError) fail(source, name, err.message);
     throw err;

@@ -1,9 +1,17 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { formatOptionsHelp, optionSynopsis, parseOptions, UsageError, type OptionSpec } from './options.js';
+import {
+  defineOptions,
+  formatOptionsHelp,
+  optionSynopsis,
+  optionText,
+  parseOptions,
+  UsageError,
+  type OptionSpec,
+} from './options.js';
 
 /** Options like edgecomputer's, which has both `--server-conf` and `--server-endpoint`. */
-const SPECS: OptionSpec[] = [
+const SPECS = defineOptions([
   { name: 'help', short: 'h', kind: 'flag', description: 'produce help message' },
   { name: 'server-endpoint', kind: 'string', default: '0.0.0.0:6473', description: 'server end-point' },
   { name: 'server-conf', kind: 'string', default: 'type=grpc', description: 'configuration of the server' },
@@ -14,7 +22,7 @@ const SPECS: OptionSpec[] = [
   { name: 'lambda', kind: 'string', description: 'lambda name' },
   { name: 'secure', kind: 'flag', description: 'use TLS' },
   { name: 'verbose', kind: 'flag', description: 'more logs' },
-];
+]);
 
 const parse = (...argv: string[]) => parseOptions(SPECS, argv);
 
@@ -33,17 +41,17 @@ function usageError(argv: string[], message: string) {
 describe('parseOptions (boost::program_options style)', () => {
   test('defaults when nothing is given; isSet is false for defaulted options', () => {
     const o = parse();
-    assert.equal(o.str('server-endpoint'), '0.0.0.0:6473');
-    assert.equal(o.str('server-conf'), 'type=grpc');
-    assert.equal(o.str('controller-endpoint'), '');
-    assert.equal(o.num('num-threads'), 5);
-    assert.equal(o.num('duration'), 0);
-    assert.equal(o.flag('secure'), false);
-    assert.equal(o.flag('help'), false);
+    assert.equal(o['server-endpoint'], '0.0.0.0:6473');
+    assert.equal(o['server-conf'], 'type=grpc');
+    assert.equal(o['controller-endpoint'], '');
+    assert.equal(o['num-threads'], 5);
+    assert.equal(o.duration, 0);
+    assert.equal(o.secure, false);
+    assert.equal(o.help, false);
     assert.equal(o.isSet('num-threads'), false);
     // Unset without default.
-    assert.equal(o.str('lambda'), '');
-    assert.ok(Number.isNaN(o.num('weight')));
+    assert.equal(o.lambda, undefined);
+    assert.equal(o.weight, undefined);
   });
 
   test('--name value and --name=value', () => {
@@ -55,10 +63,10 @@ describe('parseOptions (boost::program_options style)', () => {
       '127.0.0.1:6000',
       '--duration=2.5',
     );
-    assert.equal(o.str('lambda'), 'clambda1');
-    assert.equal(o.num('num-threads'), 8);
-    assert.equal(o.str('server-endpoint'), '127.0.0.1:6000');
-    assert.equal(o.num('duration'), 2.5);
+    assert.equal(o.lambda, 'clambda1');
+    assert.equal(o['num-threads'], 8);
+    assert.equal(o['server-endpoint'], '127.0.0.1:6000');
+    assert.equal(o.duration, 2.5);
     assert.equal(o.isSet('lambda'), true);
     assert.equal(o.isSet('num-threads'), true);
     assert.equal(o.isSet('server-conf'), false);
@@ -66,35 +74,35 @@ describe('parseOptions (boost::program_options style)', () => {
 
   test('a value may contain `=` and commas; a negative number is a value', () => {
     const o = parse('--server-conf=type=grpc,persistence=0.05', '--weight', '-1.5');
-    assert.equal(o.str('server-conf'), 'type=grpc,persistence=0.05');
-    assert.equal(o.num('weight'), -1.5);
+    assert.equal(o['server-conf'], 'type=grpc,persistence=0.05');
+    assert.equal(o.weight, -1.5);
   });
 
   test('unambiguous prefixes of long names are accepted', () => {
     const o = parse('--server-e', '1.2.3.4:5', '--lam=f', '--num', '3', '--sec', '--contr', 'c:1');
-    assert.equal(o.str('server-endpoint'), '1.2.3.4:5');
-    assert.equal(o.str('lambda'), 'f');
-    assert.equal(o.num('num-threads'), 3);
-    assert.equal(o.flag('secure'), true);
-    assert.equal(o.str('controller-endpoint'), 'c:1');
+    assert.equal(o['server-endpoint'], '1.2.3.4:5');
+    assert.equal(o.lambda, 'f');
+    assert.equal(o['num-threads'], 3);
+    assert.equal(o.secure, true);
+    assert.equal(o['controller-endpoint'], 'c:1');
   });
 
   test('`--server` is the server-endpoint when that is the only option starting with it', () => {
-    const specs: OptionSpec[] = [
+    const specs = defineOptions([
       { name: 'server-endpoint', kind: 'string', default: 'localhost:6473', description: 'e' },
       { name: 'lambda', kind: 'string', default: 'clambda0', description: 'l' },
-    ];
-    assert.equal(parseOptions(specs, ['--server', 'h:1']).str('server-endpoint'), 'h:1');
-    assert.equal(parseOptions(specs, ['--server=h:2']).str('server-endpoint'), 'h:2');
+    ]);
+    assert.equal(parseOptions(specs, ['--server', 'h:1'])['server-endpoint'], 'h:1');
+    assert.equal(parseOptions(specs, ['--server=h:2'])['server-endpoint'], 'h:2');
   });
 
   test('an exact name wins over longer names it is a prefix of', () => {
-    const specs: OptionSpec[] = [
+    const specs = defineOptions([
       { name: 'size', kind: 'integer', description: 's' },
       { name: 'sizes', kind: 'string', description: 'ss' },
-    ];
+    ]);
     const o = parseOptions(specs, ['--size', '3']);
-    assert.equal(o.num('size'), 3);
+    assert.equal(o.size, 3);
     assert.equal(o.isSet('sizes'), false);
   });
 
@@ -133,13 +141,13 @@ describe('parseOptions (boost::program_options style)', () => {
     usageError(['--duration', '1s'], "the argument ('1s') for option '--duration' is invalid");
     usageError(['--duration', ' '], "the argument (' ') for option '--duration' is invalid");
     usageError(['--duration', 'Infinity'], "the argument ('Infinity') for option '--duration' is invalid");
-    assert.equal(parse('--duration', '1e-3').num('duration'), 0.001);
-    assert.equal(parse('--duration', '.5').num('duration'), 0.5);
-    assert.equal(parse('--num-threads', '+7').num('num-threads'), 7);
+    assert.equal(parse('--duration', '1e-3').duration, 0.001);
+    assert.equal(parse('--duration', '.5').duration, 0.5);
+    assert.equal(parse('--num-threads', '+7')['num-threads'], 7);
   });
 
   test('flags take no argument', () => {
-    assert.equal(parse('--secure').flag('secure'), true);
+    assert.equal(parse('--secure').secure, true);
     usageError(['--secure=yes'], "option '--secure' does not take any arguments");
     // A word after a flag is not its value but a positional argument, which the tools do not take.
     usageError(
@@ -150,14 +158,14 @@ describe('parseOptions (boost::program_options style)', () => {
 
   test('flags may be repeated (e.g. --verbose --verbose)', () => {
     const o = parse('--verbose', '--verbose');
-    assert.equal(o.flag('verbose'), true);
+    assert.equal(o.verbose, true);
   });
 
   test('-h is the short alias of --help', () => {
-    assert.equal(parse('-h').flag('help'), true);
+    assert.equal(parse('-h').help, true);
     assert.equal(parse('-h').isSet('help'), true);
-    assert.equal(parse('--help').flag('help'), true);
-    assert.equal(parse('--he').flag('help'), true);
+    assert.equal(parse('--help').help, true);
+    assert.equal(parse('--he').help, true);
   });
 
   test('an option with a value given twice is an error', () => {
@@ -170,14 +178,105 @@ describe('parseOptions (boost::program_options style)', () => {
   });
 });
 
+describe('the typed options object', () => {
+  test('one property per option, keyed by long name: strings, numbers, flags; undefined if unset without default', () => {
+    const o = parse('--lambda', 'f', '--weight=0.25', '--secure', '--num-threads', '8');
+    assert.deepEqual(
+      { ...o },
+      {
+        help: false,
+        'server-endpoint': '0.0.0.0:6473',
+        'server-conf': 'type=grpc',
+        'controller-endpoint': '',
+        'num-threads': 8,
+        duration: 0,
+        weight: 0.25,
+        lambda: 'f',
+        secure: true,
+        verbose: false,
+      },
+    );
+    assert.deepEqual(
+      Object.keys(o),
+      SPECS.map((s) => s.name),
+    );
+  });
+
+  test('a default given as text is parsed as the option is (an integer default of 2^64 − 1 is a number)', () => {
+    const specs = defineOptions([
+      { name: 'max-requests', kind: 'integer', default: '18446744073709551615', description: 'm' },
+      { name: 'rate', kind: 'number', default: '0.5', description: 'r' },
+    ]);
+    const o = parseOptions(specs, []);
+    assert.equal(o['max-requests'], 2 ** 64);
+    assert.equal(o.rate, 0.5);
+  });
+
+  test('isSet and positionals are there but are not options', () => {
+    const o = parseOptions(SPECS, ['run', '--lambda', 'f', 'x.yaml'], 2);
+    assert.deepEqual(o.positionals, ['run', 'x.yaml']);
+    assert.equal(o.isSet('lambda'), true);
+    assert.equal(o.isSet('weight'), false);
+    assert.equal(Object.keys(o).includes('isSet'), false);
+    assert.equal(Object.keys(o).includes('positionals'), false);
+    assert.deepEqual(parse().positionals, []);
+  });
+
+  test('the object cannot be changed and has no prototype keys', () => {
+    const o = parse();
+    assert.ok(Object.isFrozen(o));
+    assert.ok(Object.isFrozen(o.positionals));
+    assert.throws(() => Object.assign(o, { lambda: 'g' }), TypeError);
+    assert.equal(Object.getPrototypeOf(o), null);
+    assert.equal('toString' in o, false);
+  });
+
+  test('an option cannot be named isSet or positionals', () => {
+    for (const name of ['isSet', 'positionals'] as const) {
+      assert.throws(() => parseOptions([{ name, kind: 'flag', description: 'd' }], []), {
+        message: `'${name}' cannot be the name of an option`,
+      });
+    }
+  });
+
+  test('optionText reads an option named at run time as text', () => {
+    const specs: readonly OptionSpec[] = SPECS;
+    const o = parseOptions(specs, ['--weight', '2', '--secure']);
+    assert.equal(optionText(o, 'server-endpoint'), '0.0.0.0:6473');
+    assert.equal(optionText(o, 'num-threads'), '5');
+    assert.equal(optionText(o, 'weight'), '2');
+    assert.equal(optionText(o, 'lambda'), '');
+    assert.equal(optionText(o, 'secure'), 'true');
+  });
+
+  test('types: a misspelt name, a wrong value type or an unknown isSet name does not compile', () => {
+    const o = parse('--lambda', 'f');
+    // @ts-expect-error -- misspelt option name
+    assert.equal(o['server-endpont'], undefined);
+    // @ts-expect-error -- misspelt option name
+    assert.equal(o.lamda, undefined);
+    // @ts-expect-error -- misspelt option name
+    assert.equal(o.isSet('lamda'), false);
+    // @ts-expect-error -- a number option is a number
+    const threads: string = o['num-threads'];
+    // @ts-expect-error -- a string option without default may be undefined
+    const lambda: string = o.lambda;
+    // @ts-expect-error -- a number option without default may be undefined
+    const weight: number = o.weight;
+    const endpoint: string = o['server-endpoint'];
+    const secure: boolean = o.secure;
+    assert.deepEqual([threads, lambda, weight, endpoint, secure], [5, 'f', undefined, '0.0.0.0:6473', false]);
+  });
+});
+
 describe('help text', () => {
   test('synopsis of each kind of option', () => {
-    assert.equal(optionSynopsis(SPECS[0]!), '-h [ --help ]');
-    assert.equal(optionSynopsis(SPECS[1]!), '--server-endpoint arg (=0.0.0.0:6473)');
-    assert.equal(optionSynopsis(SPECS[3]!), '--controller-endpoint arg (=)');
-    assert.equal(optionSynopsis(SPECS[4]!), '--num-threads arg (=5)');
-    assert.equal(optionSynopsis(SPECS[7]!), '--lambda arg');
-    assert.equal(optionSynopsis(SPECS[8]!), '--secure');
+    assert.equal(optionSynopsis(SPECS[0]), '-h [ --help ]');
+    assert.equal(optionSynopsis(SPECS[1]), '--server-endpoint arg (=0.0.0.0:6473)');
+    assert.equal(optionSynopsis(SPECS[3]), '--controller-endpoint arg (=)');
+    assert.equal(optionSynopsis(SPECS[4]), '--num-threads arg (=5)');
+    assert.equal(optionSynopsis(SPECS[7]), '--lambda arg');
+    assert.equal(optionSynopsis(SPECS[8]), '--secure');
   });
 
   test('formatOptionsHelp: one line per option, two-blank indent, descriptions aligned', () => {

@@ -9,12 +9,48 @@ export type OptionKind = 'string' | 'number' | 'integer' | 'flag';
 
 /** One option of a command. */
 export interface OptionSpec {
-  name: string;
-  short?: string;
-  kind: OptionKind;
+  readonly name: string;
+  readonly short?: string;
+  readonly kind: OptionKind;
   /** The default value, as shown in the help (absent: no default, the option is simply unset). */
-  default?: string | number;
-  description: string;
+  readonly default?: string | number;
+  readonly description: string;
+}
+
+/** The value an option parses to: a flag is a boolean, a number or integer a number, else a string; `undefined` if unset without default. */
+export type OptionValue<S extends OptionSpec> = S['kind'] extends 'flag'
+  ? boolean
+  : | (S['kind'] extends 'string' ? string : number)
+    | (S extends { default: string | number } ? never : undefined);
+
+/** The long names of a list of option specs. */
+export type OptionName<Specs extends readonly OptionSpec[]> = Specs[number]['name'];
+
+/** Parsed option values keyed by long name, each typed by its spec: a misspelt name does not compile. */
+export type OptionValues<Specs extends readonly OptionSpec[]> = {
+  readonly [S in Specs[number] as S['name']]: OptionValue<S>;
+};
+
+/** What a parse gives besides the values (these names cannot be option names). */
+export interface ParseExtras<Specs extends readonly OptionSpec[]> {
+  /** True if the option was on the command line (not just defaulted). */
+  isSet(name: OptionName<Specs>): boolean;
+  /** Arguments that are not options, in order. */
+  readonly positionals: readonly string[];
+}
+
+/** The result of {@link parseOptions}: the typed values, `isSet` and `positionals`. */
+export type Options<Specs extends readonly OptionSpec[]> = OptionValues<Specs> & ParseExtras<Specs>;
+
+/** Names an option may not take, as they are members of {@link Options}. */
+const RESERVED: readonly string[] = ['isSet', 'positionals'];
+
+/**
+ * Checks option specs written inline and keeps their literal types, so that {@link parseOptions} gives
+ * a typed {@link Options}: `const OPTIONS = defineOptions([{ name: 'lambda', kind: 'string', ... }])`.
+ */
+export function defineOptions<const Specs extends readonly OptionSpec[]>(specs: Specs): Specs {
+  return specs;
 }
 
 /** A wrong command line; its message is meant for the user. */
@@ -22,38 +58,6 @@ export class UsageError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'UsageError';
-  }
-}
-
-/** Parsed option values, by long name. */
-export class ParsedOptions {
-  constructor(
-    private readonly values: Map<string, string | number | boolean>,
-    private readonly given: Set<string>,
-    /** Arguments that are not options, in order. */
-    readonly positionals: readonly string[] = [],
-  ) {}
-
-  /** True if the option was on the command line (not just defaulted). */
-  isSet(name: string): boolean {
-    return this.given.has(name);
-  }
-
-  /** A string option's value ('' if unset without default). */
-  str(name: string): string {
-    const v = this.values.get(name);
-    return v === undefined ? '' : String(v);
-  }
-
-  /** A numeric option's value (NaN if unset without default). */
-  num(name: string): number {
-    const v = this.values.get(name);
-    return typeof v === 'number' ? v : Number.NaN;
-  }
-
-  /** A flag's value. */
-  flag(name: string): boolean {
-    return this.values.get(name) === true;
   }
 }
 
@@ -83,16 +87,21 @@ function lookup(specs: readonly OptionSpec[], name: string): OptionSpec {
   );
 }
 
-/** Parses `argv` against the option specs; throws {@link UsageError} on a bad command line. */
-export function parseOptions(
-  specs: readonly OptionSpec[],
+/**
+ * Parses `argv` against the option specs into an object keyed by long name (every option present: a flag
+ * false unless given, an option without default `undefined` unless given); throws {@link UsageError} on a
+ * bad command line.
+ */
+export function parseOptions<const Specs extends readonly OptionSpec[]>(
+  specs: Specs,
   argv: readonly string[],
   maxPositionals = 0,
-): ParsedOptions {
+): Options<Specs> {
   const positionals: string[] = [];
   const values = new Map<string, string | number | boolean>();
   const given = new Set<string>();
   for (const s of specs) {
+    if (RESERVED.includes(s.name)) throw new Error(`'${s.name}' cannot be the name of an option`);
     if (s.default !== undefined)
       values.set(s.name, typeof s.default === 'string' ? parseValue(s, s.default) : s.default);
   }
@@ -144,7 +153,26 @@ export function parseOptions(
     }
     values.set(spec.name, parseValue(spec, inline));
   }
-  return new ParsedOptions(values, given, positionals);
+  const result: Record<string, string | number | boolean | undefined> = Object.create(null) as Record<
+    string,
+    string | number | boolean | undefined
+  >;
+  for (const s of specs) result[s.name] = values.get(s.name) ?? (s.kind === 'flag' ? false : undefined);
+  const extras: ParseExtras<readonly OptionSpec[]> = {
+    isSet: (name) => given.has(name),
+    positionals: Object.freeze(positionals),
+  };
+  for (const [key, value] of Object.entries(extras)) Object.defineProperty(result, key, { value });
+  return Object.freeze(result) as Options<Specs>;
+}
+
+/**
+ * The value of an option named at run time, as text ('' if unset without default): for code that handles
+ * any command's options (a topology file is checked against them); commands read their typed values.
+ */
+export function optionText(options: Options<readonly OptionSpec[]>, name: string): string {
+  const value = options[name];
+  return value === undefined ? '' : String(value);
 }
 
 /** The left column of an option in the help text: `-h [ --help ]`, `--lambda arg (=clambda0)`. */
