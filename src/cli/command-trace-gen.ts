@@ -1,6 +1,5 @@
 import { formatTraceLine } from '../client/trace.js';
 import { generateTrace } from '../client/trace-gen.js';
-import { Random } from '../support/random.js';
 import { Saver } from '../support/saver.js';
 import { defineCommand } from './command.js';
 
@@ -13,8 +12,9 @@ export const traceGenCommand = defineCommand({
     'Each of --num-clients clients sends at --rate requests per second (Poisson arrivals) over ' +
     '[0, --duration); every request has a size uniform in [--min-size, --max-size]. The events of all ' +
     'clients are merged by time into lines `<time> <lambda> <endpoint> <size>`, the time offset by ' +
-    '--starting-time and printed with 6 significant digits (C++ `%g`). The same --seed gives the same ' +
-    'trace, byte for byte, on every run and machine (not the same trace as the original tool).',
+    "--starting-time and printed with 6 significant digits (C++ `%g`). The draws are the original's " +
+    "(std::mt19937 seeded through std::seed_seq{seed}, libstdc++'s exponential and uniform-int " +
+    "distributions): a --seed gives the C++ clienttracegen's trace for the same options, byte for byte.",
   options: [
     {
       name: 'server-endpoint',
@@ -34,19 +34,17 @@ export const traceGenCommand = defineCommand({
     { name: 'seed', kind: 'integer', default: 0, description: 'seed of the random draws' },
   ],
   async run(o) {
-    const events = generateTrace(
-      {
-        endpoint: o['server-endpoint'],
-        lambda: o.lambda,
-        minSize: o['min-size'],
-        maxSize: o['max-size'],
-        rate: o.rate,
-        numClients: o['num-clients'],
-        startingTime: o['starting-time'],
-        duration: o.duration,
-      },
-      new Random(o.seed),
-    );
+    const events = generateTrace({
+      endpoint: o['server-endpoint'],
+      lambda: o.lambda,
+      minSize: o['min-size'],
+      maxSize: o['max-size'],
+      rate: o.rate,
+      numClients: o['num-clients'],
+      startingTime: o['starting-time'],
+      duration: o.duration,
+      seed: o.seed,
+    });
     const saver = new Saver(o['output-file'], {
       timestamp: false,
       flush: false,

@@ -1,4 +1,7 @@
-import type { Random } from '../support/random.js';
+import { ExponentialDistribution } from '../support/exponential-distribution.js';
+import { Mt19937 } from '../support/mt19937.js';
+import { SeedSeq } from '../support/seed-seq.js';
+import { UniformIntDistribution } from '../support/uniform-int-distribution.js';
 import type { TraceEvent } from './trace.js';
 
 /** What `clienttracegen` generates. */
@@ -16,6 +19,8 @@ export interface TraceGenOptions {
   startingTime: number;
   /** Seconds of arrivals per client, from 0. */
   duration: number;
+  /** Seed of the draws: one `std::mt19937` seeded through `std::seed_seq{seed}`, as the original. */
+  seed: number;
 }
 
 /** Throws the error `clienttracegen` reports for invalid options. */
@@ -24,6 +29,10 @@ export function validateTraceGenOptions(o: TraceGenOptions): void {
   if (o.lambda === '') throw new Error('Invalid empty lambda name');
   if (!(o.numClients >= 1)) throw new Error('Zero clients');
   if (!(o.rate > 0)) throw new Error(`Invalid non-positive rate: ${o.rate}`);
+  if (!Number.isFinite(o.rate)) throw new Error(`Invalid infinite rate: ${o.rate}`);
+  if (!Number.isSafeInteger(o.seed)) {
+    throw new Error(`Invalid seed: ${o.seed} (an integer within ±${Number.MAX_SAFE_INTEGER} is expected)`);
+  }
   if (!(o.minSize >= 0)) throw new Error(`Invalid negative minimum size: ${o.minSize}`);
   if (o.maxSize < o.minSize) {
     throw new Error(`Maximum size (${o.maxSize}) cannot be smaller than minimum size (${o.minSize})`);
@@ -33,17 +42,25 @@ export function validateTraceGenOptions(o: TraceGenOptions): void {
 /**
  * Generates a trace: for each client in turn, Poisson arrivals of rate `rate` over [0, duration) (the
  * first one after one exponential gap), each with a size uniform in [minSize, maxSize]; times are offset by
- * `startingTime`, and the events of all clients are merged and sorted by time (ties keep client order).
- * Draws come from the one stream `random`, per client in the original's order: gap, then (size, gap)*.
+ * `startingTime`, and the events of all clients are merged and sorted by time (a stable sort: ties keep
+ * client order). The draws are the original `clienttracegen`'s, in its order (per client: gap, then
+ * (size, gap)*) from one `std::mt19937` seeded by `std::seed_seq{seed}`, through libstdc++'s
+ * `exponential_distribution` and `uniform_int_distribution`: the same seed gives the original's trace.
  */
-export function generateTrace(o: TraceGenOptions, random: Random): TraceEvent[] {
+export function generateTrace(o: TraceGenOptions): TraceEvent[] {
   validateTraceGenOptions(o);
-  const mean = 1 / o.rate;
+  const engine = Mt19937.fromSeedSeq(new SeedSeq([o.seed]));
+  const gaps = new ExponentialDistribution(o.rate);
+  const sizes = new UniformIntDistribution(o.minSize, o.maxSize);
   const events: TraceEvent[] = [];
   for (let client = 0; client < o.numClients; client++) {
-    for (let t = random.exponential(mean); t < o.duration; t += random.exponential(mean)) {
-      const size = random.uniformInt(o.minSize, o.maxSize);
-      events.push({ time: t + o.startingTime, lambda: o.lambda, endpoint: o.endpoint, size });
+    for (let t = gaps.sample(engine); t < o.duration; t += gaps.sample(engine)) {
+      events.push({
+        time: o.startingTime + t,
+        lambda: o.lambda,
+        endpoint: o.endpoint,
+        size: sizes.sample(engine),
+      });
     }
   }
   return events.sort((a, b) => a.time - b.time);

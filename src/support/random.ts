@@ -1,18 +1,16 @@
+import { Mt19937 } from './mt19937.js';
+
 /**
- * A seedable Mersenne Twister (MT19937, 32-bit), so that runs with the same seed draw the same numbers
- * on every machine, with the draws the load generators need.
+ * Seedable random draws for the load generators and simulations: a {@link Mt19937} seeded directly with
+ * the integer (as `std::mt19937(seed)`), so that runs with the same seed draw the same numbers on every
+ * machine. Its real and integer draws are its own, not libstdc++'s distributions: for C++-identical draws
+ * use src/support's `SeedSeq`, `ExponentialDistribution` and `UniformIntDistribution` on a `Mt19937`.
  */
 export class Random {
-  private readonly mt = new Uint32Array(624);
-  private index = 625;
+  private readonly engine: Mt19937;
 
   constructor(seed: number) {
-    this.mt[0] = seed >>> 0;
-    for (let i = 1; i < 624; i++) {
-      const prev = this.mt[i - 1]! ^ (this.mt[i - 1]! >>> 30);
-      this.mt[i] = (Math.imul(1812433253, prev) + i) >>> 0;
-    }
-    this.index = 624;
+    this.engine = new Mt19937(seed);
   }
 
   /** Seeds from several integers (e.g. seed, thread index, stream id), combined deterministically. */
@@ -27,13 +25,7 @@ export class Random {
 
   /** The next 32-bit unsigned integer. */
   nextUint32(): number {
-    if (this.index >= 624) this.twist();
-    let y = this.mt[this.index++]!;
-    y ^= y >>> 11;
-    y ^= (y << 7) & 0x9d2c5680;
-    y ^= (y << 15) & 0xefc60000;
-    y ^= y >>> 18;
-    return y >>> 0;
+    return this.engine.next();
   }
 
   /** A uniform real in [0, 1) with 53 random bits. */
@@ -61,14 +53,5 @@ export class Random {
   /** A random element of a non-empty array. */
   pick<T>(items: readonly T[]): T {
     return items[this.uniformInt(0, items.length - 1)]!;
-  }
-
-  private twist(): void {
-    const mt = this.mt;
-    for (let i = 0; i < 624; i++) {
-      const y = (mt[i]! & 0x80000000) | (mt[(i + 1) % 624]! & 0x7fffffff);
-      mt[i] = mt[(i + 397) % 624]! ^ (y >>> 1) ^ (y & 1 ? 0x9908b0df : 0);
-    }
-    this.index = 0;
   }
 }
