@@ -48,7 +48,6 @@ async function closedPort(): Promise<number> {
 describe('RpcServer and RpcClient over real gRPC', () => {
   let server: RpcServer;
   let client: RpcClient<'uiiit.rpc.EdgeServer'>;
-  const cancelledStreams: number[] = [];
 
   before(async () => {
     server = await RpcServer.start('127.0.0.1:0', [
@@ -61,7 +60,6 @@ describe('RpcServer and RpcClient over real gRPC', () => {
             else if (i === 3) call.end();
             i++;
           }, 5);
-          call.on('cancelled', () => cancelledStreams.push(i));
           call.on('close', () => clearInterval(timer));
           call.on('finish', () => clearInterval(timer));
         },
@@ -175,20 +173,28 @@ describe('RpcServer and RpcClient over real gRPC', () => {
     }
   });
 
-  test('leaving a stream early cancels it on the server', async () => {
-    const util = new RpcClient('uiiit.rpc.EdgeComputer', server.endpoint);
+  test('leaving a stream early cancels it on the server', { timeout: 60_000 }, async () => {
+    let cancelled!: () => void;
+    const wasCancelled = new Promise<void>((r) => (cancelled = r));
+    // One message, then the stream stays open until the client leaves.
+    const s = await RpcServer.start('127.0.0.1:0', [
+      service('uiiit.rpc.EdgeComputer', {
+        StreamUtil: (call) => {
+          call.on('cancelled', () => cancelled());
+          call.write({ values: { gpu: 0 } });
+        },
+      }),
+    ]);
+    const util = new RpcClient('uiiit.rpc.EdgeComputer', s.endpoint);
     try {
-      const before = cancelledStreams.length;
       for await (const m of util.stream('StreamUtil', {})) {
         assert.equal(m.values.gpu, 0);
         break;
       }
-      for (let i = 0; i < 100 && cancelledStreams.length === before; i++) {
-        await new Promise((resolve) => setTimeout(resolve, 10));
-      }
-      assert.equal(cancelledStreams.length, before + 1);
+      await wasCancelled; // never resolves (the hang guard fails the test) if leaving does not cancel
     } finally {
       util.close();
+      await s.stop(0);
     }
   });
 
@@ -323,14 +329,27 @@ describe('RpcServer.start errors', () => {
   });
 
   test('stop() waits for the call in progress to finish', async () => {
+    let reached!: () => void;
+    const inHandler = new Promise<void>((r) => (reached = r));
+    let release!: () => void;
+    const released = new Promise<void>((r) => (release = r));
     const s = await RpcServer.start('127.0.0.1:0', [
-      service('uiiit.rpc.EdgeServer', { RunLambda: runLambda }),
+      service('uiiit.rpc.EdgeServer', {
+        RunLambda: async (req) => {
+          reached();
+          await released;
+          return runLambda(req);
+        },
+      }),
     ]);
     const client = new RpcClient('uiiit.rpc.EdgeServer', s.endpoint);
     try {
-      const pending = client.call('RunLambda', { name: 'slow', input: 'late' });
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      await s.stop(2000);
+      const pending = client.call('RunLambda', { input: 'late' });
+      await inHandler;
+      // The grace period is a hang guard: the call ends as soon as it is released, after stop() began.
+      const stopped = s.stop(60_000);
+      release();
+      await stopped;
       assert.equal((await pending).output, 'LATE');
     } finally {
       client.close();

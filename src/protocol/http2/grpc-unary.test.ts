@@ -166,9 +166,10 @@ async function raw(
   return { socket, frames };
 }
 
+/** Polls `check` until it holds; a hang guard fails it after 60 s (milliseconds even on a busy machine). */
 async function until(check: () => boolean): Promise<void> {
-  for (let i = 0; i < 200 && !check(); i++) await new Promise((r) => setTimeout(r, 10));
-  assert.ok(check(), 'condition not met within 2 s');
+  for (let i = 0; i < 6000 && !check(); i++) await new Promise((r) => setTimeout(r, 10));
+  assert.ok(check(), 'condition not met within 60 s');
 }
 
 describe('our server at the frame level', () => {
@@ -305,12 +306,17 @@ describe('channel life', () => {
     release!();
     assert.equal((await pending).toString(), 'in flight');
     await stopped;
+    let reached: () => void;
+    const inHandler = new Promise<void>((r) => (reached = r));
     const again = await GrpcUnaryServer.start('127.0.0.1:0', {
-      [PATH]: () => new Promise<Buffer>(() => undefined),
+      [PATH]: () => {
+        reached();
+        return new Promise<Buffer>(() => undefined);
+      },
     });
     const other = new GrpcUnaryChannel(again.endpoint);
     const hanging = other.call(PATH, Buffer.from('x'));
-    await new Promise((r) => setTimeout(r, 50));
+    await inHandler; // the call is in progress on the server
     await again.stop(0);
     await assert.rejects(hanging, { code: grpc.status.UNAVAILABLE });
     other.close();
