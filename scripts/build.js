@@ -155,6 +155,11 @@ function run(command, args, { cwd, onLine, child: track }) {
   });
 }
 
+/** `1 file`, `2 files`. */
+function plural(n, noun) {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
 function seconds(since) {
   return `${((performance.now() - since) / 1000).toFixed(1)} s`;
 }
@@ -206,8 +211,8 @@ export async function build({
     }
     const pruned = pruneStaleOutputs(root);
     say(
-      `dist/: ${emitted === 0 ? 'up to date' : `${emitted} files compiled`}` +
-        `${pruned > 0 ? `, ${pruned} stale files removed` : ''} (${seconds(started)})`,
+      `dist/: ${emitted === 0 ? 'up to date' : `${plural(emitted, 'file')} compiled`}` +
+        `${pruned > 0 ? `, ${plural(pruned, 'stale output')} removed` : ''} (${seconds(started)})`,
     );
     if (!fs.existsSync(path.join(root, 'web')) || !fs.existsSync(path.join(root, 'vite.config.ts'))) return 0;
     const stamp = path.join(root, WEB_STAMP);
