@@ -2,8 +2,8 @@
  * The web GUI end to end in Debian's Chromium (driven by playwright-core): our timeseries server runs in
  * this process on port 0 over an embedded store in a temporary directory, the COVID producer loads the real
  * data until UNTIL plus SYNTHETIC seeded days, and the browser checks the map, the values against the CSV,
- * the navigation to a region page, the synthetic marking and basic-auth sign-in. Screenshots go to
- * test-artifacts/. Skipped only when /usr/bin/chromium is missing outside CI.
+ * the navigation to a region page, the synthetic marking, no sign-in without auth and the basic-auth sign-in
+ * with its hint. Screenshots go to test-artifacts/. Skipped only when /usr/bin/chromium is missing outside CI.
  */
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
@@ -162,6 +162,19 @@ describe('web GUI in Chromium', { skip, timeout: 300_000 }, () => {
     await mapReady(page);
   });
 
+  test('a server without auth opens straight on the map: no sign-in form, no user', async () => {
+    const fresh = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    try {
+      const first = await fresh.newPage();
+      await first.goto(`${served.server.url}/ui/`);
+      await mapReady(first);
+      assert.equal(await first.locator('[data-testid="sign-in"]').count(), 0);
+      assert.equal(await first.locator('.topbar .user').count(), 0);
+    } finally {
+      await fresh.close();
+    }
+  });
+
   test('overview: the map of 20 regions, and Lombardia on a chosen day equals the CSV', async () => {
     await page.goto(`${served.server.url}/ui/#/?field=nuovi_positivi&day=${CHOSEN}`);
     await mapReady(page);
@@ -298,6 +311,15 @@ describe('web GUI in Chromium', { skip, timeout: 300_000 }, () => {
       const guarded = await context.newPage();
       await guarded.goto(`${basic.url}/ui/`);
       await guarded.waitForSelector('[data-testid="sign-in"]');
+      const hint = guarded.locator('[data-testid="sign-in-hint"]');
+      await guarded.waitForSelector('[data-testid="sign-in-hint"]:not(:empty)');
+      assert.equal(
+        await hint.innerText(),
+        'This server uses basic authentication, as Gnocchi does. Enter the user name admin to see all the ' +
+          'data (the COVID producer loads it as admin unless given another --user); any other name sees only ' +
+          'what it created. The password is not checked: leave it empty.',
+      );
+      assert.equal(await guarded.locator('[data-testid="sign-in-user"]').inputValue(), 'admin');
       await screenshot(guarded, 'web-gui-sign-in.png');
       await guarded.fill('[data-testid="sign-in-user"]', 'admin');
       await guarded.click('[data-testid="sign-in-submit"]');

@@ -1,6 +1,10 @@
-/** The GUI: hash routing between the overview and the area pages, the area list, and sign-in on 401. */
+/**
+ * The GUI: hash routing between the overview and the area pages, the area list, and sign-in on 401 (a
+ * server without authentication opens straight on the map).
+ */
 import { useEffect, useState } from 'preact/hooks';
-import { ApiError, listRegions, signedInUser, signIn, signOut } from './api.js';
+import type { UiAuth } from '../../src/timeseries/api/ui-auth.js';
+import { ApiError, listRegions, serverAuth, signedInUser, signIn, signOut } from './api.js';
 import { clearCache } from './data.js';
 import { DEFAULT_FIELD, fieldInfo, FIELDS } from './fields.js';
 import { Footer } from './Footer.js';
@@ -17,6 +21,8 @@ export function App() {
   const [regions, setRegions] = useState<Region[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [auth, setAuth] = useState<{ needed: boolean; message?: string }>({ needed: false });
+  /** What the server expects at sign-in: asked once a sign-in is needed (null: it does not say). */
+  const [expects, setExpects] = useState<UiAuth | null | undefined>(undefined);
   const [generation, setGeneration] = useState(0);
 
   useEffect(() => {
@@ -36,6 +42,15 @@ export function App() {
     }
     return e instanceof Error ? e.message : String(e);
   };
+
+  useEffect(() => {
+    if (!auth.needed || expects !== undefined) return;
+    let live = true;
+    void serverAuth().then((answer) => live && setExpects(answer ?? null));
+    return () => {
+      live = false;
+    };
+  }, [auth.needed]);
 
   useEffect(() => {
     let live = true;
@@ -71,6 +86,7 @@ export function App() {
   if (auth.needed) {
     body = (
       <SignIn
+        auth={expects}
         {...(auth.message !== undefined ? { message: auth.message } : {})}
         onSignIn={(user, password) => {
           signIn(user, password);

@@ -8,6 +8,7 @@ import {
   nationalAggregateRequest,
   type CovidField,
 } from '../../src/covid/contract.js';
+import { UI_AUTH_PATH, type UiAuth } from '../../src/timeseries/api/ui-auth.js';
 import { addDays } from './format.js';
 
 /** A measure as the API returns it: `[timestamp, granularity seconds, value]`. */
@@ -87,6 +88,16 @@ async function call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Pr
   if (!response.ok)
     throw new ApiError(response.status, describe(json, `${response.status} ${response.statusText}`));
   return json as T;
+}
+
+/** What the server expects at sign-in (`GET /ui/auth.json`), or undefined if it does not say. */
+export async function serverAuth(): Promise<UiAuth | undefined> {
+  try {
+    const response = await fetch(UI_AUTH_PATH, { headers: { Accept: 'application/json' } });
+    return response.ok ? ((await response.json()) as UiAuth) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The 21 areas (`GET /v1/resource/region`). */

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { openTestStore, startHarness, type Harness, type TestStore } from './harness.test-support.js';
+import type { AuthMode } from './auth.js';
 import { ApiRouter } from './routing.js';
 import { prefersHtml } from './http.js';
 import { contentTypeOf, registerUiRoutes, resolveUiPath } from './routes-ui.js';
@@ -31,11 +32,11 @@ const stores: TestStore[] = [];
 after(() => Promise.all(stores.map((s) => s.dispose())));
 
 /** An app with only the GUI routes over `root`, configured like buildApp's. */
-async function uiApp(root: string): Promise<FastifyInstance> {
+async function uiApp(root: string, auth: AuthMode = 'basic'): Promise<FastifyInstance> {
   const app = Fastify({ routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true } });
   const store = await openTestStore();
   stores.push(store);
-  registerUiRoutes(new ApiRouter(app, store.store, 'basic'), root);
+  registerUiRoutes(new ApiRouter(app, store.store, auth), root);
   return app;
 }
 
@@ -162,6 +163,24 @@ describe('routes-ui: the built GUI under /ui/', () => {
       }
     } finally {
       await missing.close();
+    }
+  });
+
+  test('/ui/auth.json tells the sign-in page what the server expects, without authentication, built or not', async () => {
+    const none = await uiApp(join(dir, 'no-such-build'), 'none');
+    try {
+      for (const [server, expected] of [
+        [app, { mode: 'basic', admin_user: 'admin', password_checked: false }],
+        [none, { mode: 'none', admin_user: null, password_checked: false }],
+      ] as const) {
+        const r = await server.inject({ method: 'GET', url: '/ui/auth.json' });
+        assert.equal(r.statusCode, 200);
+        assert.equal(r.headers['content-type'], 'application/json');
+        assert.equal(r.headers['cache-control'], 'no-cache');
+        assert.deepEqual(r.json(), expected);
+      }
+    } finally {
+      await none.close();
     }
   });
 

@@ -2,7 +2,8 @@
  * The web GUI under `/ui/`: the files Vite built into `dist/web/` (index.html for `/ui/` and for unknown
  * extension-less paths, the single-page app's own routes; hashed `assets/` cached as immutable), a 404
  * JSON envelope when the GUI was not built, 400 for paths that would leave the directory. The files are
- * public (they hold no data; the GUI's API calls authenticate like any client).
+ * public (they hold no data; the GUI's API calls authenticate like any client), and so is `/ui/auth.json`,
+ * which tells the sign-in page what this server expects.
  */
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, resolve, sep } from 'node:path';
@@ -10,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { envelope, sendJson } from './http.js';
 import type { ApiRouter } from './routing.js';
+import { UI_AUTH_PATH, uiAuth } from './ui-auth.js';
 
 /** The URL prefix of the GUI. */
 export const UI_PREFIX = '/ui/';
@@ -69,7 +71,10 @@ async function sendFile(reply: FastifyReply, path: string, immutable: boolean): 
     .send(body);
 }
 
-/** Registers `GET /ui/` and `GET /ui/*` serving the built GUI from `root` (default {@link defaultUiRoot}). */
+/**
+ * Registers `GET /ui/` and `GET /ui/*` serving the built GUI from `root` (default {@link defaultUiRoot}),
+ * and `GET /ui/auth.json` answering the server's `UiAuth` (`ui-auth.ts`).
+ */
 export function registerUiRoutes(router: ApiRouter, root: string = defaultUiRoot()): void {
   const index = join(root, 'index.html');
 
@@ -99,6 +104,10 @@ export function registerUiRoutes(router: ApiRouter, root: string = defaultUiRoot
     return sendFile(reply, index, false);
   };
 
+  const auth = uiAuth(router.auth);
+  router.app.get(UI_AUTH_PATH, async (_request, reply) =>
+    sendJson(reply.header('Cache-Control', 'no-cache'), auth),
+  );
   router.app.get('/ui/', serve);
   router.app.get('/ui/*', serve);
 }
