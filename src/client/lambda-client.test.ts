@@ -78,37 +78,45 @@ test('the factory: one endpoint is a plain client, several need persistence, bad
   });
 });
 
-test('multi client, one destination: fails before the computer runs, then OK with the responder set', async () => {
-  const endpoint = await freeEndpoint();
-  const client = new MultiLambdaClient([endpoint], 0.5);
-  const input = makeInput(100);
-  for (const dry of [false, true]) {
-    const res = await client.runLambda({ name: 'clambda0', input }, dry);
-    assert.equal(res.retcode, NONE_RESPONDED);
-  }
-  const computer = await computerAt(endpoint, 1e9);
-  try {
-    // The channel reconnects within its (short) backoff once the computer listens.
-    const deadline = Date.now() + 3000;
-    while ((await client.runLambda({ name: 'clambda0', input })).retcode !== 'OK') {
-      assert.ok(Date.now() < deadline, 'the client never reached the computer');
-      await new Promise((r) => setTimeout(r, 50));
-    }
+test(
+  'multi client, one destination: fails before the computer runs, then OK with the responder set',
+  { timeout: 120_000 },
+  async () => {
+    const endpoint = await freeEndpoint();
+    const client = new MultiLambdaClient([endpoint], 0.5);
+    const input = makeInput(100);
     for (const dry of [false, true]) {
       const res = await client.runLambda({ name: 'clambda0', input }, dry);
-      assert.equal(res.retcode, 'OK');
-      assert.equal(res.responder, endpoint);
-      assert.equal(res.hops, 1);
-      // 1.04e8 ops at 1e9 ops/s: 104 ms, measured (rounded) or estimated (truncated).
-      assert.ok(res.ptime >= 103 && res.ptime < 160, `ptime ${res.ptime}`);
+      assert.equal(res.retcode, NONE_RESPONDED);
     }
-    const unknown = await client.runLambda({ name: 'nope', input });
-    assert.equal(unknown.retcode, `No container for lambda nope found in computer computer@${endpoint}`);
-  } finally {
-    client.close();
-    await computer.stop();
-  }
-});
+    const computer = await computerAt(endpoint, 1e9);
+    try {
+      // The channel reconnects after its backoff once the computer listens (the test's timeout is the
+      // hang guard: a busy machine may take seconds).
+      while ((await client.runLambda({ name: 'clambda0', input })).retcode !== 'OK') {
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      for (const dry of [false, true]) {
+        const t0 = performance.now();
+        const res = await client.runLambda({ name: 'clambda0', input }, dry);
+        const latency = performance.now() - t0;
+        assert.equal(res.retcode, 'OK');
+        assert.equal(res.responder, endpoint);
+        assert.equal(res.hops, 1);
+        // 1.04e8 ops at 1e9 ops/s: 104 ms, estimated on the idle computer, or measured: late timers on a
+        // busy machine only add to it, within the call's latency.
+        if (dry) assert.equal(res.ptime, 104);
+        else
+          assert.ok(res.ptime >= 104 && res.ptime <= latency + 0.5, `ptime ${res.ptime}, latency ${latency}`);
+      }
+      const unknown = await client.runLambda({ name: 'nope', input });
+      assert.equal(unknown.retcode, `No container for lambda nope found in computer computer@${endpoint}`);
+    } finally {
+      client.close();
+      await computer.stop();
+    }
+  },
+);
 
 test('multi client, three destinations with persistence 0.5: only the two fast ones answer first, both used', async () => {
   // 127.0.0.3 sorts last, so the slow computer is never the first primary. Two idle fast computers take
