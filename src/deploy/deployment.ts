@@ -44,6 +44,20 @@ export interface DeploymentOptions {
 interface Part {
   child: ChildProcess;
   closed: Promise<void>;
+  /** When it starts (and, backwards, stops): {@link stageOf}. */
+  stage: number;
+}
+
+/**
+ * The start stage of a part: the timeseries service, then the controller, then computers, routers and
+ * dispatchers together, then the producer and the clients. The stop goes through the stages backwards,
+ * the parts of a stage together, so that each part stops while those it talks to still run.
+ */
+function stageOf(role: Component['role']): number {
+  if (role === 'timeseries') return 0;
+  if (role === 'controller') return 1;
+  if (role === 'covid' || role === 'clients') return 3;
+  return 2;
 }
 
 /** What each role logs once it is up; with a controller, computers and routers are up once announced. */
@@ -70,7 +84,7 @@ function running(child: ChildProcess): boolean {
  * A whole deployment on this machine: the timeseries service (then, in the background, its COVID
  * producer), the controller, then computers, routers and dispatchers (told where the controller is), each
  * a child process logging to a file, started in that order and each waited for until ready; clients run
- * on demand. {@link stop} stops everything, last started first, with SIGINT. Every part runs in its own
+ * on demand. {@link stop} stops everything in the start order backwards, with SIGINT. Every part runs in its own
  * process group, so a Ctrl-C in the terminal reaches only the process owning the deployment, which stops
  * the parts in order; and every part stops by itself if that process dies (its standard input, a pipe
  * from this process, closes).
@@ -80,7 +94,6 @@ export class Deployment {
   /** Every child started, in start order (components, producer, clients). */
   private readonly parts: Part[] = [];
   private readonly logs: WriteStream[] = [];
-  private producerChild: ChildProcess | undefined;
   private stopping: Promise<void> | undefined;
   /** Whether the log folder is the deployment's own temporary one. */
   private readonly temporaryLogDir: boolean;
@@ -154,7 +167,7 @@ export class Deployment {
         (c) =>
           new Promise<number>((resolve) => {
             if (this.stopping !== undefined) return resolve(1);
-            const child = this.spawnPart([c.command.name, ...c.args], ['pipe', 'inherit', 'inherit']);
+            const child = this.spawnPart(c.role, [c.command.name, ...c.args], ['pipe', 'inherit', 'inherit']);
             child.on('close', (code) => resolve(code ?? 1));
           }),
       ),
@@ -162,8 +175,9 @@ export class Deployment {
   }
 
   /**
-   * Stops the producer and the clients, then every component, last started first, each with SIGINT and
-   * waited for; whatever still runs `stopTimeout` seconds after the stop began is killed with SIGKILL.
+   * Stops the producer and the clients, then the computers, routers and dispatchers, then the controller,
+   * then the timeseries service (the start order backwards), each with SIGINT, and waits for each stage to
+   * end; whatever still runs `stopTimeout` seconds after the stop began is killed with SIGKILL.
    * Then removes the temporary log folder unless {@link logsKept}. Calling it again gives the same promise.
    */
   stop(): Promise<void> {
@@ -172,17 +186,16 @@ export class Deployment {
   }
 
   private async stopAll(): Promise<void> {
-    const producer = this.parts.filter((p) => p.child === this.producerChild);
-    const others = this.parts.filter((p) => p.child !== this.producerChild).reverse();
     const kill = setTimeout(
       () => {
         for (const p of this.parts) if (running(p.child)) p.child.kill('SIGKILL');
       },
       (this.options.stopTimeout ?? 4) * 1000,
     );
-    for (const part of [...producer, ...others]) {
-      if (running(part.child)) part.child.kill('SIGINT');
-      await part.closed;
+    for (let stage = 3; stage >= 0; stage--) {
+      const parts = this.parts.filter((p) => p.stage === stage);
+      for (const p of parts) if (running(p.child)) p.child.kill('SIGINT');
+      await Promise.all(parts.map((p) => p.closed));
     }
     clearTimeout(kill);
     this.running.length = 0;
@@ -203,7 +216,7 @@ export class Deployment {
    * Starts `soe <args>` in its own process group, its standard input a pipe from this process (closed if
    * this process dies, which stops it: {@link STOP_ON_STDIN_CLOSE}).
    */
-  private spawnPart(args: string[], stdio: StdioOptions): ChildProcess {
+  private spawnPart(role: Component['role'], args: string[], stdio: StdioOptions): ChildProcess {
     const child = spawn(process.execPath, [SOE, ...args], {
       stdio,
       detached: true,
@@ -214,7 +227,7 @@ export class Deployment {
       child.once('close', () => resolve());
       child.once('error', () => resolve());
     });
-    this.parts.push({ child, closed });
+    this.parts.push({ child, closed, stage: stageOf(role) });
     return child;
   }
 
@@ -230,14 +243,13 @@ export class Deployment {
   private startProducer(c: Component, url: string): void {
     const logFile = join(this.logDir, 'timeseries-covid.log');
     const log = this.logStream(logFile);
-    const child = this.spawnPart([c.command.name, 'produce', '--endpoint', url, ...c.args], 'pipe');
+    const child = this.spawnPart(c.role, [c.command.name, 'produce', '--endpoint', url, ...c.args], 'pipe');
     let stdout = '';
     child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
       stdout += chunk;
       log.write(chunk);
     });
     child.stderr!.pipe(log, { end: false });
-    this.producerChild = child;
     this.producer = new Promise((resolve) =>
       child.on('close', (code) => {
         log.end();
@@ -262,7 +274,7 @@ export class Deployment {
     }
     const logFile = join(this.logDir, `${c.name.replace(/[[\]]/g, '-').replace(/-$/, '')}.log`);
     const log = this.logStream(logFile);
-    const child = this.spawnPart(args, ['pipe', 'ignore', 'pipe']);
+    const child = this.spawnPart(c.role, args, ['pipe', 'ignore', 'pipe']);
     const pattern = readyPattern(c, withController);
     const timeout = (this.options.readyTimeout ?? 15) * 1000;
     return new Promise((resolve, reject) => {
