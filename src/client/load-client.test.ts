@@ -96,7 +96,8 @@ test('duration stops every thread; a transport error stops its thread and is rep
   });
   const report = await runLoadClient(o);
   o.saver.close();
-  for (const t of report.threads) assert.ok(t.sent >= 2 && t.sent <= 7, `sent ${t.sent}`);
+  // Six instants in 0.3 s (one more if the end's timer runs late); a busy machine may delay them past it.
+  for (const t of report.threads) assert.ok(t.sent >= 1 && t.sent <= 7, `sent ${t.sent}`);
   const dead = options(join(dir, 'dead.txt'), { endpoints: ['127.0.0.1:1'] });
   const failed = await runLoadClient(dead);
   dead.saver.close();
