@@ -6,6 +6,7 @@ import { after, before, test } from 'node:test';
 import * as grpc from '@grpc/grpc-js';
 import { RpcClient } from '../src/protocol/rpc-client.js';
 import { RpcServer } from '../src/protocol/rpc-server.js';
+import { freeEndpoint } from './support/ports.js';
 import { run, start, startComputer, type Running } from './support/processes.js';
 
 let computer: { proc: Running; endpoint: string; utilization: string };
@@ -276,12 +277,42 @@ test('the --json-example profile runs as a file profile', async () => {
   assert.match(r.stdout, /^\S+ \S+ \d+  f1 1\n$/);
 });
 
-test('a port in use is fatal with `Could not bind to`', async () => {
+test('a port in use is fatal with `Could not bind to` and the reason, for the gRPC and HTTP servers', async () => {
   const holder = await RpcServer.start('127.0.0.1:0', []);
   const r = await run('edgecomputer', ['--server-endpoint', holder.endpoint, '--utilization-endpoint', '']);
+  const t = await run('soe', ['timeseries', 'serve', '--listen', holder.endpoint, '--data-dir', dir]);
   await holder.stop();
   assert.equal(r.code, 1);
-  assert.match(r.stderr, new RegExp(`Exception caught: Could not bind to: ${holder.endpoint}`));
+  assert.match(
+    r.stderr,
+    new RegExp(`\\] Exception caught: Could not bind to: ${holder.endpoint}: address already in use\n`),
+  );
+  assert.equal(t.code, 1);
+  assert.match(
+    t.stderr,
+    new RegExp(
+      `^E\\d{4} [^\\]]+ timeseries\\] Exception caught: Could not bind to: ${holder.endpoint}: address already in use\n$`,
+    ),
+  );
+});
+
+test('a server that cannot be reached: forwarding-table and computer-util say where and why', async () => {
+  const nobody = await freeEndpoint();
+  for (const [command, name] of [
+    ['forwardingtableclient', 'forwarding-table'],
+    ['edgecomputerclient', 'computer-util'],
+  ] as const) {
+    const r = await run(command, ['--server-endpoint', nobody]);
+    assert.equal(r.code, 1, command);
+    assert.equal(r.stdout, '', command);
+    assert.match(
+      r.stderr,
+      new RegExp(
+        `^E\\d{4} [^\\]]+ ${name}\\] Exception caught: cannot connect to ${nobody}: connection refused\n$`,
+      ),
+      command,
+    );
+  }
 });
 
 test('command lines: prefixes, ambiguity, help and version', async () => {

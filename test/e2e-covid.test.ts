@@ -5,8 +5,10 @@
  * are idempotent; `soe covid produce` prints its summary.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,6 +27,7 @@ import { syntheticDays } from '../src/covid/synthetic.js';
 import { openTestStore, type TestStore } from '../src/timeseries/api/harness.test-support.js';
 import { resourceUuid } from '../src/timeseries/api/ids.js';
 import { startTimeseriesServer, type RunningTimeseriesServer } from '../src/timeseries/api/serve.js';
+import { start } from './support/processes.js';
 
 const SOE = fileURLToPath(new URL('../../bin/soe.js', import.meta.url));
 const data = loadCovidDataset();
@@ -277,6 +280,110 @@ describe('COVID-19 Italy on the timeseries service', () => {
   });
 });
 
+/**
+ * A proxy to `target` recording the last day of every batch of measures it forwarded, and calling `onDay`
+ * once each has been answered.
+ */
+async function batchRecorder(
+  target: string,
+  onDay: (day: string) => void,
+): Promise<{ url: string; days: string[]; close(): Promise<void> }> {
+  const to = new URL(target);
+  const days: string[] = [];
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks);
+      const forward = httpRequest(
+        { host: to.hostname, port: to.port, path: req.url, method: req.method, headers: req.headers },
+        (answer) => {
+          res.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(res);
+          answer.on('end', () => {
+            if (req.method !== 'POST' || req.url?.startsWith('/v1/batch/') !== true) return;
+            const day = (body.toString('utf8').match(/\d{4}-\d\d-\d\d(?=T)/g) ?? []).sort().at(-1) ?? '';
+            days.push(day);
+            onDay(day);
+          });
+        },
+      );
+      forward.end(body);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    days,
+    close: () => {
+      server.closeAllConnections();
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+test('soe covid produce stopped by SIGINT mid-stream: a clean stop, status 0, the last day it sent', async () => {
+  const fresh = await startServer();
+  let child: ChildProcess | undefined;
+  // SIGINT once the second synthetic day is stored: the summary gives the days the proxy saw stored.
+  const recorder = await batchRecorder(fresh.server.url, (day) => {
+    if (day === '2020-03-03') child?.kill('SIGINT');
+  });
+  try {
+    const ran = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+      child = execFile(
+        process.execPath,
+        [
+          SOE,
+          'covid',
+          'produce',
+          '--endpoint',
+          recorder.url,
+          '--until',
+          '2020-03-01',
+          '--days',
+          '30',
+          '--rate',
+          '5',
+        ],
+        (error, stdout, stderr) => resolve({ code: error === null ? 0 : Number(error.code), stdout, stderr }),
+      );
+    });
+    assert.equal(ran.code, 0, ran.stderr);
+    assert.equal(ran.stderr, '');
+    const synthetic = recorder.days.filter((d) => d > '2020-03-01');
+    assert.ok(synthetic.length >= 2 && synthetic.length < 30, recorder.days.join(' '));
+    assert.match(
+      ran.stdout,
+      new RegExp(
+        `^covid: 7 real days \\(until 2020-03-01\\) and ${synthetic.length} synthetic days ` +
+          `\\(until ${synthetic.at(-1)!}\\) sent to ${recorder.url}: ${21 * 11 * (7 + synthetic.length)} ` +
+          `measures in \\d+\\.\\d\\d s; stopped by SIGINT\n$`,
+      ),
+    );
+  } finally {
+    await recorder.close();
+    await fresh.server.close();
+    await fresh.store.dispose();
+  }
+});
+
+test('soe covid produce --endpoint without a scheme names the option and the expected form', async () => {
+  const ran = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+    execFile(
+      process.execPath,
+      [SOE, 'covid', 'produce', '--endpoint', '127.0.0.1:8041'],
+      (error, stdout, stderr) => resolve({ code: error === null ? 0 : Number(error.code), stdout, stderr }),
+    );
+  });
+  assert.equal(ran.code, 1);
+  assert.equal(ran.stdout, '');
+  assert.match(
+    ran.stderr,
+    /^E\d{4} [^\]]+ covid\] Exception caught: --endpoint: expected an http:\/\/ or https:\/\/ URL such as http:\/\/127\.0\.0\.1:8041, got '127\.0\.0\.1:8041'\n$/,
+  );
+});
+
 test('soe up with a timeseries section: the service first, the COVID load, the GUI line, a clean stop', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'soe-up-covid-'));
   try {
@@ -307,6 +414,41 @@ test('soe up with a timeseries section: the service first, the COVID load, the G
     assert.ok(existsSync(join(dir, 'timeseries-data')), 'the data folder is in the log folder');
     assert.match(readFileSync(join(dir, 'timeseries.log'), 'utf8'), /SIGINT received/);
     assert.match(readFileSync(join(dir, 'timeseries-covid.log'), 'utf8'), /^covid: 16 real days/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('soe up stopped by SIGINT during the COVID stream: the producer stopped cleanly, not failed', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'soe-up-covid-stop-'));
+  try {
+    const topology = join(dir, 'topology.yaml');
+    writeFileSync(
+      topology,
+      'timeseries:\n  listen: 127.0.0.1:0\n  auth: none\n  covid:\n    until: 2020-03-01\n    days: 1000\n    rate: 20\n',
+    );
+    const up = start('soe', ['up', topology, '--log-dir', dir]);
+    const url = (await up.waitFor(/^ {2}timeseries {2}(http:\/\/127\.0\.0\.1:\d+)\//m, 120_000))[1]!;
+    // Stop once a few synthetic days are stored (the national series goes past the 7 real days).
+    const client = new GnocchiClient(url);
+    while ((await national(client, 'deceduti').catch(() => [])).length < 7 + 3) {
+      assert.equal(up.child.exitCode, null, `soe up ended early:\n${up.stdout()}${up.stderr()}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const stopped = await up.stop('SIGINT');
+    assert.equal(stopped.code, 0, stopped.stderr);
+    assert.doesNotMatch(stopped.stdout, /failed/);
+    assert.doesNotMatch(stopped.stderr, /^E\d{4} /m);
+    const summary = /^covid: .*$/m.exec(stopped.stdout)?.[0] ?? '';
+    const match = new RegExp(
+      `^covid: 7 real days \\(until 2020-03-01\\) and (\\d+) synthetic days \\(until (\\S+)\\) sent to ${url}: ` +
+        `(\\d+) measures in \\d+\\.\\d\\d s; stopped by SIGINT$`,
+    ).exec(summary);
+    assert.ok(match, summary);
+    const days = Number(match[1]);
+    assert.ok(days >= 3 && days < 1000, summary);
+    assert.equal(match[2], addDays('2020-03-01', days));
+    assert.equal(Number(match[3]), 21 * 11 * (7 + days));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -1,4 +1,5 @@
 import { streamUtilization } from '../client/utilization-client.js';
+import { unreachableError } from '../protocol/unreachable.js';
 import { formatFixed } from '../support/number-format.js';
 import { Saver } from '../support/saver.js';
 import { defineCommand } from './command.js';
@@ -10,7 +11,9 @@ export const computerUtilCommand = defineCommand({
   summary: 'Print the utilization stream of an edge computer.',
   details:
     'Every sample prints one line per processor: `<t> <processor> <utilization>`, the utilization in [0, 1] ' +
-    'with 6 decimals. The computer samples once a second. Ends when the stream ends.',
+    'with 6 decimals. The computer samples once a second. Ends when the stream ends. A computer that cannot ' +
+    'be reached is an error saying where and why (`cannot connect to 127.0.0.1:20000: connection refused`), ' +
+    'exit status 1.',
   options: [
     {
       name: 'server-endpoint',
@@ -28,6 +31,8 @@ export const computerUtilCommand = defineCommand({
           saver.write(processor, formatFixed(util, 6));
       }
       return 0;
+    } catch (err) {
+      throw unreachableError(o['server-endpoint'], err);
     } finally {
       saver.close();
     }

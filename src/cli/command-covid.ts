@@ -1,6 +1,8 @@
 import { COVID_ATTRIBUTION } from '../covid/contract.js';
+import { checkEndpoint } from '../covid/gnocchi-client.js';
 import { produceCovid, type ProduceProgress } from '../covid/producer.js';
 import { defineCommand } from './command.js';
+import { covidSummary } from './covid-summary.js';
 import { untilSignal } from './shutdown.js';
 
 /** A progress line on standard error: redrawn in place on a terminal, nothing otherwise. */
@@ -38,9 +40,12 @@ export const covidCommand = defineCommand({
     'the resource type region and one resource per area (region-<codice_regione>) with a metric per CSV ' +
     'field; replays the shipped CSV up to --until in batch requests, sets the resources’ real_until, then ' +
     'sends --days synthetic days: a random walk seeded by --seed from the last real values, all at once or ' +
-    '--rate days per second (Ctrl-C stops the stream). Only the days a metric does not hold yet are sent, so ' +
-    'a re-run sends nothing and a run with more --days appends. A progress bar goes to standard error on a ' +
-    'terminal; a summary line to standard output. ' +
+    '--rate days per second. Only the days a metric does not hold yet are sent, so a re-run sends nothing and ' +
+    'a run with more --days appends. A progress bar goes to standard error on a terminal; a summary line to ' +
+    'standard output, with the last day of each kind sent. Ctrl-C (SIGINT) or SIGTERM stops it cleanly ' +
+    'after the request in progress: the summary then says so, and the exit status is 0. The service’s GUI ' +
+    '(/ui/, see soe timeseries) shows the data as it arrives; without auth it needs no sign-in, under basic ' +
+    'auth sign in as --user or admin. ' +
     COVID_ATTRIBUTION,
   positional: { name: 'produce', description: 'the action (produce is the only one)' },
   options: [
@@ -64,14 +69,26 @@ export const covidCommand = defineCommand({
       default: 0,
       description: 'synthetic days per second, one request each; 0: as fast as possible',
     },
-    { name: 'user', kind: 'string', default: 'admin', description: 'basic-auth user' },
+    {
+      name: 'user',
+      kind: 'string',
+      default: 'admin',
+      description:
+        'the user name sent with basic auth, which owns the data: under basic auth, the GUI shows it to this ' +
+        'user and to admin; a server without auth ignores it',
+    },
   ],
   async run(o) {
     const action = o.positionals[0] ?? 'produce';
     if (action !== 'produce') throw new Error(`Unknown action '${action}': the only action is produce`);
     const until = o.until;
+    checkEndpoint(o.endpoint, '--endpoint');
     const stop = new AbortController();
-    void untilSignal().then(() => stop.abort());
+    let signal: string | undefined;
+    void untilSignal().then((s) => {
+      signal = s;
+      stop.abort();
+    });
     const bar = progressBar();
     try {
       const report = await produceCovid({
@@ -85,11 +102,7 @@ export const covidCommand = defineCommand({
         onProgress: (p) => bar.update(p),
       });
       bar.end();
-      process.stdout.write(
-        `covid: ${report.realDays} real days (until ${report.realUntil}) and ${report.syntheticDays} synthetic ` +
-          `days (until ${report.lastDay}) sent to ${o.endpoint}: ${report.measures} measures in ` +
-          `${report.seconds.toFixed(2)} s${stop.signal.aborted ? ' (stopped)' : ''}\n`,
-      );
+      process.stdout.write(covidSummary(report, o.endpoint, signal));
       return 0;
     } finally {
       bar.end();

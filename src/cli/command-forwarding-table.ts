@@ -1,6 +1,7 @@
 import { formatTable, type TableEntry } from '../broker/table-dump.js';
 import type { EdgeRouterConf } from '../protocol/messages.js';
 import { RpcClient } from '../protocol/rpc-client.js';
+import { unreachableError } from '../protocol/unreachable.js';
 import { defineCommand } from './command.js';
 
 const ACTIONS = ['dump', 'reset', 'flush', 'change', 'remove'] as const;
@@ -14,7 +15,8 @@ export const forwardingTableCommand = defineCommand({
     '`dump` prints `Table#<i>` and the rows of each table (`<lambda> [<weight>] <destination> (F)`); `reset` sets ' +
     'every weight back to 1; `flush` empties the tables; `change` adds or updates a destination of a lambda; ' +
     '`remove` removes one. The other actions print `OK`, or the router’s error with exit status 1 (the original ' +
-    'printed OK whatever the router answered).',
+    'printed OK whatever the router answered). A router that cannot be reached is an error saying where and ' +
+    'why (`cannot connect to 127.0.0.1:6474: connection refused`), exit status 1.',
   options: [
     {
       name: 'server-endpoint',
@@ -87,6 +89,8 @@ export const forwardingTableCommand = defineCommand({
       }
       process.stdout.write('OK\n');
       return 0;
+    } catch (err) {
+      throw unreachableError(o['server-endpoint'], err);
     } finally {
       client.close();
     }

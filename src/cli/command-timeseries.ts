@@ -17,8 +17,13 @@ export const timeseriesCommand = defineCommand({
     '(a journal fsync’ed before every 202, compressed series files), or PostgreSQL with --storage ' +
     'postgres://user@host/db, which several servers on several hosts can share. A measure older than its ' +
     'metric’s back window is refused with a 400 naming the metric and the oldest accepted time (Gnocchi ' +
-    'accepts and then silently drops it); refusals are counted in /v1/status. Auth: basic (Gnocchi’s: user ' +
-    '`admin` may do everything, others see what they created) or none.',
+    'accepts and then silently drops it); refusals are counted in /v1/status. Auth: basic (Gnocchi’s: the ' +
+    'identity is the user name, the password is not checked; user `admin` may do everything, others see what ' +
+    'they created) or none (every caller is `admin`). A web GUI of the COVID-19 Italy data (loaded by soe ' +
+    'covid produce) is at /ui/, where a browser opening / is sent: without auth it opens straight on the map ' +
+    '(npm start runs the service so, on loopback); under basic auth it first asks for a user name and says ' +
+    'what to enter: `admin` to see all the data (the producer loads it as admin unless given another --user), ' +
+    'no password.',
   positional: { name: 'serve', description: 'the action (serve is the only one)' },
   options: [
     {
@@ -39,7 +44,13 @@ export const timeseriesCommand = defineCommand({
       default: '',
       description: 'postgres://… to use PostgreSQL; empty: the embedded store in --data-dir',
     },
-    { name: 'auth', kind: 'string', default: 'basic', description: 'authentication: basic|none' },
+    {
+      name: 'auth',
+      kind: 'string',
+      default: 'basic',
+      description:
+        'authentication: basic (a user name, no password) or none (for loopback or a trusted network)',
+    },
     {
       name: 'heap-growing-percent',
       kind: 'integer',
