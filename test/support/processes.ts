@@ -16,7 +16,11 @@ export interface Running {
   child: ChildProcess;
   stdout: () => string;
   stderr: () => string;
-  /** Waits until stderr or stdout matches, returning the match; fails after `timeoutMs`. */
+  /**
+   * Waits until stderr or stdout matches, returning the match, re-checked whenever the process prints;
+   * fails if it exits first, or after `timeoutMs` (a hang guard, default 60 s: starting a process takes
+   * seconds on a busy machine).
+   */
   waitFor(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
   /** Sends a signal and waits for the exit. */
   stop(signal?: NodeJS.Signals): Promise<Finished>;
@@ -32,25 +36,53 @@ export function start(executable: string, args: string[], env: NodeJS.ProcessEnv
   });
   let out = '';
   let err = '';
-  child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
-  child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
+  let closed = false;
+  const waiters = new Set<() => void>();
+  const wake = (): void => waiters.forEach((w) => w());
+  child.stdout.setEncoding('utf8').on('data', (d: string) => {
+    out += d;
+    wake();
+  });
+  child.stderr.setEncoding('utf8').on('data', (d: string) => {
+    err += d;
+    wake();
+  });
   const exit = new Promise<Finished>((resolve) => {
-    child.on('close', (code) => resolve({ code, stdout: out, stderr: err }));
+    child.on('close', (code) => {
+      closed = true;
+      wake();
+      resolve({ code, stdout: out, stderr: err });
+    });
   });
   return {
     child,
     stdout: () => out,
     stderr: () => err,
-    async waitFor(pattern, timeoutMs = 10_000) {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const m = pattern.exec(err) ?? pattern.exec(out);
-        if (m) return m;
-        if (child.exitCode !== null || Date.now() > deadline) {
-          throw new Error(`no ${String(pattern)} from ${executable}; stdout:\n${out}\nstderr:\n${err}`);
-        }
-        await new Promise((r) => setTimeout(r, 20));
-      }
+    waitFor(pattern, timeoutMs = 60_000) {
+      return new Promise<RegExpMatchArray>((resolve, reject) => {
+        let expired = false;
+        const check = (): void => {
+          const m = pattern.exec(err) ?? pattern.exec(out);
+          if (m === null && !closed && !expired) return;
+          waiters.delete(check);
+          clearTimeout(timer);
+          if (m !== null) resolve(m);
+          else {
+            const why = closed ? 'it exited' : `${timeoutMs / 1000} s`;
+            reject(
+              new Error(
+                `no ${String(pattern)} from ${executable} (${why}); stdout:\n${out}\nstderr:\n${err}`,
+              ),
+            );
+          }
+        };
+        const timer = setTimeout(() => {
+          expired = true;
+          check();
+        }, timeoutMs);
+        waiters.add(check);
+        check();
+      });
     },
     async stop(signal = 'SIGINT') {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
