@@ -1,9 +1,11 @@
-import type { EdgeRouterConf, LambdaRequest, LambdaResponse, Return } from '../protocol/messages.js';
+import type { LambdaCall } from '../protocol/lambda-transports.js';
+import type { LambdaRequest, LambdaResponse } from '../protocol/messages.js';
 import { RpcClient } from '../protocol/rpc-client.js';
 import { errorResponse } from '../protocol/responses.js';
 import { logger, type Logger } from '../support/logger.js';
 import { Random } from '../support/random.js';
-import { ClientPool, type PoolResult } from '../client/client-pool.js';
+import { ClientPool, PoolRefusal, type PoolResult } from '../client/client-pool.js';
+import { DEFAULT_FORWARDING_LIMITS, type ForwardingLimits } from './forwarding-limits.js';
 import type { RouterConf } from './router-conf.js';
 
 /** Requests that went through more hops than this are answered `loop detected`. */
@@ -24,42 +26,6 @@ export interface ForwardingPolicy {
   remove(lambda: string, destination: string): void;
 }
 
-/** The table operations a Configure command maps to. */
-export interface ConfigurableTables {
-  flush(): void;
-  change(conf: EdgeRouterConf): void;
-  remove(lambda: string, destination: string | undefined): void;
-}
-
-/**
- * Applies an EdgeRouter.Configure command (FLUSH, CHANGE, REMOVE; an empty REMOVE destination removes
- * the whole lambda); errors come back as `Error: <what>`, as the original's reply.
- */
-export function configure(tables: ConfigurableTables, conf: EdgeRouterConf, log: Logger): Return {
-  try {
-    switch (conf.action) {
-      case 'FLUSH':
-        tables.flush();
-        break;
-      case 'CHANGE':
-        tables.change(conf);
-        break;
-      case 'REMOVE':
-        tables.remove(conf.lambda, conf.destination === '' ? undefined : conf.destination);
-        break;
-      default:
-        throw new Error(`invalid action ${String(conf.action)}`);
-    }
-    log.debug(
-      1,
-      () => `${conf.action} ${conf.lambda} ${conf.destination} ${conf.weight}${conf.final ? ' final' : ''}`,
-    );
-    return { msg: 'OK' };
-  } catch (err) {
-    return { msg: `Error: ${(err as Error).message}` };
-  }
-}
-
 /** How a forwarder is set up. */
 export interface ForwarderOptions {
   router: RouterConf;
@@ -69,6 +35,8 @@ export interface ForwarderOptions {
   random?: Random;
   /** Logger of the broker, for its warnings. */
   log?: Logger;
+  /** Deadline of forwarded calls and bound of the requests waiting (default: {@link DEFAULT_FORWARDING_LIMITS}). */
+  limits?: Partial<ForwardingLimits>;
 }
 
 /**
@@ -77,14 +45,32 @@ export interface ForwarderOptions {
  * Q1 fixed), the responder filled in, and on a transport failure or a `No container for lambda` reply
  * (only those: quirk Q2 fixed) removal of the destination, a RemoveComputer to the controller, and a retry
  * on the next destination chosen. Dry replies teach the policy nothing.
+ *
+ * Every forwarded call has a deadline, sent with it: the incoming call's, or the forward timeout from
+ * when it is sent, whichever comes first. A destination that does not answer within the forward timeout
+ * is a failed one (removed, reported, the next one tried); when the incoming call's deadline comes first,
+ * the destination is not to blame and the request ends with `Deadline exceeded forwarding to <d>`. At
+ * most `maxQueuedRequests` requests wait for a slot of a destination (`max-pending-clients`); the next
+ * one is answered `Too many requests waiting for <d> …` at once. A request whose client is gone (reset,
+ * disconnected) leaves the queue at once.
  */
 export class Forwarder {
   private readonly pool: ClientPool;
   private readonly controller: RpcClient<'uiiit.rpc.EdgeController'> | undefined;
   readonly random: Random;
   private readonly log: Logger;
+  private readonly limits: ForwardingLimits;
 
   constructor(private readonly options: ForwarderOptions) {
+    this.limits = { ...DEFAULT_FORWARDING_LIMITS, ...options.limits };
+    if (!(this.limits.forwardTimeoutMs > 0) || !Number.isFinite(this.limits.forwardTimeoutMs)) {
+      throw new Error(`Invalid forward timeout: ${this.limits.forwardTimeoutMs / 1000} s (must be > 0)`);
+    }
+    if (!Number.isInteger(this.limits.maxQueuedRequests) || this.limits.maxQueuedRequests < 1) {
+      throw new Error(
+        `Invalid max queued requests: ${this.limits.maxQueuedRequests} (must be an integer >= 1)`,
+      );
+    }
     this.random = options.random ?? Random.fromSeeds(Date.now(), process.pid);
     this.log = options.log ?? logger('broker');
     this.pool = new ClientPool(options.router.maxPendingClients);
@@ -92,8 +78,11 @@ export class Forwarder {
     this.controller = controller === '' ? undefined : new RpcClient('uiiit.rpc.EdgeController', controller);
   }
 
-  /** Serves one request with a broker's policy: choose, forward, retry elsewhere if the destination is gone. */
-  async process(req: LambdaRequest, policy: ForwardingPolicy): Promise<LambdaResponse> {
+  /**
+   * Serves one request with a broker's policy: choose, forward, retry elsewhere if the destination is gone.
+   * `call` is the incoming call: its deadline bounds the forwarded calls, its signal ends a wait for a slot.
+   */
+  async process(req: LambdaRequest, policy: ForwardingPolicy, call?: LambdaCall): Promise<LambdaResponse> {
     if (req.hops > MAX_HOPS) return errorResponse('loop detected', 0);
     for (;;) {
       let destination: string;
@@ -105,8 +94,9 @@ export class Forwarder {
       await this.delay();
       let result: PoolResult;
       try {
-        result = await this.forward(destination, req);
+        result = await this.forward(destination, req, call);
       } catch (err) {
+        if (err instanceof PoolRefusal) return errorResponse(err.message, 0);
         this.drop(policy, req.name, destination, (err as Error).message);
         continue;
       }
@@ -136,11 +126,15 @@ export class Forwarder {
     await new Promise((r) => setTimeout(r, seconds * 1000));
   }
 
-  private async forward(destination: string, req: LambdaRequest): Promise<PoolResult> {
+  private async forward(destination: string, req: LambdaRequest, call?: LambdaCall): Promise<PoolResult> {
     if (this.options.router.fake) {
       return { response: errorResponse('OK', req.hops + 2), seconds: 0.001 + this.random.uniform() };
     }
-    return this.pool.send(destination, { ...req, forward: true, hops: req.hops + 1 });
+    return this.pool.send(
+      destination,
+      { ...req, forward: true, hops: req.hops + 1 },
+      { call, callTimeoutMs: this.limits.forwardTimeoutMs, maxWaiting: this.limits.maxQueuedRequests },
+    );
   }
 
   /** Removes a failed destination of a lambda and tells the controller. */

@@ -3,6 +3,7 @@ import { DEFAULT_PTIMEEST_CONF } from '../broker/estimators/index.js';
 import { DEFAULT_ROUTER_CONF, parseRouterConf } from '../broker/router-conf.js';
 import { logger } from '../support/logger.js';
 import { defineCommand } from './command.js';
+import { FORWARDING_OPTIONS, forwardingLimits } from './forwarding-options.js';
 import { brokerOptions, checkLambdaServerOptions, fakeFill, serveUntilSignal } from './server-command.js';
 
 const log = logger('dispatcher');
@@ -31,6 +32,7 @@ export const dispatcherCommand = defineCommand({
         default: DEFAULT_PTIMEEST_CONF,
         description: 'processing time estimator: type=rtt|util|delay|probe|led',
       },
+      ...FORWARDING_OPTIONS,
     ],
     DEFAULT_ROUTER_CONF,
   ),
@@ -39,6 +41,7 @@ export const dispatcherCommand = defineCommand({
     const server = await startDispatcherServer(o['server-endpoint'], o['configuration-endpoint'], {
       ptimeEstConf: o['ptimeest-conf'],
       router: parseRouterConf(o['router-conf']),
+      limits: forwardingLimits(o),
       controllerEndpoint: o['controller-endpoint'],
     });
     fakeFill(o, (lambda, destination) => server.dispatcher.table.change(lambda, destination, 1, true));

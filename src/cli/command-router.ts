@@ -3,6 +3,7 @@ import { DEFAULT_ROUTER_CONF, parseRouterConf } from '../broker/router-conf.js';
 import { startRouterServer } from '../broker/router/router-server.js';
 import { logger } from '../support/logger.js';
 import { defineCommand } from './command.js';
+import { FORWARDING_OPTIONS, forwardingLimits } from './forwarding-options.js';
 import { brokerOptions, checkLambdaServerOptions, fakeFill, serveUntilSignal } from './server-command.js';
 
 const log = logger('router');
@@ -34,6 +35,7 @@ export const routerCommand = defineCommand({
         default: DEFAULT_OPTIMIZER_CONF,
         description: 'weight optimizer: type=none|trivial|async|asyncPF',
       },
+      ...FORWARDING_OPTIONS,
     ],
     DEFAULT_ROUTER_CONF,
   ),
@@ -43,6 +45,7 @@ export const routerCommand = defineCommand({
       tableConf: o['table-conf'],
       optimizerConf: o['optimizer-conf'],
       router: parseRouterConf(o['router-conf']),
+      limits: forwardingLimits(o),
       controllerEndpoint: o['controller-endpoint'],
     });
     fakeFill(o, (lambda, destination) => server.router.tables[0].change(lambda, destination, 1, true));

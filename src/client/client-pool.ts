@@ -1,6 +1,9 @@
 import { GrpcLambdaClient } from './lambda-client-grpc.js';
 import type { LambdaRequest, LambdaResponse } from '../protocol/messages.js';
 import { Semaphore } from '../support/semaphore.js';
+import type { LambdaCall } from '../protocol/lambda-transports.js';
+import { RpcError } from '../protocol/rpc-error.js';
+import { status } from '@grpc/grpc-js';
 
 /** How long a new destination may take to connect before its first request is sent anyway, ms. */
 const CONNECT_TIMEOUT_MS = 1000;
@@ -9,6 +12,60 @@ const CONNECT_TIMEOUT_MS = 1000;
 export interface PoolResult {
   response: LambdaResponse;
   seconds: number;
+}
+
+/** How one request goes through the pool; every bound is optional. */
+export interface SendOptions {
+  /**
+   * The incoming call the request serves (a broker's): its signal ends the wait for a slot (the request
+   * is then not sent), its deadline bounds the wait and the call, and travels with the call.
+   */
+  call?: LambdaCall | undefined;
+  /** The call, once it has a slot, may take at most this long (ms); sent downstream as its deadline. */
+  callTimeoutMs?: number | undefined;
+  /** Refuse at once when this many requests already wait for a slot of the destination (0: no bound). */
+  maxWaiting?: number | undefined;
+}
+
+/**
+ * Why the pool gave up on a request: too many waiting, the caller gave up while it waited, or the
+ * caller's deadline passed (while it waited, or on a call bounded by that deadline rather than by
+ * `callTimeoutMs`).
+ */
+export type RefusalReason = 'queue-full' | 'cancelled' | 'deadline';
+
+/** A request the pool gave up on for the caller's sake (see {@link RefusalReason}): the destination is not to blame. */
+export class PoolRefusal extends Error {
+  override readonly name = 'PoolRefusal';
+
+  constructor(
+    readonly reason: RefusalReason,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** What ends the wait for a slot: the caller's signal and its deadline, if it has a call. */
+function waitSignal(call: LambdaCall | undefined): AbortSignal | undefined {
+  if (call === undefined) return undefined;
+  if (call.deadline === undefined) return call.signal;
+  const timeout = AbortSignal.timeout(Math.max(0, Math.ceil(call.deadline - performance.now())));
+  return AbortSignal.any([call.signal, timeout]);
+}
+
+/**
+ * The call's timeout once it holds a slot, ms (undefined: none): the shorter of its own and what is left
+ * of the caller's deadline; `callers` says that the caller's deadline is the shorter.
+ */
+function callBound({ call, callTimeoutMs }: SendOptions): {
+  timeoutMs: number | undefined;
+  callers: boolean;
+} {
+  const left = call?.deadline === undefined ? Infinity : call.deadline - performance.now();
+  const own = callTimeoutMs ?? Infinity;
+  const timeoutMs = Math.min(left, own);
+  return { timeoutMs: timeoutMs === Infinity ? undefined : timeoutMs, callers: left < own };
 }
 
 /**
@@ -24,8 +81,16 @@ export class ClientPool {
 
   constructor(readonly maxPending: number) {}
 
-  /** Sends a request to a destination; rejects on a transport failure. */
-  async send(destination: string, request: Partial<LambdaRequest>): Promise<PoolResult> {
+  /**
+   * Sends a request to a destination; rejects on a transport failure (an RpcError: DEADLINE_EXCEEDED if
+   * the call outlived `callTimeoutMs`), or with a {@link PoolRefusal}: too many requests waiting for the
+   * destination (`maxWaiting`), the caller gone or its deadline passed.
+   */
+  async send(
+    destination: string,
+    request: Partial<LambdaRequest>,
+    options: SendOptions = {},
+  ): Promise<PoolResult> {
     let d = this.destinations.get(destination);
     if (d === undefined) {
       const client = new GrpcLambdaClient(destination);
@@ -38,9 +103,42 @@ export class ClientPool {
     }
     await d.connecting;
     const { client, slots } = d;
+    const maxWaiting = options.maxWaiting ?? 0;
+    if (maxWaiting > 0 && slots.full && slots.waiting >= maxWaiting) {
+      throw new PoolRefusal(
+        'queue-full',
+        `Too many requests waiting for ${destination} (${slots.waiting}, at most ${maxWaiting})`,
+      );
+    }
     const start = performance.now();
-    const response = await slots.with(() => client.runLambda(request, request.dry ?? false));
-    return { response, seconds: (performance.now() - start) / 1000 };
+    const expired = (): PoolRefusal =>
+      new PoolRefusal('deadline', `Deadline exceeded forwarding to ${destination}`);
+    const signal = slots.full ? waitSignal(options.call) : undefined;
+    try {
+      await slots.acquire(signal);
+    } catch (err) {
+      if (signal?.aborted !== true) throw err;
+      if (options.call?.signal.aborted !== true) throw expired();
+      throw new PoolRefusal('cancelled', `Cancelled while waiting for ${destination}`);
+    }
+    try {
+      const { timeoutMs, callers } = callBound(options);
+      if (timeoutMs !== undefined && timeoutMs <= 0) throw expired();
+      let response: LambdaResponse;
+      try {
+        response = await client.runLambda(
+          request,
+          request.dry ?? false,
+          timeoutMs === undefined ? undefined : { timeoutMs },
+        );
+      } catch (err) {
+        if (callers && err instanceof RpcError && err.code === status.DEADLINE_EXCEEDED) throw expired();
+        throw err;
+      }
+      return { response, seconds: (performance.now() - start) / 1000 };
+    } finally {
+      slots.release();
+    }
   }
 
   /** Drops the channel to a destination (e.g. after it failed). */

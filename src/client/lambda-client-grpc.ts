@@ -1,4 +1,9 @@
-import { lambdaTransport, type LambdaChannel, type LambdaTransport } from '../protocol/lambda-transports.js';
+import {
+  lambdaTransport,
+  type LambdaCallOptions,
+  type LambdaChannel,
+  type LambdaTransport,
+} from '../protocol/lambda-transports.js';
 import type { LambdaRequest, LambdaResponse } from '../protocol/messages.js';
 import type { LambdaClient } from './lambda-client.js';
 
@@ -17,8 +22,13 @@ export class GrpcLambdaClient implements LambdaClient {
     this.channel = transport.connect(endpoint);
   }
 
-  runLambda(request: Partial<LambdaRequest>, dry = false): Promise<LambdaResponse> {
-    return this.channel.runLambda({ ...request, dry });
+  /** Runs a lambda (`dry`: ask for an estimate); `options.timeoutMs` bounds the call and travels with it. */
+  runLambda(
+    request: Partial<LambdaRequest>,
+    dry = false,
+    options?: LambdaCallOptions,
+  ): Promise<LambdaResponse> {
+    return this.channel.runLambda({ ...request, dry }, options);
   }
 
   /** Resolves once connected, so that a first latency sample does not include the connection set-up. */

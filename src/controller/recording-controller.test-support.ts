@@ -6,6 +6,8 @@ export interface RecordingController {
   server: RpcServer;
   announced: ComputerInfo[];
   removed: ComputerInfo[];
+  /** Resolves once a RemoveComputer for `endpoint` has been recorded (at once if one already was). */
+  removal(endpoint: string): Promise<ComputerInfo>;
 }
 
 /**
@@ -18,6 +20,7 @@ export async function startRecordingController(
 ): Promise<RecordingController> {
   const announced: ComputerInfo[] = [];
   const removed: ComputerInfo[] = [];
+  const waiting: { endpoint: string; resolve: (info: ComputerInfo) => void }[] = [];
   const server = await RpcServer.start(endpoint, [
     service('uiiit.rpc.EdgeController', {
       AnnounceComputer: async (info) => {
@@ -28,9 +31,15 @@ export async function startRecordingController(
       AnnounceRouter: () => ({}),
       RemoveComputer: (info) => {
         removed.push(info);
+        for (const w of waiting.filter((x) => x.endpoint === info.edgeServerEndpoint)) w.resolve(info);
         return {};
       },
     }),
   ]);
-  return { server, announced, removed };
+  const removal = (endpoint: string): Promise<ComputerInfo> => {
+    const done = removed.find((r) => r.edgeServerEndpoint === endpoint);
+    if (done !== undefined) return Promise.resolve(done);
+    return new Promise((resolve) => waiting.push({ endpoint, resolve }));
+  };
+  return { server, announced, removed, removal };
 }

@@ -1,19 +1,34 @@
-import { lambdaTransport, type LambdaServer, type LambdaTransport } from './lambda-transports.js';
+import {
+  lambdaTransport,
+  type LambdaCall,
+  type LambdaServer,
+  type LambdaTransport,
+} from './lambda-transports.js';
 import type { LambdaRequest, LambdaResponse } from './messages.js';
 import { errorResponse } from './responses.js';
 
 export type { LambdaServer };
 
-/** The business logic behind an EdgeServer: a request in, a response out. */
-export type LambdaProcessor = (request: LambdaRequest) => Promise<LambdaResponse> | LambdaResponse;
+/**
+ * The business logic behind an EdgeServer: a request in, a response out; `call` tells when the client
+ * stops waiting (a broker bounds and propagates it) and aborts when it is gone.
+ */
+export type LambdaProcessor = (
+  request: LambdaRequest,
+  call: LambdaCall,
+) => Promise<LambdaResponse> | LambdaResponse;
 
 /**
  * Runs a processor with the original's error contract: if it throws, the response's retcode is
  * `invalid '<name>' request: <what>` (hops = request hops + 1), still a successful call.
  */
-async function serve(processor: LambdaProcessor, request: LambdaRequest): Promise<LambdaResponse> {
+async function serve(
+  processor: LambdaProcessor,
+  request: LambdaRequest,
+  call: LambdaCall,
+): Promise<LambdaResponse> {
   try {
-    return await processor(request);
+    return await processor(request, call);
   } catch (err) {
     const what = err instanceof Error && err.message !== '' ? err.message : 'unknown reasons';
     return errorResponse(`invalid '${request.name}' request: ${what}`, request.hops + 1);
@@ -29,5 +44,5 @@ export function startLambdaServer(
   processor: LambdaProcessor,
   transport: LambdaTransport = lambdaTransport(),
 ): Promise<LambdaServer> {
-  return transport.serve(endpoint, (request) => serve(processor, request));
+  return transport.serve(endpoint, (request, call) => serve(processor, request, call));
 }

@@ -1,7 +1,12 @@
 import { status } from '@grpc/grpc-js';
 import { GrpcUnaryChannel } from './http2/grpc-unary-client.js';
 import { GrpcUnaryServer } from './http2/grpc-unary-server.js';
-import { lambdaTransports, type LambdaChannel, type LambdaTransport } from './lambda-transport.js';
+import {
+  lambdaTransports,
+  type LambdaCallOptions,
+  type LambdaChannel,
+  type LambdaTransport,
+} from './lambda-transport.js';
 import { lambdaCodecs, RUN_LAMBDA } from './lambda-wire.js';
 import type { LambdaRequest, LambdaResponse } from './messages.js';
 import { RpcError } from './rpc-error.js';
@@ -14,8 +19,9 @@ class LeanChannel implements LambdaChannel {
     this.channel = new GrpcUnaryChannel(endpoint);
   }
 
-  async runLambda(request: Partial<LambdaRequest>): Promise<LambdaResponse> {
-    const reply = await this.channel.call(RUN_LAMBDA, lambdaCodecs.request.encode(request));
+  async runLambda(request: Partial<LambdaRequest>, options?: LambdaCallOptions): Promise<LambdaResponse> {
+    const bytes = lambdaCodecs.request.encode(request);
+    const reply = await this.channel.call(RUN_LAMBDA, bytes, options?.timeoutMs);
     try {
       return lambdaCodecs.response.decode(reply);
     } catch (err) {
@@ -39,8 +45,8 @@ class LeanChannel implements LambdaChannel {
 export const leanTransport: LambdaTransport = {
   serve: (endpoint, handler) =>
     GrpcUnaryServer.start(endpoint, {
-      [RUN_LAMBDA]: async (bytes) =>
-        lambdaCodecs.response.encode(await handler(lambdaCodecs.request.decode(bytes))),
+      [RUN_LAMBDA]: async (bytes, call) =>
+        lambdaCodecs.response.encode(await handler(lambdaCodecs.request.decode(bytes), call)),
     }),
   connect: (endpoint) => new LeanChannel(endpoint),
 };

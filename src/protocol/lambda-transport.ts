@@ -9,10 +9,24 @@ export interface LambdaServer {
   stop(graceMs?: number): Promise<void>;
 }
 
+/** What a lambda server's handler knows of its call besides the request. */
+export interface LambdaCall {
+  /** Aborted once nobody waits for the answer: the client cancelled or went away, or the deadline passed. */
+  readonly signal: AbortSignal;
+  /** When the client stops waiting, in `performance.now()` milliseconds; undefined: it set no deadline. */
+  readonly deadline: number | undefined;
+}
+
+/** Options of one RunLambda call. */
+export interface LambdaCallOptions {
+  /** Give up after this many milliseconds (DEADLINE_EXCEEDED); sent to the server as the call's deadline. */
+  timeoutMs?: number;
+}
+
 /** A client of RunLambda at one endpoint. */
 export interface LambdaChannel {
   /** Calls RunLambda; a transport failure or non-OK gRPC status rejects with an RpcError. */
-  runLambda(request: Partial<LambdaRequest>): Promise<LambdaResponse>;
+  runLambda(request: Partial<LambdaRequest>, options?: LambdaCallOptions): Promise<LambdaResponse>;
   /** Resolves once connected (or rejects after `timeoutMs`). */
   ready(timeoutMs: number): Promise<void>;
   /** Closes the channel once the calls in progress are done. */
@@ -24,7 +38,7 @@ export interface LambdaTransport {
   /** Serves RunLambda on `endpoint` (port 0: any free port); the handler never throws (see edge-server.ts). */
   serve(
     endpoint: string,
-    handler: (request: LambdaRequest) => Promise<LambdaResponse>,
+    handler: (request: LambdaRequest, call: LambdaCall) => Promise<LambdaResponse>,
   ): Promise<LambdaServer>;
   /** A channel to a lambda server at `endpoint`. */
   connect(endpoint: string): LambdaChannel;

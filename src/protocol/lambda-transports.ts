@@ -6,4 +6,10 @@ setupLean();
 setupGrpcJs();
 
 export { lambdaTransport, lambdaTransports, TRANSPORT_VARIABLE } from './lambda-transport.js';
-export type { LambdaChannel, LambdaServer, LambdaTransport } from './lambda-transport.js';
+export type {
+  LambdaCall,
+  LambdaCallOptions,
+  LambdaChannel,
+  LambdaServer,
+  LambdaTransport,
+} from './lambda-transport.js';

@@ -1,5 +1,7 @@
 import { startLambdaServer } from '../../protocol/edge-server.js';
 import { RpcServer, service } from '../../protocol/rpc-server.js';
+import { configureFromWire } from '../configure-rules.js';
+import { isOwnEndpoint } from '../own-endpoint.js';
 import { EdgeDispatcher, type EdgeDispatcherOptions } from './dispatcher.js';
 
 /** A running e-dispatcher: its logic and its two gRPC servers. */
@@ -25,15 +27,19 @@ export async function startDispatcherServer(
   if (configurationEndpoint === '') throw new Error('Empty forwarding table end-point: ');
   const dispatcher = new EdgeDispatcher(options);
   let config: RpcServer | undefined;
+  // Routes to itself are refused: by the end-point asked for until the lambda server is bound, then by the bound one.
+  let own = serverEndpoint;
+  const isOwn = (destination: string): boolean => isOwnEndpoint(destination, own);
   try {
     config = await RpcServer.start(configurationEndpoint, [
       service('uiiit.rpc.EdgeRouter', {
-        Configure: (conf) => dispatcher.configure(conf),
+        Configure: (conf) => configureFromWire(conf, isOwn, (c) => dispatcher.configure(c)),
         GetTable: (id) => dispatcher.tableMessage(id.value),
         GetNumTables: () => ({ value: 1 }),
       }),
     ]);
-    const lambda = await startLambdaServer(serverEndpoint, (req) => dispatcher.process(req));
+    const lambda = await startLambdaServer(serverEndpoint, (req, call) => dispatcher.process(req, call));
+    own = lambda.endpoint;
     const cfg = config;
     return {
       dispatcher,

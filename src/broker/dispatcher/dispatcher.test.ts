@@ -13,6 +13,7 @@ import { RpcServer } from '../../protocol/rpc-server.js';
 import { startDispatcherServer, type DispatcherServer } from './dispatcher-server.js';
 import { defaultEstimatorConf, estimatorNames } from '../estimators/index.js';
 import { startRecordingController } from '../../controller/recording-controller.test-support.js';
+import { FLUSH_COMMAND } from '../configure-rules.js';
 import { parseRouterConf } from '../router-conf.js';
 import { freeEndpoint } from '../../../test/support/ports.js';
 
@@ -119,7 +120,12 @@ test('the configuration service: one table, weights ignored and shown as 1, REMO
       (await config.call('GetTable', { value: 0 })).entries.map((e) => e.lambda),
       ['g'],
     );
-    await config.call('Configure', { action: 'FLUSH' });
+    assert.equal(
+      (await config.call('Configure', { action: 'FLUSH' })).msg,
+      "Error: empty Configure refused: a FLUSH must give lambda '*' (every lambda)",
+    );
+    assert.equal((await config.call('GetTable', { value: 0 })).entries.length, 1);
+    assert.equal((await config.call('Configure', FLUSH_COMMAND)).msg, 'OK');
     assert.deepEqual((await config.call('GetTable', { value: 0 })).entries, []);
   }));
 

@@ -1,3 +1,4 @@
+import type { LambdaCall } from '../../protocol/lambda-transports.js';
 import type {
   EdgeRouterConf,
   ForwardingTable as TableMessage,
@@ -10,7 +11,9 @@ import type { Random } from '../../support/random.js';
 import { DestinationTable } from './dispatcher-table.js';
 import type { DryRun, PtimeEstimator } from '../estimators/estimator.js';
 import { createEstimator } from '../estimators/index.js';
-import { configure, Forwarder, type ForwardingPolicy } from '../forwarder.js';
+import { configure } from '../configure-command.js';
+import { Forwarder, type ForwardingPolicy } from '../forwarder.js';
+import type { ForwardingLimits } from '../forwarding-limits.js';
 import type { RouterConf } from '../router-conf.js';
 import type { Clock } from '../policies/selection-policy.js';
 
@@ -21,6 +24,8 @@ export interface EdgeDispatcherOptions {
   /** `--ptimeest-conf`, e.g. `type=rtt,window-size=50,stale-period=10`. */
   ptimeEstConf: string;
   router: RouterConf;
+  /** `--forward-timeout` and `--max-queued-requests` (default: DEFAULT_FORWARDING_LIMITS). */
+  limits?: Partial<ForwardingLimits>;
   /** Controller told about failed destinations (RemoveComputer); empty: none. */
   controllerEndpoint?: string;
   /** Seed of the artificial delays and fake times (default: random). */
@@ -64,9 +69,12 @@ export class EdgeDispatcher {
     };
   }
 
-  /** Serves one request: choose, forward, retry on another destination if this one is gone. */
-  process(req: LambdaRequest): Promise<LambdaResponse> {
-    return this.forwarder.process(req, this.policy);
+  /**
+   * Serves one request: choose, forward, retry on another destination if this one is gone; `call` (the
+   * incoming call) bounds the forwarded calls with its deadline and ends a wait when it aborts.
+   */
+  process(req: LambdaRequest, call?: LambdaCall): Promise<LambdaResponse> {
+    return this.forwarder.process(req, this.policy, call);
   }
 
   /** Applies a table command (EdgeRouter.Configure); errors come back as `Error: <what>`. */

@@ -1,3 +1,4 @@
+import type { LambdaCall } from '../../protocol/lambda-transports.js';
 import type {
   EdgeRouterConf,
   ForwardingTable as TableMessage,
@@ -9,7 +10,9 @@ import { logger } from '../../support/logger.js';
 import type { Random } from '../../support/random.js';
 import type { Scheduler } from '../../support/scheduler.js';
 import { ForwardingTable } from './forwarding-table.js';
-import { configure, Forwarder, type ForwardingPolicy } from '../forwarder.js';
+import { configure } from '../configure-command.js';
+import { Forwarder, type ForwardingPolicy } from '../forwarder.js';
+import type { ForwardingLimits } from '../forwarding-limits.js';
 import { createOptimizer } from '../optimizers/index.js';
 import type { RouterConf } from '../router-conf.js';
 import type { WeightOptimizer } from '../optimizers/weight-optimizer.js';
@@ -25,6 +28,8 @@ export interface EdgeRouterOptions {
   /** `--optimizer-conf`, e.g. `type=trivial,period=10,stat=mean`. */
   optimizerConf: string;
   router: RouterConf;
+  /** `--forward-timeout` and `--max-queued-requests` (default: DEFAULT_FORWARDING_LIMITS). */
+  limits?: Partial<ForwardingLimits>;
   /** Controller told about failed destinations (RemoveComputer); empty: none. */
   controllerEndpoint?: string;
   /** Seed of the selections, artificial delays and fake times (default: random). */
@@ -74,9 +79,12 @@ export class EdgeRouter {
     this.policies = [policy(0), policy(1)];
   }
 
-  /** Serves one request from table #1 if it was forwarded by a broker, else from table #0. */
-  process(req: LambdaRequest): Promise<LambdaResponse> {
-    return this.forwarder.process(req, this.policyFor(req));
+  /**
+   * Serves one request from table #1 if it was forwarded by a broker, else from table #0; `call` (the
+   * incoming call) bounds the forwarded calls with its deadline and ends a wait when it aborts.
+   */
+  process(req: LambdaRequest, call?: LambdaCall): Promise<LambdaResponse> {
+    return this.forwarder.process(req, this.policyFor(req), call);
   }
 
   /** The decisions for a request: table #1 and its optimizer if it was forwarded by a broker, else #0's. */

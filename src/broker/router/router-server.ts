@@ -1,5 +1,7 @@
 import { startLambdaServer } from '../../protocol/edge-server.js';
 import { RpcServer, service } from '../../protocol/rpc-server.js';
+import { configureFromWire } from '../configure-rules.js';
+import { isOwnEndpoint } from '../own-endpoint.js';
 import { EdgeRouter, type EdgeRouterOptions } from './edge-router.js';
 
 /** A running e-router: its logic and its two gRPC servers. */
@@ -25,15 +27,19 @@ export async function startRouterServer(
   if (configurationEndpoint === '') throw new Error('Empty forwarding table end-point: ');
   const router = new EdgeRouter(options);
   let config: RpcServer | undefined;
+  // Routes to itself are refused: by the end-point asked for until the lambda server is bound, then by the bound one.
+  let own = serverEndpoint;
+  const isOwn = (destination: string): boolean => isOwnEndpoint(destination, own);
   try {
     config = await RpcServer.start(configurationEndpoint, [
       service('uiiit.rpc.EdgeRouter', {
-        Configure: (conf) => router.configure(conf),
+        Configure: (conf) => configureFromWire(conf, isOwn, (c) => router.configure(c)),
         GetTable: (id) => router.table(id.value),
         GetNumTables: () => ({ value: router.tables.length }),
       }),
     ]);
-    const lambda = await startLambdaServer(serverEndpoint, (req) => router.process(req));
+    const lambda = await startLambdaServer(serverEndpoint, (req, call) => router.process(req, call));
+    own = lambda.endpoint;
     const cfg = config;
     return {
       router,
