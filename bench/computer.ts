@@ -38,7 +38,7 @@ async function measure(
   concurrency: number,
   transport: Transport = 'lean',
 ): Promise<Cell> {
-  const client = new GrpcLambdaClient(endpoint, lambdaTransport(transport));
+  const client = new GrpcLambdaClient(endpoint, { transport: lambdaTransport(transport) });
   const input = makeInput(100);
   const latencies: number[] = [];
   let errors = 0;

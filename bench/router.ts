@@ -150,7 +150,7 @@ async function measure(path: Path, concurrency: number, seconds = SECONDS): Prom
     computer: cpuSeconds(path.target.child.pid!),
     client: cpuUsageSeconds(),
   });
-  const client = new GrpcLambdaClient(path.endpoint, lambdaTransport(path.transport));
+  const client = new GrpcLambdaClient(path.endpoint, { transport: lambdaTransport(path.transport) });
   const input = makeInput(100);
   const done: [number, number][] = [];
   let errors = 0;

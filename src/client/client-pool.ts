@@ -1,5 +1,6 @@
 import { GrpcLambdaClient } from './lambda-client-grpc.js';
 import type { LambdaRequest, LambdaResponse } from '../protocol/messages.js';
+import type { TlsCredentials } from '../protocol/tls-credentials.js';
 import { Semaphore } from '../support/semaphore.js';
 import type { LambdaCall } from '../protocol/lambda-transports.js';
 import { RpcError } from '../protocol/rpc-error.js';
@@ -71,7 +72,8 @@ function callBound({ call, callTimeoutMs }: SendOptions): {
 /**
  * Clients towards a broker's destinations (the original's EdgeClientPool): one long-lived gRPC channel
  * per destination, at most `maxPending` requests in flight per destination (0 = unlimited), the others
- * waiting in arrival order. The time reported includes the wait for a free slot.
+ * waiting in arrival order. The time reported includes the wait for a free slot. With `tls`, every
+ * channel is over TLS.
  */
 export class ClientPool {
   private readonly destinations = new Map<
@@ -79,7 +81,10 @@ export class ClientPool {
     { client: GrpcLambdaClient; slots: Semaphore; connecting: Promise<void> }
   >();
 
-  constructor(readonly maxPending: number) {}
+  constructor(
+    readonly maxPending: number,
+    private readonly tls?: TlsCredentials,
+  ) {}
 
   /**
    * Sends a request to a destination; rejects on a transport failure (an RpcError: DEADLINE_EXCEEDED if
@@ -93,7 +98,7 @@ export class ClientPool {
   ): Promise<PoolResult> {
     let d = this.destinations.get(destination);
     if (d === undefined) {
-      const client = new GrpcLambdaClient(destination);
+      const client = new GrpcLambdaClient(destination, { tls: this.tls });
       // Connect before timing the first request: its time must not include the connection set-up, or a
       // broker learning from it would take a fast new destination for a slow one. A failure to connect
       // surfaces as the call's own error below.

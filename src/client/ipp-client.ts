@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { TlsCredentials } from '../protocol/tls-credentials.js';
 import { logger } from '../support/logger.js';
 import { Random } from '../support/random.js';
 import type { Saver } from '../support/saver.js';
@@ -45,6 +46,8 @@ export interface IppClientOptions extends IppParameters, PoissonParameters {
   saver: Saver;
   /** Stops every client when aborted. */
   signal?: AbortSignal;
+  /** Call over TLS with this material; default: in clear. */
+  tls?: TlsCredentials | undefined;
 }
 
 /** What one client did. */
@@ -148,7 +151,7 @@ async function runClient(
   errors: string[],
 ): Promise<IppClientReport> {
   const sizes = Random.fromSeeds(o.seed, index, 2);
-  const client = createLambdaClient(o.endpoints, o.clientConf, Random.fromSeeds(o.seed, index, 3));
+  const client = createLambdaClient(o.endpoints, o.clientConf, Random.fromSeeds(o.seed, index, 3), o.tls);
   const report: IppClientReport = {
     sent: 0,
     ok: 0,

@@ -5,21 +5,30 @@ import {
   type LambdaTransport,
 } from '../protocol/lambda-transports.js';
 import type { LambdaRequest, LambdaResponse } from '../protocol/messages.js';
+import type { TlsCredentials } from '../protocol/tls-credentials.js';
 import type { LambdaClient } from './lambda-client.js';
 
+/** How a {@link GrpcLambdaClient} connects. */
+export interface GrpcLambdaClientOptions {
+  /** Connect over TLS with this material; default: in clear. */
+  tls?: TlsCredentials | undefined;
+  /** The transport; default: the one `SOE_LAMBDA_TRANSPORT` names, else `lean`. */
+  transport?: LambdaTransport;
+}
+
 /**
- * A {@link LambdaClient} to one endpoint over gRPC, on the chosen transport (by default the one
- * `SOE_LAMBDA_TRANSPORT` names, else `lean`: one HTTP/2 connection, calls multiplexed on it); leaves `hops`
- * and `responder` as they come.
+ * A {@link LambdaClient} to one endpoint over gRPC, on the chosen transport (`lean` by default: one
+ * HTTP/2 connection, calls multiplexed on it), in clear or over TLS; leaves `hops` and `responder` as
+ * they come.
  */
 export class GrpcLambdaClient implements LambdaClient {
   private readonly channel: LambdaChannel;
 
   constructor(
     readonly endpoint: string,
-    transport: LambdaTransport = lambdaTransport(),
+    options: GrpcLambdaClientOptions = {},
   ) {
-    this.channel = transport.connect(endpoint);
+    this.channel = (options.transport ?? lambdaTransport()).connect(endpoint, options.tls);
   }
 
   /** Runs a lambda (`dry`: ask for an estimate); `options.timeoutMs` bounds the call and travels with it. */

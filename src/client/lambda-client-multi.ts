@@ -1,6 +1,7 @@
 import type { LambdaRequest, LambdaResponse } from '../protocol/messages.js';
 import { Random } from '../support/random.js';
 import { errorResponse } from '../protocol/responses.js';
+import type { TlsCredentials } from '../protocol/tls-credentials.js';
 import { GrpcLambdaClient } from './lambda-client-grpc.js';
 import type { LambdaClient } from './lambda-client.js';
 
@@ -13,7 +14,7 @@ export const NONE_RESPONDED = 'none of the destinations responded correctly';
  * OK answer wins (its `responder` is set to the endpoint that gave it) and that endpoint becomes the
  * primary. If none answers OK, the last failing answer is returned, or {@link NONE_RESPONDED} if the last
  * failure was a transport error. A call starts only after the previous call's stragglers have answered.
- * Transport errors never reject.
+ * Transport errors never reject. With `tls`, every channel is over TLS.
  */
 export class MultiLambdaClient implements LambdaClient {
   private readonly endpoints: string[];
@@ -25,6 +26,7 @@ export class MultiLambdaClient implements LambdaClient {
     endpoints: readonly string[],
     readonly persistence: number,
     private readonly random: Random = new Random(0),
+    tls?: TlsCredentials,
   ) {
     if (endpoints.length === 0)
       throw new Error('Cannot create an edge client with an empty set of destinations');
@@ -32,7 +34,7 @@ export class MultiLambdaClient implements LambdaClient {
       throw new Error(`Invalid configuration: persistence probability (${persistence}) cannot be < 0 or > 1`);
     }
     this.endpoints = [...new Set(endpoints)].sort();
-    this.clients = new Map(this.endpoints.map((e) => [e, new GrpcLambdaClient(e)]));
+    this.clients = new Map(this.endpoints.map((e) => [e, new GrpcLambdaClient(e, { tls })]));
     this.primary = this.endpoints[0]!;
   }
 

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { TlsCredentials } from '../protocol/tls-credentials.js';
 import { logger } from '../support/logger.js';
 import { Random } from '../support/random.js';
 import type { Saver } from '../support/saver.js';
@@ -40,6 +41,8 @@ export interface LoadClientOptions {
   saver: Saver;
   /** Stops every thread when aborted. */
   signal?: AbortSignal;
+  /** Call over TLS with this material; default: in clear. */
+  tls?: TlsCredentials | undefined;
 }
 
 /** What one thread did. */
@@ -100,7 +103,7 @@ async function runThread(
 ): Promise<ThreadReport> {
   const gaps = interRequestGaps(o.interRequestType, o.interRequestTime, Random.fromSeeds(o.seed, index, 0));
   const sizes = Random.fromSeeds(o.seed, index, 1);
-  const client = createLambdaClient(o.endpoints, o.clientConf, Random.fromSeeds(o.seed, index, 2));
+  const client = createLambdaClient(o.endpoints, o.clientConf, Random.fromSeeds(o.seed, index, 2), o.tls);
   const report: ThreadReport = { sent: 0, ok: 0, latency: new SummaryStat(), processing: new SummaryStat() };
   let lags = 0;
   let failures = 0;

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { TlsCredentials } from '../protocol/tls-credentials.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ClientPool } from './client-pool.js';
 import { logger } from '../support/logger.js';
@@ -22,6 +23,8 @@ export interface MultiClientOptions {
   saver: Saver;
   /** Stops the replay when aborted. */
   signal?: AbortSignal;
+  /** Call over TLS with this material; default: in clear. */
+  tls?: TlsCredentials | undefined;
 }
 
 /** What a replay did. */
@@ -49,7 +52,7 @@ export interface MultiClientReport {
 export async function runMultiClient(o: MultiClientOptions): Promise<MultiClientReport> {
   if (!(o.numThreads >= 1)) throw new Error(`Invalid number of threads: ${o.numThreads}`);
   const start = monotonicSeconds();
-  const pool = new ClientPool(0);
+  const pool = new ClientPool(0, o.tls);
   const stop = new AbortController();
   const onAbort = (): void => stop.abort();
   o.signal?.addEventListener('abort', onAbort);

@@ -28,9 +28,9 @@ for (const serverTransport of lambdaTransports.names()) {
             if (req.name !== 'my-lambda') return errorResponse(`invalid lambda: ${req.name}`, req.hops + 1);
             return { ...errorResponse('OK', req.hops + 1), output: req.input.toUpperCase() };
           },
-          lambdaTransport(serverTransport),
+          { transport: lambdaTransport(serverTransport) },
         );
-        client = new GrpcLambdaClient(server.endpoint, lambdaTransport(clientTransport));
+        client = new GrpcLambdaClient(server.endpoint, { transport: lambdaTransport(clientTransport) });
         await client.ready(5000);
       });
       after(async () => {
@@ -63,7 +63,7 @@ for (const serverTransport of lambdaTransports.names()) {
       test('nobody listening is an UNAVAILABLE RpcError', async () => {
         const stopped = await startLambdaServer('127.0.0.1:0', () => errorResponse('OK', 0));
         await stopped.stop(0);
-        const dead = new GrpcLambdaClient(stopped.endpoint, lambdaTransport(clientTransport));
+        const dead = new GrpcLambdaClient(stopped.endpoint, { transport: lambdaTransport(clientTransport) });
         await assert.rejects(dead.runLambda({ name: 'my-lambda' }), {
           name: 'RpcError',
           code: grpc.status.UNAVAILABLE,

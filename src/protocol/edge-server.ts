@@ -6,6 +6,7 @@ import {
 } from './lambda-transports.js';
 import type { LambdaRequest, LambdaResponse } from './messages.js';
 import { errorResponse } from './responses.js';
+import type { TlsCredentials } from './tls-credentials.js';
 
 export type { LambdaServer };
 
@@ -35,14 +36,23 @@ async function serve(
   }
 }
 
+/** How a lambda server serves. */
+export interface LambdaServerOptions {
+  /** Serve over TLS with this material; default: in clear. */
+  tls?: TlsCredentials | undefined;
+  /** The transport; default: the one `SOE_LAMBDA_TRANSPORT` names, else `lean`. */
+  transport?: LambdaTransport;
+}
+
 /**
  * Serves the EdgeServer service (RunLambda) over a processor on `endpoint` (port 0 picks a free port), on
- * the chosen transport (by default the one `SOE_LAMBDA_TRANSPORT` names, else `lean`).
+ * the chosen transport, in clear or over TLS.
  */
 export function startLambdaServer(
   endpoint: string,
   processor: LambdaProcessor,
-  transport: LambdaTransport = lambdaTransport(),
+  options: LambdaServerOptions = {},
 ): Promise<LambdaServer> {
-  return transport.serve(endpoint, (request, call) => serve(processor, request, call));
+  const transport = options.transport ?? lambdaTransport();
+  return transport.serve(endpoint, (request, call) => serve(processor, request, call), options.tls);
 }

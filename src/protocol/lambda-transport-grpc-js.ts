@@ -17,12 +17,18 @@ function lambdaCallOf(call: ServerUnaryCall<unknown, unknown>): LambdaCall {
 
 /** RunLambda on grpc-js, as the control plane: the fallback, and the baseline of `npm run bench:router`. */
 export const grpcJsTransport: LambdaTransport = {
-  serve: (endpoint, handler) =>
-    RpcServer.start(endpoint, [
-      service('uiiit.rpc.EdgeServer', { RunLambda: (request, call) => handler(request, lambdaCallOf(call)) }),
-    ]),
-  connect: (endpoint) => {
-    const rpc = new RpcClient('uiiit.rpc.EdgeServer', endpoint);
+  serve: (endpoint, handler, tls) =>
+    RpcServer.start(
+      endpoint,
+      [
+        service('uiiit.rpc.EdgeServer', {
+          RunLambda: (request, call) => handler(request, lambdaCallOf(call)),
+        }),
+      ],
+      { tls },
+    ),
+  connect: (endpoint, tls) => {
+    const rpc = new RpcClient('uiiit.rpc.EdgeServer', endpoint, { tls });
     return {
       runLambda: (request, options) => rpc.call('RunLambda', request, options),
       ready: (timeoutMs) => rpc.waitForReady(timeoutMs),

@@ -10,13 +10,14 @@ import {
 import { lambdaCodecs, RUN_LAMBDA } from './lambda-wire.js';
 import type { LambdaRequest, LambdaResponse } from './messages.js';
 import { RpcError } from './rpc-error.js';
+import type { TlsCredentials } from './tls-credentials.js';
 
 /** RunLambda on a {@link GrpcUnaryChannel}. */
 class LeanChannel implements LambdaChannel {
   private readonly channel: GrpcUnaryChannel;
 
-  constructor(endpoint: string) {
-    this.channel = new GrpcUnaryChannel(endpoint);
+  constructor(endpoint: string, tls?: TlsCredentials) {
+    this.channel = new GrpcUnaryChannel(endpoint, tls);
   }
 
   async runLambda(request: Partial<LambdaRequest>, options?: LambdaCallOptions): Promise<LambdaResponse> {
@@ -40,15 +41,21 @@ class LeanChannel implements LambdaChannel {
 
 /**
  * The default transport: our own HTTP/2 and gRPC framing on node:net (src/protocol/http2), several times
- * cheaper per call than grpc-js. Bytes that are not a LambdaRequest get status INTERNAL.
+ * cheaper per call than grpc-js; TLS on node:tls with ALPN `h2`. Bytes that are not a LambdaRequest get
+ * status INTERNAL.
  */
 export const leanTransport: LambdaTransport = {
-  serve: (endpoint, handler) =>
-    GrpcUnaryServer.start(endpoint, {
-      [RUN_LAMBDA]: async (bytes, call) =>
-        lambdaCodecs.response.encode(await handler(lambdaCodecs.request.decode(bytes), call)),
-    }),
-  connect: (endpoint) => new LeanChannel(endpoint),
+  serve: (endpoint, handler, tls) =>
+    GrpcUnaryServer.start(
+      endpoint,
+      {
+        [RUN_LAMBDA]: async (bytes, call) =>
+          lambdaCodecs.response.encode(await handler(lambdaCodecs.request.decode(bytes), call)),
+      },
+      {},
+      tls,
+    ),
+  connect: (endpoint, tls) => new LeanChannel(endpoint, tls),
 };
 
 /** Registers this transport as `lean`. */

@@ -1,5 +1,6 @@
 import { Registry } from '../support/registry.js';
 import type { LambdaRequest, LambdaResponse } from './messages.js';
+import type { TlsCredentials } from './tls-credentials.js';
 
 /** A running lambda server (EdgeServer.RunLambda on one endpoint). */
 export interface LambdaServer {
@@ -33,15 +34,19 @@ export interface LambdaChannel {
   close(): void;
 }
 
-/** How RunLambda travels: a server side and a client side, speaking gRPC on the wire. */
+/**
+ * How RunLambda travels: a server side and a client side, speaking gRPC on the wire, in clear or, given
+ * `tls`, over TLS (mutual when `tls.mutual`).
+ */
 export interface LambdaTransport {
   /** Serves RunLambda on `endpoint` (port 0: any free port); the handler never throws (see edge-server.ts). */
   serve(
     endpoint: string,
     handler: (request: LambdaRequest, call: LambdaCall) => Promise<LambdaResponse>,
+    tls?: TlsCredentials,
   ): Promise<LambdaServer>;
   /** A channel to a lambda server at `endpoint`. */
-  connect(endpoint: string): LambdaChannel;
+  connect(endpoint: string, tls?: TlsCredentials): LambdaChannel;
 }
 
 /** Environment variable choosing the transport of the lambda data path. */

@@ -7,6 +7,7 @@ import {
   type ResponseOf,
   type ServiceName,
 } from './services.js';
+import type { TlsCredentials } from './tls-credentials.js';
 
 /** Options of one call. */
 export interface CallOptions {
@@ -24,18 +25,33 @@ export const DEFAULT_CHANNEL_OPTIONS: grpc.ChannelOptions = {
   'grpc.max_reconnect_backoff_ms': 2000,
 };
 
+/** How an {@link RpcClient} connects. */
+export interface RpcClientOptions {
+  /** Connect over TLS with this material (presenting the client certificate when `mutual`); default: in clear. */
+  tls?: TlsCredentials | undefined;
+  /** grpc-js channel options, over {@link DEFAULT_CHANNEL_OPTIONS}. */
+  channel?: grpc.ChannelOptions;
+}
+
+/** grpc-js channel credentials for `tls`: insecure without. */
+function channelCredentials(tls: TlsCredentials | undefined): grpc.ChannelCredentials {
+  if (tls === undefined) return grpc.credentials.createInsecure();
+  const pair = tls.mutual ? tls.client : undefined;
+  return grpc.credentials.createSsl(tls.ca, pair?.key ?? null, pair?.cert ?? null);
+}
+
 /** A gRPC client of one protocol service at one endpoint, with a promise API. */
 export class RpcClient<S extends ServiceName> {
   readonly endpoint: string;
   private readonly client: grpc.Client;
   private readonly def: grpc.ServiceDefinition;
 
-  constructor(service: S, endpoint: string, channelOptions: grpc.ChannelOptions = {}) {
+  constructor(service: S, endpoint: string, options: RpcClientOptions = {}) {
     this.endpoint = endpoint;
     this.def = serviceDefinition(service);
-    this.client = new grpc.Client(endpoint, grpc.credentials.createInsecure(), {
+    this.client = new grpc.Client(endpoint, channelCredentials(options.tls), {
       ...DEFAULT_CHANNEL_OPTIONS,
-      ...channelOptions,
+      ...options.channel,
     });
   }
 

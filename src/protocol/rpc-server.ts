@@ -3,6 +3,7 @@ import { bindError } from '../support/socket-errors.js';
 import { formatEndpoint, parseBindEndpoint } from './endpoint.js';
 import { statusOf } from './rpc-error.js';
 import { serviceDefinition, type ServiceImpl, type ServiceName } from './services.js';
+import type { TlsCredentials } from './tls-credentials.js';
 
 /** A service with its implementation, ready to be served. */
 export interface ServiceBinding {
@@ -34,6 +35,24 @@ function wrapUnary(
   };
 }
 
+/** How an {@link RpcServer} serves. */
+export interface RpcServerOptions {
+  /** Serve over TLS with this material (requiring client certificates when `mutual`); default: in clear. */
+  tls?: TlsCredentials | undefined;
+}
+
+/** grpc-js server credentials for `tls`: insecure without. */
+function serverCredentials(tls: TlsCredentials | undefined): grpc.ServerCredentials {
+  if (tls === undefined) return grpc.ServerCredentials.createInsecure();
+  if (tls.server === undefined)
+    throw new Error('Cannot serve TLS without a server certificate and key (SERVER_CRT, SERVER_KEY)');
+  return grpc.ServerCredentials.createSsl(
+    tls.ca,
+    [{ private_key: tls.server.key, cert_chain: tls.server.cert }],
+    tls.mutual,
+  );
+}
+
 /** A gRPC server on one endpoint serving one or more protocol services. */
 export class RpcServer {
   /** The endpoint actually bound (with the real port when asked for port 0). */
@@ -52,8 +71,13 @@ export class RpcServer {
    * `Could not bind to: <endpoint>: <reason>` if the address cannot be bound (`address already in use`,
    * `permission denied`, `address not available`: see {@link bindError}).
    */
-  static async start(endpoint: string, services: ServiceBinding[]): Promise<RpcServer> {
+  static async start(
+    endpoint: string,
+    services: ServiceBinding[],
+    options: RpcServerOptions = {},
+  ): Promise<RpcServer> {
     const ep = parseBindEndpoint(endpoint);
+    const credentials = serverCredentials(options.tls);
     const server = new grpc.Server({ 'grpc.max_receive_message_length': 4 * 1024 * 1024 });
     for (const { name, impl } of services) {
       const def = serviceDefinition(name);
@@ -68,7 +92,7 @@ export class RpcServer {
       server.addService(def, wrapped);
     }
     const port = await new Promise<number>((resolve, reject) => {
-      server.bindAsync(endpoint, grpc.ServerCredentials.createInsecure(), (err, p) =>
+      server.bindAsync(endpoint, credentials, (err, p) =>
         err ? reject(bindError(endpoint, err)) : resolve(p),
       );
     });

@@ -2,10 +2,12 @@ import { connect, type Socket } from 'node:net';
 import { status } from '@grpc/grpc-js';
 import { parseEndpoint, socketHost } from '../endpoint.js';
 import { RpcError, type StatusError } from '../rpc-error.js';
+import type { TlsCredentials } from '../tls-credentials.js';
 import { H2Connection, H2Stream } from './connection.js';
 import { ErrorCode } from './frame.js';
 import { collect, decodeGrpcMessage, lengthPrefixed, singleMessage, statusOfHttp } from './grpc-message.js';
 import { encodeHeaders, type HeaderField } from './hpack.js';
+import { connectH2Tls } from './tls-h2.js';
 
 /** Longest grpc-timeout we send, in its unit (8 digits at most). */
 const MAX_TIMEOUT = 99_999_999;
@@ -191,7 +193,7 @@ function field(fields: HeaderField[], name: string): string | undefined {
  * A lean gRPC client channel of unary calls to one endpoint, straight on TCP with our own HTTP/2
  * framing: one long-lived connection, re-opened on the next call after it drops. Calls the server
  * refused unprocessed (GOAWAY, REFUSED_STREAM) are sent again once on a new connection. Wire-compatible
- * with any gRPC server (grpc-js, C++ grpc); no TLS, no compression.
+ * with any gRPC server (grpc-js, C++ grpc); over TLS (ALPN `h2`) when given `tls`; no compression.
  */
 export class GrpcUnaryChannel {
   private connection: ClientConnection | null = null;
@@ -201,7 +203,10 @@ export class GrpcUnaryChannel {
   private readonly host: string;
   private readonly port: number;
 
-  constructor(readonly endpoint: string) {
+  constructor(
+    readonly endpoint: string,
+    private readonly tls?: TlsCredentials,
+  ) {
     const ep = parseEndpoint(endpoint);
     this.host = socketHost(ep);
     this.port = ep.port;
@@ -251,22 +256,21 @@ export class GrpcUnaryChannel {
 
   private connect(timeoutMs: number | undefined): Promise<ClientConnection> {
     if (this.shut) return Promise.reject(new RpcError(status.UNAVAILABLE, 'Channel has been shut down'));
-    this.connecting ??= new Promise<ClientConnection>((resolve, reject) => {
-      const socket = connect({ host: this.host, port: this.port, noDelay: true });
-      socket.once('error', (err) => {
-        socket.destroy();
-        reject(new RpcError(status.UNAVAILABLE, `No connection established. Last error: ${err.message}`));
+    this.connecting ??= this.openSocket()
+      .then(
+        (socket) => {
+          const conn = new ClientConnection(socket);
+          if (this.shut) conn.end();
+          else this.connection = conn;
+          return conn;
+        },
+        (err: Error) => {
+          throw new RpcError(status.UNAVAILABLE, `No connection established. Last error: ${err.message}`);
+        },
+      )
+      .finally(() => {
+        this.connecting = null;
       });
-      socket.once('connect', () => {
-        socket.removeAllListeners('error');
-        const conn = new ClientConnection(socket);
-        if (this.shut) conn.end();
-        else this.connection = conn;
-        resolve(conn);
-      });
-    }).finally(() => {
-      this.connecting = null;
-    });
     if (timeoutMs === undefined) return this.connecting;
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_, reject) => {
@@ -278,12 +282,25 @@ export class GrpcUnaryChannel {
     return Promise.race([this.connecting, deadline]).finally(() => clearTimeout(timer));
   }
 
+  /** A connected socket: TCP, or TLS with `h2` negotiated. */
+  private openSocket(): Promise<Socket> {
+    if (this.tls !== undefined) return connectH2Tls(this.host, this.port, this.tls);
+    return new Promise((resolve, reject) => {
+      const socket = connect({ host: this.host, port: this.port, noDelay: true });
+      socket.once('error', (err) => {
+        socket.destroy();
+        reject(err); // a no-op once resolved: the connection then handles its socket's errors
+      });
+      socket.once('connect', () => resolve(socket));
+    });
+  }
+
   private block(path: string, timeoutMs: number | undefined): Buffer {
     let block = this.blocks.get(path);
     if (block === undefined) {
       block = encodeHeaders([
         [':method', 'POST'],
-        [':scheme', 'http'],
+        [':scheme', this.tls === undefined ? 'http' : 'https'],
         [':path', path],
         [':authority', this.endpoint],
         ['content-type', 'application/grpc'],

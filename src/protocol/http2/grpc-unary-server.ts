@@ -3,6 +3,7 @@ import { status } from '@grpc/grpc-js';
 import { bindError } from '../../support/socket-errors.js';
 import { formatEndpoint, parseBindEndpoint, socketHost } from '../endpoint.js';
 import { StatusError, statusOf } from '../rpc-error.js';
+import type { TlsCredentials } from '../tls-credentials.js';
 import { ConnectionError, H2Connection, H2Stream } from './connection.js';
 import { ErrorCode, rstStreamFrame } from './frame.js';
 import { collect, encodeGrpcMessage, lengthPrefixed, singleMessage } from './grpc-message.js';
@@ -10,6 +11,7 @@ import { parseGrpcTimeout } from './grpc-timeout.js';
 import { malformedRequestHeaders } from './header-rules.js';
 import { encodeHeaders, type HeaderField } from './hpack.js';
 import { DEFAULT_H2_LIMITS, type H2Limits } from './limits.js';
+import { createH2TlsServer } from './tls-h2.js';
 
 /** What a handler knows of its call besides the request. */
 export interface UnaryCall {
@@ -294,7 +296,7 @@ class ServerConnection extends H2Connection<ServerStream> {
 /**
  * A lean gRPC server of unary methods, straight on TCP with our own HTTP/2 framing (no grpc-js, no
  * node:http2): the serving side of the lambda data path. Wire-compatible with any gRPC client (grpc-js,
- * C++ grpc); no TLS, no compression, no streaming methods.
+ * C++ grpc), in clear or over TLS; no compression, no streaming methods.
  */
 export class GrpcUnaryServer {
   private constructor(
@@ -309,19 +311,26 @@ export class GrpcUnaryServer {
    * Binds `endpoint` (`host:port`, port 0 for any free port) and serves the handlers, keyed by method
    * path (`/uiiit.rpc.EdgeServer/RunLambda`), holding every connection to `limits` (defaults:
    * {@link DEFAULT_H2_LIMITS}). Fails with `Could not bind to: <endpoint>: <reason>` as RpcServer does.
+   * With `tls`, serves HTTP/2 over TLS only (ALPN `h2`, see {@link createH2TlsServer}); the TLS handshake
+   * must end within the preface timeout.
    */
   static async start(
     endpoint: string,
     handlers: Record<string, UnaryBytesHandler>,
     limits: Partial<H2Limits> = {},
+    tls?: TlsCredentials,
   ): Promise<GrpcUnaryServer> {
     const connectionLimits = { ...DEFAULT_H2_LIMITS, ...limits };
     const ep = parseBindEndpoint(endpoint);
     const table = new Map(Object.entries(handlers));
     const connections = new Set<ServerConnection>();
-    const server = createServer({ noDelay: true }, (socket) => {
+    const onSocket = (socket: Socket): void => {
       connections.add(new ServerConnection(socket, table, (c) => connections.delete(c), connectionLimits));
-    });
+    };
+    const server =
+      tls === undefined
+        ? createServer({ noDelay: true }, onSocket)
+        : createH2TlsServer(tls, connectionLimits.prefaceTimeoutMs, onSocket);
     const host = socketHost(ep);
     const port = await new Promise<number>((resolve, reject) => {
       server.once('error', (err) => reject(bindError(endpoint, err)));
