@@ -1,3 +1,4 @@
+import { FLUSH_COMMAND } from '../broker/configure-rules.js';
 import { formatTable, type TableEntry } from '../broker/table-dump.js';
 import type { EdgeRouterConf } from '../protocol/messages.js';
 import { RpcClient } from '../protocol/rpc-client.js';
@@ -13,7 +14,8 @@ export const forwardingTableCommand = defineCommand({
   summary: 'Dump or change the forwarding tables of an e-router (or dispatcher).',
   details:
     '`dump` prints `Table#<i>` and the rows of each table (`<lambda> [<weight>] <destination> (F)`); `reset` sets ' +
-    'every weight back to 1; `flush` empties the tables; `change` adds or updates a destination of a lambda; ' +
+    'every weight back to 1; `flush` empties the tables (FLUSH with lambda `*`: our routers refuse a bare ' +
+    'FLUSH, which an empty message reads as); `change` adds or updates a destination of a lambda; ' +
     '`remove` removes one. The other actions print `OK`, or the router’s error with exit status 1 (the original ' +
     'printed OK whatever the router answered). A router that cannot be reached is an error saying where and ' +
     'why (`cannot connect to 127.0.0.1:6474: connection refused`), exit status 1.',
@@ -55,7 +57,7 @@ export const forwardingTableCommand = defineCommand({
         return 0;
       }
       const commands: Partial<EdgeRouterConf>[] = [];
-      if (action === 'flush') commands.push({ action: 'FLUSH' });
+      if (action === 'flush') commands.push({ ...FLUSH_COMMAND });
       else if (action === 'remove')
         commands.push({ action: 'REMOVE', lambda: o.lambda, destination: o.destination });
       else if (action === 'change') {

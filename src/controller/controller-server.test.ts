@@ -92,7 +92,7 @@ function remove(lambda: string, destination: string): EdgeRouterConf {
   return { action: 'REMOVE', lambda, destination, weight: 0, final: false };
 }
 
-const FLUSH: EdgeRouterConf = { action: 'FLUSH', lambda: '', destination: '', weight: 0, final: false };
+const FLUSH: EdgeRouterConf = { action: 'FLUSH', lambda: '*', destination: '', weight: 0, final: false };
 
 describe('EdgeController gRPC service over real gRPC', () => {
   test('a computer announce reaches both routers as CHANGE weight 1 final; RemoveComputer sends REMOVE', async () => {
@@ -171,6 +171,21 @@ describe('EdgeController gRPC service over real gRPC', () => {
     assert.deepEqual(back.calls, []);
   });
 
+  test('a router restarted on the same end-points gets its tables back when it announces again (issue 12, finding 9)', async () => {
+    const r1 = await recordingRouter();
+    const { client } = await startController();
+    const announce = { edgeServerEndpoint: '127.0.0.1:16473', forwardingTableEndpoint: r1.endpoint };
+    await client.call('AnnounceRouter', announce);
+    await client.call('AnnounceComputer', { edgeServerEndpoint: '127.0.0.1:10000', containers: CONTAINERS });
+    const installed = [change('clambda0', '127.0.0.1:10000'), change('glambda0', '127.0.0.1:10000')];
+    assert.deepEqual(r1.calls, installed);
+
+    await r1.stop();
+    const restarted = await recordingRouter(r1.endpoint);
+    await client.call('AnnounceRouter', announce);
+    assert.deepEqual(restarted.calls, installed);
+  });
+
   test('an error text in a Configure reply is logged and the router kept', async () => {
     const r1 = await recordingRouter('127.0.0.1:0', 'Error: Invalid weight');
     const { client, controller } = await startController();
@@ -194,34 +209,111 @@ describe('EdgeController gRPC service over real gRPC', () => {
       edgeServerEndpoint: '127.0.0.1:16473',
       forwardingTableEndpoint: r1.endpoint,
     });
-    const cases: [Promise<unknown>, string][] = [
+    const cases: [() => Promise<unknown>, string][] = [
       [
-        client.call('AnnounceComputer', { edgeServerEndpoint: '', containers: CONTAINERS }),
+        () => client.call('AnnounceComputer', { edgeServerEndpoint: '', containers: CONTAINERS }),
         'invalid AnnounceComputer request: edgeServerEndpoint is empty',
       ],
       [
-        client.call('AnnounceComputer', { edgeServerEndpoint: 'host0', containers: CONTAINERS }),
-        "invalid AnnounceComputer request: edgeServerEndpoint is not a host:port end-point: 'host0'",
+        () => client.call('AnnounceComputer', { edgeServerEndpoint: 'host0', containers: CONTAINERS }),
+        'invalid AnnounceComputer request: edgeServerEndpoint is not a host:port end-point: "host0"',
       ],
       [
-        client.call('AnnounceComputer', {
-          edgeServerEndpoint: '127.0.0.1:10000',
-          containers: [CONTAINERS[0]!, { name: 'c', processor: 'p', lambda: '', numWorkers: 1 }],
-        }),
+        () => client.call('AnnounceComputer', { edgeServerEndpoint: '999.1.1.1:0', containers: CONTAINERS }),
+        'invalid AnnounceComputer request: edgeServerEndpoint has port "0", not in 1..65535: "999.1.1.1:0"',
+      ],
+      [
+        () => client.call('AnnounceComputer', { edgeServerEndpoint: '999.1.1.1:1', containers: CONTAINERS }),
+        'invalid AnnounceComputer request: edgeServerEndpoint has a host that is not an IPv4 address: ' +
+          '"999.1.1.1:1"',
+      ],
+      [
+        () =>
+          client.call('AnnounceComputer', {
+            edgeServerEndpoint: '127.0.0.1:10000',
+            containers: [{ name: 'c', processor: 'p', lambda: 'clambda\u00000', numWorkers: 1 }],
+          }),
+        'invalid AnnounceComputer request: containers[0].lambda has a control character: "clambda\\u00000"',
+      ],
+      [
+        () =>
+          client.call('AnnounceComputer', {
+            edgeServerEndpoint: '127.0.0.1:10000',
+            containers: [{ name: 'c', processor: 'p', lambda: 'l'.repeat(1 << 20), numWorkers: 1 }],
+          }),
+        'invalid AnnounceComputer request: containers[0].lambda is longer than 256 characters: ' +
+          `"${'l'.repeat(64)}"… (1048576 characters)`,
+      ],
+      [
+        () =>
+          client.call('AnnounceComputer', {
+            edgeServerEndpoint: '127.0.0.1:10000',
+            containers: [{ name: 'c\u0000', processor: 'p', lambda: 'l', numWorkers: 1 }],
+          }),
+        'invalid AnnounceComputer request: containers[0].name has a control character: "c\\u0000"',
+      ],
+      [
+        () =>
+          client.call('AnnounceComputer', {
+            edgeServerEndpoint: '127.0.0.1:10000',
+            containers: Array.from({ length: 1001 }, (_, i) => ({ ...CONTAINERS[0]!, lambda: `l${i}` })),
+          }),
+        'invalid AnnounceComputer request: containers has 1001 entries, at most 1000',
+      ],
+      [
+        () =>
+          client.call('AnnounceRouter', {
+            edgeServerEndpoint: 'router\u0000:6473',
+            forwardingTableEndpoint: '127.0.0.1:36474',
+          }),
+        'invalid AnnounceRouter request: edgeServerEndpoint has a host that is not a host name: ' +
+          '"router\\u0000:6473"',
+      ],
+      [
+        () =>
+          client.call('AnnounceRouter', {
+            edgeServerEndpoint: '127.0.0.1:36473',
+            forwardingTableEndpoint: '127.0.0.1:65536',
+          }),
+        'invalid AnnounceRouter request: forwardingTableEndpoint has port "65536", not in 1..65535: ' +
+          '"127.0.0.1:65536"',
+      ],
+      [
+        () => client.call('RemoveComputer', { edgeServerEndpoint: `${'h'.repeat(1 << 20)}:1` }),
+        'invalid RemoveComputer request: edgeServerEndpoint has a host that is longer than 253 characters: ' +
+          `"${'h'.repeat(64)}"… (1048578 characters)`,
+      ],
+      [
+        () =>
+          client.call('AnnounceComputer', {
+            edgeServerEndpoint: '127.0.0.1:10000',
+            containers: [CONTAINERS[0]!, { name: 'c', processor: 'p', lambda: '', numWorkers: 1 }],
+          }),
         'invalid AnnounceComputer request: containers[1].lambda is empty',
       ],
       [
-        client.call('AnnounceRouter', { edgeServerEndpoint: '127.0.0.1:36473', forwardingTableEndpoint: '' }),
+        () =>
+          client.call('AnnounceRouter', {
+            edgeServerEndpoint: '127.0.0.1:36473',
+            forwardingTableEndpoint: '',
+          }),
         'invalid AnnounceRouter request: forwardingTableEndpoint is empty',
       ],
       [
-        client.call('AnnounceRouter', { edgeServerEndpoint: '', forwardingTableEndpoint: '127.0.0.1:36474' }),
+        () =>
+          client.call('AnnounceRouter', {
+            edgeServerEndpoint: '',
+            forwardingTableEndpoint: '127.0.0.1:36474',
+          }),
         'invalid AnnounceRouter request: edgeServerEndpoint is empty',
       ],
-      [client.call('RemoveComputer', {}), 'invalid RemoveComputer request: edgeServerEndpoint is empty'],
+      [
+        () => client.call('RemoveComputer', {}),
+        'invalid RemoveComputer request: edgeServerEndpoint is empty',
+      ],
     ];
     for (const [call, message] of cases) {
-      await assert.rejects(call, (err: unknown) => {
+      await assert.rejects(call(), (err: unknown) => {
         assert.ok(err instanceof RpcError);
         assert.equal(err.code, grpc.status.INVALID_ARGUMENT);
         assert.equal(err.message, `RPC failed: ${message}`);

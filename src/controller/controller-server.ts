@@ -1,8 +1,10 @@
 import * as grpc from '@grpc/grpc-js';
-import { parseEndpoint } from '../protocol/endpoint.js';
+import { endpointProblem } from '../protocol/endpoint-rules.js';
 import type { ComputerInfo, ContainerInfo, RouterInfo } from '../protocol/messages.js';
+import { labelProblem, lambdaNameProblem } from '../protocol/name-rules.js';
 import { StatusError } from '../protocol/rpc-error.js';
 import { RpcServer, service } from '../protocol/rpc-server.js';
+import type { TlsCredentials } from '../protocol/tls-credentials.js';
 import { logger } from '../support/logger.js';
 import { TaskQueue } from './task-queue.js';
 
@@ -23,21 +25,31 @@ function invalid(method: string, field: string, problem: string): StatusError {
   return new StatusError(grpc.status.INVALID_ARGUMENT, `invalid ${method} request: ${field} ${problem}`);
 }
 
-/** Checks that a field holds a `host:port` end-point. */
+/** The most containers a computer may announce. */
+export const MAX_CONTAINERS = 1000;
+
+/** Checks that a field holds the `host:port` of a peer (see {@link endpointProblem}). */
 function checkEndpoint(method: string, field: string, value: string): void {
-  if (value === '') throw invalid(method, field, 'is empty');
-  try {
-    parseEndpoint(value);
-  } catch {
-    throw invalid(method, field, `is not a host:port end-point: '${value}'`);
-  }
+  const problem = endpointProblem(value);
+  if (problem !== undefined) throw invalid(method, field, problem);
 }
 
+/** Checks a computer's end-point and, when announced, its containers (names, lambdas, how many). */
 function checkComputer(method: string, info: ComputerInfo, withContainers: boolean): void {
   checkEndpoint(method, 'edgeServerEndpoint', info.edgeServerEndpoint);
   if (!withContainers) return;
+  if (info.containers.length > MAX_CONTAINERS) {
+    throw invalid(method, 'containers', `has ${info.containers.length} entries, at most ${MAX_CONTAINERS}`);
+  }
   info.containers.forEach((c, i) => {
-    if (c.lambda === '') throw invalid(method, `containers[${i}].lambda`, 'is empty');
+    const problems: [string, string | undefined][] = [
+      ['lambda', lambdaNameProblem(c.lambda)],
+      ['name', labelProblem(c.name)],
+      ['processor', labelProblem(c.processor)],
+    ];
+    for (const [field, problem] of problems) {
+      if (problem !== undefined) throw invalid(method, `containers[${i}].${field}`, problem);
+    }
   });
 }
 
@@ -50,7 +62,10 @@ function checkRouter(info: RouterInfo): void {
  * The `uiiit.rpc.EdgeController` gRPC service (spec §1.5, §6.1): each AnnounceComputer, AnnounceRouter
  * and RemoveComputer is applied to every handler in turn and answered (with Void) once done. Calls are
  * processed one at a time in arrival order. A handler's failure is logged and does not fail the call;
- * a malformed request is refused with INVALID_ARGUMENT and changes nothing.
+ * a malformed request is refused with INVALID_ARGUMENT naming the field, and changes nothing: end-points
+ * must be `host:port` of a peer (an IPv4 or bracketed IPv6 address or a host name, port 1..65535),
+ * lambdas 1 to 256 characters without control characters or blanks, container and processor names at
+ * most 256 characters without control characters, at most {@link MAX_CONTAINERS} containers.
  */
 export class ControllerServer {
   private constructor(
@@ -63,8 +78,12 @@ export class ControllerServer {
     return this.server.endpoint;
   }
 
-  /** Starts serving on `endpoint` (`host:port`; port 0: any free port). */
-  static async start(endpoint: string, handlers: readonly ControllerHandler[]): Promise<ControllerServer> {
+  /** Starts serving on `endpoint` (`host:port`; port 0: any free port), over TLS when given `tls`. */
+  static async start(
+    endpoint: string,
+    handlers: readonly ControllerHandler[],
+    tls?: TlsCredentials,
+  ): Promise<ControllerServer> {
     const queue = new TaskQueue();
     const apply = (
       what: string,
@@ -80,26 +99,30 @@ export class ControllerServer {
         }
         return {};
       });
-    const server = await RpcServer.start(endpoint, [
-      service('uiiit.rpc.EdgeController', {
-        AnnounceComputer: (info) => {
-          checkComputer('AnnounceComputer', info, true);
-          return apply('AnnounceComputer', (h) =>
-            h.announceComputer(info.edgeServerEndpoint, info.containers),
-          );
-        },
-        AnnounceRouter: (info) => {
-          checkRouter(info);
-          return apply('AnnounceRouter', (h) =>
-            h.announceRouter(info.edgeServerEndpoint, info.forwardingTableEndpoint),
-          );
-        },
-        RemoveComputer: (info) => {
-          checkComputer('RemoveComputer', info, false);
-          return apply('RemoveComputer', (h) => h.removeComputer(info.edgeServerEndpoint));
-        },
-      }),
-    ]);
+    const server = await RpcServer.start(
+      endpoint,
+      [
+        service('uiiit.rpc.EdgeController', {
+          AnnounceComputer: (info) => {
+            checkComputer('AnnounceComputer', info, true);
+            return apply('AnnounceComputer', (h) =>
+              h.announceComputer(info.edgeServerEndpoint, info.containers),
+            );
+          },
+          AnnounceRouter: (info) => {
+            checkRouter(info);
+            return apply('AnnounceRouter', (h) =>
+              h.announceRouter(info.edgeServerEndpoint, info.forwardingTableEndpoint),
+            );
+          },
+          RemoveComputer: (info) => {
+            checkComputer('RemoveComputer', info, false);
+            return apply('RemoveComputer', (h) => h.removeComputer(info.edgeServerEndpoint));
+          },
+        }),
+      ],
+      { tls },
+    );
     return new ControllerServer(server, queue);
   }
 

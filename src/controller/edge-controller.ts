@@ -49,7 +49,8 @@ function byteOrder(a: string, b: string): number {
  * The e-controller's registry (spec §6.2) driving an installer logic (§6.3): computers by end-point
  * with their containers, the lambdas they offer, and the routers to program. An identical re-announce
  * of a computer changes nothing; a different container list is a removal followed by an addition. A
- * router re-announced with a different end-point replaces the one sharing the other end-point.
+ * router re-announced with a different end-point replaces the one sharing the other end-point; one
+ * re-announced identically (restarted, its tables empty) gets its routes installed again.
  * With a state file, the registry is saved after every change and {@link restore} reloads it.
  *
  * Calls must not overlap: the caller awaits each before the next (the gRPC server queues them).
@@ -133,7 +134,12 @@ export class EdgeController {
     const router: RouterEndpoints = { lambdaEndpoint, forwardingEndpoint };
     const matchLambda = (r: RouterEndpoints): boolean => r.lambdaEndpoint === lambdaEndpoint;
     const matchForwarding = (r: RouterEndpoints): boolean => r.forwardingEndpoint === forwardingEndpoint;
-    if (this.routerList.some((r) => matchLambda(r) && matchForwarding(r))) return;
+    const known = this.routerList.find((r) => matchLambda(r) && matchForwarding(r));
+    if (known !== undefined) {
+      // The router restarted (it announces once, at start): its tables are empty, reinstall them.
+      await this.logic.routerAnnouncedAgain(known);
+      return;
+    }
     const replaced = this.routerList.filter((r) => matchLambda(r) || matchForwarding(r));
     for (const old of replaced) {
       this.dropRouter(old);

@@ -51,6 +51,11 @@ export class FlatInstallerLogic implements InstallerLogic {
   /** Nothing to do: the other routers do not depend on it. */
   async routerRemoved(): Promise<void> {}
 
+  /** All known routes to the router again, as to a new one. */
+  async routerAnnouncedAgain(router: RouterEndpoints): Promise<void> {
+    await this.routerAdded(router);
+  }
+
   /** FLUSH then all known routes, at every router. */
   async reprogram(): Promise<void> {
     const entries = allRoutes(this.context.computers());

@@ -422,6 +422,37 @@ describe('hier installer, beyond the original tests', () => {
     assert.equal(installer.takeLog(), 'flush host2:7474\n' + 'host2:7474: lambda0,host0:10000,1,F\n');
   });
 
+  test('a router announced again with the same end-points (restarted, empty) gets its own routes, the others nothing', async () => {
+    const { controller, installer } = trivialHier();
+    await controller.announceRouter('host2:6473', 'host2:6474');
+    await controller.announceRouter('host4:6473', 'host4:6474');
+    await controller.announceComputer('host0:10000', makeContainers(2));
+    await controller.announceComputer('host4:10000', makeContainers(1));
+    installer.takeLog();
+    await controller.announceRouter('host2:6473', 'host2:6474');
+    assert.equal(
+      installer.takeLog(),
+      'host2:6474: lambda0,host0:10000,1,F lambda1,host0:10000,1,F lambda0,host4:6473,1,\n',
+    );
+    await controller.announceRouter('host4:6473', 'host4:6474');
+    assert.equal(
+      installer.takeLog(),
+      'host4:6474: lambda0,host2:6473,1, lambda1,host2:6473,1, lambda0,host4:10000,1,F\n',
+    );
+    // A router that fails meanwhile is dropped, and the others rebuilt without it.
+    installer.disconnected = 'host2:6474';
+    await controller.announceRouter('host2:6473', 'host2:6474');
+    assert.equal(
+      installer.takeLog(),
+      'flush host4:6474\n' +
+        'host4:6474: lambda0,host0:10000,1,F lambda1,host0:10000,1,F\n' +
+        'host4:6474: lambda0,host4:10000,1,F\n',
+    );
+    assert.deepEqual(controller.routers(), [
+      { lambdaEndpoint: 'host4:6473', forwardingEndpoint: 'host4:6474' },
+    ]);
+  });
+
   test('a restored controller flushes and reprograms every router', async () => {
     const stateFile = new ControllerStateFile(join(dir, 'state.json'));
     const installer = new LoggingRouterInstaller();

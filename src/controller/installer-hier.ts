@@ -195,6 +195,26 @@ export class HierInstallerLogic implements InstallerLogic {
     await this.reset();
   }
 
+  /**
+   * The routes the router has when nothing changed since they were installed: final routes to the
+   * computers it is home to, a non-final route to each other home router for each lambda behind it.
+   * The other routers are left alone; if the router fails, it is dropped and everything reset.
+   */
+  async routerAnnouncedAgain(router: RouterEndpoints): Promise<void> {
+    const entries: RouteEntry[] = [];
+    for (const [home, served] of this.announced) {
+      for (const [lambda, computers] of served) {
+        if (home !== router.lambdaEndpoint) {
+          entries.push({ lambda, destination: home, weight: 1, final: false });
+          continue;
+        }
+        for (const computer of computers)
+          entries.push({ lambda, destination: computer, weight: 1, final: true });
+      }
+    }
+    if (entries.length > 0) await this.send(router, (fwd) => this.context.installer.change(fwd, entries));
+  }
+
   /** Flushes every router and installs everything again. */
   async reprogram(): Promise<void> {
     await this.reset();

@@ -39,6 +39,11 @@ export interface InstallerLogic {
   routerAdded(router: RouterEndpoints): Promise<void>;
   /** A router was replaced by a re-announce with other end-points. */
   routerRemoved(router: RouterEndpoints): Promise<void>;
+  /**
+   * A known router announced itself again with the same end-points: it restarted, and its tables are
+   * empty. Installs every route it should have (CHANGE, no FLUSH), dropping it if that fails.
+   */
+  routerAnnouncedAgain(router: RouterEndpoints): Promise<void>;
   /** Rewrites every known router's tables from scratch (after a restart from saved state). */
   reprogram(): Promise<void>;
 }

@@ -1,5 +1,7 @@
+import { FLUSH_COMMAND } from '../broker/configure-rules.js';
 import type { EdgeRouterConf } from '../protocol/messages.js';
 import { RpcClient } from '../protocol/rpc-client.js';
+import type { TlsCredentials } from '../protocol/tls-credentials.js';
 import { unreachableReason } from '../protocol/unreachable.js';
 import { logger } from '../support/logger.js';
 import type { RouteEntry, RouterInstaller } from './router-installer.js';
@@ -10,6 +12,8 @@ const log = logger('controller');
 export interface RpcRouterInstallerOptions {
   /** Deadline of each Configure call, ms (the original used none: a black-holed router blocked it forever). */
   callTimeoutMs?: number;
+  /** Call the routers over TLS with this material (`--secure`); default: in clear. */
+  tls?: TlsCredentials | undefined;
 }
 
 /**
@@ -22,9 +26,11 @@ export interface RpcRouterInstallerOptions {
 export class RpcRouterInstaller implements RouterInstaller {
   private readonly clients = new Map<string, RpcClient<'uiiit.rpc.EdgeRouter'>>();
   private readonly callTimeoutMs: number;
+  private readonly tls: TlsCredentials | undefined;
 
   constructor(options: RpcRouterInstallerOptions = {}) {
     this.callTimeoutMs = options.callTimeoutMs ?? 2000;
+    this.tls = options.tls;
   }
 
   /** Sends one CHANGE per entry. */
@@ -47,9 +53,12 @@ export class RpcRouterInstaller implements RouterInstaller {
     }
   }
 
-  /** Sends one FLUSH (every other field unset). */
+  /**
+   * Sends one FLUSH, with lambda `*` and every other field unset (routers of ours refuse a bare FLUSH, which
+   * an empty message also reads as; the original's routers ignore the lambda of a FLUSH).
+   */
   async flush(forwardingEndpoint: string): Promise<void> {
-    await this.configure(forwardingEndpoint, { action: 'FLUSH' });
+    await this.configure(forwardingEndpoint, { ...FLUSH_COMMAND });
   }
 
   /** Closes every cached client. */
@@ -88,7 +97,7 @@ export class RpcRouterInstaller implements RouterInstaller {
   private client(endpoint: string): RpcClient<'uiiit.rpc.EdgeRouter'> {
     let client = this.clients.get(endpoint);
     if (client === undefined) {
-      client = new RpcClient('uiiit.rpc.EdgeRouter', endpoint);
+      client = new RpcClient('uiiit.rpc.EdgeRouter', endpoint, { tls: this.tls });
       this.clients.set(endpoint, client);
     }
     return client;
