@@ -1,10 +1,11 @@
 // Carbonara: aggregation per period, rate:, back window, duplicates, retention, encode/decode, speed.
 import { test } from 'node:test';
+import { deflateRawSync } from 'node:zlib';
 import assert from 'node:assert/strict';
 import { DEFAULT_ARCHIVE_POLICIES } from './archive-policy.js';
 import { MetricSeries } from './metric-series.js';
 import type { ArchivePolicy, Measure, Point } from './model.js';
-import { parseTimestamp } from './timestamp.js';
+import { MAX_TIMESTAMP, parseTimestamp } from './timestamp.js';
 
 const T0 = parseTimestamp('2024-01-01T12:00:00');
 const DAY = 86400;
@@ -294,4 +295,28 @@ void test('speed: 5,000 measures into 1 s / 1 min / 1 h × 6 methods', () => {
       `${s.pointCount()} points, encode ${encodeMs.toFixed(1)} ms → ${size} bytes`,
   );
   assert.equal(s.read('count', 1).length, 3600);
+});
+
+void test('timestamps beyond the range are refused before anything changes; the last one encodes', () => {
+  const s = new MetricSeries(policy([[1, 10]], ['sum']));
+  s.add([m(0, 1)]);
+  for (const timestamp of [Infinity, 1e303, 1e15, MAX_TIMESTAMP + 0.000002]) {
+    assert.throws(() => s.add([m(60, 2), { timestamp, value: 3 }]), {
+      message: 'Invalid input: Timestamp must not be after 2262-04-11T23:47:16+00:00',
+    });
+  }
+  assert.deepEqual(s.read('sum'), [[T0, 1, 1]]);
+  const last = new MetricSeries(policy([[1, 10]], ['sum']));
+  last.add([{ timestamp: MAX_TIMESTAMP, value: 7 }]);
+  const decoded = MetricSeries.decode(last.policy, last.encode());
+  assert.deepEqual(decoded.read('sum'), [[9223372036, 1, 7]]);
+  assert.equal(decoded.firstAcceptedTimestamp(), 9223372036);
+});
+
+void test('decode refuses a varint longer than 10 bytes instead of summing it to Infinity', () => {
+  const body = Buffer.from([1, ...new Array<number>(160).fill(0xff), 0x01]);
+  const blob = Buffer.concat([Buffer.from('GCS1', 'latin1'), deflateRawSync(body)]);
+  assert.throws(() => MetricSeries.decode(policy([[1, 10]], ['sum']), blob), {
+    message: 'Unable to decode metric series: varint too long',
+  });
 });

@@ -17,10 +17,13 @@ import {
 import { TimeseriesError } from './errors.js';
 import type { ArchivePolicy, Measure, Point } from './model.js';
 import { mergeSorted } from './sorted-merge.js';
-import { BEFORE_EPOCH_REASON } from './timestamp.js';
+import { AFTER_MAX_REASON, BEFORE_EPOCH_REASON, MAX_TIMESTAMP } from './timestamp.js';
 
 /** Microseconds per second: every timestamp is held as integer microseconds since the epoch. */
 const US = 1e6;
+
+/** The latest timestamp a series holds, in microseconds (the API refuses later ones first). */
+const MAX_US = Math.round(MAX_TIMESTAMP * US);
 
 /** Points per chunk of an encoded aggregated series (Gnocchi's `POINTS_PER_SPLIT`). */
 const POINTS_PER_CHUNK = 3600;
@@ -109,6 +112,9 @@ interface Level {
   spanUs: number | null;
 }
 
+/** Varints encode integers of [0, 2^64): 10 bytes of 7 bits at most. */
+const VARINT_LIMIT = 2 ** 64;
+
 /** Growable byte buffer for the encoder. */
 class ByteWriter {
   private buf = Buffer.alloc(1024);
@@ -121,7 +127,14 @@ class ByteWriter {
     this.buf = next;
   }
 
+  /**
+   * Writes an integer of [0, 2^64) in at most 10 bytes; anything else throws (an infinite one would never
+   * end the loop, a larger one would overrun the 10 bytes reserved).
+   */
   varint(n: number): void {
+    if (!(n >= 0 && n < VARINT_LIMIT)) {
+      throw new RangeError(`Unable to encode metric series: ${n} is out of the varint range`);
+    }
     this.ensure(10);
     let x = n;
     while (x >= 128) {
@@ -175,6 +188,7 @@ class ByteReader {
     let scale = 1;
     for (;;) {
       if (this.pos >= this.buf.length) throw new Error('Unable to decode metric series: truncated data');
+      if (scale >= VARINT_LIMIT) throw new Error('Unable to decode metric series: varint too long');
       const byte = this.buf[this.pos++] as number;
       result += (byte & 0x7f) * scale;
       if (byte < 128) return result;
@@ -280,7 +294,8 @@ export class MetricSeries {
    * Measures older than `firstAcceptedTimestamp()` are dropped (not counted in `accepted`). As Gnocchi does,
    * when one call holds several values for one timestamp the first one is kept, and a value for a timestamp
    * already in the raw buffer replaces it. `rate:X` applies X to the differences between consecutive raw
-   * points (each difference dated by its later point).
+   * points (each difference dated by its later point). A timestamp outside [0, `MAX_TIMESTAMP`] throws a 400
+   * before anything changes.
    */
   add(measures: readonly Measure[]): { accepted: number } {
     const first = this.firstAcceptedUs();
@@ -290,6 +305,7 @@ export class MetricSeries {
     for (const m of measures) {
       const t = Math.round(m.timestamp * US);
       if (!(t >= 0)) throw TimeseriesError.invalidInput(BEFORE_EPOCH_REASON);
+      if (!(t <= MAX_US)) throw TimeseriesError.invalidInput(AFTER_MAX_REASON);
       if (first !== undefined && t < first) continue;
       if (times.length && t < (times[times.length - 1] as number)) sorted = false;
       times.push(t);

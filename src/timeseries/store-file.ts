@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { logger } from '../support/logger.js';
 import { TimeseriesError } from './errors.js';
 import { IndexState, type IndexOp, type IndexSnapshot } from './index-state.js';
-import { Journal, RecordKind, frameRecord } from './journal.js';
+import { Journal, RecordKind, frameRecord, type JournalRecord } from './journal.js';
+import { JournalQuarantine } from './journal-quarantine.js';
 import { MetricSeries } from './metric-series.js';
 import type {
   ArchivePolicy,
@@ -100,6 +101,7 @@ export class FileTimeseriesStore implements TimeseriesStore {
   private readonly dirty = new Set<string>();
   private readonly deleted = new Set<string>();
   private readonly journal: Journal;
+  private readonly quarantine: JournalQuarantine;
   private readonly seriesDir: string;
   private timer: NodeJS.Timeout | undefined;
   private checkpointing: Promise<void> | undefined;
@@ -108,10 +110,14 @@ export class FileTimeseriesStore implements TimeseriesStore {
 
   constructor(private readonly options: FileStoreOptions) {
     this.journal = new Journal(options.dataDir);
+    this.quarantine = new JournalQuarantine(options.dataDir);
     this.seriesDir = join(options.dataDir, 'series');
   }
 
-  /** Loads the checkpoint, replays the journal and opens a new journal segment. */
+  /**
+   * Loads the checkpoint, replays the journal and opens a new journal segment. A record that cannot be
+   * replayed is kept aside (see JournalQuarantine), logged and counted; the store opens all the same.
+   */
   async open(): Promise<void> {
     await mkdir(this.seriesDir, { recursive: true });
     try {
@@ -132,25 +138,48 @@ export class FileTimeseriesStore implements TimeseriesStore {
       this.cold.set(metric.id, await readFile(join(this.seriesDir, `${metric.id}.bin`)));
     }
     const { records, segments } = await this.journal.replay();
+    await this.quarantine.open();
     let replayed = 0;
-    for (const r of records) {
-      if (r.kind === RecordKind.Index) this.applyIndex(JSON.parse(r.payload.toString('utf8')) as IndexOp);
-      else {
-        const batch = decodeMeasures(r.payload);
-        const s = this.seriesOf(batch.metricId);
-        if (s === undefined) continue;
-        // Measures already in the checkpoint may now be behind the back window: skip those.
-        const first = s.firstAcceptedTimestamp();
-        s.add(first === undefined ? batch.measures : batch.measures.filter((m) => m.timestamp >= first));
-        this.keepHot(batch.metricId, s);
-        this.dirty.add(batch.metricId);
-        replayed += batch.measures.length;
+    let quarantined = 0;
+    for (const [i, r] of records.entries()) {
+      try {
+        replayed += this.replayRecord(r);
+      } catch (err) {
+        await this.quarantine.keep(r);
+        quarantined++;
+        log.warn(
+          `journal record ${i + 1} of ${records.length} (kind ${r.kind}, ${r.payload.length} bytes) cannot be ` +
+            `replayed and is kept aside in ${this.quarantine.path}: ${(err as Error).message}`,
+        );
       }
     }
     await this.journal.start(segments.at(-1) ?? 0);
     if (records.length > 0) log.info(`replayed ${records.length} journal records (${replayed} measures)`);
     this.indexDirty = records.length > 0;
+    // A checkpoint now drops the segments holding what was kept aside: the next start does not meet it again.
+    if (quarantined > 0) await this.checkpoint();
     this.schedule();
+  }
+
+  /** Applies one journal record at start; returns the measures it held. Throws if it cannot be applied. */
+  private replayRecord(r: JournalRecord): number {
+    if (r.kind === RecordKind.Index) {
+      this.applyIndex(JSON.parse(r.payload.toString('utf8')) as IndexOp);
+      return 0;
+    }
+    if (r.kind !== RecordKind.Measures) throw new Error(`unknown record kind ${String(r.kind)}`);
+    const batch = decodeMeasures(r.payload);
+    for (const m of batch.measures) {
+      if (!Number.isFinite(m.value)) throw new Error(`measure value ${m.value} is not finite`);
+    }
+    const s = this.seriesOf(batch.metricId);
+    if (s === undefined) return 0;
+    // Measures already in the checkpoint may now be behind the back window: skip those.
+    const first = s.firstAcceptedTimestamp();
+    s.add(first === undefined ? batch.measures : batch.measures.filter((m) => m.timestamp >= first));
+    this.keepHot(batch.metricId, s);
+    this.dirty.add(batch.metricId);
+    return batch.measures.length;
   }
 
   async createArchivePolicy(policy: ArchivePolicy): Promise<void> {
@@ -300,6 +329,7 @@ export class FileTimeseriesStore implements TimeseriesStore {
       measures: 0,
       measures_to_process: {},
       rejected_measures: this.rejected,
+      quarantined_records: this.quarantine.size,
     };
   }
 

@@ -404,6 +404,7 @@ export class PostgresTimeseriesStore implements TimeseriesStore {
       measures: 0,
       measures_to_process: {},
       rejected_measures: Number(rows[0]!.rejected),
+      quarantined_records: 0,
     };
   }
 

@@ -35,6 +35,8 @@ export interface StoreStatus {
   measures_to_process: Record<string, number>;
   /** Measures refused because they were older than their metric's back window, since start. */
   rejected_measures: number;
+  /** Journal records that could not be replayed and were kept aside (embedded store; 0 otherwise). */
+  quarantined_records: number;
 }
 
 /**

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { TimeseriesError } from './errors.js';
-import { formatTimestamp, parseTimestamp } from './timestamp.js';
+import { formatTimestamp, MAX_TIMESTAMP, parseTimestamp } from './timestamp.js';
 
 const NOW = 1_700_000_000;
 
@@ -114,4 +114,49 @@ test('canonical UTC timestamps (the ingestion fast path) parse exactly, and inva
   assert.throws(() => parseTimestamp('2019-01-01T24:00:00'), { message: /Unable to convert timestamps/ });
   assert.throws(() => parseTimestamp('0070-01-01T00:00:00'), { message: /Timestamp must be after Epoch/ });
   assert.equal(parseTimestamp('2014-10-06T14:33:57+02:00'), 1412598837);
+});
+
+void test('the range is the Epoch to the end of datetime64[ns] (to the second); beyond it a 400 naming the timestamp', () => {
+  const after = 'Timestamp must not be after 2262-04-11T23:47:16+00:00';
+  assert.equal(MAX_TIMESTAMP, 9223372036);
+  assert.equal(parseTimestamp('2262-04-11T23:47:16'), MAX_TIMESTAMP);
+  assert.equal(parseTimestamp('2262-04-12T01:47:16+02:00'), MAX_TIMESTAMP);
+  assert.equal(parseTimestamp(MAX_TIMESTAMP), MAX_TIMESTAMP);
+  assertInvalid(() => parseTimestamp('2262-04-11T23:47:16.000002'), after);
+  assertInvalid(() => parseTimestamp('2262-04-11T23:47:17'), after);
+  assertInvalid(() => parseTimestamp('9999-12-31'), after);
+  assertInvalid(() => parseTimestamp('9999-12-31T23:59:59Z', { path: ['stop'] }), after, ['stop']);
+  assertInvalid(() => parseTimestamp(1e15), after);
+  assertInvalid(() => parseTimestamp('1e15'), after);
+  assertInvalid(() => parseTimestamp('1e303'), after);
+  assertInvalid(() => parseTimestamp(1.7976931348623157e308), after);
+  assertInvalid(() => parseTimestamp('-1e303'), 'Timestamp must be after Epoch');
+  assertInvalid(() => parseTimestamp('1e400'), "unexpected timestamp 'Unable to convert timestamps'");
+  assertInvalid(() => parseTimestamp('100000000 weeks', NOW), after);
+});
+
+void test('a boolean is not a timestamp', () => {
+  const reason = "unexpected timestamp 'Unable to convert timestamps'";
+  assertInvalid(() => parseTimestamp(true), reason);
+  assertInvalid(() => parseTimestamp(false, { path: ['timestamp'] }), reason, ['timestamp']);
+});
+
+void test('formatTimestamp prints every finite number as a date, the last accepted one included', () => {
+  assert.equal(formatTimestamp(MAX_TIMESTAMP), '2262-04-11T23:47:16+00:00');
+  assert.equal(formatTimestamp(253402300799), '9999-12-31T23:59:59+00:00');
+  assert.equal(formatTimestamp(253402300800), '10000-01-01T00:00:00+00:00');
+  assert.equal(formatTimestamp(1e15), '31690708-07-05T01:46:40+00:00');
+  assert.equal(formatTimestamp(951782400), '2000-02-29T00:00:00+00:00');
+  assert.equal(formatTimestamp(4107542400), '2100-03-01T00:00:00+00:00');
+  assert.throws(() => formatTimestamp(Infinity), {
+    name: 'RangeError',
+    message: 'Timestamp out of range: Infinity',
+  });
+  assert.throws(() => formatTimestamp(NaN), { name: 'RangeError' });
+});
+
+void test('formatTimestamp agrees with Date over four centuries of days', () => {
+  for (let s = 0; s < 86400 * 365 * 400; s += 86400 * 7 + 3661) {
+    assert.equal(formatTimestamp(s), new Date(s * 1000).toISOString().replace('.000Z', '+00:00'), String(s));
+  }
 });

@@ -1,7 +1,9 @@
 /**
  * Timestamps as Gnocchi reads and prints them: ISO 8601 (zone converted to UTC, none = UTC), epoch seconds
  * (number or numeric string), or an expression relative to now (`-2 days`, `10 minutes`, `now`). Internally a
- * timestamp is a float of epoch seconds rounded to the microsecond.
+ * timestamp is a float of epoch seconds rounded to the microsecond. The accepted range is Gnocchi's: from
+ * the Epoch to 2262-04-11T23:47:16, the end of numpy's `datetime64[ns]` (Gnocchi cannot store anything
+ * beyond it either); a boolean is not a timestamp (Gnocchi's `float(True)` would read 1).
  */
 import { parseTimespanExpression } from './duration.js';
 import { TimeseriesError } from './errors.js';
@@ -12,6 +14,15 @@ export const UNPARSABLE_TIMESTAMP_REASON = "unexpected timestamp 'Unable to conv
 export const BEFORE_EPOCH_REASON = 'Timestamp must be after Epoch';
 /** Gnocchi's reason when a measure's timestamp is not a scalar (null, object, list). */
 export const MEASURES_FORMAT_REASON = 'unexpected measures format';
+
+/**
+ * The latest timestamp accepted, in epoch seconds: 2262-04-11T23:47:16+00:00, the end of numpy's
+ * `datetime64[ns]` (int64 nanoseconds, which Gnocchi uses) to the second. Timestamps are floats of seconds:
+ * after about 2100 their microseconds hold to ±2 µs.
+ */
+export const MAX_TIMESTAMP = 9_223_372_036;
+/** The reason of a timestamp after {@link MAX_TIMESTAMP}. */
+export const AFTER_MAX_REASON = 'Timestamp must not be after 2262-04-11T23:47:16+00:00';
 
 /** Options of `parseTimestamp`. */
 export interface ParseTimestampOptions {
@@ -129,7 +140,6 @@ function canonicalUtc(text: string): number | undefined {
 
 function toSeconds(input: unknown, now: number): number | undefined {
   if (typeof input === 'number') return Number.isFinite(input) ? input : undefined;
-  if (typeof input === 'boolean') return input ? 1 : 0;
   if (input instanceof Date) return Number.isFinite(input.getTime()) ? input.getTime() / 1000 : undefined;
   if (typeof input !== 'string') return undefined;
   const canonical = canonicalUtc(input);
@@ -145,7 +155,8 @@ function toSeconds(input: unknown, now: number): number | undefined {
  * Parses a timestamp the way Gnocchi does and returns epoch seconds (microsecond precision). The second
  * argument is either "now" (epoch seconds, for relative expressions) or options `{now, path}`. Throws a
  * TimeseriesError 400 Invalid input (detail = `path`): `unexpected timestamp 'Unable to convert timestamps'`
- * when unreadable, `Timestamp must be after Epoch` before 1970, `unexpected measures format` for a non-scalar.
+ * when unreadable (a boolean too), `Timestamp must be after Epoch` before 1970, {@link AFTER_MAX_REASON}
+ * after {@link MAX_TIMESTAMP}, `unexpected measures format` for a non-scalar.
  */
 export function parseTimestamp(input: unknown, nowOrOptions?: number | ParseTimestampOptions): number {
   const options: ParseTimestampOptions =
@@ -157,7 +168,9 @@ export function parseTimestamp(input: unknown, nowOrOptions?: number | ParseTime
   const seconds = toSeconds(input, options.now ?? Date.now() / 1000);
   if (seconds === undefined) throw TimeseriesError.invalidInput(UNPARSABLE_TIMESTAMP_REASON, path);
   if (seconds < 0) throw TimeseriesError.invalidInput(BEFORE_EPOCH_REASON, path);
-  return roundToMicroseconds(seconds);
+  const rounded = roundToMicroseconds(seconds);
+  if (!(rounded <= MAX_TIMESTAMP)) throw TimeseriesError.invalidInput(AFTER_MAX_REASON, path);
+  return rounded;
 }
 
 function pad(value: number, width: number): string {
@@ -165,16 +178,38 @@ function pad(value: number, width: number): string {
 }
 
 /**
+ * The proleptic Gregorian date of a day number since 1970-01-01 (H. Hinnant's `civil_from_days`): exact for
+ * any day a float holds, unlike `Date`, which stops at year 275760.
+ */
+function civilFromDays(days: number): { year: number; month: number; day: number } {
+  const z = days + 719468;
+  const era = Math.floor(z / 146097);
+  const doe = z - era * 146097;
+  const yoe = Math.floor(
+    (doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365,
+  );
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const month = mp < 10 ? mp + 3 : mp - 9;
+  return { year: yoe + era * 400 + (month <= 2 ? 1 : 0), month, day };
+}
+
+/**
  * Formats epoch seconds as Gnocchi prints timestamps (Python `isoformat()` of an aware UTC datetime):
- * `2014-10-06T14:33:57+00:00`, with `.ffffff` only when the microseconds are not zero.
+ * `2014-10-06T14:33:57+00:00`, with `.ffffff` only when the microseconds are not zero. Any finite number
+ * prints as a date (years past 9999 with more digits); a non-finite one throws a RangeError.
  */
 export function formatTimestamp(seconds: number): string {
+  if (!Number.isFinite(seconds)) throw new RangeError(`Timestamp out of range: ${seconds}`);
   const micros = Math.round(seconds * 1e6);
   const wholeSeconds = Math.floor(micros / 1e6);
   const fraction = micros - wholeSeconds * 1e6;
-  const date = new Date(wholeSeconds * 1000);
+  const days = Math.floor(wholeSeconds / 86400);
+  const secondOfDay = wholeSeconds - days * 86400;
+  const { year, month, day } = civilFromDays(days);
   const text =
-    `${pad(date.getUTCFullYear(), 4)}-${pad(date.getUTCMonth() + 1, 2)}-${pad(date.getUTCDate(), 2)}` +
-    `T${pad(date.getUTCHours(), 2)}:${pad(date.getUTCMinutes(), 2)}:${pad(date.getUTCSeconds(), 2)}`;
+    `${pad(year, 4)}-${pad(month, 2)}-${pad(day, 2)}` +
+    `T${pad(Math.floor(secondOfDay / 3600), 2)}:${pad(Math.floor(secondOfDay / 60) % 60, 2)}:${pad(secondOfDay % 60, 2)}`;
   return `${text}${fraction === 0 ? '' : `.${pad(fraction, 6)}`}+00:00`;
 }

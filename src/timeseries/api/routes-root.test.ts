@@ -44,14 +44,19 @@ describe('root, status and capabilities', () => {
     assert.ok(body.aggregation_methods.includes('rate:95pct'));
   });
 
-  test('status: admin gets the summary with rejected_measures, others 403', async () => {
+  test('status: admin gets the summary with rejected_measures and quarantined_records, others 403', async () => {
     const r = await h.request('GET', '/v1/status');
     assert.equal(r.status, 200);
     const body = r.json() as {
       storage: { summary: Record<string, number>; measures_to_process?: unknown };
       metricd: unknown;
     };
-    assert.deepEqual(Object.keys(body.storage.summary), ['metrics', 'measures', 'rejected_measures']);
+    assert.deepEqual(body.storage.summary, {
+      metrics: 0,
+      measures: 0,
+      rejected_measures: 0,
+      quarantined_records: 0,
+    });
     assert.ok('measures_to_process' in body.storage);
     assert.deepEqual(body.metricd, { processors: null, statistics: {} });
     const short = await h.request('GET', '/v1/status?details=false');

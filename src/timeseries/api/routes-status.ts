@@ -1,7 +1,8 @@
 /**
  * `GET /v1/status[?details=false]`: the store's backlog, admin only (403 otherwise). As in Gnocchi,
  * `summary.metrics` counts the metrics that have measures waiting to be processed (not all metrics);
- * `summary.rejected_measures` (ours) counts measures refused for being older than their back window.
+ * `summary.rejected_measures` (ours) counts measures refused for being older than their back window,
+ * `summary.quarantined_records` (ours) the journal records kept aside because they could not be replayed.
  */
 import { requireAdmin } from './auth.js';
 import { sendJson } from './http.js';
@@ -20,6 +21,7 @@ export function registerStatusRoutes(router: ApiRouter): void {
         metrics: pending,
         measures: status.measures,
         rejected_measures: status.rejected_measures,
+        quarantined_records: status.quarantined_records,
       },
     };
     if (details) storage.measures_to_process = status.measures_to_process;
