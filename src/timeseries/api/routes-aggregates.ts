@@ -21,7 +21,7 @@ import type { TimeseriesStore } from '../store.js';
 import { canAccess, currentUser, type ApiUser } from './auth.js';
 import { readJson, sendJson } from './http.js';
 import { parseUuid } from './ids.js';
-import { fnmatch } from './fnmatch.js';
+import { globMatcher } from './fnmatch.js';
 import { pointsJson } from './measures.js';
 import { liveMetrics, metricListJson } from './metrics.js';
 import {
@@ -252,15 +252,17 @@ async function fetchForResources(
   }
   const owners = new Map<string, [string, string]>();
   const wanted = new Map<string, { metric: Metric; aggregation: string }>();
-  const expand = (ref: MetricReference): MetricReference[] =>
-    named
-      .filter((n) => fnmatch(n.name, ref.metric))
+  const expand = (ref: MetricReference): MetricReference[] => {
+    const matches = globMatcher(ref.metric);
+    return named
+      .filter((n) => matches(n.name))
       .map((n) => {
         const key = `${n.resource.id}/${n.name}`;
         owners.set(key, [n.resource.id, n.name]);
         wanted.set(`${key}\u0000${ref.aggregation}`, { metric: n.metric, aggregation: ref.aggregation });
         return { metric: key, aggregation: ref.aggregation };
       });
+  };
   const op = mapReferences(parsed, expand);
   if (wanted.size === 0) {
     throw new TimeseriesError(400, {

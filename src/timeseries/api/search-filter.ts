@@ -6,6 +6,8 @@
  * creator like resource ids; the compiled predicate casts values to each attribute's type.
  */
 import { TimeseriesError } from '../errors.js';
+import { MAX_NAME_LENGTH, MAX_NESTING, tooLong } from '../names.js';
+import { likeMatcher } from '../sql-like.js';
 import { resourceUuid } from './ids.js';
 import { invalidAt, invalidValue, isObject, type BodyPath } from './validate.js';
 
@@ -83,6 +85,9 @@ export function validateFilter(value: unknown, creator: string, path: BodyPath =
   if (op === 'like') {
     const [attr, v] = oneEntry(arg, here);
     if (attr === 'id' || !isScalar(v)) throw invalidValue('not a valid value', [...here, attr]);
+    if (typeof v === 'string' && tooLong(v)) {
+      throw invalidValue(`length of value must be at most ${MAX_NAME_LENGTH}`, [...here, attr]);
+    }
     return { like: { [attr]: v } };
   }
   if (op === 'in') {
@@ -179,6 +184,8 @@ function tokenize(text: string): Token[] {
 
 class FilterParser {
   private index = 0;
+  /** Open parentheses and `not`s around the current position. */
+  private depth = 0;
 
   constructor(
     private readonly tokens: Token[],
@@ -234,11 +241,21 @@ class FilterParser {
     return this.chain(AND, () => this.notExpr());
   }
 
+  /** Enters a `(` or a `not`: 400 beyond {@link MAX_NESTING} levels, before the stack runs out. */
+  private enter(token: Token): void {
+    if (++this.depth > MAX_NESTING) {
+      throw filterError(`more than ${MAX_NESTING} nested levels at char ${token.pos}`);
+    }
+  }
+
   private notExpr(): Filter {
     const t = this.peek();
     if (t?.kind === 'op' && t.text === 'not') {
+      this.enter(t);
       this.index++;
-      return { not: this.notExpr() };
+      const inner = this.notExpr();
+      this.depth--;
+      return { not: inner };
     }
     return this.atom();
   }
@@ -246,11 +263,13 @@ class FilterParser {
   private atom(): Filter {
     const t = this.peek();
     if (t?.kind === 'punct' && t.text === '(') {
+      this.enter(t);
       this.index++;
       const inner = this.orExpr();
       const close = this.peek();
       if (close?.kind !== 'punct' || close.text !== ')') throw this.unexpected(close, "')'");
       this.index++;
+      this.depth--;
       return inner;
     }
     const left = this.term();
@@ -285,7 +304,10 @@ class FilterParser {
   }
 }
 
-/** Parses the string form of a filter into the JSON form (400 "Invalid filter: …" on syntax errors). */
+/**
+ * Parses the string form of a filter into the JSON form (400 "Invalid filter: …" on syntax errors, and on
+ * more than `MAX_NESTING` parentheses and `not`s inside one another).
+ */
 export function parseFilterString(text: string): Filter {
   return new FilterParser(tokenize(text), text).parse();
 }
@@ -311,16 +333,6 @@ function compare(a: Scalar, b: Scalar): number {
   const sa = String(a);
   const sb = String(b);
   return sa < sb ? -1 : sa > sb ? 1 : 0;
-}
-
-function likeRegex(pattern: string): RegExp {
-  let re = '';
-  for (const c of pattern) {
-    if (c === '%') re += '.*';
-    else if (c === '_') re += '.';
-    else re += c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-  }
-  return new RegExp(`^${re}$`, 's');
 }
 
 /**
@@ -374,13 +386,13 @@ export function compileFilter<T>(
       };
     }
     if (op === 'like') {
-      const re = likeRegex(String(raw));
+      const like = likeMatcher(String(raw));
       return (item) => {
         const actual = access.get(item);
         return (
           actual !== null &&
           actual !== undefined &&
-          re.test(typeof actual === 'string' ? actual : JSON.stringify(actual))
+          like(typeof actual === 'string' ? actual : JSON.stringify(actual))
         );
       };
     }
