@@ -56,3 +56,24 @@ void test('unparsable strings: Invalid operations with pyparsing text', () => {
     parseError('Expected nested () expression  (at char 0), (line:1, col:1)'),
   );
 });
+
+void test('a failure deep inside is reported at the outermost nested group, as pyparsing does', () => {
+  fails(() => parseSExpression('(a (b (c (d'), 400, {
+    cause: 'Invalid operations',
+    reason: 'Fail to parse the operations string',
+    detail: "Expected ')', found '('  (at char 3), (line:1, col:4)",
+  });
+});
+
+void test('nesting is bounded: 100 groups parse, 101 or a megabyte of ( are a 400, not a stack overflow', () => {
+  let expected: unknown = [];
+  for (let i = 1; i < 100; i++) expected = [expected];
+  assert.deepEqual(parseSExpression(`${'('.repeat(100)}${')'.repeat(100)}`), expected);
+  const tooDeep = {
+    cause: 'Invalid operations',
+    reason: 'Fail to parse the operations string',
+    detail: 'More than 100 nested groups  (at char 100)',
+  };
+  fails(() => parseSExpression(`${'('.repeat(101)}${')'.repeat(101)}`), 400, tooDeep);
+  fails(() => parseSExpression('('.repeat(1 << 20)), 400, tooDeep);
+});

@@ -5,9 +5,17 @@
  * the validator gives them meaning.
  */
 import { TimeseriesError } from './errors.js';
+import { MAX_NESTING } from './names.js';
 
 /** A parsed S-expression: a word or a group of them. */
 export type SExpression = string | SExpression[];
+
+/** More than `MAX_NESTING` groups open at `position`. */
+class NestingFailure extends Error {
+  constructor(readonly position: number) {
+    super(`more than ${MAX_NESTING} nested groups`);
+  }
+}
 
 class ParseFailure extends Error {
   constructor(
@@ -50,24 +58,34 @@ function skipSpace(text: string, pos: number): number {
   return p;
 }
 
-/** Parses the group opening at `pos`; returns it and the position after its `)`. */
+/**
+ * Parses the group opening at `pos`; returns it and the position after its `)`. Iterative (an explicit
+ * stack of open groups), so a megabyte of `(` costs no stack; more than `MAX_NESTING` open groups fail. A
+ * failure inside a nested group is reported at that group's outermost `(` below the first one, as
+ * pyparsing reports it.
+ */
 function parseGroup(text: string, pos: number): [SExpression[], number] {
-  const items: SExpression[] = [];
+  const open: { items: SExpression[]; start: number }[] = [{ items: [], start: pos }];
+  const fail = (expected: string, at: number): ParseFailure =>
+    new ParseFailure(expected, open.length > 1 ? (open[1] as { start: number }).start : at);
   let p = pos + 1;
   for (;;) {
+    const items = (open[open.length - 1] as { items: SExpression[] }).items;
     p = skipSpace(text, p);
-    if (p >= text.length) throw new ParseFailure("')'", p);
+    if (p >= text.length) throw fail("')'", p);
     const c = text[p] as string;
-    if (c === ')') return [items, p + 1];
+    if (c === ')') {
+      open.pop();
+      const parent = open[open.length - 1];
+      if (parent === undefined) return [items, p + 1];
+      parent.items.push(items);
+      p++;
+      continue;
+    }
     if (c === '(') {
-      try {
-        const [group, next] = parseGroup(text, p);
-        items.push(group);
-        p = next;
-      } catch (e) {
-        if (e instanceof ParseFailure) throw new ParseFailure("')'", p);
-        throw e;
-      }
+      if (open.length >= MAX_NESTING) throw new NestingFailure(p);
+      open.push({ items: [], start: p });
+      p++;
       continue;
     }
     const quoted = QUOTED_RE.exec(text.slice(p));
@@ -90,7 +108,8 @@ function parseGroup(text: string, pos: number): [SExpression[], number] {
 
 /**
  * Parses the first group of an operations string. An unparsable string → 400 `{cause: 'Invalid
- * operations', reason: 'Fail to parse the operations string', detail: <pyparsing's message>}`.
+ * operations', reason: 'Fail to parse the operations string', detail: <pyparsing's message>}`, as is one
+ * nesting more than `MAX_NESTING` groups (detail `More than 100 nested groups  (at char N)`).
  */
 export function parseSExpression(text: string): SExpression[] {
   const start = skipSpace(text, 0);
@@ -98,6 +117,13 @@ export function parseSExpression(text: string): SExpression[] {
     if (text[start] !== '(') throw new ParseFailure('nested () expression', start);
     return parseGroup(text, start)[0];
   } catch (e) {
+    if (e instanceof NestingFailure) {
+      throw new TimeseriesError(400, {
+        cause: 'Invalid operations',
+        reason: 'Fail to parse the operations string',
+        detail: `More than ${MAX_NESTING} nested groups  (at char ${e.position})`,
+      });
+    }
     if (!(e instanceof ParseFailure)) throw e;
     throw new TimeseriesError(400, {
       cause: 'Invalid operations',

@@ -8,6 +8,7 @@ import { parseSExpression } from './aggregates-parser.js';
 import { isAggregationMethod } from './aggregation-methods.js';
 import { parseDuration } from './duration.js';
 import { TimeseriesError } from './errors.js';
+import { MAX_NAME_LENGTH, tooLong } from './names.js';
 
 /** A node the schema refuses; reported as the root operation being invalid, as voluptuous does. */
 class SchemaFailure extends Error {}
@@ -107,7 +108,7 @@ function validateNode(node: unknown, allowConstant: boolean): Operation {
  * a malformed tree, an unknown operation or method included → 400 Invalid input `'<op>' operation invalid
  * for dictionary value @ data['operations']` (detail `['operations']`, `<op>` the root operation); no
  * `metric` anywhere → 400 `{cause: 'Operations is invalid', reason: "At least one 'metric' is required",
- * detail: <tree>}`.
+ * detail: <tree>}`; a metric name or pattern over 255 characters → 400 Invalid input naming `operations`.
  */
 export function parseOperations(input: unknown): Operation {
   const tree: unknown = typeof input === 'string' ? parseSExpression(input) : input;
@@ -123,7 +124,12 @@ export function parseOperations(input: unknown): Operation {
     const head: unknown = tree[0];
     throw invalidOperations(`'${typeof head === 'string' ? head : JSON.stringify(head)}' operation invalid`);
   }
-  if (metricReferences(op).length === 0) {
+  const refs = metricReferences(op);
+  const long = refs.find((r) => tooLong(r.metric));
+  if (long !== undefined) {
+    throw invalidOperations(`metric name or pattern longer than ${MAX_NAME_LENGTH} characters`);
+  }
+  if (refs.length === 0) {
     throw new TimeseriesError(400, {
       cause: 'Operations is invalid',
       reason: "At least one 'metric' is required",

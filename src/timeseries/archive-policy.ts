@@ -7,6 +7,7 @@ import { DEFAULT_AGGREGATION_METHODS, resolveAggregationMethods } from './aggreg
 import { formatPythonFloat, formatTimedelta, parseDuration } from './duration.js';
 import { TimeseriesError } from './errors.js';
 import type { ArchivePolicy, ArchivePolicyItem, ArchivePolicyRule } from './model.js';
+import { MAX_NAME_LENGTH, tooLong } from './names.js';
 
 type Path = (string | number)[];
 
@@ -149,6 +150,7 @@ export function parseArchivePolicy(
   for (const [key, value] of Object.entries(body)) {
     if (key === 'name') {
       if (typeof value !== 'string') throw valueError('expected str', [key]);
+      if (tooLong(value)) throw valueError(`length of value must be at most ${MAX_NAME_LENGTH}`, [key]);
       name = value;
     } else if (key === 'back_window') backWindow = validateInt(value, 0, [key]);
     else if (key === 'aggregation_methods') methods = resolveAggregationMethods(value, defaultMethods);

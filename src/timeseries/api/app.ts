@@ -30,17 +30,30 @@ import { ApiRouter } from './routing.js';
 export interface AppOptions {
   /** `basic`: identity from `Authorization: Basic`, `admin` is administrator; `none`: everyone is admin. */
   auth: AuthMode;
-  /** Maximum request body size in bytes (default 64 MiB, for large batches). */
+  /**
+   * Maximum request body size in bytes (default {@link DEFAULT_MAX_BODY_SIZE}); a larger body is refused
+   * with 413 as soon as its Content-Length (or, chunked, its running length) exceeds it, unread.
+   */
   bodyLimit?: number;
   /** fastify logger switch (default off). */
   logger?: boolean;
 }
 
+/**
+ * The default largest request body: 16 MiB, three times the 100,000-measure batches of Gnocchi's heavy
+ * ingest workload (5.5 MB); decoding a body of that size holds the event loop about 0.1 s.
+ */
+export const DEFAULT_MAX_BODY_SIZE = 16 * 1024 * 1024;
+
+/** An encoded NUL in the request target (literal NUL bytes are refused by Node's HTTP parser). */
+const ENCODED_NUL_RE = /%00/i;
+
 /** Builds the API over a store (the caller opens and closes the store). */
 export function buildApp(store: TimeseriesStore, options: AppOptions): FastifyInstance {
+  const bodyLimit = options.bodyLimit ?? DEFAULT_MAX_BODY_SIZE;
   const app = Fastify({
     logger: options.logger ?? false,
-    bodyLimit: options.bodyLimit ?? 64 * 1024 * 1024,
+    bodyLimit,
     routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 2048 },
   });
 
@@ -53,9 +66,18 @@ export function buildApp(store: TimeseriesStore, options: AppOptions): FastifyIn
       return sendError(request, reply, error.status, error.description);
     }
     const status = 'statusCode' in error && typeof error.statusCode === 'number' ? error.statusCode : 500;
+    if (status === 413) {
+      return sendError(request, reply, 413, `Request body larger than the limit of ${bodyLimit} bytes`);
+    }
     if (status >= 400 && status < 500) return sendError(request, reply, status, error.message);
     request.log.error(error);
     return sendError(request, reply, 500, '');
+  });
+
+  app.addHook('onRequest', async (request) => {
+    if (ENCODED_NUL_RE.test(request.raw.url ?? '')) {
+      throw new TimeseriesError(400, 'NUL character not allowed in the URL');
+    }
   });
 
   app.setNotFoundHandler((request, reply) =>

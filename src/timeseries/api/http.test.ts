@@ -22,6 +22,19 @@ describe('Python-style JSON', () => {
     assert.equal(pyJson([]), '[]');
     assert.equal(pyJson({ skipped: undefined }), '{}');
   });
+
+  test('NaN and ±Infinity are written null, so that every reply is valid JSON (Python writes bare tokens)', () => {
+    const text = pyJson([
+      pyFloat(Infinity),
+      pyFloat(-Infinity),
+      pyFloat(NaN),
+      Infinity,
+      NaN,
+      pyFloat(1.7e308),
+    ]);
+    assert.equal(text, '[null, null, null, null, null, 1.7e+308]');
+    assert.deepEqual(JSON.parse(text), [null, null, null, null, null, 1.7e308]);
+  });
 });
 
 describe('HTTP conventions', () => {

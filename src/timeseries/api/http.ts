@@ -7,6 +7,7 @@ import { STATUS_CODES } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { TimeseriesError, type ErrorDescription } from '../errors.js';
 import { pyJson } from './json.js';
+import { checkJsonLimits } from './json-limits.js';
 
 /** Gnocchi's HTTP reason phrase for a status (`title` of the envelope). */
 export function reasonPhrase(status: number): string {
@@ -182,7 +183,8 @@ export function hasBody(request: FastifyRequest): boolean {
 
 /**
  * Gnocchi's `deserialize()`: the Content-Type must be one of `expected` (else 415), then the body must
- * decode as JSON (else 400 `{"cause": "Unable to decode body", "reason", "detail": []}`).
+ * decode as JSON (else 400 `{"cause": "Unable to decode body", "reason", "detail": []}`), nest at most 100
+ * levels and hold no NUL (see json-limits.ts).
  */
 export function readJson(
   request: FastifyRequest,
@@ -190,9 +192,10 @@ export function readJson(
 ): unknown {
   const type = contentMediaType(request);
   if (type === undefined || !expected.includes(type)) throw new TimeseriesError(415, '');
-  const text = rawBody(request).toString('utf8');
+  const raw = rawBody(request);
+  let value: unknown;
   try {
-    return JSON.parse(text) as unknown;
+    value = JSON.parse(raw.toString('utf8')) as unknown;
   } catch (e) {
     throw new TimeseriesError(400, {
       cause: 'Unable to decode body',
@@ -200,6 +203,8 @@ export function readJson(
       detail: [],
     });
   }
+  checkJsonLimits(value, raw);
+  return value;
 }
 
 /** `scheme://host` of the request (as seen by the client). */

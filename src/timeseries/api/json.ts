@@ -4,7 +4,7 @@
  * `86400.0` for a float but `86400` for an int, so granularities and values are wrapped in {@link PyFloat}.
  */
 
-/** A number to be written as a Python float (`1.0`, `1e+16`, `NaN`). */
+/** A number to be written as a Python float (`1.0`, `1e+16`; `null` when not finite). */
 export class PyFloat {
   constructor(readonly value: number) {}
 
@@ -40,9 +40,9 @@ function serialize(value: unknown, out: string[]): void {
   if (value === null || value === undefined) {
     out.push('null');
   } else if (value instanceof PyFloat) {
-    out.push(formatPyFloat(value.value));
+    out.push(Number.isFinite(value.value) ? formatPyFloat(value.value) : 'null');
   } else if (typeof value === 'number') {
-    out.push(Number.isFinite(value) ? String(value) : formatPyFloat(value));
+    out.push(Number.isFinite(value) ? String(value) : 'null');
   } else if (typeof value === 'string') {
     out.push(JSON.stringify(value));
   } else if (typeof value === 'boolean') {
@@ -70,7 +70,11 @@ function serialize(value: unknown, out: string[]): void {
   }
 }
 
-/** Serializes a value like Python's `json.dumps` (default separators), honouring {@link PyFloat}. */
+/**
+ * Serializes a value like Python's `json.dumps` (default separators), honouring {@link PyFloat}, but always
+ * as valid JSON: NaN and ±Infinity (a sum that overflows, a `fill=null` gap) are written `null`, where
+ * Python would write the bare tokens `NaN`/`Infinity` that JSON parsers refuse.
+ */
 export function pyJson(value: unknown): string {
   const out: string[] = [];
   serialize(value, out);

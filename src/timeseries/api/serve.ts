@@ -13,6 +13,8 @@ export interface TimeseriesServerOptions {
   /** An opened store; the server does not close it. */
   store: TimeseriesStore;
   auth: AuthMode;
+  /** Largest request body in bytes, 413 beyond (default `DEFAULT_MAX_BODY_SIZE`, 16 MiB). */
+  maxBodySize?: number;
 }
 
 /** A running server. */
@@ -57,7 +59,10 @@ export async function startTimeseriesServer(
 ): Promise<RunningTimeseriesServer> {
   const { host, port } = parseListen(options.listen);
   await installDefaultArchivePolicies(options.store);
-  const app = buildApp(options.store, { auth: options.auth });
+  const app = buildApp(options.store, {
+    auth: options.auth,
+    ...(options.maxBodySize !== undefined ? { bodyLimit: options.maxBodySize } : {}),
+  });
   try {
     await app.listen({ host, port });
   } catch (err) {

@@ -3,6 +3,7 @@
  * `{"cause": "Invalid input", "reason": "<message> @ data['a']['b']", "detail": ["a", "b"]}`.
  */
 import { TimeseriesError } from '../errors.js';
+import { MAX_NAME_LENGTH, tooLong } from '../names.js';
 
 /** A path inside the request body. */
 export type BodyPath = (string | number)[];
@@ -57,15 +58,20 @@ export function checkKeys(
   }
 }
 
-/** A required or optional string field (`expected str`). */
-export function stringField(obj: JsonObject, key: string, path: BodyPath = []): string | undefined {
-  const value = obj[key];
-  if (value === undefined) return undefined;
-  if (typeof value !== 'string') throw invalidValue('expected str', [...path, key]);
+/** A string of at most {@link MAX_NAME_LENGTH} characters at `path`, else 400 naming the field. */
+function checkName(value: unknown, path: BodyPath): string {
+  if (typeof value !== 'string') throw invalidValue('expected str', path);
+  if (tooLong(value)) throw invalidValue(`length of value must be at most ${MAX_NAME_LENGTH}`, path);
   return value;
 }
 
-/** An optional string-or-null field (`user_id`, `project_id`). */
+/** A required or optional name field (`expected str`; at most 255 characters, as Gnocchi's columns). */
+export function stringField(obj: JsonObject, key: string, path: BodyPath = []): string | undefined {
+  const value = obj[key];
+  return value === undefined ? undefined : checkName(value, [...path, key]);
+}
+
+/** An optional string-or-null field (`user_id`, `project_id`; at most 255 characters). */
 export function nullableStringField(
   obj: JsonObject,
   key: string,
@@ -73,6 +79,5 @@ export function nullableStringField(
 ): string | null | undefined {
   const value = obj[key];
   if (value === undefined || value === null) return value;
-  if (typeof value !== 'string') throw invalidValue('expected str', [...path, key]);
-  return value;
+  return checkName(value, [...path, key]);
 }
