@@ -70,10 +70,11 @@ test(
   async () => {
     // The optimizer's first update comes one period after the router starts: the 20 requests run before it,
     // while both weights are still 1 (once measured, random ∝ 1/weight may rightly favour one computer).
-    // 10 s leaves room for starting the client on a busy machine; the update is then waited for.
+    // Starting the client and its requests take 5 s at a load of 10 on two cores: 20 s leaves room for
+    // a busier machine. The update is then waited for.
     const { computers, router } = await readmeExample([
       '--optimizer-conf',
-      'type=trivial,period=10,stat=mean',
+      'type=trivial,period=20,stat=mean',
     ]);
     const client = await run('edgeclient', [
       '--lambda',
