@@ -2,6 +2,7 @@ import type { LambdaCall } from '../protocol/lambda-transports.js';
 import type { LambdaRequest, LambdaResponse } from '../protocol/messages.js';
 import { RpcClient } from '../protocol/rpc-client.js';
 import { errorResponse } from '../protocol/responses.js';
+import type { TlsCredentials } from '../protocol/tls-credentials.js';
 import { logger, type Logger } from '../support/logger.js';
 import { Random } from '../support/random.js';
 import { ClientPool, PoolRefusal, type PoolResult } from '../client/client-pool.js';
@@ -37,6 +38,8 @@ export interface ForwarderOptions {
   log?: Logger;
   /** Deadline of forwarded calls and bound of the requests waiting (default: {@link DEFAULT_FORWARDING_LIMITS}). */
   limits?: Partial<ForwardingLimits>;
+  /** Forward, and talk to the controller, over TLS with this material (`--secure`); default: in clear. */
+  tls?: TlsCredentials | undefined;
 }
 
 /**
@@ -73,9 +76,12 @@ export class Forwarder {
     }
     this.random = options.random ?? Random.fromSeeds(Date.now(), process.pid);
     this.log = options.log ?? logger('broker');
-    this.pool = new ClientPool(options.router.maxPendingClients);
+    this.pool = new ClientPool(options.router.maxPendingClients, options.tls);
     const controller = options.controllerEndpoint ?? '';
-    this.controller = controller === '' ? undefined : new RpcClient('uiiit.rpc.EdgeController', controller);
+    this.controller =
+      controller === ''
+        ? undefined
+        : new RpcClient('uiiit.rpc.EdgeController', controller, { tls: options.tls });
   }
 
   /**

@@ -1,5 +1,6 @@
 import type { ComputerInfo, RouterInfo } from '../protocol/messages.js';
 import { RpcClient } from '../protocol/rpc-client.js';
+import type { TlsCredentials } from '../protocol/tls-credentials.js';
 import { unreachableReason } from '../protocol/unreachable.js';
 import { logger } from '../support/logger.js';
 
@@ -8,13 +9,21 @@ const log = logger('registration');
 /** How long one announce or remove call may take, ms. */
 const CALL_TIMEOUT_MS = 3000;
 
+/** How a {@link ControllerRegistration} calls the controller. */
+export interface RegistrationOptions {
+  /** Between two announce attempts, ms (default 1000). */
+  retryMs?: number;
+  /** Call over TLS with this material (`--secure`); default: in clear. */
+  tls?: TlsCredentials | undefined;
+}
+
 /** What registers with a controller: a computer (removable) or a router/dispatcher. */
 export type Registrant = { computer: ComputerInfo } | { router: RouterInfo };
 
 /**
  * Keeps a component registered with an edge controller: announces it (retrying every `retryMs` until the
  * controller answers, so start-up order does not matter) and, for a computer, removes it on
- * {@link unregister}.
+ * {@link unregister}. Over TLS when `options.tls` is given.
  */
 export class ControllerRegistration {
   private readonly client: RpcClient<'uiiit.rpc.EdgeController'>;
@@ -26,9 +35,10 @@ export class ControllerRegistration {
   constructor(
     readonly controllerEndpoint: string,
     private readonly registrant: Registrant,
-    retryMs = 1000,
+    options: RegistrationOptions = {},
   ) {
-    this.client = new RpcClient('uiiit.rpc.EdgeController', controllerEndpoint);
+    const retryMs = options.retryMs ?? 1000;
+    this.client = new RpcClient('uiiit.rpc.EdgeController', controllerEndpoint, { tls: options.tls });
     const what =
       'computer' in registrant
         ? registrant.computer.edgeServerEndpoint

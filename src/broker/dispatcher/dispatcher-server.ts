@@ -16,7 +16,7 @@ export interface DispatcherServer {
 
 /**
  * Starts an e-dispatcher: the table configuration server (EdgeRouter service, one table) first, then
- * the lambda server (port 0 picks free ports).
+ * the lambda server (port 0 picks free ports); both over TLS when `options.tls` is given.
  */
 export async function startDispatcherServer(
   serverEndpoint: string,
@@ -31,14 +31,20 @@ export async function startDispatcherServer(
   let own = serverEndpoint;
   const isOwn = (destination: string): boolean => isOwnEndpoint(destination, own);
   try {
-    config = await RpcServer.start(configurationEndpoint, [
-      service('uiiit.rpc.EdgeRouter', {
-        Configure: (conf) => configureFromWire(conf, isOwn, (c) => dispatcher.configure(c)),
-        GetTable: (id) => dispatcher.tableMessage(id.value),
-        GetNumTables: () => ({ value: 1 }),
-      }),
-    ]);
-    const lambda = await startLambdaServer(serverEndpoint, (req, call) => dispatcher.process(req, call));
+    config = await RpcServer.start(
+      configurationEndpoint,
+      [
+        service('uiiit.rpc.EdgeRouter', {
+          Configure: (conf) => configureFromWire(conf, isOwn, (c) => dispatcher.configure(c)),
+          GetTable: (id) => dispatcher.tableMessage(id.value),
+          GetNumTables: () => ({ value: 1 }),
+        }),
+      ],
+      { tls: options.tls },
+    );
+    const lambda = await startLambdaServer(serverEndpoint, (req, call) => dispatcher.process(req, call), {
+      tls: options.tls,
+    });
     own = lambda.endpoint;
     const cfg = config;
     return {

@@ -7,6 +7,7 @@ import type {
   Return,
 } from '../../protocol/messages.js';
 import { logger } from '../../support/logger.js';
+import type { TlsCredentials } from '../../protocol/tls-credentials.js';
 import type { Random } from '../../support/random.js';
 import { DestinationTable } from './dispatcher-table.js';
 import type { DryRun, PtimeEstimator } from '../estimators/estimator.js';
@@ -34,6 +35,8 @@ export interface EdgeDispatcherOptions {
   clock?: Clock;
   /** How the probe estimator sends its dry requests (default: over gRPC; the lab's are simulated). */
   dryRun?: DryRun;
+  /** Serve, forward, probe and talk to the controller over TLS with this material (`--secure`); default: in clear. */
+  tls?: TlsCredentials | undefined;
 }
 
 /**
@@ -55,7 +58,11 @@ export class EdgeDispatcher {
 
   constructor(private readonly options: EdgeDispatcherOptions) {
     this.forwarder = new Forwarder({ ...options, log });
-    this.estimator = createEstimator(options.ptimeEstConf, { clock: options.clock, dryRun: options.dryRun });
+    this.estimator = createEstimator(options.ptimeEstConf, {
+      clock: options.clock,
+      dryRun: options.dryRun,
+      tls: options.tls,
+    });
     const estimator = this.estimator;
     this.table = new DestinationTable({
       added: (lambda, destination) => estimator.added(lambda, destination),

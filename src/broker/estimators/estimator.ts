@@ -1,4 +1,5 @@
 import type { LambdaRequest, LambdaResponse } from '../../protocol/messages.js';
+import type { TlsCredentials } from '../../protocol/tls-credentials.js';
 import type { Clock } from '../policies/selection-policy.js';
 
 /**
@@ -37,6 +38,8 @@ export interface EstimatorEnvironment {
    * own client pool); the lab's virtual-time engine probes its simulated computers instead.
    */
   dryRun?: DryRun;
+  /** The TLS material of the default dry runs over gRPC (`--secure`); default: in clear. */
+  tls?: TlsCredentials | undefined;
 }
 
 /** The "size" of a request the estimators use: `max(len(input), len(datain))` in bytes. */

@@ -1,4 +1,5 @@
 import type { LambdaRequest, LambdaResponse } from '../../protocol/messages.js';
+import type { TlsCredentials } from '../../protocol/tls-credentials.js';
 import { logger } from '../../support/logger.js';
 import type { Saver } from '../../support/saver.js';
 import { ClientPool } from '../../client/client-pool.js';
@@ -16,7 +17,8 @@ const log = logger('dispatcher');
  * the earliest destination). Computers answer dry requests with an estimate and never execute them.
  * Removal really removes (quirk Q8 fixed) and estimates are in seconds; each success is written to
  * `saver` as `<lambda> <dest> <size> <estPtime_ms> <measPtime_ms>`, in milliseconds as in the original.
- * A `dryRun` function, if given, replaces the client pool (the lab probes simulated computers with it).
+ * A `dryRun` function, if given, replaces the client pool (the lab probes simulated computers with it);
+ * the pool's channels are over TLS when given `tls`.
  */
 export class ProbeEstimator implements PtimeEstimator {
   readonly type = 'probe';
@@ -31,8 +33,9 @@ export class ProbeEstimator implements PtimeEstimator {
     maxClients: number,
     private readonly saver: Saver,
     dryRun?: DryRun,
+    tls?: TlsCredentials,
   ) {
-    this.pool = new ClientPool(maxClients);
+    this.pool = new ClientPool(maxClients, tls);
     this.dryRun = dryRun ?? (async (d, req) => (await this.pool.send(d, req)).response);
   }
 
@@ -88,6 +91,7 @@ export class ProbeEstimator implements PtimeEstimator {
 export function setup(): void {
   estimatorTypes.register('probe', {
     defaultConf: 'type=probe,max-clients=10,output=out.dat',
-    create: (conf, env) => new ProbeEstimator(conf.getUint('max-clients'), outputSaver(conf), env.dryRun),
+    create: (conf, env) =>
+      new ProbeEstimator(conf.getUint('max-clients'), outputSaver(conf), env.dryRun, env.tls),
   });
 }

@@ -8,6 +8,7 @@ import type {
 } from '../../protocol/messages.js';
 import { logger } from '../../support/logger.js';
 import type { Random } from '../../support/random.js';
+import type { TlsCredentials } from '../../protocol/tls-credentials.js';
 import type { Scheduler } from '../../support/scheduler.js';
 import { ForwardingTable } from './forwarding-table.js';
 import { configure } from '../configure-command.js';
@@ -36,6 +37,8 @@ export interface EdgeRouterOptions {
   random?: Random;
   /** Time and timers of the selection policies and optimizers (default: the wall clock; the lab's is simulated). */
   scheduler?: Scheduler;
+  /** Serve, forward and talk to the controller over TLS with this material (`--secure`); default: in clear. */
+  tls?: TlsCredentials | undefined;
 }
 
 /**

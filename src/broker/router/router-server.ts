@@ -16,7 +16,7 @@ export interface RouterServer {
 
 /**
  * Starts an e-router: the forwarding-table configuration server first, then the lambda server
- * (port 0 picks free ports).
+ * (port 0 picks free ports); both over TLS when `options.tls` is given.
  */
 export async function startRouterServer(
   serverEndpoint: string,
@@ -31,14 +31,20 @@ export async function startRouterServer(
   let own = serverEndpoint;
   const isOwn = (destination: string): boolean => isOwnEndpoint(destination, own);
   try {
-    config = await RpcServer.start(configurationEndpoint, [
-      service('uiiit.rpc.EdgeRouter', {
-        Configure: (conf) => configureFromWire(conf, isOwn, (c) => router.configure(c)),
-        GetTable: (id) => router.table(id.value),
-        GetNumTables: () => ({ value: router.tables.length }),
-      }),
-    ]);
-    const lambda = await startLambdaServer(serverEndpoint, (req, call) => router.process(req, call));
+    config = await RpcServer.start(
+      configurationEndpoint,
+      [
+        service('uiiit.rpc.EdgeRouter', {
+          Configure: (conf) => configureFromWire(conf, isOwn, (c) => router.configure(c)),
+          GetTable: (id) => router.table(id.value),
+          GetNumTables: () => ({ value: router.tables.length }),
+        }),
+      ],
+      { tls: options.tls },
+    );
+    const lambda = await startLambdaServer(serverEndpoint, (req, call) => router.process(req, call), {
+      tls: options.tls,
+    });
     own = lambda.endpoint;
     const cfg = config;
     return {
