@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -143,6 +144,14 @@ function served(proc: Running): { executed: number; dry: number } {
   return { executed: lines.length - dry, dry };
 }
 
+/**
+ * Waits until `condition` holds, re-checked whenever one of `procs` logs (the logs come through pipes);
+ * the callers' test timeouts are the hang guards.
+ */
+async function untilLogged(procs: Running[], condition: () => boolean): Promise<void> {
+  while (!condition()) await Promise.race(procs.map((p) => once(p.child.stderr!, 'data')));
+}
+
 const WARM_UP = 10;
 const LOW = 20;
 const CLIENTS = 24;
@@ -153,7 +162,7 @@ for (const [type, conf] of [
   ['delay', 'type=delay,util-load-timeout=10,util-window-size=50'],
   ['probe', 'type=probe,max-clients=0'],
 ] as const) {
-  test(`${type}: the faster computer at low load, both at high load`, async (t) => {
+  test(`${type}: the faster computer at low load, both at high load`, { timeout: 300_000 }, async (t) => {
     const output = join(dir, `${type}.dat`);
     const { fast, slow, dispatcher } = await deployment(`${conf},output=${output}`);
     const client = new GrpcLambdaClient(dispatcher.endpoint);
@@ -180,11 +189,11 @@ for (const [type, conf] of [
       );
       // Each computer executed exactly the requests it answered; dry probes (probe only) were never executed.
       const expected = [count(all, fast.endpoint) + COLD, count(all, slow.endpoint) + COLD];
-      for (let i = 0; i < 100; i++) {
-        if (served(fast.proc).executed + served(slow.proc).executed >= all.length + 2 * COLD) break;
-        await new Promise((r) => setTimeout(r, 20));
-      }
-      await new Promise((r) => setTimeout(r, 100));
+      await untilLogged([fast.proc, slow.proc], () => {
+        const [f, s] = [served(fast.proc), served(slow.proc)];
+        const probes = type !== 'probe' || (f.dry >= all.length && s.dry >= all.length);
+        return f.executed + s.executed >= all.length + 2 * COLD && probes;
+      });
       const [f, s] = [served(fast.proc), served(slow.proc)];
       assert.deepEqual([f.executed, s.executed], expected, 'requests executed by the fast and slow computer');
       if (type === 'probe')
@@ -197,16 +206,16 @@ for (const [type, conf] of [
   });
 }
 
-test('rtt: looks at the network only, so it is only checked to work', async () => {
+test('rtt: looks at the network only, so it is only checked to work', { timeout: 300_000 }, async () => {
   const { fast, slow, dispatcher } = await deployment('type=rtt,window-size=50,stale-period=10');
   const client = new GrpcLambdaClient(dispatcher.endpoint);
   try {
     const all = [...(await sequential(client, WARM_UP)), ...(await concurrent(client, 8, 4))];
     assert.equal(count(all, fast.endpoint) + count(all, slow.endpoint), all.length);
-    for (let i = 0; i < 100; i++) {
-      if (served(fast.proc).executed + served(slow.proc).executed >= all.length + 2 * COLD) break;
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    await untilLogged(
+      [fast.proc, slow.proc],
+      () => served(fast.proc).executed + served(slow.proc).executed >= all.length + 2 * COLD,
+    );
     assert.deepEqual(
       [served(fast.proc), served(slow.proc)],
       [
