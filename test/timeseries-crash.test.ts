@@ -53,6 +53,8 @@ test('kill -9 while a producer pushes batches: every acknowledged batch is there
   const acknowledged: number[] = [];
   const sent: number[] = [];
   let killed = false;
+  let enough!: () => void;
+  const twentyAcknowledged = new Promise<void>((resolve) => (enough = resolve));
   const producer = (async () => {
     for (let batch = 0; !killed && batch < 100000; batch++) {
       const measures = Array.from({ length: 100 }, (_, i) => ({ timestamp: t0 + batch * 100 + i, value: 1 }));
@@ -63,17 +65,18 @@ test('kill -9 while a producer pushes batches: every acknowledged batch is there
           headers: json,
           body: JSON.stringify(measures),
         });
-        if (res.status === 202) acknowledged.push(batch);
+        if (res.status === 202 && acknowledged.push(batch) === 20) enough();
       } catch {
         return;
       }
     }
   })();
-  await new Promise((r) => setTimeout(r, 1500));
+  // Killed once 20 batches are acknowledged, while the producer goes on sending.
+  await Promise.race([twentyAcknowledged, producer]);
   killed = true;
   await server.stop('SIGKILL');
   await producer;
-  assert.ok(acknowledged.length > 10, `only ${acknowledged.length} batches acknowledged`);
+  assert.ok(acknowledged.length >= 20, `only ${acknowledged.length} batches acknowledged`);
   server = await serve(dataDir, port);
   try {
     const res = await fetch(`${base}/metric/${id}/measures?aggregation=count&granularity=1`);
