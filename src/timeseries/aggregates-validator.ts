@@ -24,7 +24,7 @@ function pythonTypeName(value: unknown): string {
 function toConstant(node: unknown): number | undefined {
   if (typeof node === 'number') return node;
   if (typeof node === 'boolean') return node ? 1 : 0;
-  if (typeof node === 'string' && /^\s*[+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?\s*$/i.test(node))
+  if (typeof node === 'string' && /^\s*[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?\s*$/i.test(node))
     return Number(node);
   if (typeof node === 'string' && /^\s*[+-]?(?:inf|infinity|nan)\s*$/i.test(node)) {
     const t = node.trim().toLowerCase();

@@ -96,3 +96,36 @@ void test('formatPythonFloat matches Python repr', () => {
   assert.equal(formatPythonFloat(123456789012345.6), '123456789012345.6');
   assert.equal(formatPythonFloat(-2.5), '-2.5');
 });
+
+void test('unit terms: in order, each once, one separator after each but seconds, any case', () => {
+  const cases: [string, number | undefined][] = [
+    ['1W 2D', 604800 + 2 * 86400],
+    ['1w,', 604800],
+    ['1w ,  2d / 3h', 604800 + 2 * 86400 + 3 * 3600],
+    ['1w,,2d', undefined],
+    ['1d 1w', undefined],
+    ['1h 1h', undefined],
+    ['5s,', undefined],
+    ['5 ms', undefined],
+    ['1weeksx', undefined],
+    ['1w2d3h4m5s', 604800 + 2 * 86400 + 3 * 3600 + 4 * 60 + 5],
+    ['2 days 1:00:00', 2 * 86400 + 3600],
+    ['1w, 1d, 10:00:00.5', 604800 + 86400 + 36000.5],
+    ['1h 10:00:00', undefined],
+    ['1.2.3 h', undefined],
+    ['   ', undefined],
+  ];
+  for (const [text, seconds] of cases) assert.equal(parseTimespanExpression(text), seconds, text);
+});
+
+void test('inputs on which a backtracking pattern takes seconds per hundred spaces are read in one pass', () => {
+  // pytimeparse's regular expression took 28 s on the first of these with n = 100.
+  for (const n of [100, 1_000, 100_000]) {
+    const spaces = ' '.repeat(n);
+    for (const text of [`1w${spaces}1d${spaces}x`, `1w ,${spaces}x`, `1${spaces}x`, `${'1w '.repeat(n)}x`]) {
+      assert.equal(parseTimespanExpression(text), undefined);
+      assert.throws(() => parseDuration(text), { message: 'Unable to parse timespan' });
+    }
+  }
+  assert.equal(parseTimespanExpression(`1w${' '.repeat(100_000)}1d`), 604800 + 86400);
+});

@@ -160,3 +160,9 @@ void test('formatTimestamp agrees with Date over four centuries of days', () => 
     assert.equal(formatTimestamp(s), new Date(s * 1000).toISOString().replace('.000Z', '+00:00'), String(s));
   }
 });
+
+void test('long numeric or relative texts that fail are refused in one pass', () => {
+  const reason = "unexpected timestamp 'Unable to convert timestamps'";
+  assertInvalid(() => parseTimestamp(`${'1'.repeat(1_000_000)}x`), reason);
+  assertInvalid(() => parseTimestamp(`1w${' '.repeat(100_000)}1d${' '.repeat(100_000)}x`, NOW), reason);
+});

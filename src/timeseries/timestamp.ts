@@ -7,6 +7,7 @@
  */
 import { parseTimespanExpression } from './duration.js';
 import { TimeseriesError } from './errors.js';
+import { parsePythonFloat } from './python-float.js';
 
 /** Gnocchi's reason for a timestamp that cannot be read (text of a measures push error). */
 export const UNPARSABLE_TIMESTAMP_REASON = "unexpected timestamp 'Unable to convert timestamps'";
@@ -32,7 +33,6 @@ export interface ParseTimestampOptions {
   path?: (string | number)[];
 }
 
-const NUMBER_RE = /^\s*[+-]?(?:\d+(?:_\d+)*\.?(?:\d+(?:_\d+)*)?|\.\d+(?:_\d+)*)(?:e[+-]?\d+)?\s*$/i;
 const ISO_RE =
   /^\s*(\d{4})(?:-(\d{2})(?:-(\d{2})(?:[T ](\d{2})(?::(\d{2})(?::(\d{2})(?:\.(\d+))?)?)?(Z|[+-]\d{2}(?::?\d{2})?)?)?)?)?\s*$/;
 
@@ -144,10 +144,8 @@ function toSeconds(input: unknown, now: number): number | undefined {
   if (typeof input !== 'string') return undefined;
   const canonical = canonicalUtc(input);
   if (canonical !== undefined) return canonical;
-  if (NUMBER_RE.test(input)) {
-    const value = Number(input.trim().replace(/_/g, ''));
-    return Number.isFinite(value) ? value : undefined;
-  }
+  const value = parsePythonFloat(input);
+  if (value !== undefined) return Number.isFinite(value) ? value : undefined;
   return parseIso(input) ?? parseRelative(input, now);
 }
 

@@ -9,6 +9,7 @@
  */
 import { TimeseriesError } from '../errors.js';
 import type { Measure, Point } from '../model.js';
+import { parsePythonFloat } from '../python-float.js';
 import type { CalendarPoint } from '../resample.js';
 import { formatTimestamp, MEASURES_FORMAT_REASON, parseTimestamp } from '../timestamp.js';
 import { pyFloat, type PyFloat } from './json.js';
@@ -17,14 +18,12 @@ import { isObject } from './validate.js';
 /** Gnocchi's reason for a value that does not convert to a float. */
 export const MEASURES_VALUE_REASON = 'unexpected measures value';
 
-const FLOAT_TEXT_RE = /^\s*[+-]?(?:\d+(?:_\d+)*\.?(?:\d+(?:_\d+)*)?|\.\d+(?:_\d+)*)(?:e[+-]?\d+)?\s*$/i;
-
 /** Python's `float(x)` restricted to finite results; undefined when it fails. */
 export function measureValue(value: unknown): number | undefined {
   let n: number | undefined;
   if (typeof value === 'number') n = value;
   else if (typeof value === 'boolean') n = value ? 1 : 0;
-  else if (typeof value === 'string' && FLOAT_TEXT_RE.test(value)) n = Number(value.trim().replace(/_/g, ''));
+  else if (typeof value === 'string') n = parsePythonFloat(value);
   return n !== undefined && Number.isFinite(n) ? n : undefined;
 }
 
