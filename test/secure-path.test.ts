@@ -157,7 +157,7 @@ describe('a secure deployment: controller, computer, router, dispatcher', { skip
     announce.close();
     await assert.rejects(
       (async () => {
-        for await (const _ of streamUtilization(computer.utilizationEndpoint)) break;
+        for await (const sample of streamUtilization(computer.utilizationEndpoint)) return sample;
       })(),
       { code: grpc.status.UNAVAILABLE },
     );

@@ -5,6 +5,7 @@ import { formatG } from '../support/number-format.js';
 import { Saver } from '../support/saver.js';
 import { defineCommand } from './command.js';
 import { defineOptions, type OptionValues } from '../support/options.js';
+import { SECURE_OPTIONS, tlsFromOptions } from './secure-option.js';
 
 const log = logger('client');
 
@@ -99,7 +100,7 @@ const CLIENT_OPTIONS = defineOptions([
   { name: 'append', kind: 'flag', description: 'append to the output file instead of truncating it' },
   { name: 'dry', kind: 'flag', description: 'ask for processing-time estimates instead of executions' },
   { name: 'seed', kind: 'integer', default: 0, description: 'seed of the random draws' },
-  { name: 'secure', kind: 'flag', description: 'use TLS (not supported by this release)' },
+  ...SECURE_OPTIONS,
 ]);
 
 function validate(o: OptionValues<typeof CLIENT_OPTIONS>): void {
@@ -114,7 +115,6 @@ function validate(o: OptionValues<typeof CLIENT_OPTIONS>): void {
   for (const name of ['chain-conf', 'dag-conf', 'callback-endpoint', 'state-endpoint'] as const) {
     if (o[name] !== '') throw new Error(`--${name} is not supported by this release`);
   }
-  if (o.secure) throw new Error('--secure is not supported by this release');
   if (!(o['num-threads'] >= 1)) throw new Error(`Invalid --num-threads option: ${o['num-threads']}`);
 }
 
@@ -133,6 +133,7 @@ export const clientCommand = defineCommand({
   options: CLIENT_OPTIONS,
   async run(o) {
     validate(o);
+    const tls = tlsFromOptions(o, { serve: false, call: true });
     const duration = o.duration;
     const saver = new Saver(o['output-file'], {
       timestamp: true,
@@ -155,6 +156,7 @@ export const clientCommand = defineCommand({
         dry: o.dry,
         seed: o.seed,
         saver,
+        tls,
       });
       for (const t of report.threads) {
         log.info(`latency ${formatG(t.latency.mean)} +- ${formatG(t.latency.stddev)}`);

@@ -3,6 +3,7 @@ import { unreachableError } from '../protocol/unreachable.js';
 import { formatFixed } from '../support/number-format.js';
 import { Saver } from '../support/saver.js';
 import { defineCommand } from './command.js';
+import { SECURE_OPTIONS, tlsFromOptions } from './secure-option.js';
 
 /** `soe computer-util` / `edgecomputerclient`: prints a computer's utilization stream. */
 export const computerUtilCommand = defineCommand({
@@ -22,11 +23,13 @@ export const computerUtilCommand = defineCommand({
       description: 'utilization stream end-point',
     },
     { name: 'output-file', kind: 'string', default: '/dev/stdout', description: 'output file' },
+    ...SECURE_OPTIONS,
   ],
   async run(o) {
+    const tls = tlsFromOptions(o, { serve: false, call: true });
     const saver = new Saver(o['output-file'], { timestamp: true, flush: true });
     try {
-      for await (const sample of streamUtilization(o['server-endpoint'])) {
+      for await (const sample of streamUtilization(o['server-endpoint'], undefined, tls)) {
         for (const [processor, util] of Object.entries(sample.values))
           saver.write(processor, formatFixed(util, 6));
       }

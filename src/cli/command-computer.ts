@@ -2,6 +2,7 @@ import { jsonExample } from '../platform/composer.js';
 import { startComputerServer } from '../platform/computer-server.js';
 import { logger } from '../support/logger.js';
 import { defineCommand } from './command.js';
+import { SECURE_OPTIONS, tlsFromOptions } from './secure-option.js';
 import { checkLambdaServerOptions, LAMBDA_SERVER_OPTIONS, serveUntilSignal } from './server-command.js';
 
 const log = logger('computer');
@@ -25,11 +26,7 @@ export const computerCommand = defineCommand({
     'answers, and removes itself on SIGINT/SIGTERM.',
   options: [
     ...LAMBDA_SERVER_OPTIONS,
-    {
-      name: 'secure',
-      kind: 'flag',
-      description: 'use TLS on the lambda server (not supported by this release)',
-    },
+    ...SECURE_OPTIONS,
     { name: 'computer-type', kind: 'string', default: 'sim', description: 'type of computer: sim' },
     {
       name: 'utilization-endpoint',
@@ -96,14 +93,19 @@ export const computerCommand = defineCommand({
       [o['state-endpoint'] !== '', '--state-endpoint'],
     ]);
 
+    const tls = tlsFromOptions(o, { serve: true, call: o['controller-endpoint'] !== '' });
     const server = await startComputerServer({
       serverEndpoint: o['server-endpoint'],
       utilizationEndpoint: o['utilization-endpoint'],
       conf: o.conf,
+      tls,
     });
     const { computer } = server;
     const util = server.utilizationEndpoint === '' ? 'disabled' : server.utilizationEndpoint;
-    log.info(`${computer.name} listening on ${server.endpoint}, utilization stream on ${util}`);
+    log.info(
+      `${computer.name} listening on ${server.endpoint}, utilization stream on ${util}` +
+        (tls === undefined ? '' : ' (TLS)'),
+    );
     for (const c of computer.containerList()) {
       log.info(
         `container ${c.name}: lambda ${c.lambda.name} on processor ${c.processor.name}, ${c.numWorkers} workers`,
@@ -120,6 +122,7 @@ export const computerCommand = defineCommand({
       { computer: { edgeServerEndpoint: server.endpoint, containers } },
       () => server.stop(),
       log,
+      tls,
     );
   },
 });

@@ -6,6 +6,7 @@ import { installerTypeNames } from '../controller/installer-types.js';
 import { RpcRouterInstaller } from '../controller/router-installer-rpc.js';
 import { logger } from '../support/logger.js';
 import { defineCommand } from './command.js';
+import { SECURE_OPTIONS, tlsFromOptions } from './secure-option.js';
 import { untilSignal } from './shutdown.js';
 
 const log = logger('controller');
@@ -29,7 +30,9 @@ export const controllerCommand = defineCommand({
     'reloaded at start, when every known router is flushed and reprogrammed, so that a restarted controller forgets ' +
     'nothing (default file: edgecontroller-state.json in the user state folder, $XDG_STATE_HOME/soe/ or else ' +
     '~/.local/state/soe/, created on demand; --state-file "" keeps nothing, as the ' +
-    'original). This release supports the plain type only.',
+    'original). With --secure (not in the original, whose controller spoke in clear) the controller serves and ' +
+    'programs the routers over TLS: every router, computer and dispatcher then needs --secure too. This release ' +
+    'supports the plain type only.',
   options: [
     {
       name: 'server-endpoint',
@@ -98,13 +101,15 @@ export const controllerCommand = defineCommand({
         'JSON file keeping the known computers and routers across restarts (created if missing); empty: none; ' +
         'unset: edgecontroller-state.json in $XDG_STATE_HOME/soe/, else in ~/.local/state/soe/',
     },
+    ...SECURE_OPTIONS,
   ],
   async run(o) {
     const endpoint = o['server-endpoint'];
     if (endpoint === '') throw new Error('Empty edge controller end-point: ');
     const hooks = controllerTypes.get(o.type).hooks();
 
-    const installer = new RpcRouterInstaller();
+    const tls = tlsFromOptions(o, { serve: true, call: true });
+    const installer = new RpcRouterInstaller({ tls });
     try {
       const explicit = o.isSet('state-file');
       const statePath = o['state-file'] ?? defaultStateFile();
@@ -122,8 +127,8 @@ export const controllerCommand = defineCommand({
           : { stateFile: new ControllerStateFile(statePath, { createFolder: !explicit }) }),
       });
       await controller.restore();
-      const server = await ControllerServer.start(endpoint, [controller]);
-      log.info(`controller listening on ${server.endpoint}`);
+      const server = await ControllerServer.start(endpoint, [controller], tls);
+      log.info(`controller listening on ${server.endpoint}${tls === undefined ? '' : ' (TLS)'}`);
       log.info(
         `${o['installer-type']} installer, state file: ${statePath === '' ? 'none' : `'${statePath}'`}`,
       );

@@ -4,6 +4,7 @@ import { DEFAULT_ROUTER_CONF, parseRouterConf } from '../broker/router-conf.js';
 import { logger } from '../support/logger.js';
 import { defineCommand } from './command.js';
 import { FORWARDING_OPTIONS, forwardingLimits } from './forwarding-options.js';
+import { tlsFromOptions } from './secure-option.js';
 import { brokerOptions, checkLambdaServerOptions, fakeFill, serveUntilSignal } from './server-command.js';
 
 const log = logger('dispatcher');
@@ -38,21 +39,24 @@ export const dispatcherCommand = defineCommand({
   ),
   async run(o) {
     checkLambdaServerOptions(o);
+    const tls = tlsFromOptions(o, { serve: true, call: true });
     const server = await startDispatcherServer(o['server-endpoint'], o['configuration-endpoint'], {
       ptimeEstConf: o['ptimeest-conf'],
       router: parseRouterConf(o['router-conf']),
       limits: forwardingLimits(o),
       controllerEndpoint: o['controller-endpoint'],
+      tls,
     });
     fakeFill(o, (lambda, destination) => server.dispatcher.table.change(lambda, destination, 1, true));
     log.info(
       `dispatcher (${server.dispatcher.estimator.type}) listening on ${server.endpoint}, ` +
-        `configuration on ${server.configurationEndpoint}`,
+        `configuration on ${server.configurationEndpoint}` +
+        (tls === undefined ? '' : ' (TLS)'),
     );
     const router = {
       edgeServerEndpoint: server.endpoint,
       forwardingTableEndpoint: server.configurationEndpoint,
     };
-    return serveUntilSignal(o, { router }, () => server.stop(), log);
+    return serveUntilSignal(o, { router }, () => server.stop(), log, tls);
   },
 });

@@ -4,6 +4,7 @@ import type { EdgeRouterConf } from '../protocol/messages.js';
 import { RpcClient } from '../protocol/rpc-client.js';
 import { unreachableError } from '../protocol/unreachable.js';
 import { defineCommand } from './command.js';
+import { SECURE_OPTIONS, tlsFromOptions } from './secure-option.js';
 
 const ACTIONS = ['dump', 'reset', 'flush', 'change', 'remove'] as const;
 
@@ -36,13 +37,15 @@ export const forwardingTableCommand = defineCommand({
     },
     { name: 'weight', kind: 'number', default: 1, description: 'weight (change)' },
     { name: 'final', kind: 'flag', description: 'the destination is a computer (change)' },
+    ...SECURE_OPTIONS,
   ],
   async run(o) {
     const action = o.action;
     if (!(ACTIONS as readonly string[]).includes(action)) {
       throw new Error(`Invalid action ${action}, choose one of: ${ACTIONS.join(', ')}`);
     }
-    const client = new RpcClient('uiiit.rpc.EdgeRouter', o['server-endpoint']);
+    const tls = tlsFromOptions(o, { serve: false, call: true });
+    const client = new RpcClient('uiiit.rpc.EdgeRouter', o['server-endpoint'], { tls });
     try {
       const tables = async (): Promise<TableEntry[][]> => {
         const { value } = await client.call('GetNumTables', {});

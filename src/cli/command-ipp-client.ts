@@ -4,6 +4,7 @@ import { formatG } from '../support/number-format.js';
 import { Saver } from '../support/saver.js';
 import { commaList } from './command-client.js';
 import { defineCommand } from './command.js';
+import { SECURE_OPTIONS, tlsFromOptions } from './secure-option.js';
 import { untilSignal } from './shutdown.js';
 
 const log = logger('ipp-client');
@@ -87,7 +88,7 @@ export const ippClientCommand = defineCommand({
     { name: 'output-file', kind: 'string', default: '/dev/stdout', description: 'output file; empty: none' },
     { name: 'loss-file', kind: 'string', default: '/dev/stdout', description: 'loss file; empty: none' },
     { name: 'seed', kind: 'integer', default: 0, description: 'seed of the random draws' },
-    { name: 'secure', kind: 'flag', description: 'use TLS (not supported by this release)' },
+    ...SECURE_OPTIONS,
   ],
   async run(o) {
     const type = o['client-type'];
@@ -95,7 +96,7 @@ export const ippClientCommand = defineCommand({
       process.stdout.write(`Invalid client type ${type}, choose one of: ${IPP_CLIENT_TYPES.join('')}\n`);
       return 1;
     }
-    if (o.secure) throw new Error('--secure is not supported by this release');
+    const tls = tlsFromOptions(o, { serve: false, call: true });
     const duration = o.duration;
     const saver = new Saver(o['output-file'], { timestamp: true, flush: duration === 0 });
     const stop = new AbortController();
@@ -122,6 +123,7 @@ export const ippClientCommand = defineCommand({
         seed: o.seed,
         saver,
         signal: stop.signal,
+        tls,
       });
       saver.close();
       for (const c of report.clients) {

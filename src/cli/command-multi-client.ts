@@ -5,6 +5,7 @@ import { logger } from '../support/logger.js';
 import { formatG } from '../support/number-format.js';
 import { Saver } from '../support/saver.js';
 import { defineCommand } from './command.js';
+import { SECURE_OPTIONS, tlsFromOptions } from './secure-option.js';
 import { untilSignal } from './shutdown.js';
 
 const log = logger('multi-client');
@@ -32,10 +33,10 @@ export const multiClientCommand = defineCommand({
       default: 'type=grpc,persistence=0.05',
       description: 'client configuration (only type=grpc)',
     },
-    { name: 'secure', kind: 'flag', description: 'use TLS (not supported by this release)' },
+    ...SECURE_OPTIONS,
   ],
   async run(o) {
-    if (o.secure) throw new Error('--secure is not supported by this release');
+    const tls = tlsFromOptions(o, { serve: false, call: true });
     const type = Conf.parse(o['client-conf']).get('type');
     if (type !== 'grpc') throw new Error(`Unknown client type: ${type}`);
     if (!(o['num-threads'] >= 1)) throw new Error(`Invalid --num-threads option: ${o['num-threads']}`);
@@ -49,6 +50,7 @@ export const multiClientCommand = defineCommand({
         numThreads: o['num-threads'],
         saver,
         signal: stop.signal,
+        tls,
       });
       log.info(`dispatched      ${report.dispatched} / ${report.total}`);
       log.info(`deadline misses ${report.deadlineMisses}`);

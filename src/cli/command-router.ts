@@ -4,6 +4,7 @@ import { startRouterServer } from '../broker/router/router-server.js';
 import { logger } from '../support/logger.js';
 import { defineCommand } from './command.js';
 import { FORWARDING_OPTIONS, forwardingLimits } from './forwarding-options.js';
+import { tlsFromOptions } from './secure-option.js';
 import { brokerOptions, checkLambdaServerOptions, fakeFill, serveUntilSignal } from './server-command.js';
 
 const log = logger('router');
@@ -41,19 +42,24 @@ export const routerCommand = defineCommand({
   ),
   async run(o) {
     checkLambdaServerOptions(o);
+    const tls = tlsFromOptions(o, { serve: true, call: true });
     const server = await startRouterServer(o['server-endpoint'], o['configuration-endpoint'], {
       tableConf: o['table-conf'],
       optimizerConf: o['optimizer-conf'],
       router: parseRouterConf(o['router-conf']),
       limits: forwardingLimits(o),
       controllerEndpoint: o['controller-endpoint'],
+      tls,
     });
     fakeFill(o, (lambda, destination) => server.router.tables[0].change(lambda, destination, 1, true));
-    log.info(`router listening on ${server.endpoint}, configuration on ${server.configurationEndpoint}`);
+    log.info(
+      `router listening on ${server.endpoint}, configuration on ${server.configurationEndpoint}` +
+        (tls === undefined ? '' : ' (TLS)'),
+    );
     const router = {
       edgeServerEndpoint: server.endpoint,
       forwardingTableEndpoint: server.configurationEndpoint,
     };
-    return serveUntilSignal(o, { router }, () => server.stop(), log);
+    return serveUntilSignal(o, { router }, () => server.stop(), log, tls);
   },
 });

@@ -1,7 +1,9 @@
 import { ControllerRegistration, type Registrant } from '../controller/controller-registration.js';
+import type { TlsCredentials } from '../protocol/tls-credentials.js';
 import { Conf } from '../support/conf.js';
 import type { Logger } from '../support/logger.js';
 import { defineOptions, type OptionSpec, type OptionValues } from '../support/options.js';
+import { SECURE_OPTIONS } from './secure-option.js';
 import { untilSignal } from './shutdown.js';
 
 /** The lambda-server options every server command (computer, router, dispatcher) has, first in its list. */
@@ -71,17 +73,13 @@ export function brokerOptions<const TableSpecs extends readonly OptionSpec[]>(
       description: 'max-pending-clients, min/max-forward-time (s), fake=true|false',
     },
     ...FAKE_FILL_OPTIONS,
-    { name: 'secure', kind: 'flag', description: 'use TLS (not supported by this release)' },
+    ...SECURE_OPTIONS,
   ]);
 }
 
-/** The values {@link checkLambdaServerOptions} reads: the lambda-server options and `--secure`. */
-type LambdaServerValues = OptionValues<typeof LAMBDA_SERVER_OPTIONS> & { readonly secure: boolean };
-
-/** Checks the common lambda-server options: threads > 0, no TLS, the gRPC transport. */
-export function checkLambdaServerOptions(o: LambdaServerValues): void {
+/** Checks the common lambda-server options: threads > 0, the gRPC transport. */
+export function checkLambdaServerOptions(o: OptionValues<typeof LAMBDA_SERVER_OPTIONS>): void {
   if (o['num-threads'] <= 0) throw new Error('Cannot spawn 0 threads');
-  if (o.secure) throw new Error('--secure is not supported by this release');
   const transport = Conf.parse(o['server-conf']).get('type');
   if (transport !== 'grpc')
     throw new Error(`Invalid server type: ${transport} (this release supports: grpc)`);
@@ -99,16 +97,19 @@ export function fakeFill(
 
 /**
  * The life of a server command once it listens: registers with the controller if one is given (retrying
- * until it answers), waits for SIGINT/SIGTERM, unregisters and stops the servers; resolves to exit status 0.
+ * until it answers; over TLS with `tls`), waits for SIGINT/SIGTERM, unregisters and stops the servers;
+ * resolves to exit status 0.
  */
 export async function serveUntilSignal(
   o: Pick<OptionValues<typeof LAMBDA_SERVER_OPTIONS>, 'controller-endpoint'>,
   registrant: Registrant,
   stop: () => Promise<void>,
   log: Logger,
+  tls?: TlsCredentials,
 ): Promise<number> {
   const controller = o['controller-endpoint'];
-  const registration = controller === '' ? undefined : new ControllerRegistration(controller, registrant);
+  const registration =
+    controller === '' ? undefined : new ControllerRegistration(controller, registrant, { tls });
   const signal = await untilSignal();
   log.info(`${signal} received, shutting down`);
   await registration?.unregister();

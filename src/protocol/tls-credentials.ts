@@ -65,6 +65,7 @@ export function loadTlsCredentials(
     } catch (err) {
       throw new Error(
         `${cert} ${filePath(cert, env, cwd)} and ${key} ${filePath(key, env, cwd)} are not a certificate and its key: ${(err as Error).message}`,
+        { cause: err },
       );
     }
     return loaded;
@@ -98,6 +99,7 @@ function readPem(variable: FileVariable, env: NodeJS.ProcessEnv, cwd: string): B
     const reason = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
     throw new Error(
       `Cannot read ${variable} ${path} (${reason}): set CERT_DIR to the folder of the certificates or ${variable} to the file`,
+      { cause: err },
     );
   }
   if (!bytes.includes('-----BEGIN ')) throw new Error(`${variable} ${path} is not a PEM file`);

@@ -53,7 +53,7 @@ export function connectH2Tls(host: string, port: number, tls: TlsCredentials): P
       ...(tls.mutual && tls.client !== undefined ? { cert: tls.client.cert, key: tls.client.key } : {}),
       ALPNProtocols: [H2],
     });
-    socket.once('error', (err) => {
+    socket.once('error', (err: Error) => {
       socket.destroy();
       reject(err); // a no-op once resolved: the connection then handles its socket's errors
     });
