@@ -12,13 +12,17 @@ import { startSlowEchoServer } from '../../protocol/slow-echo-server.test-suppor
 import { RpcServer } from '../../protocol/rpc-server.js';
 import { startDispatcherServer, type DispatcherServer } from './dispatcher-server.js';
 import { defaultEstimatorConf, estimatorNames } from '../estimators/index.js';
-import { startRecordingController } from '../../controller/recording-controller.test-support.js';
+import {
+  startRecordingController,
+  type RecordingController,
+} from '../../controller/recording-controller.test-support.js';
 import { FLUSH_COMMAND } from '../configure-rules.js';
 import { parseRouterConf } from '../router-conf.js';
 import { freeEndpoint } from '../../../test/support/ports.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'soe-dispatcher-'));
 let computer: ComputerServer;
+let recording: RecordingController;
 let removed: ComputerInfo[];
 let controller: RpcServer;
 
@@ -28,7 +32,8 @@ before(async () => {
     utilizationEndpoint: '',
     conf: 'type=raspberry',
   });
-  ({ server: controller, removed } = await startRecordingController());
+  recording = await startRecordingController();
+  ({ server: controller, removed } = recording);
 });
 after(async () => {
   await computer.stop();
@@ -148,7 +153,8 @@ test('a destination without the lambda or unreachable is dropped, reported, and 
         assert.equal(res.responder, computer.endpoint);
       }
       assert.deepEqual(d.dispatcher.table.destinations('glambda0'), [computer.endpoint]);
-      await new Promise((res) => setTimeout(res, 100));
+      // the controller is told asynchronously
+      await Promise.all([stranger.endpoint, closed.endpoint].map((e) => recording.removal(e)));
       assert.deepEqual(
         removed.map((c) => c.edgeServerEndpoint).sort(),
         [stranger.endpoint, closed.endpoint].sort(),

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, test } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { setLogSink } from '../../support/logger.js';
+import { VirtualScheduler } from '../../support/virtual-scheduler.js';
 import { ForwardingTable } from '../router/forwarding-table.js';
 import { AsyncOptimizer } from './async.js';
 import { AsyncPfOptimizer } from './async-pf.js';
@@ -162,14 +162,17 @@ describe('trivial optimizer', () => {
 
   test('the timer runs rounds by itself; stop() ends them and drops samples', async () => {
     const table = makeTable();
-    const o = createOptimizer('type=trivial,period=0.02,stat=max', table);
+    const clock = new VirtualScheduler();
+    const o = createOptimizer('type=trivial,period=0.02,stat=max', table, { scheduler: clock });
     o.onSample('l', 'a', 4);
     o.onSample('l', 'a', 8);
-    for (let i = 0; i < 100 && table.weight('l', 'a') === 1; i++) await sleep(10);
+    await clock.run(0.019);
+    assert.equal(table.weight('l', 'a'), 1, 'no round before one period');
+    await clock.run(0.02);
     assert.equal(table.weight('l', 'a'), 8);
     o.stop();
     o.onSample('l', 'a', 16);
-    await sleep(60);
+    await clock.run(1); // fifty periods
     assert.equal(table.weight('l', 'a'), 8);
   });
 });
