@@ -360,7 +360,7 @@ for (const kind of STORES) {
       assert.match(text, /^HTTP\/1\.1 413 Payload Too Large\r\n/);
       assert.ok(
         text.endsWith(
-          '{"code": 413, "title": "Payload Too Large", "description": "Request body larger than the limit of 16777216 bytes"}',
+          '{"code": 413, "title": "Payload Too Large", "description": "Request body larger than the limit of 8388608 bytes"}',
         ),
         text,
       );

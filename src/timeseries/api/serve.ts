@@ -13,7 +13,7 @@ export interface TimeseriesServerOptions {
   /** An opened store; the server does not close it. */
   store: TimeseriesStore;
   auth: AuthMode;
-  /** Largest request body in bytes, 413 beyond (default `DEFAULT_MAX_BODY_SIZE`, 16 MiB). */
+  /** Largest request body in bytes, 413 beyond (default `DEFAULT_MAX_BODY_SIZE`, 8 MiB). */
   maxBodySize?: number;
 }
 
