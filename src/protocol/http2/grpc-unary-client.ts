@@ -11,6 +11,8 @@ import { connectH2Tls } from './tls-h2.js';
 
 /** Longest grpc-timeout we send, in its unit (8 digits at most). */
 const MAX_TIMEOUT = 99_999_999;
+/** Header blocks with a grpc-timeout a channel keeps for reuse. */
+const MAX_TIMED_BLOCKS = 16;
 
 /** A call in progress. */
 class ClientStream extends H2Stream {
@@ -143,7 +145,7 @@ class ClientConnection extends H2Connection<ClientStream> {
     this.goneAway = true;
     for (const stream of [...this.streams.values()]) {
       if (stream.id > lastStreamId) {
-        this.streams.delete(stream.id);
+        this.forgetStream(stream);
         this.clearTimer(stream);
         stream.retry();
       }
@@ -170,7 +172,7 @@ class ClientConnection extends H2Connection<ClientStream> {
   /** Ends a call with its reply or error; `reset`: tell the server to stop (RST_STREAM CANCEL). */
   private finish(stream: ClientStream, outcome: Buffer | RpcError, reset = false): void {
     if (reset) this.reset(stream, ErrorCode.CANCEL);
-    else this.streams.delete(stream.id);
+    else this.forgetStream(stream);
     this.clearTimer(stream);
     if (outcome instanceof RpcError) stream.reject(outcome);
     else stream.resolve(outcome);
@@ -200,6 +202,8 @@ export class GrpcUnaryChannel {
   private connecting: Promise<ClientConnection> | null = null;
   private shut = false;
   private readonly blocks = new Map<string, Buffer>();
+  /** Header blocks with a grpc-timeout, by path and timeout (at most {@link MAX_TIMED_BLOCKS}). */
+  private readonly timedBlocks = new Map<string, Buffer>();
   private readonly host: string;
   private readonly port: number;
 
@@ -311,6 +315,13 @@ export class GrpcUnaryChannel {
     }
     if (timeoutMs === undefined) return block;
     const timeout = `${Math.min(MAX_TIMEOUT, Math.max(1, Math.ceil(timeoutMs)))}m`;
-    return Buffer.concat([block, encodeHeaders([['grpc-timeout', timeout]])]);
+    // A broker's forwarded calls mostly carry the same timeout (its --forward-timeout): keep their blocks.
+    const key = `${path}\n${timeout}`;
+    let timed = this.timedBlocks.get(key);
+    if (timed === undefined) {
+      timed = Buffer.concat([block, encodeHeaders([['grpc-timeout', timeout]])]);
+      if (this.timedBlocks.size < MAX_TIMED_BLOCKS) this.timedBlocks.set(key, timed);
+    }
+    return timed;
   }
 }

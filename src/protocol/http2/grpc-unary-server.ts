@@ -20,6 +20,12 @@ export interface UnaryCall {
    * the call's deadline passed (the server has then answered DEADLINE_EXCEEDED).
    */
   readonly signal: AbortSignal;
+  /**
+   * Calls `listener` with the reason when the signal aborts (at once if it has): what the signal does,
+   * for a fraction of its cost (an AbortController and its listener cost microseconds in Node 20).
+   * Returns what unregisters it.
+   */
+  onAbort(listener: (reason: Error) => void): () => void;
   /** When the client stops waiting (its `grpc-timeout`), in `performance.now()` milliseconds; undefined: never. */
   readonly deadline: number | undefined;
 }
@@ -50,6 +56,7 @@ class ServerStream extends H2Stream implements UnaryCall {
   /** Made when a handler first asks for the signal (most never do). */
   private controller: AbortController | undefined;
   private abortReason: Error | undefined;
+  private listeners: ((reason: Error) => void)[] | undefined;
 
   get signal(): AbortSignal {
     if (this.controller === undefined) {
@@ -59,12 +66,27 @@ class ServerStream extends H2Stream implements UnaryCall {
     return this.controller.signal;
   }
 
+  onAbort(listener: (reason: Error) => void): () => void {
+    if (this.abortReason !== undefined) {
+      listener(this.abortReason);
+      return () => undefined;
+    }
+    (this.listeners ??= []).push(listener);
+    return () => {
+      const i = this.listeners?.indexOf(listener) ?? -1;
+      if (i >= 0) this.listeners!.splice(i, 1);
+    };
+  }
+
   /** Nobody waits for the answer any more: aborts the signal (once) and stops the deadline timer. */
   abort(reason: Error): void {
     clearTimeout(this.timer);
     if (this.abortReason !== undefined) return;
     this.abortReason = reason;
     this.controller?.abort(reason);
+    const listeners = this.listeners;
+    this.listeners = undefined;
+    for (const listener of listeners ?? []) listener(reason);
   }
 }
 
@@ -236,6 +258,7 @@ class ServerConnection extends H2Connection<ServerStream> {
       return;
     }
     stream.chunks = [];
+    this.release(stream);
     let reply: Promise<Buffer> | Buffer;
     try {
       reply = stream.handler!(request, stream);
@@ -284,7 +307,7 @@ class ServerConnection extends H2Connection<ServerStream> {
   private finishEarly(stream: ServerStream): void {
     stream.localEnded = true;
     if (!stream.remoteEnded) this.reset(stream, ErrorCode.NO_ERROR);
-    else this.streams.delete(stream.id);
+    else this.forgetStream(stream);
     this.endIfIdle();
   }
 
