@@ -44,7 +44,9 @@ for ((i = 0; i < busy; i++)); do
   node -e 'for(;;);' &
   loops+=($!)
 done
-echo "test-loaded: $busy busy loops (pids ${loops[*]}), $runs runs of: $*"
+command=$*
+if [ ${#command} -gt 160 ]; then command="${command:0:157}..."; fi
+echo "test-loaded: $busy busy loops (pids ${loops[*]}), $runs runs of: $command"
 echo "test-loaded: load average $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)"
 
 # The summary counters of node:test, in its spec (ℹ) or TAP (#) form: "tests 12 pass 12 fail 0 ...".
