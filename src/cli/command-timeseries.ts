@@ -28,7 +28,7 @@ export const timeseriesCommand = defineCommand({
     '(Gnocchi’s range, numpy’s datetime64[ns]; a boolean is not a timestamp); names (archive policies, rules ' +
     'and their metric_pattern, metrics, resource types, user_id, project_id, like patterns, metric names and ' +
     'globs in /v1/aggregates) at most 255 characters, as Gnocchi’s columns (a unit at most 31); NUL refused ' +
-    'anywhere in a body or a URL; bodies, search filters and operations strings nested at most 100 levels. ' +
+    'anywhere in a body, a URL or a user name; bodies, search filters and operations strings nested at most 100 levels. ' +
     'Each is a 400 naming the field. A body over --max-body-size is refused with 413 from its ' +
     'Content-Length, before it is read. like searches and metric-name globs match in at most (name + 1) × ' +
     '(pattern + 1) steps, never through a backtracking regular expression. A NaN or infinite result (a sum ' +

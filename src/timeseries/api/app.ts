@@ -49,6 +49,15 @@ export const DEFAULT_MAX_BODY_SIZE = 8 * 1024 * 1024;
 /** An encoded NUL in the request target (literal NUL bytes are refused by Node's HTTP parser). */
 const ENCODED_NUL_RE = /%00/i;
 
+/**
+ * Whether `Authorization: Basic` credentials decode to a text holding NUL (the user name becomes the
+ * creator of what the request makes, which PostgreSQL cannot store). Node refuses a raw NUL in a header.
+ */
+function basicCredentialsHoldNul(header: string | undefined): boolean {
+  const match = header === undefined ? null : /^basic\s+(\S+)/i.exec(header);
+  return match !== null && Buffer.from(match[1] as string, 'base64').includes(0);
+}
+
 /** Builds the API over a store (the caller opens and closes the store). */
 export function buildApp(store: TimeseriesStore, options: AppOptions): FastifyInstance {
   const bodyLimit = options.bodyLimit ?? DEFAULT_MAX_BODY_SIZE;
@@ -78,6 +87,9 @@ export function buildApp(store: TimeseriesStore, options: AppOptions): FastifyIn
   app.addHook('onRequest', async (request) => {
     if (ENCODED_NUL_RE.test(request.raw.url ?? '')) {
       throw new TimeseriesError(400, 'NUL character not allowed in the URL');
+    }
+    if (basicCredentialsHoldNul(request.headers.authorization)) {
+      throw new TimeseriesError(400, 'NUL character not allowed in the Authorization header');
     }
   });
 

@@ -192,7 +192,7 @@ for (const kind of STORES) {
       assert.equal((fine.json() as { name: string }).name, 'm'.repeat(255));
     });
 
-    test('NUL in a name, anywhere in a body or in the URL is a 400 on every store', async () => {
+    test('NUL in a name, anywhere in a body, in the URL or in the user name is a 400 on every store', async () => {
       const metricName = await call(server, 'POST', '/v1/metric', {
         name: 'a\u0000b',
         archive_policy_name: 'daily',
@@ -213,6 +213,26 @@ for (const kind of STORES) {
       assert.deepEqual(
         [url.status, url.json()],
         [400, { code: 400, title: 'Bad Request', description: 'NUL character not allowed in the URL' }],
+      );
+      const user = await fetch(`${server.url}/v1/metric`, {
+        method: 'POST',
+        headers: {
+          accept: 'application/json',
+          authorization: `Basic ${Buffer.from('a\u0000b:').toString('base64')}`,
+          'content-type': 'application/json',
+        },
+        body: JSON.stringify({ archive_policy_name: 'daily' }),
+      });
+      assert.deepEqual(
+        [user.status, await user.json()],
+        [
+          400,
+          {
+            code: 400,
+            title: 'Bad Request',
+            description: 'NUL character not allowed in the Authorization header',
+          },
+        ],
       );
       const escaped = await call(server, 'POST', '/v1/metric', {
         name: 'a\\u0000b',

@@ -17,15 +17,21 @@ export function nestsDeeperThan(value: unknown, max: number): boolean {
   if (max < 1) return true;
   const stack: object[] = [value];
   const depths: number[] = [1];
+  // Pushes a child container one level below `depth`; false when that is past `max`.
+  const visit = (child: unknown, depth: number): boolean => {
+    if (typeof child !== 'object' || child === null) return true;
+    if (depth >= max) return false;
+    stack.push(child);
+    depths.push(depth + 1);
+    return true;
+  };
   while (stack.length > 0) {
-    const node = stack.pop() as object;
+    const node = stack.pop() as Record<string, unknown> | unknown[];
     const depth = depths.pop() as number;
-    const children: unknown[] = Array.isArray(node) ? node : Object.values(node);
-    for (const child of children) {
-      if (typeof child !== 'object' || child === null) continue;
-      if (depth + 1 > max) return true;
-      stack.push(child);
-      depths.push(depth + 1);
+    if (Array.isArray(node)) {
+      for (const child of node) if (!visit(child, depth)) return true;
+    } else {
+      for (const key in node) if (!visit(node[key], depth)) return true;
     }
   }
   return false;
