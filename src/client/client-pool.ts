@@ -1,7 +1,7 @@
 import { GrpcLambdaClient } from './lambda-client-grpc.js';
 import type { LambdaRequest, LambdaResponse } from '../protocol/messages.js';
 import type { TlsCredentials } from '../protocol/tls-credentials.js';
-import { Semaphore } from '../support/semaphore.js';
+import { Semaphore, type Cancellation } from '../support/semaphore.js';
 import type { LambdaCall } from '../protocol/lambda-transports.js';
 import { RpcError } from '../protocol/rpc-error.js';
 import { status } from '@grpc/grpc-js';
@@ -18,7 +18,7 @@ export interface PoolResult {
 /** How one request goes through the pool; every bound is optional. */
 export interface SendOptions {
   /**
-   * The incoming call the request serves (a broker's): its signal ends the wait for a slot (the request
+   * The incoming call the request serves (a broker's): its abort ends the wait for a slot (the request
    * is then not sent), its deadline bounds the wait and the call, and travels with the call.
    */
   call?: LambdaCall | undefined;
@@ -47,12 +47,31 @@ export class PoolRefusal extends Error {
   }
 }
 
-/** What ends the wait for a slot: the caller's signal and its deadline, if it has a call. */
-function waitSignal(call: LambdaCall | undefined): AbortSignal | undefined {
+/**
+ * What ends the wait for a slot: the caller's call aborting (cancelled) or its deadline passing; a timer
+ * and a listener, not AbortSignals (AbortSignal.any and .timeout cost tens of microseconds in Node 20).
+ */
+function waitEnd(call: LambdaCall | undefined, destination: string): Cancellation | undefined {
   if (call === undefined) return undefined;
-  if (call.deadline === undefined) return call.signal;
-  const timeout = AbortSignal.timeout(Math.max(0, Math.ceil(call.deadline - performance.now())));
-  return AbortSignal.any([call.signal, timeout]);
+  return (cancel) => {
+    const off = call.onAbort(() =>
+      cancel(new PoolRefusal('cancelled', `Cancelled while waiting for ${destination}`)),
+    );
+    if (call.deadline === undefined) return off;
+    const timer = setTimeout(
+      () => cancel(deadlineRefusal(destination)),
+      Math.max(0, Math.ceil(call.deadline - performance.now())),
+    );
+    return () => {
+      off();
+      clearTimeout(timer);
+    };
+  };
+}
+
+/** The refusal of a request whose caller's deadline passed before its destination answered. */
+function deadlineRefusal(destination: string): PoolRefusal {
+  return new PoolRefusal('deadline', `Deadline exceeded forwarding to ${destination}`);
 }
 
 /**
@@ -63,7 +82,8 @@ function callBound({ call, callTimeoutMs }: SendOptions): {
   timeoutMs: number | undefined;
   callers: boolean;
 } {
-  const left = call?.deadline === undefined ? Infinity : call.deadline - performance.now();
+  // Whole milliseconds (a Node timer list per distinct duration), a little before the caller gives up.
+  const left = call?.deadline === undefined ? Infinity : Math.floor(call.deadline - performance.now());
   const own = callTimeoutMs ?? Infinity;
   const timeoutMs = Math.min(left, own);
   return { timeoutMs: timeoutMs === Infinity ? undefined : timeoutMs, callers: left < own };
@@ -116,19 +136,10 @@ export class ClientPool {
       );
     }
     const start = performance.now();
-    const expired = (): PoolRefusal =>
-      new PoolRefusal('deadline', `Deadline exceeded forwarding to ${destination}`);
-    const signal = slots.full ? waitSignal(options.call) : undefined;
-    try {
-      await slots.acquire(signal);
-    } catch (err) {
-      if (signal?.aborted !== true) throw err;
-      if (options.call?.signal.aborted !== true) throw expired();
-      throw new PoolRefusal('cancelled', `Cancelled while waiting for ${destination}`);
-    }
+    await slots.acquire(slots.full ? waitEnd(options.call, destination) : undefined);
     try {
       const { timeoutMs, callers } = callBound(options);
-      if (timeoutMs !== undefined && timeoutMs <= 0) throw expired();
+      if (timeoutMs !== undefined && timeoutMs <= 0) throw deadlineRefusal(destination);
       let response: LambdaResponse;
       try {
         response = await client.runLambda(
@@ -137,7 +148,9 @@ export class ClientPool {
           timeoutMs === undefined ? undefined : { timeoutMs },
         );
       } catch (err) {
-        if (callers && err instanceof RpcError && err.code === status.DEADLINE_EXCEEDED) throw expired();
+        if (callers && err instanceof RpcError && err.code === status.DEADLINE_EXCEEDED) {
+          throw deadlineRefusal(destination);
+        }
         throw err;
       }
       return { response, seconds: (performance.now() - start) / 1000 };

@@ -7,6 +7,7 @@ import {
   lambdaTransport,
   lambdaTransports,
   TRANSPORT_VARIABLE,
+  type LambdaCall,
   type LambdaServer,
 } from './lambda-transports.js';
 import { errorResponse } from './responses.js';
@@ -18,11 +19,19 @@ for (const serverTransport of lambdaTransports.names()) {
     describe(`${clientTransport} client to a ${serverTransport} lambda server`, () => {
       let server: LambdaServer;
       let client: GrpcLambdaClient;
+      /** The calls of `my-hang`, which never answers, and a wake-up for a test waiting on the next. */
+      const hanging: { call: LambdaCall; at: number }[] = [];
+      let arrived: () => void = () => undefined;
 
       before(async () => {
         server = await startLambdaServer(
           '127.0.0.1:0',
-          (req) => {
+          (req, call) => {
+            if (req.name === 'my-hang') {
+              hanging.push({ call, at: performance.now() });
+              arrived();
+              return new Promise(() => undefined);
+            }
             if (req.name === 'my-bomb') throw new Error('exception raised');
             if (req.name === 'my-silent-bomb') throw new Error('');
             if (req.name !== 'my-lambda') return errorResponse(`invalid lambda: ${req.name}`, req.hops + 1);
@@ -58,6 +67,21 @@ for (const serverTransport of lambdaTransports.names()) {
         assert.equal(res.hops, 4);
         const silent = await client.runLambda({ name: 'my-silent-bomb' });
         assert.equal(silent.retcode, "invalid 'my-silent-bomb' request: unknown reasons");
+      });
+
+      test('the handler sees the call’s deadline and hears when the client gives up', async () => {
+        const gone = new Promise<void>((resolve) => (arrived = resolve));
+        await assert.rejects(client.runLambda({ name: 'my-hang' }, false, { timeoutMs: 300 }), {
+          name: 'RpcError',
+          code: grpc.status.DEADLINE_EXCEEDED,
+        });
+        await gone;
+        const { call, at } = hanging[0]!;
+        // At most 300 ms after the handler started (grpc-js: + 1 ms, as it keeps deadlines in whole Date.now() ms).
+        assert.ok(call.deadline !== undefined && call.deadline <= at + 301, `${call.deadline} vs ${at}`);
+        const reason = await new Promise<Error>((resolve) => call.onAbort(resolve));
+        assert.ok(reason instanceof Error);
+        assert.equal(call.signal.aborted, true);
       });
 
       test('nobody listening is an UNAVAILABLE RpcError', async () => {

@@ -3,16 +3,39 @@ import { lambdaTransports, type LambdaCall, type LambdaTransport } from './lambd
 import { RpcClient } from './rpc-client.js';
 import { RpcServer, service } from './rpc-server.js';
 
-/** A grpc-js call as a {@link LambdaCall}: its deadline on the monotonic clock, a signal aborted when it is cancelled. */
-function lambdaCallOf(call: ServerUnaryCall<unknown, unknown>): LambdaCall {
-  const controller = new AbortController();
-  call.once('cancelled', (reason: string) => controller.abort(new Error(`Call cancelled: ${reason}`)));
-  const at = call.getDeadline();
-  const ms = at instanceof Date ? at.getTime() : at;
-  return {
-    signal: controller.signal,
-    deadline: Number.isFinite(ms) ? performance.now() + (ms - Date.now()) : undefined,
-  };
+/**
+ * A grpc-js call as a {@link LambdaCall}: its deadline on the monotonic clock, aborted when grpc-js
+ * cancels it (the client went away, or the deadline passed); the signal is made on first use.
+ */
+class GrpcJsLambdaCall implements LambdaCall {
+  readonly deadline: number | undefined;
+  private controller: AbortController | undefined;
+
+  constructor(private readonly call: ServerUnaryCall<unknown, unknown>) {
+    const at = call.getDeadline();
+    const ms = at instanceof Date ? at.getTime() : at;
+    this.deadline = Number.isFinite(ms) ? performance.now() + (ms - Date.now()) : undefined;
+  }
+
+  get signal(): AbortSignal {
+    if (this.controller === undefined) {
+      const controller = new AbortController();
+      this.controller = controller;
+      if (this.call.cancelled) controller.abort(new Error('Call cancelled'));
+      else this.onAbort((reason) => controller.abort(reason));
+    }
+    return this.controller.signal;
+  }
+
+  onAbort(listener: (reason: Error) => void): () => void {
+    if (this.call.cancelled) {
+      listener(new Error('Call cancelled'));
+      return () => undefined;
+    }
+    const onCancelled = (): void => listener(new Error('Call cancelled'));
+    this.call.once('cancelled', onCancelled);
+    return () => this.call.off('cancelled', onCancelled);
+  }
 }
 
 /** RunLambda on grpc-js, as the control plane: the fallback, and the baseline of `npm run bench:router`. */
@@ -22,7 +45,7 @@ export const grpcJsTransport: LambdaTransport = {
       endpoint,
       [
         service('uiiit.rpc.EdgeServer', {
-          RunLambda: (request, call) => handler(request, lambdaCallOf(call)),
+          RunLambda: (request, call) => handler(request, new GrpcJsLambdaCall(call)),
         }),
       ],
       { tls },

@@ -14,6 +14,11 @@ export interface LambdaServer {
 export interface LambdaCall {
   /** Aborted once nobody waits for the answer: the client cancelled or went away, or the deadline passed. */
   readonly signal: AbortSignal;
+  /**
+   * Calls `listener` with the reason when the signal aborts (at once if it has), for a fraction of the
+   * signal's cost; returns what unregisters it.
+   */
+  onAbort(listener: (reason: Error) => void): () => void;
   /** When the client stops waiting, in `performance.now()` milliseconds; undefined: it set no deadline. */
   readonly deadline: number | undefined;
 }

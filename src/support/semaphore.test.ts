@@ -35,11 +35,13 @@ test('a waiter whose signal aborts leaves the queue with the reason; the next on
   await s.acquire();
   const first = new AbortController();
   const order: string[] = [];
-  const gaveUp = s.acquire(first.signal).then(
+  const gaveUp = s.acquire(Semaphore.cancelledBy(first.signal)).then(
     () => order.push('first'),
     (err: Error) => order.push(`first: ${err.message}`),
   );
-  const second = s.acquire(new AbortController().signal).then(() => order.push('second'));
+  const second = s
+    .acquire(Semaphore.cancelledBy(new AbortController().signal))
+    .then(() => order.push('second'));
   await settle();
   assert.equal(s.waiting, 2);
   first.abort(new Error('client gone'));
@@ -49,10 +51,11 @@ test('a waiter whose signal aborts leaves the queue with the reason; the next on
   await second;
   assert.deepEqual([s.active, s.waiting, order], [1, 0, ['first: client gone', 'second']]);
 
-  const aborted = AbortSignal.abort(new Error('too late'));
+  const aborted = Semaphore.cancelledBy(AbortSignal.abort(new Error('too late')));
   await assert.rejects(s.acquire(aborted), { message: 'too late' });
+  assert.equal(s.waiting, 0);
   s.release();
-  await s.acquire(aborted); // a free permit is taken even by an aborted caller
+  await s.acquire(aborted); // a free permit is taken even by a caller that gave up
   assert.equal(s.active, 1);
 });
 
@@ -60,7 +63,7 @@ test('100,000 waiters giving up all leave the queue; the one left is served', as
   const s = new Semaphore(1);
   await s.acquire();
   const controllers = Array.from({ length: 100_000 }, () => new AbortController());
-  const waits = controllers.map((c) => s.acquire(c.signal).catch(() => 'gave up'));
+  const waits = controllers.map((c) => s.acquire(Semaphore.cancelledBy(c.signal)).catch(() => 'gave up'));
   const survivor = s.acquire().then(() => 'served');
   assert.equal(s.waiting, 100_001);
   for (const c of controllers) c.abort(new Error('reset'));
@@ -69,6 +72,33 @@ test('100,000 waiters giving up all leave the queue; the one left is served', as
   s.release();
   assert.equal(await survivor, 'served');
   assert.deepEqual([s.active, s.waiting], [1, 0]);
+});
+
+test('a cancellation is registered only for a caller that waits, and undone when it is served', async () => {
+  const s = new Semaphore(1);
+  const log: string[] = [];
+  const cancellation = (name: string) => () => {
+    log.push(`register ${name}`);
+    return () => log.push(`unregister ${name}`);
+  };
+  await s.acquire(cancellation('first'));
+  const second = s.acquire(cancellation('second'));
+  assert.deepEqual(log, ['register second']);
+  s.release();
+  await second;
+  assert.deepEqual(log, ['register second', 'unregister second']);
+
+  let cancel: (reason: Error) => void = () => undefined;
+  const third = s.acquire((c) => {
+    cancel = c;
+    return () => log.push('unregister third');
+  });
+  cancel(new Error('deadline'));
+  cancel(new Error('twice'));
+  await assert.rejects(third, { message: 'deadline' });
+  assert.deepEqual(log.slice(2), ['unregister third']);
+  s.release();
+  assert.deepEqual([s.active, s.waiting], [0, 0]);
 });
 
 test('with() releases the permit whatever the task does', async () => {

@@ -124,11 +124,19 @@ describe('the lean server and grpc-timeout', { timeout: 20_000 }, () => {
     const { stream } = rawCall(session, 'reset-me');
     const { call } = await callOf('reset-me');
     assert.equal(call.signal.aborted, false);
+    const heard: string[] = [];
+    call.onAbort((r) => heard.push(`kept: ${r.message}`));
+    call.onAbort((r) => heard.push(`unregistered: ${r.message}`))();
     stream.close(constants.NGHTTP2_CANCEL);
     const reason = await abortReason(call);
     assert.ok(reason instanceof StatusError);
     assert.equal(reason.code, grpc.status.CANCELLED);
     assert.equal(reason.message, 'Call cancelled by the client (RST_STREAM)');
+    call.onAbort((r) => heard.push(`late: ${r.message}`));
+    assert.deepEqual(heard, [
+      'kept: Call cancelled by the client (RST_STREAM)',
+      'late: Call cancelled by the client (RST_STREAM)',
+    ]);
   });
 
   test('a client dropping its connection (no RST_STREAM) aborts every call on it', async () => {
