@@ -14,23 +14,15 @@ import {
 import { GrpcUnaryChannel } from './grpc-unary-client.js';
 import { GrpcUnaryServer } from './grpc-unary-server.js';
 import { encodeHeaders, HpackDecoder, HpackError } from './hpack.js';
-import { RawPeer } from './raw-peer.test-support.js';
+import { grpcMessage, RawPeer, REQUEST_FIELDS, RUN_LAMBDA } from './raw-peer.test-support.js';
 
-const PATH = '/uiiit.rpc.EdgeServer/RunLambda';
+const PATH = RUN_LAMBDA;
 const req = codec('uiiit.rpc.LambdaRequest');
 const res = codec('uiiit.rpc.LambdaResponse');
-const BLOCK = encodeHeaders([
-  [':method', 'POST'],
-  [':scheme', 'http'],
-  [':path', PATH],
-  [':authority', 'x'],
-  ['content-type', 'application/grpc'],
-  ['te', 'trailers'],
-  ['x-long', 'v'.repeat(300)],
-]);
+const BLOCK = encodeHeaders([...REQUEST_FIELDS, ['x-long', 'v'.repeat(300)]]);
 const BODY = (() => {
   const body = req.encode({ name: 'f', input: 'fuzz' });
-  return Buffer.concat([Buffer.from([0, 0, 0, 0, body.length]), body]);
+  return grpcMessage(body);
 })();
 
 /** Cases per target; seeded, so a failure names a case that can be replayed. */

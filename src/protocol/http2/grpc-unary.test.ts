@@ -14,6 +14,7 @@ import { ErrorCode, Flag, frame, FrameType, PREFACE, settingsFrame } from './fra
 import { GrpcUnaryChannel } from './grpc-unary-client.js';
 import { GrpcUnaryServer } from './grpc-unary-server.js';
 import { encodeHeaders, HpackDecoder } from './hpack.js';
+import { grpcMessage, REQUEST_FIELDS } from './raw-peer.test-support.js';
 
 const PATH = '/uiiit.rpc.EdgeServer/RunLambda';
 const req = codec('uiiit.rpc.LambdaRequest');
@@ -175,16 +176,8 @@ async function until(check: () => boolean): Promise<void> {
 describe('our server at the frame level', () => {
   test('padding, PRIORITY, CONTINUATION and split DATA are understood; PING is answered', async () => {
     const { socket, frames } = await raw(lean.endpoint);
-    const block = encodeHeaders([
-      [':method', 'POST'],
-      [':scheme', 'http'],
-      [':path', PATH],
-      [':authority', 'x'],
-      ['content-type', 'application/grpc'],
-      ['te', 'trailers'],
-    ]);
-    const body = req.encode({ name: 'f', input: 'frames' });
-    const message = Buffer.concat([Buffer.from([0, 0, 0, 0, body.length]), body]);
+    const block = encodeHeaders([...REQUEST_FIELDS]);
+    const message = grpcMessage(req.encode({ name: 'f', input: 'frames' }));
     const padded = (payload: Buffer, pad: number): Buffer =>
       Buffer.concat([Buffer.from([pad]), payload, Buffer.alloc(pad)]);
     socket.write(

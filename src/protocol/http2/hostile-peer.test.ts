@@ -16,19 +16,12 @@ import { GrpcUnaryChannel } from './grpc-unary-client.js';
 import { GrpcUnaryServer } from './grpc-unary-server.js';
 import { encodeHeaders } from './hpack.js';
 import { DEFAULT_H2_LIMITS } from './limits.js';
-import { RawPeer } from './raw-peer.test-support.js';
+import { grpcMessage, RawPeer, REQUEST_FIELDS, RUN_LAMBDA } from './raw-peer.test-support.js';
 
-const PATH = '/uiiit.rpc.EdgeServer/RunLambda';
+const PATH = RUN_LAMBDA;
 const req = codec('uiiit.rpc.LambdaRequest');
 const res = codec('uiiit.rpc.LambdaResponse');
-const REQUEST_HEADERS = encodeHeaders([
-  [':method', 'POST'],
-  [':scheme', 'http'],
-  [':path', PATH],
-  [':authority', 'x'],
-  ['content-type', 'application/grpc'],
-  ['te', 'trailers'],
-]);
+const REQUEST_HEADERS = encodeHeaders([...REQUEST_FIELDS]);
 const START = Buffer.concat([PREFACE, settingsFrame([])]);
 
 /** Servers answering RunLambda with the input as output: one on the default limits, one on small ones. */
@@ -95,12 +88,7 @@ describe('the lean server against hostile peers', { timeout: 120_000 }, () => {
     peer.socket.write(
       Buffer.concat([
         flood(DEFAULT_H2_LIMITS.maxEmptyFrames),
-        frame(
-          FrameType.DATA,
-          Flag.END_STREAM,
-          1,
-          Buffer.concat([Buffer.from([0, 0, 0, 0, body.length]), body]),
-        ),
+        frame(FrameType.DATA, Flag.END_STREAM, 1, grpcMessage(body)),
       ]),
     );
     const data = await peer.frame((f) => f.type === FrameType.DATA && f.id === 1);
@@ -235,7 +223,7 @@ describe('the lean server where RFC 9113 and RFC 7541 require an error', () => {
   const header = (fields: [string, string][]) =>
     frame(FrameType.HEADERS, Flag.END_HEADERS, 1, Buffer.concat([REQUEST_HEADERS, encodeHeaders(fields)]));
   const body = req.encode({ input: 'x' });
-  const message = Buffer.concat([Buffer.from([0, 0, 0, 0, body.length]), body]);
+  const message = grpcMessage(body);
   const streamErrors: [string, Buffer[], number][] = [
     ['a stream window overflowing', [open, windowUpdateFrame(1, 2 ** 31 - 1)], ErrorCode.FLOW_CONTROL_ERROR],
     ['PRIORITY of length 4', [frame(FrameType.PRIORITY, 0, 1, Buffer.alloc(4))], ErrorCode.FRAME_SIZE_ERROR],

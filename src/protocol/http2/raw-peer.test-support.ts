@@ -1,6 +1,27 @@
 import { once } from 'node:events';
 import { connect, type Socket } from 'node:net';
 import { FrameType } from './frame.js';
+import type { HeaderField } from './hpack.js';
+
+/** The path of RunLambda, the method the raw peers call. */
+export const RUN_LAMBDA = '/uiiit.rpc.EdgeServer/RunLambda';
+
+/** The header fields of a gRPC call to RunLambda, as a client sends them. */
+export const REQUEST_FIELDS: readonly HeaderField[] = [
+  [':method', 'POST'],
+  [':scheme', 'http'],
+  [':path', RUN_LAMBDA],
+  [':authority', 'x'],
+  ['content-type', 'application/grpc'],
+  ['te', 'trailers'],
+];
+
+/** A serialized message as gRPC frames it in DATA: uncompressed, 4-byte length, the bytes. */
+export function grpcMessage(body: Buffer): Buffer {
+  const prefix = Buffer.alloc(5);
+  prefix.writeUInt32BE(body.length, 1);
+  return Buffer.concat([prefix, body]);
+}
 
 /** A frame as a raw peer reads it. */
 export interface RawFrame {
