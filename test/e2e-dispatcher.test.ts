@@ -16,10 +16,14 @@ after(async () => {
 
 /** The lambda of the test profiles. */
 const LAMBDA = 'work';
-/** Operations per request: 10 ms on the fast computer, 50 ms on the slow one. */
+/**
+ * Operations per request: 100 ms on the fast computer, 500 ms on the slow one, so that a measurement made
+ * late by a busy machine (by up to 400 ms) still finds the fast one faster, and the round trips' overhead
+ * on a busy machine stays small beside the processing time (the concurrent clients load the computers).
+ */
 const OPS = 1e7;
-const FAST_SPEED = 1e9;
-const SLOW_SPEED = 2e8;
+const FAST_SPEED = 1e8;
+const SLOW_SPEED = 2e7;
 
 /** A JSON profile: one single-core processor at `speed` ops/s, one container of LAMBDA with many workers. */
 function profile(speed: number): string {
@@ -155,7 +159,7 @@ async function untilLogged(procs: Running[], condition: () => boolean): Promise<
 const WARM_UP = 10;
 const LOW = 20;
 const CLIENTS = 24;
-const EACH = 8;
+const EACH = 4;
 
 for (const [type, conf] of [
   ['util', 'type=util,rtt-window-size=50,rtt-stale-period=10,util-load-timeout=10,util-window-size=50'],
