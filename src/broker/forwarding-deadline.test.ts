@@ -202,6 +202,39 @@ describe('forwarded calls have deadlines (issue 12, finding 7)', { timeout: 60_0
     }
   });
 
+  test('rapid reset: thousands of requests reset while they wait leave the queue; other lambdas are served throughout', async () => {
+    const hole = await BlackHole.start();
+    const r = await router({ forwardTimeoutMs: 60_000, maxQueuedRequests: 500 }, 1);
+    try {
+      assert.equal(await route(r.configurationEndpoint, hole.endpoint), 'OK');
+      assert.equal(await route(r.configurationEndpoint, computer.endpoint, 'glambda0'), 'OK');
+      const holder = connectHttp2(`http://${r.endpoint}`);
+      rawCall(holder, 'clambda0');
+      await hole.call(1);
+      // 8 connections × 400 requests reset at once (under the server's RST_STREAM burst limit of 1,000).
+      for (let c = 0; c < 8; c++) {
+        const session = connectHttp2(`http://${r.endpoint}`);
+        for (let i = 0; i < 400; i++) rawCall(session, 'clambda0').stream.close(constants.NGHTTP2_CANCEL);
+        // On the same connection, so it is read after the resets: served by the computer meanwhile.
+        const served = (await rawCall(session, 'glambda0').response) as LambdaResponse;
+        assert.equal(served.retcode, 'OK');
+        session.destroy();
+      }
+      // Nothing left of them in the queue: 500 fit in it again, the next is refused.
+      const session = connectHttp2(`http://${r.endpoint}`);
+      const queued = Array.from({ length: 500 }, () => rawCall(session, 'clambda0'));
+      const refused = (await rawCall(session, 'clambda0').response) as LambdaResponse;
+      assert.equal(refused.retcode, `Too many requests waiting for ${hole.endpoint} (500, at most 500)`);
+      assert.equal(hole.calls.length, 1);
+      for (const q of queued) q.stream.close(constants.NGHTTP2_CANCEL);
+      session.destroy();
+      holder.destroy();
+    } finally {
+      await r.stop();
+      await hole.server.stop(0);
+    }
+  });
+
   test('a route to the router itself is refused, by any name of its end-point', async () => {
     const r = await router({});
     try {
