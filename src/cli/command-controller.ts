@@ -25,8 +25,10 @@ export const controllerCommand = defineCommand({
     '(one line per node: its address, then its row of distances to every node); the home router gets the final ' +
     'routes to the computer, every other router a route to the home router; computers and routers must use ' +
     'addresses of the topology file in their end-points. A router that cannot be reached is forgotten (with hier, ' +
-    'every table is then rebuilt). Calls are processed one at a time; malformed ones are refused with ' +
-    'INVALID_ARGUMENT. With --state-file, the computers and routers are saved (atomically) after every change and ' +
+    'every table is then rebuilt); one that announces itself again (restarted, empty) gets its routes again. ' +
+    'Calls are processed one at a time; malformed ones (end-points that are not host:port with port 1..65535, ' +
+    'names too long or with control characters) are refused with INVALID_ARGUMENT naming the field. ' +
+    'With --state-file, the computers and routers are saved (atomically) after every change and ' +
     'reloaded at start, when every known router is flushed and reprogrammed, so that a restarted controller forgets ' +
     'nothing (default file: edgecontroller-state.json in the user state folder, $XDG_STATE_HOME/soe/ or else ' +
     '~/.local/state/soe/, created on demand; --state-file "" keeps nothing, as the ' +

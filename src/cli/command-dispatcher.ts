@@ -23,8 +23,13 @@ export const dispatcherCommand = defineCommand({
     'output: asks every destination for a dry-run estimate), led (window-size, in-flight-timeout: least ' +
     'expected delay, its own requests in flight times the delay per concurrent request each destination ' +
     'has shown; see docs/evaluation.md). A destination is dropped (and reported to the ' +
-    'controller) only when unreachable or when it has no container for the lambda; dry requests are ' +
-    'forwarded as dry.',
+    'controller) only when unreachable, silent for --forward-timeout, or when it has no container for the ' +
+    'lambda; dry requests are forwarded as dry. ' +
+    'Every forwarded call has a deadline, sent with it: the client’s, or --forward-timeout from when it is sent, ' +
+    'whichever comes first. At most --max-queued-requests requests wait for a busy destination (max-pending-clients); ' +
+    'more are answered at once, and a request reset by its client leaves the queue. Configure refuses a bare FLUSH ' +
+    '(send lambda *: an empty message reads as FLUSH), malformed lambdas and end-points, and routes to the broker ' +
+    'itself.',
   options: brokerOptions(
     [
       {

@@ -19,8 +19,13 @@ export const routerCommand = defineCommand({
     'another broker. Policies: random (∝ 1/weight), least-impedance, round-robin (deficit, active set), ' +
     'proportional-fairness (alpha, beta). Optimizers turn measured latencies into weights: none, ' +
     'trivial (period, stat=mean|min|max), async (alpha: w = alpha·old + (1−alpha)·sample), asyncPF. A destination ' +
-    'is dropped (and reported to the controller) only when unreachable or when it has no container for the ' +
-    'lambda; dry requests are forwarded as dry.',
+    'is dropped (and reported to the controller) only when unreachable, silent for --forward-timeout, or when it ' +
+    'has no container for the lambda; dry requests are forwarded as dry. ' +
+    'Every forwarded call has a deadline, sent with it: the client’s, or --forward-timeout from when it is sent, ' +
+    'whichever comes first. At most --max-queued-requests requests wait for a busy destination (max-pending-clients); ' +
+    'more are answered at once, and a request reset by its client leaves the queue. Configure refuses a bare FLUSH ' +
+    '(send lambda *: an empty message reads as FLUSH), malformed lambdas and end-points, and routes to the broker ' +
+    'itself.',
   options: brokerOptions(
     [
       {
