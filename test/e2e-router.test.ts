@@ -288,4 +288,15 @@ test('bad router options and table commands are reported with the spec errors', 
     (await run('forwardingtableclient', ['--server', router.configuration])).stdout,
     'Table#0\nTable#1\n',
   );
+  // flush sends FLUSH with lambda * (a bare FLUSH, which an empty message reads as, is refused).
+  const again = ['--server', router.configuration, '--action', 'change', '--destination', 'h:2', '--final'];
+  assert.equal((await run('forwardingtableclient', again)).stdout, 'OK\n');
+  assert.equal(
+    (await run('forwardingtableclient', ['--server', router.configuration, '--action', 'flush'])).stdout,
+    'OK\n',
+  );
+  assert.equal(
+    (await run('forwardingtableclient', ['--server', router.configuration])).stdout,
+    'Table#0\nTable#1\n',
+  );
 });
