@@ -39,7 +39,7 @@ async function withLateness<T>(f: () => Promise<T>): Promise<{ result: T; latene
 test(
   'live and virtual-time runs agree: mean response times within 10% (plus measured lateness), same ranking',
   { timeout: 600_000 }, // a hang guard: the run takes 30 s on an idle machine, a few minutes on a busy one
-  async () => {
+  async (t) => {
     const e = loadExperiment(EXPERIMENT);
     const means: Record<'live' | 'virtual', number[]> = { live: [], virtual: [] };
     const lateness: number[] = [];
@@ -53,6 +53,9 @@ test(
     }
     e.policies.forEach((p, i) => {
       const [v, l, late] = [means.virtual[i]!, means.live[i]!, lateness[i]!];
+      t.diagnostic(
+        `${p.name}: live ${l.toFixed(4)} s, virtual ${v.toFixed(4)} s, timers ${(late * 1000).toFixed(1)} ms late`,
+      );
       assert.ok(
         l >= 0.9 * v && l <= 1.1 * v + WAKE_UPS * late,
         `${p.name}: live mean ${l} s, virtual ${v} s, timers ${(late * 1000).toFixed(1)} ms late`,
