@@ -62,7 +62,8 @@ export class Forwarder {
   private readonly controller: RpcClient<'uiiit.rpc.EdgeController'> | undefined;
   readonly random: Random;
   private readonly log: Logger;
-  private readonly limits: ForwardingLimits;
+  /** Deadline of forwarded calls and bound of the requests waiting, defaults filled in. */
+  readonly limits: Readonly<ForwardingLimits>;
 
   constructor(private readonly options: ForwarderOptions) {
     this.limits = { ...DEFAULT_FORWARDING_LIMITS, ...options.limits };

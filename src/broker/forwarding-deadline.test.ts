@@ -268,6 +268,30 @@ describe('forwarded calls have deadlines (issue 12, finding 7)', { timeout: 60_0
     }
   });
 
+  test('a dispatcher probing a destination that never answers its dry runs chooses among the others in time', async () => {
+    const d = await startDispatcherServer('127.0.0.1:0', '127.0.0.1:0', {
+      ptimeEstConf: 'type=probe,max-clients=10,output=/dev/null',
+      router: parseRouterConf('max-pending-clients=2,min-forward-time=0,max-forward-time=0'),
+      limits: { forwardTimeoutMs: 300 },
+    });
+    const hole = await BlackHole.start();
+    const client = new GrpcLambdaClient(d.endpoint);
+    try {
+      assert.equal(await route(d.configurationEndpoint, hole.endpoint), 'OK');
+      assert.equal(await route(d.configurationEndpoint, computer.endpoint), 'OK');
+      const response = await client.runLambda({ name: 'clambda0', input: 'x' });
+      assert.equal(response.retcode, 'OK');
+      assert.equal(response.responder, computer.endpoint);
+      const probe = await hole.call(1);
+      assert.equal(probe.request.dry, true);
+      assert.ok(probe.call.deadline !== undefined && probe.call.deadline <= probe.at + 300);
+    } finally {
+      client.close();
+      await d.stop();
+      await hole.server.stop(0);
+    }
+  });
+
   test('two routers routing to each other (a loop the end-points cannot show) answer within the forward timeout', async () => {
     const a = await router({ forwardTimeoutMs: 500 });
     const b = await router({ forwardTimeoutMs: 500 });

@@ -62,6 +62,7 @@ export class EdgeDispatcher {
       clock: options.clock,
       dryRun: options.dryRun,
       tls: options.tls,
+      dryRunTimeoutMs: this.forwarder.limits.forwardTimeoutMs,
     });
     const estimator = this.estimator;
     this.table = new DestinationTable({

@@ -40,6 +40,8 @@ export interface EstimatorEnvironment {
   dryRun?: DryRun;
   /** The TLS material of the default dry runs over gRPC (`--secure`); default: in clear. */
   tls?: TlsCredentials | undefined;
+  /** Deadline of each default dry run over gRPC, ms (the dispatcher's forward timeout); default: none. */
+  dryRunTimeoutMs?: number | undefined;
 }
 
 /** The "size" of a request the estimators use: `max(len(input), len(datain))` in bytes. */

@@ -18,7 +18,8 @@ const log = logger('dispatcher');
  * Removal really removes (quirk Q8 fixed) and estimates are in seconds; each success is written to
  * `saver` as `<lambda> <dest> <size> <estPtime_ms> <measPtime_ms>`, in milliseconds as in the original.
  * A `dryRun` function, if given, replaces the client pool (the lab probes simulated computers with it);
- * the pool's channels are over TLS when given `tls`.
+ * the pool's channels are over TLS when given `tls`, and each dry run gives up after `dryRunTimeoutMs`
+ * (a destination that does not answer in time counts as a failure, as one that cannot be reached).
  */
 export class ProbeEstimator implements PtimeEstimator {
   readonly type = 'probe';
@@ -34,9 +35,11 @@ export class ProbeEstimator implements PtimeEstimator {
     private readonly saver: Saver,
     dryRun?: DryRun,
     tls?: TlsCredentials,
+    dryRunTimeoutMs?: number,
   ) {
     this.pool = new ClientPool(maxClients, tls);
-    this.dryRun = dryRun ?? (async (d, req) => (await this.pool.send(d, req)).response);
+    const options = { callTimeoutMs: dryRunTimeoutMs };
+    this.dryRun = dryRun ?? (async (d, req) => (await this.pool.send(d, req, options)).response);
   }
 
   added(lambda: string, destination: string): void {
@@ -92,6 +95,12 @@ export function setup(): void {
   estimatorTypes.register('probe', {
     defaultConf: 'type=probe,max-clients=10,output=out.dat',
     create: (conf, env) =>
-      new ProbeEstimator(conf.getUint('max-clients'), outputSaver(conf), env.dryRun, env.tls),
+      new ProbeEstimator(
+        conf.getUint('max-clients'),
+        outputSaver(conf),
+        env.dryRun,
+        env.tls,
+        env.dryRunTimeoutMs,
+      ),
   });
 }
