@@ -76,6 +76,16 @@ class Peer {
 }
 
 /** A router (over TLS if given `tls`) with one route, clambda0 to `destination`. */
+/** A C-core client gets back a short and a 1 MB message, and 100 concurrent calls all succeed. */
+async function echoesShortBigAndMany(peer: Peer): Promise<void> {
+  assert.equal(
+    await peer.ask(`CALL /test.Peer/Echo ${Buffer.from('hello').toString('hex')} 5`),
+    'OK 68656c6c6f',
+  );
+  assert.equal(await peer.ask(`CALL /test.Peer/Echo ${BIG.toString('hex')} 5`), `OK ${BIG.toString('hex')}`);
+  assert.equal(await peer.ask('MANY /test.Peer/Echo 0102 100'), 'MANY 100');
+}
+
 async function routerTo(destination: string, tls?: TlsCredentials): Promise<RouterServer> {
   const router = await startRouterServer('127.0.0.1:0', '127.0.0.1:0', {
     tableConf: 'type=random',
@@ -126,15 +136,7 @@ describe('a grpc C-core client calls our servers', { skip }, () => {
   });
 
   test('echo of a short and a 1 MB message, and 100 concurrent calls', async () => {
-    assert.equal(
-      await peer.ask(`CALL /test.Peer/Echo ${Buffer.from('hello').toString('hex')} 5`),
-      'OK 68656c6c6f',
-    );
-    assert.equal(
-      await peer.ask(`CALL /test.Peer/Echo ${BIG.toString('hex')} 5`),
-      `OK ${BIG.toString('hex')}`,
-    );
-    assert.equal(await peer.ask('MANY /test.Peer/Echo 0102 100'), 'MANY 100');
+    await echoesShortBigAndMany(peer);
   });
 
   test('statuses with UTF-8 details, unknown methods and deadlines', async () => {
@@ -264,15 +266,7 @@ describe('over mutual TLS, a grpc C-core client calls our servers', { skip: tlsS
   });
 
   test('echo of a short and a 1 MB message, 100 concurrent calls, a status with UTF-8 details', async () => {
-    assert.equal(
-      await peer.ask(`CALL /test.Peer/Echo ${Buffer.from('hello').toString('hex')} 5`),
-      'OK 68656c6c6f',
-    );
-    assert.equal(
-      await peer.ask(`CALL /test.Peer/Echo ${BIG.toString('hex')} 5`),
-      `OK ${BIG.toString('hex')}`,
-    );
-    assert.equal(await peer.ask('MANY /test.Peer/Echo 0102 100'), 'MANY 100');
+    await echoesShortBigAndMany(peer);
     assert.equal(await peer.ask('CALL /test.Peer/Fail 00 5'), `ERR PERMISSION_DENIED ${DETAILS}`);
   });
 
