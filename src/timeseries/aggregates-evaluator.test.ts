@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import type { MetricReference } from './aggregates-operation.js';
 import { evaluateOperations, type EvaluateOptions } from './aggregates-evaluator.js';
 import { parseOperations } from './aggregates-validator.js';
-import { TimeseriesError, type ErrorDescription } from './errors.js';
+import { assertTimeseriesError } from './timeseries-error.test-support.js';
 import type { Point } from './model.js';
 import { parseTimestamp } from './timestamp.js';
 
@@ -17,14 +17,7 @@ const daily = (values: (number | undefined)[], granularity = DAY): Point[] =>
 const LOMBARDIA = daily([1.5, 2.5, 42, 903, 904, 905, 906, 907, 908, 909, 910, 911, 912, 913, 914]);
 const NUOVA = daily([7]);
 
-function fails(fn: () => unknown, status: number, description: ErrorDescription): void {
-  assert.throws(fn, (e: unknown) => {
-    assert.ok(e instanceof TimeseriesError, String(e));
-    assert.equal(e.status, status);
-    assert.deepEqual(e.description, description);
-    return true;
-  });
-}
+const fails = assertTimeseriesError;
 
 function run(operations: unknown, data: Record<string, Point[]>, options?: EvaluateOptions): unknown {
   return evaluateOperations(parseOperations(operations), (ref: MetricReference) => data[ref.metric], options);

@@ -2,16 +2,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseSExpression } from './aggregates-parser.js';
-import { TimeseriesError, type ErrorDescription } from './errors.js';
+import type { ErrorDescription } from './errors.js';
+import { assertTimeseriesError } from './timeseries-error.test-support.js';
 
-function fails(fn: () => unknown, status: number, description: ErrorDescription): void {
-  assert.throws(fn, (e: unknown) => {
-    assert.ok(e instanceof TimeseriesError, String(e));
-    assert.equal(e.status, status);
-    assert.deepEqual(e.description, description);
-    return true;
-  });
-}
+const fails = assertTimeseriesError;
 
 void test('groups nest, words stay strings, quotes are removed', () => {
   assert.deepEqual(parseSExpression('(aggregate sum (metric (A sum) (B mean)))'), [
