@@ -2,27 +2,9 @@ import type { LambdaRequest, LambdaResponse } from '../protocol/messages.js';
 import { errorResponse } from '../protocol/responses.js';
 import { logger } from '../support/logger.js';
 import type { Computer } from './computer.js';
+import { requestRejection } from './request-rejection.js';
 
 const log = logger('computer');
-
-/** Why a request cannot be served by a synchronous simulated computer, or undefined if it can. */
-function rejection(req: LambdaRequest): string | undefined {
-  const dagSize = req.dag?.names.length ?? 0;
-  if (req.chain.length > 0 && dagSize > 0)
-    return 'Cannot specify both a function chain and a DAG in the request';
-  if ((req.chain.length > 1 || dagSize > 1) && req.callback === '') {
-    return 'Cannot handle multiple functions without a callback in the request';
-  }
-  if (req.chain.length > 0 && req.nextFunctionIndex >= req.chain.length) {
-    return 'Out-of-range function execution requested in a chain';
-  }
-  if (dagSize > 1 && req.uuid === '') return 'Cannot execute a DAG without a UUID in the request';
-  if (!req.dry && req.callback !== '') return 'Cannot handle an asynchronous function invocation';
-  if (Object.values(req.states).some((s) => s.location !== '')) {
-    return 'cannot handle remote states without a state server';
-  }
-  return undefined;
-}
 
 /**
  * The request logic of a simulated edge computer (spec §5.3): validates a LambdaRequest, answers
@@ -46,7 +28,7 @@ export class EdgeComputer {
   private async serve(req: LambdaRequest): Promise<LambdaResponse> {
     const hops = req.hops + 1;
     try {
-      const why = rejection(req);
+      const why = requestRejection(req);
       if (why !== undefined) return errorResponse(why, hops);
       if (req.dry) {
         const { seconds, loads } = this.computer.simulate(req);
