@@ -107,7 +107,7 @@ test(`${TRANSPORT_VARIABLE} chooses the transport; an unknown one is refused nam
     assert.equal(lambdaTransport(), lambdaTransport('lean'));
     process.env[TRANSPORT_VARIABLE] = 'quic';
     assert.throws(() => lambdaTransport(), {
-      message: `Unknown lambda transport 'quic' (${TRANSPORT_VARIABLE}); known: lean, grpc-js`,
+      message: `Unknown lambda transport 'quic' (${TRANSPORT_VARIABLE}); known: lean, grpc-js, node-http2`,
     });
   } finally {
     if (saved === undefined) delete process.env[TRANSPORT_VARIABLE];
