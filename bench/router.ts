@@ -4,8 +4,8 @@
  * (a) directly, (b) through one router and (c) through two chained routers (router #1's table #0 points to
  * router #2 with final=false, router #2's tables point to the computer with final=true), all measured in
  * one run at concurrency 1 and 8, after an untimed pass over every path (for the JIT). The paths run on our
- * lean gRPC transport, and (a) and (b) again on grpc-js (client, router and computer started with
- * `SOE_LAMBDA_TRANSPORT=grpc-js`): the baseline of the transport. Computer and
+ * lean gRPC transport, and (a) and (b) again on grpc-js and on node:http2 (client, router and computer
+ * started with `SOE_LAMBDA_TRANSPORT=grpc-js` or `node-http2`): the baselines of the transport. Computer and
  * routers are child processes (`servers.js computer|router`); each router has `table-conf type=random`,
  * `optimizer-conf type=none` and `max-pending-clients=0` (unlimited), so the router itself is measured,
  * not its admission limit or its optimizer.
@@ -35,6 +35,8 @@ const LAMBDA = 'zero';
 /** Clock ticks per second of /proc/<pid>/stat (`getconf CLK_TCK`). */
 const CLK_TCK = 100;
 const CPU_PROF_DIR = process.env['SOE_BENCH_CPU_PROF'];
+/** The transports measured directly and through one router beside lean. */
+const BASELINES: Transport[] = ['grpc-js', 'node-http2'];
 
 /** The C++ original on this kind of 2-core machine (client, router and computer sharing the cores). */
 const CPP = {
@@ -212,21 +214,24 @@ try {
   const one = started(await startRouter('lean'));
   const twoA = started(await startRouter('lean'));
   const twoB = started(await startRouter('lean'));
-  const computerG = started(await startServerProcess('computer', 'grpc-js'));
-  const oneG = started(await startRouter('grpc-js'));
   await program(one, computer.endpoint, true);
   await program(twoA, twoB.endpoint, false);
   await program(twoB, computer.endpoint, true);
-  await program(oneG, computerG.endpoint, true);
   const lean = { target: computer, transport: 'lean' } as const;
-  const grpcJs = { target: computerG, transport: 'grpc-js' } as const;
   const paths: Path[] = [
     { name: 'direct', hops: 0, endpoint: computer.endpoint, routers: [], ...lean },
     { name: '1 router', hops: 1, endpoint: one.endpoint, routers: [one], ...lean },
     { name: '2 routers', hops: 2, endpoint: twoA.endpoint, routers: [twoA, twoB], ...lean },
-    { name: 'direct', hops: 0, endpoint: computerG.endpoint, routers: [], ...grpcJs },
-    { name: '1 router', hops: 1, endpoint: oneG.endpoint, routers: [oneG], ...grpcJs },
   ];
+  for (const transport of BASELINES) {
+    const target = started(await startServerProcess('computer', transport));
+    const router = started(await startRouter(transport));
+    await program(router, target.endpoint, true);
+    paths.push(
+      { name: 'direct', hops: 0, endpoint: target.endpoint, routers: [], target, transport },
+      { name: '1 router', hops: 1, endpoint: router.endpoint, routers: [router], target, transport },
+    );
+  }
   // An untimed pass over every path first, so that the first cells do not pay for the JIT of the processes.
   for (const path of paths) await measure(path, Math.max(...CONCURRENCY), 0);
   for (const concurrency of CONCURRENCY) {
@@ -304,15 +309,15 @@ const cppRatio = (conc: number): string => (oneRouter(conc).rps / CPP.oneRouter.
 const oneRouterCpu = CONCURRENCY.map((conc) => oneRouter(conc).routerCpu[0]!);
 const maxRss = Math.max(...cells.filter((c) => c.path.transport === 'lean').flatMap((c) => c.routerRss));
 const oneRouterP50 = CONCURRENCY.map((conc) => oneRouter(conc).p50 - cell('lean', 0, conc).p50);
-const overGrpcJs = (f: (c: Cell) => number): number[] =>
-  CONCURRENCY.map((conc) => f(oneRouter(conc)) / f(cell('grpc-js', 1, conc)));
+const over = (transport: Transport, f: (c: Cell) => number): number[] =>
+  CONCURRENCY.map((conc) => f(oneRouter(conc)) / f(cell(transport, 1, conc)));
 const cppOneRouter = (conc: number): number => CPP.oneRouter.get(conc)!;
 const n = (v: number): string => v.toLocaleString('en');
 const and = (vs: number[], f: (v: number) => string): string => vs.map(f).join(' and ');
 const intro = [
   'E-router hop cost: RunLambda of a zero-cost lambda (100-byte input) over loopback, client → computer',
   'directly, through 1 router and through 2 chained routers, on our lean gRPC transport; directly and',
-  'through 1 router again on grpc-js (client, router and computer);',
+  'through 1 router again on grpc-js and on node:http2 (client, router and computer);',
   `${SECONDS} s per cell after ${WARMUP} s`,
   `warm-up (and an untimed ${WARMUP} s pass over every path first); one client channel, closed loops;`,
   `client, computer and each router in its own process on ${cpus().length} cores. Routers: table-conf`,
@@ -339,15 +344,17 @@ process.stdout.write(
       `${and(oneRouterCpu, ms)} ms of router CPU per request ` +
       `(${and(oneRouterCpu, (v) => (v / CPP.routerCpuMs).toFixed(2))}× its ${CPP.routerCpuMs} ms) and up ` +
       `to ${maxRss.toFixed(0)} MB RSS per router (${(maxRss / CPP.routerRssMb).toFixed(1)}× its ` +
-      `${CPP.routerRssMb} MB). Against the same router on grpc-js: ` +
-      `${and(
-        overGrpcJs((c) => c.rps),
-        (v) => v.toFixed(2),
-      )}× the throughput for ` +
-      `${and(
-        overGrpcJs((c) => c.routerCpu[0]!),
-        (v) => v.toFixed(2),
-      )}× the router CPU per request.`,
+      `${CPP.routerRssMb} MB). ` +
+      BASELINES.map(
+        (t) =>
+          `Against the same router on ${t}: ${and(
+            over(t, (c) => c.rps),
+            (v) => v.toFixed(2),
+          )}× the throughput for ${and(
+            over(t, (c) => c.routerCpu[0]!),
+            (v) => v.toFixed(2),
+          )}× the router CPU per request.`,
+      ).join(' '),
     '',
   ].join('\n'),
 );

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { TRANSPORT_VARIABLE } from '../src/protocol/lambda-transports.js';
 
 /** A lambda transport of the benchmarks. */
-export type Transport = 'lean' | 'grpc-js';
+export type Transport = 'lean' | 'grpc-js' | 'node-http2';
 
 /** A server running in its own process. */
 export interface ServerProcess {
