@@ -4,9 +4,9 @@
  * the journal, framed as in a journal segment (so `parseRecords` reads them back), instead of stopping or
  * hanging the start of the store; the store counts them in its status.
  */
-import { open, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { frameRecord, parseRecords, type JournalRecord } from './journal.js';
+import { nodeStoreFs, writeFully, type StoreFs } from './store-fs.js';
 
 /** The file of quarantined records, in the journal's directory. */
 export const QUARANTINE_FILE = 'quarantine.log';
@@ -15,7 +15,10 @@ export const QUARANTINE_FILE = 'quarantine.log';
 export class JournalQuarantine {
   private count = 0;
 
-  constructor(readonly dir: string) {}
+  constructor(
+    readonly dir: string,
+    private readonly fs: StoreFs = nodeStoreFs,
+  ) {}
 
   /** The path of the quarantine file. */
   get path(): string {
@@ -25,7 +28,7 @@ export class JournalQuarantine {
   /** Counts the records already kept aside (none when the file does not exist). */
   async open(): Promise<void> {
     try {
-      this.count = parseRecords(await readFile(this.path)).records.length;
+      this.count = parseRecords(await this.fs.readFile(this.path)).records.length;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
       this.count = 0;
@@ -39,9 +42,9 @@ export class JournalQuarantine {
 
   /** Appends a record to the file and syncs it before resolving. */
   async keep(record: JournalRecord): Promise<void> {
-    const handle = await open(this.path, 'a');
+    const handle = await this.fs.open(this.path, 'a');
     try {
-      await handle.write(frameRecord(record.kind, record.payload));
+      await writeFully(handle, frameRecord(record.kind, record.payload));
       await handle.datasync();
     } finally {
       await handle.close();

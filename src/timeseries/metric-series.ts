@@ -265,10 +265,14 @@ export class MetricSeries {
     this.series = this.levels.map(() => this.methods.map(() => new Series()));
   }
 
-  private firstAcceptedUs(): number | undefined {
+  private firstAcceptedUs(newest?: number): number | undefined {
     const n = this.rawT.length;
-    if (n === 0) return undefined;
-    const last = this.rawT[n - 1] as number;
+    let last = n === 0 ? undefined : (this.rawT[n - 1] as number);
+    if (newest !== undefined) {
+      const newestUs = Math.round(newest * US);
+      if (last === undefined || newestUs > last) last = newestUs;
+    }
+    if (last === undefined) return undefined;
     return Math.floor(last / this.blockUs) * this.blockUs - this.rawBackWindow * this.blockUs;
   }
 
@@ -277,16 +281,28 @@ export class MetricSeries {
    * granularity) − back_window × coarsest granularity (one block more when the policy has `rate:` methods,
    * as Gnocchi keeps one more block for them). Undefined before any measure.
    */
-  firstAcceptedTimestamp(): number | undefined {
-    const first = this.firstAcceptedUs();
+  firstAcceptedTimestamp(newest?: number): number | undefined {
+    const first = this.firstAcceptedUs(newest);
     return first === undefined ? undefined : first / US;
   }
 
-  /** The first measure older than `firstAcceptedTimestamp()`, so a store can refuse the whole batch. */
-  tooOld(measures: readonly Measure[]): Measure | undefined {
-    const first = this.firstAcceptedUs();
+  /**
+   * The first measure older than `firstAcceptedTimestamp(newest)`, so a store can refuse the whole batch;
+   * `newest` (epoch seconds) counts a measure accepted but not yet added (a write waiting for the disk).
+   */
+  tooOld(measures: readonly Measure[], newest?: number): Measure | undefined {
+    const first = this.firstAcceptedUs(newest);
     if (first === undefined) return undefined;
     return measures.find((m) => Math.round(m.timestamp * US) < first);
+  }
+
+  /** Throws the 400 of {@link add} if a timestamp is outside [0, `MAX_TIMESTAMP`]. */
+  static checkRange(measures: readonly Measure[]): void {
+    for (const m of measures) {
+      const t = Math.round(m.timestamp * US);
+      if (!(t >= 0)) throw TimeseriesError.invalidInput(BEFORE_EPOCH_REASON);
+      if (!(t <= MAX_US)) throw TimeseriesError.invalidInput(AFTER_MAX_REASON);
+    }
   }
 
   /**
@@ -473,6 +489,14 @@ export class MetricSeries {
   /** Number of raw points held in the back-window buffer. */
   rawPointCount(): number {
     return this.rawT.length;
+  }
+
+  /**
+   * Empties every aggregated series and keeps the raw buffer: a driver storing the aggregates elsewhere
+   * (PostgreSQL's splits) reads what `add()` recomputed, clears it, and encodes the raw buffer alone.
+   */
+  clearAggregates(): void {
+    for (let li = 0; li < this.series.length; li++) this.series[li] = this.methods.map(() => new Series());
   }
 
   /**

@@ -1,4 +1,3 @@
-import { mkdir, open, readFile, readdir, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { logger } from '../support/logger.js';
 import { TimeseriesError } from './errors.js';
@@ -16,7 +15,9 @@ import type {
   ResourceType,
 } from './model.js';
 import { checkMeasuresQuery, tooOldError } from './store-checks.js';
+import { storageError } from './storage-error.js';
 import { storeDrivers } from './store-driver.js';
+import { nodeStoreFs, writeFilesAtomic, type StoreFs } from './store-fs.js';
 import type { MeasureBatch, MeasuresQuery, StoreStatus, TimeseriesStore } from './store.js';
 
 const log = logger('timeseries');
@@ -32,6 +33,8 @@ export interface FileStoreOptions {
    * or 34 of the 73,000-point metrics of Gnocchi's workload B). The series in use is always decoded.
    */
   hotPoints?: number;
+  /** The file system (default node:fs; tests inject failures). */
+  fs?: StoreFs;
 }
 
 function encodeMeasures(metricId: string, measures: Measure[]): Buffer {
@@ -67,27 +70,20 @@ function decodeMeasures(bytes: Buffer): MeasureBatch {
   return { metricId, measures };
 }
 
-/** Writes a file atomically: temporary file, fsync, rename. */
-async function writeAtomic(path: string, data: Buffer | string): Promise<void> {
-  const tmp = `${path}.tmp`;
-  const handle = await open(tmp, 'w');
-  try {
-    await handle.writeFile(data);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  await rename(tmp, path);
+function isMissing(err: unknown): boolean {
+  return (err as NodeJS.ErrnoException).code === 'ENOENT';
 }
 
 /**
  * The embedded storage driver: no external service, no native module. The index and every measure
  * batch go to a write-ahead journal (CRC-framed records, group commit, fdatasync before a write is
- * acknowledged); measures are aggregated in memory as they arrive, so reads are always fresh; a
- * checkpoint every few seconds writes each changed metric as one compressed series file and the index
- * as one JSON file (both atomically), then deletes the journal segments it covers. At start the
- * checkpoint is loaded and the remaining journal replayed (replaying is idempotent: a re-sent timestamp
- * replaces its value).
+ * acknowledged); a change is applied in memory once journaled and before it is acknowledged (a write
+ * the disk refused is answered 507 or 500 and never applied), and measures are aggregated as they are
+ * applied, so reads are always fresh. A checkpoint every few seconds writes each changed metric as one
+ * compressed series file and the index as one JSON file (atomically, directories synced), then deletes
+ * the journal segments it covers; a failed checkpoint keeps what it should have written for the next
+ * one, and deletes nothing. At start the checkpoint is loaded and the remaining journal replayed
+ * (replaying is idempotent: a re-sent timestamp replaces its value).
  */
 export class FileTimeseriesStore implements TimeseriesStore {
   private readonly index = new IndexState();
@@ -107,10 +103,19 @@ export class FileTimeseriesStore implements TimeseriesStore {
   private checkpointing: Promise<void> | undefined;
   private indexDirty = false;
   private rejected = 0;
+  /** Index changes validated one at a time, each against the index with the previous one applied. */
+  private indexQueue: Promise<unknown> = Promise.resolve();
+  /** Per metric, writes waiting for the journal and the newest timestamp among them. */
+  private readonly pending = new Map<string, { writes: number; newest: number }>();
+  private readonly fs: StoreFs;
+  private lastCheckpoint: Date | undefined;
+  private checkpointFailures = 0;
+  private lastCheckpointError: string | undefined;
 
   constructor(private readonly options: FileStoreOptions) {
-    this.journal = new Journal(options.dataDir);
-    this.quarantine = new JournalQuarantine(options.dataDir);
+    this.fs = options.fs ?? nodeStoreFs;
+    this.journal = new Journal(options.dataDir, this.fs);
+    this.quarantine = new JournalQuarantine(options.dataDir, this.fs);
     this.seriesDir = join(options.dataDir, 'series');
   }
 
@@ -119,23 +124,25 @@ export class FileTimeseriesStore implements TimeseriesStore {
    * replayed is kept aside (see JournalQuarantine), logged and counted; the store opens all the same.
    */
   async open(): Promise<void> {
-    await mkdir(this.seriesDir, { recursive: true });
+    await this.fs.mkdirs(this.seriesDir);
     try {
       this.index.load(
-        JSON.parse(await readFile(join(this.options.dataDir, 'index.json'), 'utf8')) as IndexSnapshot,
+        JSON.parse(
+          (await this.fs.readFile(join(this.options.dataDir, 'index.json'))).toString('utf8'),
+        ) as IndexSnapshot,
       );
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') {
+      if (!isMissing(err)) {
         throw new Error(
           `Corrupt index of the timeseries store in ${this.options.dataDir}: ${(err as Error).message}`,
           { cause: err },
         );
       }
     }
-    const files = new Set(await readdir(this.seriesDir));
+    const files = new Set(await this.fs.readdir(this.seriesDir));
     for (const metric of this.index.metrics.values()) {
       if (!files.has(`${metric.id}.bin`)) continue;
-      this.cold.set(metric.id, await readFile(join(this.seriesDir, `${metric.id}.bin`)));
+      this.cold.set(metric.id, await this.fs.readFile(join(this.seriesDir, `${metric.id}.bin`)));
     }
     const { records, segments } = await this.journal.replay();
     await this.quarantine.open();
@@ -157,14 +164,15 @@ export class FileTimeseriesStore implements TimeseriesStore {
     if (records.length > 0) log.info(`replayed ${records.length} journal records (${replayed} measures)`);
     this.indexDirty = records.length > 0;
     // A checkpoint now drops the segments holding what was kept aside: the next start does not meet it again.
-    if (quarantined > 0) await this.checkpoint();
+    if (quarantined > 0) await this.checkpoint().catch((err: Error) => log.error(err.message));
     this.schedule();
   }
 
   /** Applies one journal record at start; returns the measures it held. Throws if it cannot be applied. */
   private replayRecord(r: JournalRecord): number {
     if (r.kind === RecordKind.Index) {
-      this.applyIndex(JSON.parse(r.payload.toString('utf8')) as IndexOp);
+      const change = JSON.parse(r.payload.toString('utf8')) as IndexOp | IndexOp[];
+      for (const op of Array.isArray(change) ? change : [change]) this.applyIndex(op);
       return 0;
     }
     if (r.kind !== RecordKind.Measures) throw new Error(`unknown record kind ${String(r.kind)}`);
@@ -183,7 +191,7 @@ export class FileTimeseriesStore implements TimeseriesStore {
   }
 
   async createArchivePolicy(policy: ArchivePolicy): Promise<void> {
-    return this.commit([this.index.createPolicy(policy)]);
+    return this.commit(() => [this.index.createPolicy(policy)]);
   }
 
   async getArchivePolicy(name: string): Promise<ArchivePolicy | undefined> {
@@ -195,15 +203,15 @@ export class FileTimeseriesStore implements TimeseriesStore {
   }
 
   async updateArchivePolicy(policy: ArchivePolicy): Promise<void> {
-    await this.commit([this.index.updatePolicy(policy)]);
+    await this.commit(() => [this.index.updatePolicy(policy)]);
   }
 
   async deleteArchivePolicy(name: string): Promise<void> {
-    return this.commit([this.index.deletePolicy(name)]);
+    return this.commit(() => [this.index.deletePolicy(name)]);
   }
 
   async createRule(rule: ArchivePolicyRule): Promise<void> {
-    return this.commit([this.index.createRule(rule)]);
+    return this.commit(() => [this.index.createRule(rule)]);
   }
 
   async getRule(name: string): Promise<ArchivePolicyRule | undefined> {
@@ -215,17 +223,21 @@ export class FileTimeseriesStore implements TimeseriesStore {
   }
 
   async renameRule(name: string, newName: string): Promise<ArchivePolicyRule> {
-    const op = this.index.renameRule(name, newName);
-    await this.commit([op]);
-    return op.rule;
+    let renamed: ArchivePolicyRule | undefined;
+    await this.commit(() => {
+      const op = this.index.renameRule(name, newName);
+      renamed = op.rule;
+      return [op];
+    });
+    return renamed!;
   }
 
   async deleteRule(name: string): Promise<void> {
-    return this.commit([this.index.deleteRule(name)]);
+    return this.commit(() => [this.index.deleteRule(name)]);
   }
 
   async createMetric(metric: Metric): Promise<void> {
-    return this.commit([this.index.createMetric(metric)]);
+    return this.commit(() => [this.index.createMetric(metric)]);
   }
 
   async getMetric(id: string): Promise<Metric | undefined> {
@@ -237,11 +249,11 @@ export class FileTimeseriesStore implements TimeseriesStore {
   }
 
   async deleteMetric(id: string): Promise<void> {
-    return this.commit([this.index.deleteMetric(id)]);
+    return this.commit(() => [this.index.deleteMetric(id)]);
   }
 
   async createResourceType(type: ResourceType): Promise<void> {
-    return this.commit([this.index.createResourceType(type)]);
+    return this.commit(() => [this.index.createResourceType(type)]);
   }
 
   async getResourceType(name: string): Promise<ResourceType | undefined> {
@@ -253,11 +265,14 @@ export class FileTimeseriesStore implements TimeseriesStore {
   }
 
   async deleteResourceType(name: string): Promise<void> {
-    return this.commit([this.index.deleteResourceType(name)]);
+    return this.commit(() => [this.index.deleteResourceType(name)]);
   }
 
-  async createResource(resource: Resource): Promise<void> {
-    return this.commit([this.index.createResource(resource)]);
+  async createResource(resource: Resource, metrics: Metric[] = []): Promise<void> {
+    return this.commit(() => [
+      this.index.createResource(resource),
+      ...metrics.map((m) => this.index.createMetric(m)),
+    ]);
   }
 
   async getResource(id: string): Promise<Resource | undefined> {
@@ -265,7 +280,7 @@ export class FileTimeseriesStore implements TimeseriesStore {
   }
 
   async updateResource(resource: Resource): Promise<void> {
-    return this.commit([this.index.updateResource(resource)]);
+    return this.commit(() => [this.index.updateResource(resource)]);
   }
 
   async listResources(type: string): Promise<Resource[]> {
@@ -273,41 +288,68 @@ export class FileTimeseriesStore implements TimeseriesStore {
   }
 
   async deleteResource(id: string): Promise<void> {
-    return this.commit(this.index.deleteResource(id));
+    return this.commit(() => this.index.deleteResource(id));
   }
 
   async addMeasures(batches: MeasureBatch[]): Promise<void> {
-    // Validate the whole call first, then apply it in memory before any await, so that concurrent calls
-    // are validated against each other's effects and nothing accepted can fall behind a back window.
+    // The whole call is validated before any await, against the series as the writes still waiting for
+    // the journal will leave them (their newest timestamps), so nothing accepted can fall behind a back
+    // window; it is applied once journaled, in journal order, and not at all if the journal fails.
     const merged = new Map<string, Measure[]>();
     for (const b of batches) {
       if (!this.index.metrics.has(b.metricId))
         throw new TimeseriesError(404, `Metric ${b.metricId} does not exist`);
+      MetricSeries.checkRange(b.measures);
       const list = merged.get(b.metricId);
       if (list) list.push(...b.measures);
-      else merged.set(b.metricId, [...b.measures]);
+      else if (b.measures.length > 0) merged.set(b.metricId, [...b.measures]);
     }
     for (const [id, measures] of merged) {
       const series = this.seriesOf(id)!;
-      const old = series.tooOld(measures);
+      const newest = this.pending.get(id)?.newest;
+      const old = series.tooOld(measures, newest);
       if (old !== undefined) {
-        const first = series.firstAcceptedTimestamp()!;
+        const first = series.firstAcceptedTimestamp(newest)!;
         const count = measures.filter((m) => m.timestamp < first).length;
         this.rejected += count;
         throw tooOldError(id, first, old, count);
       }
     }
+    if (merged.size === 0) return;
     const records: Buffer[] = [];
     for (const [id, measures] of merged) {
-      if (measures.length === 0) continue;
-      const series = this.seriesOf(id)!;
+      records.push(frameRecord(RecordKind.Measures, encodeMeasures(id, measures)));
+      let newest = measures[0]!.timestamp;
+      for (const m of measures) if (m.timestamp > newest) newest = m.timestamp;
+      const p = this.pending.get(id);
+      if (p === undefined) this.pending.set(id, { writes: 1, newest });
+      else {
+        p.writes++;
+        if (newest > p.newest) p.newest = newest;
+      }
+    }
+    try {
+      await this.journal.append(records, () => this.applyMeasures(merged));
+    } catch (err) {
+      throw err instanceof TimeseriesError ? err : storageError(err);
+    } finally {
+      for (const id of merged.keys()) {
+        const p = this.pending.get(id)!;
+        if (--p.writes === 0) this.pending.delete(id);
+      }
+    }
+  }
+
+  /** Adds journaled measures to their series (a metric deleted meanwhile is skipped). */
+  private applyMeasures(merged: Map<string, Measure[]>): void {
+    for (const [id, measures] of merged) {
+      const series = this.seriesOf(id);
+      if (series === undefined) continue;
       series.add(measures);
       this.keepHot(id, series);
       this.dirty.add(id);
-      records.push(frameRecord(RecordKind.Measures, encodeMeasures(id, measures)));
     }
     this.schedule();
-    if (records.length > 0) await this.journal.append(records);
   }
 
   async getMeasures(metricId: string, query: MeasuresQuery): Promise<Point[]> {
@@ -324,12 +366,25 @@ export class FileTimeseriesStore implements TimeseriesStore {
   }
 
   async status(): Promise<StoreStatus> {
+    const { segments, bytes } = this.journal.size;
+    const counters = this.journal.counters;
     return {
       metrics: this.index.metrics.size,
       measures: 0,
       measures_to_process: {},
       rejected_measures: this.rejected,
       quarantined_records: this.quarantine.size,
+      journal: {
+        segments,
+        bytes,
+        last_checkpoint: this.lastCheckpoint?.toISOString() ?? null,
+        checkpoint_failures: this.checkpointFailures,
+        last_checkpoint_error: this.lastCheckpointError ?? null,
+        write_failures: counters.writeFailures,
+        last_write_error: counters.lastWriteError?.message ?? null,
+        corrupt_records: counters.corruptRecords,
+        skipped_bytes: counters.skippedBytes,
+      },
     };
   }
 
@@ -344,21 +399,41 @@ export class FileTimeseriesStore implements TimeseriesStore {
     }
   }
 
+  /** Writes a last checkpoint (if it fails, the journal keeps everything for the next start) and closes. */
   async close(): Promise<void> {
     clearTimeout(this.timer);
     this.timer = undefined;
-    await this.checkpoint();
-    await this.journal.close();
+    try {
+      await this.checkpoint();
+    } catch (err) {
+      log.error(`last checkpoint failed, the journal keeps its changes: ${(err as Error).message}`);
+    } finally {
+      await this.journal.close();
+    }
   }
 
-  /** Validated index ops: applied in memory at once, acknowledged once journaled. */
-  private commit(ops: IndexOp[]): Promise<void> {
-    for (const op of ops) this.applyIndex(op);
-    this.indexDirty = true;
-    this.schedule();
-    return this.journal.append(
-      ops.map((op) => frameRecord(RecordKind.Index, Buffer.from(JSON.stringify(op)))),
-    );
+  /**
+   * An index change: `validate` builds its ops against the index with every earlier change applied (one
+   * change at a time); they are journaled as one record (all or nothing after a crash), applied once
+   * durable, and not at all if the journal fails (507 or 500).
+   */
+  private commit(validate: () => IndexOp[]): Promise<void> {
+    const run = async (): Promise<void> => {
+      const ops = validate();
+      const record = Buffer.from(JSON.stringify(ops.length === 1 ? ops[0] : ops));
+      try {
+        await this.journal.append([frameRecord(RecordKind.Index, record)], () => {
+          for (const op of ops) this.applyIndex(op);
+          this.indexDirty = true;
+          this.schedule();
+        });
+      } catch (err) {
+        throw storageError(err);
+      }
+    };
+    const done = this.indexQueue.then(run);
+    this.indexQueue = done.catch(() => undefined);
+    return done;
   }
 
   private applyIndex(op: IndexOp): void {
@@ -442,22 +517,47 @@ export class FileTimeseriesStore implements TimeseriesStore {
     this.timer.unref();
   }
 
+  /**
+   * Writes the changed series, then the index (each file synced, renamed, its directory synced), removes
+   * the files of deleted metrics, and only then deletes the journal segments before the one it rotated
+   * to: everything in them was applied before the capture. A failure puts back what was captured as
+   * still to be written (nothing is deleted) and is counted for the status.
+   */
   private async writeCheckpoint(): Promise<void> {
     if (this.dirty.size === 0 && !this.indexDirty && this.deleted.size === 0) return;
-    // Everything below is captured synchronously; changes made meanwhile go to the new segment.
-    const upTo = await this.journal.rotate();
-    const blobs = [...this.dirty].map(
-      (id) => [id, this.cold.get(id) ?? this.series.get(id)!.encode()] as const,
-    );
-    const index = JSON.stringify(this.index.snapshot());
-    const deleted = [...this.deleted];
-    this.dirty.clear();
-    this.deleted.clear();
-    this.indexDirty = false;
-    for (const [id, blob] of blobs) await writeAtomic(join(this.seriesDir, `${id}.bin`), blob);
-    await writeAtomic(join(this.options.dataDir, 'index.json'), index);
-    for (const id of deleted) await unlink(join(this.seriesDir, `${id}.bin`)).catch(() => undefined);
-    await this.journal.deleteBefore(upTo);
+    let captured: { dirty: string[]; deleted: string[] } | undefined;
+    try {
+      const upTo = await this.journal.rotate();
+      // Captured synchronously: changes applied meanwhile are in the new segment.
+      const dirty = [...this.dirty];
+      const blobs = dirty.map(
+        (id) => [`${id}.bin`, this.cold.get(id) ?? this.series.get(id)!.encode()] as const,
+      );
+      const index = Buffer.from(JSON.stringify(this.index.snapshot()));
+      captured = { dirty, deleted: [...this.deleted] };
+      this.dirty.clear();
+      this.deleted.clear();
+      this.indexDirty = false;
+      await writeFilesAtomic(this.fs, this.seriesDir, blobs);
+      await writeFilesAtomic(this.fs, this.options.dataDir, [['index.json', index]]);
+      for (const id of captured.deleted) {
+        await this.fs.unlink(join(this.seriesDir, `${id}.bin`)).catch((err: unknown) => {
+          if (!isMissing(err)) throw err;
+        });
+      }
+      await this.journal.deleteBefore(upTo);
+      this.lastCheckpoint = new Date();
+    } catch (err) {
+      if (captured !== undefined) {
+        for (const id of captured.dirty) if (this.index.metrics.has(id)) this.dirty.add(id);
+        for (const id of captured.deleted) this.deleted.add(id);
+        this.indexDirty = true;
+      }
+      this.checkpointFailures++;
+      this.lastCheckpointError = (err as Error).message;
+      this.schedule();
+      throw err;
+    }
   }
 }
 

@@ -37,6 +37,33 @@ export interface StoreStatus {
   rejected_measures: number;
   /** Journal records that could not be replayed and were kept aside (embedded store; 0 otherwise). */
   quarantined_records: number;
+  /** The journal and checkpoints of the embedded store (absent on stores without a journal). */
+  journal?: JournalStatus;
+}
+
+/**
+ * The embedded store's journal and checkpoints, as `/v1/status` (`storage.journal`) and the Prometheus
+ * `/metrics` report them; the field names are stable (docs/timeseries.md). Counters are since start.
+ */
+export interface JournalStatus {
+  /** Journal segment files on disk (the one being written included). */
+  segments: number;
+  /** Bytes in those segments. */
+  bytes: number;
+  /** When the last checkpoint succeeded (ISO 8601), null if none has since start. */
+  last_checkpoint: string | null;
+  /** Checkpoints that failed (ENOSPC, EIO...): what they covered stays in the journal for the next one. */
+  checkpoint_failures: number;
+  /** The message of the last failed checkpoint, null if none failed. */
+  last_checkpoint_error: string | null;
+  /** Journal writes that failed: their requests were answered 507 or 500 and nothing of them applied. */
+  write_failures: number;
+  /** The message of the last failed journal write, null if none failed. */
+  last_write_error: string | null;
+  /** Records found corrupt in the middle of a segment at start (torn or garbled, with data after them). */
+  corrupt_records: number;
+  /** Bytes skipped at start past corrupt records (to the next intact record, or to the end of the segment). */
+  skipped_bytes: number;
 }
 
 /**
@@ -79,8 +106,11 @@ export interface TimeseriesStore {
   /** Deletes a resource type; 404 if missing, 400 if resources use it. */
   deleteResourceType(name: string): Promise<void>;
 
-  /** Creates a resource; 409 `Resource <id> already exists`. */
-  createResource(resource: Resource): Promise<void>;
+  /**
+   * Creates a resource; 409 `Resource <id> already exists`. `metrics` (listed in `resource.metrics`) are
+   * created with it, all or nothing, also across a crash: one transaction or one journal record.
+   */
+  createResource(resource: Resource, metrics?: Metric[]): Promise<void>;
   getResource(id: string): Promise<Resource | undefined>;
   /** Replaces a resource (same id). */
   updateResource(resource: Resource): Promise<void>;
@@ -100,6 +130,12 @@ export interface TimeseriesStore {
   /** Aggregates everything pending now (background processing does it within 100 ms anyway). */
   processPending(): Promise<void>;
   status(): Promise<StoreStatus>;
+  /**
+   * Runs `fn` while no other `exclusive` section runs on the same storage, from this or any other
+   * process (the API's read-modify-write of resources' metric maps). Stores only one process can open
+   * omit it: the API serializes those sections in process.
+   */
+  exclusive?<T>(fn: () => Promise<T>): Promise<T>;
   /** Flushes and releases files, connections and timers. */
   close(): Promise<void>;
 }

@@ -2,7 +2,8 @@
  * `GET /v1/status[?details=false]`: the store's backlog, admin only (403 otherwise). As in Gnocchi,
  * `summary.metrics` counts the metrics that have measures waiting to be processed (not all metrics);
  * `summary.rejected_measures` (ours) counts measures refused for being older than their back window,
- * `summary.quarantined_records` (ours) the journal records kept aside because they could not be replayed.
+ * `summary.quarantined_records` (ours) the journal records kept aside because they could not be replayed;
+ * `storage.journal` (ours) the embedded store's journal and checkpoints (JournalStatus), null on PostgreSQL.
  */
 import { requireAdmin } from './auth.js';
 import { sendJson } from './http.js';
@@ -23,6 +24,7 @@ export function registerStatusRoutes(router: ApiRouter): void {
         rejected_measures: status.rejected_measures,
         quarantined_records: status.quarantined_records,
       },
+      journal: status.journal ?? null,
     };
     if (details) storage.measures_to_process = status.measures_to_process;
     return sendJson(reply, { storage, metricd: { processors: null, statistics: {} } });
