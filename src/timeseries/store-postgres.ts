@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { Mutex } from '../support/mutex.js';
 import { TimeseriesError } from './errors.js';
 import { MetricSeries } from './metric-series.js';
 import type {
@@ -12,38 +13,34 @@ import type {
 } from './model.js';
 import { checkMeasuresQuery, tooOldError } from './store-checks.js';
 import { storeDrivers } from './store-driver.js';
+import { migratePostgresSchema } from './store-postgres-schema.js';
+import {
+  granularityUs,
+  readSplits,
+  saveSplits,
+  takeUpdates,
+  type SeriesUpdate,
+} from './store-postgres-splits.js';
 import type { MeasureBatch, MeasuresQuery, StoreStatus, TimeseriesStore } from './store.js';
-
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS ts_policy (name text PRIMARY KEY, doc jsonb NOT NULL);
-CREATE TABLE IF NOT EXISTS ts_rule (name text PRIMARY KEY, doc jsonb NOT NULL);
-CREATE TABLE IF NOT EXISTS ts_metric (id text PRIMARY KEY, policy text NOT NULL REFERENCES ts_policy(name),
-  resource_id text, doc jsonb NOT NULL);
-CREATE TABLE IF NOT EXISTS ts_series (metric_id text PRIMARY KEY REFERENCES ts_metric(id) ON DELETE CASCADE,
-  version bigint NOT NULL DEFAULT 0, blob bytea);
-CREATE TABLE IF NOT EXISTS ts_resource_type (name text PRIMARY KEY, doc jsonb NOT NULL);
-CREATE TABLE IF NOT EXISTS ts_resource (id text PRIMARY KEY, type text NOT NULL,
-  doc jsonb NOT NULL);
-CREATE TABLE IF NOT EXISTS ts_counter (name text PRIMARY KEY, value bigint NOT NULL);
-INSERT INTO ts_counter VALUES ('rejected_measures', 0) ON CONFLICT DO NOTHING;
-`;
 
 /** Options of the PostgreSQL driver. */
 export interface PostgresStoreOptions {
   /** `postgres://user@host:port/database`. */
   connectionString: string;
-  /** Table name prefix (`ts_` tables live in this schema), for tests sharing a database. */
+  /**
+   * The schema the `ts_` tables live in (created if missing), for tests sharing a database: lower-case
+   * letters, digits and `_`. Default: the connection's search path (`public`).
+   */
   schema?: string;
   /** Pool size (default 10). */
   max?: number;
 }
 
-/** A decoded series with the committed version it was decoded from. */
-interface CachedSeries {
-  version: number;
-  series: MetricSeries;
-  policy: ArchivePolicy;
-}
+/** Schema names the driver accepts (unquoted SQL identifiers). */
+const SCHEMA_NAME_RE = /^[a-z_][a-z0-9_]{0,62}$/;
+
+/** First key of the advisory lock of `exclusive` sections (the second is the schema's hash). */
+const SECTION_LOCK = 7452302;
 
 function isUniqueViolation(err: unknown): boolean {
   return (err as { code?: string }).code === '23505';
@@ -51,42 +48,51 @@ function isUniqueViolation(err: unknown): boolean {
 
 /**
  * The PostgreSQL storage driver, for scale-out: any number of API processes on any hosts share one
- * database. The index is in tables; each metric's aggregated series is one compressed blob (the same
- * format as the embedded store's files) updated in the transaction that accepts a batch, under a row
- * lock of the metric: concurrent writers to one metric serialise, the back window is checked against
- * the committed state, and a measure is either committed once (with its aggregates) or not at all —
- * never lost or counted twice. Each process caches decoded series by version.
+ * database, and nothing of it is kept in a process between calls (no cache to fall out of date when
+ * another server changes a policy or a metric). The index is in tables. Each metric keeps its raw
+ * back-window buffer in `ts_series` and its aggregates in `ts_split`, a row per split of 3,600 points
+ * (see `store-postgres-schema.ts`): the transaction that accepts a batch locks the metric's `ts_series`
+ * row, reads the policy as committed, and rewrites the raw buffer and only the splits the batch changed.
+ * Concurrent writers to one metric serialise, the back window is checked against the committed state, and
+ * a measure is either committed once (with its aggregates) or not at all — never lost or counted twice.
+ * {@link exclusive} sections serialise across every process through a PostgreSQL advisory lock.
  */
 export class PostgresTimeseriesStore implements TimeseriesStore {
   private readonly pool: pg.Pool;
-  private readonly cache = new Map<string, CachedSeries>();
+  /** One `exclusive` section at a time from this process (each holds a pool connection while it waits). */
+  private readonly sections = new Mutex();
 
   constructor(private readonly options: PostgresStoreOptions) {
-    this.pool = new pg.Pool({ connectionString: options.connectionString, max: options.max ?? 10 });
+    const schema = options.schema;
+    if (schema !== undefined && !SCHEMA_NAME_RE.test(schema))
+      throw new Error(`Invalid schema name '${schema}'`);
+    this.pool = new pg.Pool({
+      connectionString: options.connectionString,
+      max: options.max ?? 10,
+      // Every connection of the pool starts in the schema: no query can run before it is set.
+      ...(schema !== undefined ? { options: `-c search_path=${schema}` } : {}),
+    });
     this.pool.on('error', () => undefined);
   }
 
-  /** Creates the tables if needed. */
-  async open(): Promise<void> {
+  /**
+   * Creates the tables if needed, or migrates them from an older schema version (see
+   * `store-postgres-schema.ts`); resolves with the versions before and after.
+   */
+  async open(): Promise<{ from: number; to: number }> {
     const schema = this.options.schema;
-    if (schema !== undefined) {
-      await this.pool.query(`CREATE SCHEMA IF NOT EXISTS ${pg.escapeIdentifier(schema)}`);
-      this.pool.on('connect', (client) => {
-        client.query(`SET search_path TO ${pg.escapeIdentifier(schema)}`).catch(() => undefined);
-      });
-      await this.pool.query(`SET search_path TO ${pg.escapeIdentifier(schema)}`);
+    if (schema !== undefined) await this.pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+    const c = await this.pool.connect();
+    try {
+      return await migratePostgresSchema(c);
+    } finally {
+      c.release();
     }
-    await this.tx(async (c) => {
-      await c.query('SELECT pg_advisory_xact_lock(7452301)');
-      await c.query(SCHEMA);
-    });
   }
 
   private async tx<T>(body: (c: pg.PoolClient) => Promise<T>): Promise<T> {
     const c = await this.pool.connect();
     try {
-      if (this.options.schema !== undefined)
-        await c.query(`SET search_path TO ${pg.escapeIdentifier(this.options.schema)}`);
       await c.query('BEGIN');
       const result = await body(c);
       await c.query('COMMIT');
@@ -136,7 +142,6 @@ export class PostgresTimeseriesStore implements TimeseriesStore {
   async updateArchivePolicy(policy: ArchivePolicy): Promise<void> {
     const r = await this.pool.query('UPDATE ts_policy SET doc = $2 WHERE name = $1', [policy.name, policy]);
     if (r.rowCount === 0) throw new TimeseriesError(404, `Archive policy ${policy.name} does not exist`);
-    this.cache.clear();
   }
 
   deleteArchivePolicy(name: string): Promise<void> {
@@ -227,7 +232,6 @@ export class PostgresTimeseriesStore implements TimeseriesStore {
   async deleteMetric(id: string): Promise<void> {
     const r = await this.pool.query('DELETE FROM ts_metric WHERE id = $1', [id]);
     if (r.rowCount === 0) throw new TimeseriesError(404, `Metric ${id} does not exist`);
-    this.cache.delete(id);
   }
 
   createResourceType(type: ResourceType): Promise<void> {
@@ -287,44 +291,6 @@ export class PostgresTimeseriesStore implements TimeseriesStore {
     });
   }
 
-  /** The series of a metric as committed, from the cache when its version is current. */
-  private async load(c: pg.PoolClient, ids: string[], lock: boolean): Promise<Map<string, CachedSeries>> {
-    const { rows } = await c.query<{ metric_id: string; version: string; policy: ArchivePolicy }>(
-      `SELECT s.metric_id, s.version, p.doc AS policy FROM ts_series s JOIN ts_metric m ON m.id = s.metric_id
-       JOIN ts_policy p ON p.name = m.policy WHERE s.metric_id = ANY($1) ORDER BY s.metric_id${lock ? ' FOR UPDATE OF s' : ''}`,
-      [ids],
-    );
-    const result = new Map<string, CachedSeries>();
-    const stale: string[] = [];
-    for (const r of rows) {
-      const cached = this.cache.get(r.metric_id);
-      if (cached && cached.version === Number(r.version)) result.set(r.metric_id, cached);
-      else stale.push(r.metric_id);
-    }
-    if (stale.length > 0) {
-      const blobs = await c.query<{
-        metric_id: string;
-        version: string;
-        blob: Buffer | null;
-        policy: ArchivePolicy;
-      }>(
-        `SELECT s.metric_id, s.version, s.blob, p.doc AS policy FROM ts_series s JOIN ts_metric m ON m.id = s.metric_id
-         JOIN ts_policy p ON p.name = m.policy WHERE s.metric_id = ANY($1)`,
-        [stale],
-      );
-      for (const r of blobs.rows) {
-        const entry: CachedSeries = {
-          version: Number(r.version),
-          policy: r.policy,
-          series: r.blob === null ? new MetricSeries(r.policy) : MetricSeries.decode(r.policy, r.blob),
-        };
-        this.cache.set(r.metric_id, entry);
-        result.set(r.metric_id, entry);
-      }
-    }
-    return result;
-  }
-
   async addMeasures(batches: MeasureBatch[]): Promise<void> {
     const merged = new Map<string, Measure[]>();
     for (const b of batches) {
@@ -336,11 +302,22 @@ export class PostgresTimeseriesStore implements TimeseriesStore {
     let rejected = 0;
     try {
       await this.tx(async (c) => {
-        const loaded = await this.load(c, ids, true);
+        const { rows } = await c.query<{ metric_id: string; blob: Buffer | null; policy: ArchivePolicy }>(
+          `SELECT s.metric_id, s.blob, p.doc AS policy FROM ts_series s JOIN ts_metric m ON m.id = s.metric_id
+           JOIN ts_policy p ON p.name = m.policy WHERE s.metric_id = ANY($1) ORDER BY s.metric_id FOR UPDATE OF s`,
+          [ids],
+        );
+        const loaded = new Map<string, MetricSeries>();
+        for (const r of rows) {
+          loaded.set(
+            r.metric_id,
+            r.blob === null ? new MetricSeries(r.policy) : MetricSeries.decode(r.policy, r.blob),
+          );
+        }
         for (const id of ids)
           if (!loaded.has(id)) throw new TimeseriesError(404, `Metric ${id} does not exist`);
         for (const id of ids) {
-          const { series } = loaded.get(id)!;
+          const series = loaded.get(id)!;
           const measures = merged.get(id)!;
           const old = series.tooOld(measures);
           if (old !== undefined) {
@@ -349,21 +326,22 @@ export class PostgresTimeseriesStore implements TimeseriesStore {
             throw tooOldError(id, first, old, rejected);
           }
         }
+        const updates: SeriesUpdate[] = [];
+        const raw: Buffer[] = [];
         for (const id of ids) {
-          const entry = loaded.get(id)!;
-          // Work on a copy: the cached object must stay as committed if the transaction fails.
-          const series = MetricSeries.decode(entry.policy, entry.series.encode());
+          const series = loaded.get(id)!;
           series.add(merged.get(id)!);
-          const blob = series.encode();
-          await c.query('UPDATE ts_series SET version = version + 1, blob = $2 WHERE metric_id = $1', [
-            id,
-            blob,
-          ]);
-          this.cache.set(id, { version: entry.version + 1, series, policy: entry.policy });
+          updates.push(...takeUpdates(id, series));
+          raw.push(series.encode());
         }
+        await saveSplits(c, updates);
+        await c.query(
+          `UPDATE ts_series s SET version = s.version + 1, blob = u.blob
+           FROM unnest($1::text[], $2::bytea[]) AS u(metric_id, blob) WHERE s.metric_id = u.metric_id`,
+          [ids, raw],
+        );
       });
     } catch (err) {
-      for (const id of ids) this.cache.delete(id);
       if (rejected > 0) {
         await this.pool.query("UPDATE ts_counter SET value = value + $1 WHERE name = 'rejected_measures'", [
           rejected,
@@ -376,19 +354,54 @@ export class PostgresTimeseriesStore implements TimeseriesStore {
   async getMeasures(metricId: string, query: MeasuresQuery): Promise<Point[]> {
     const c = await this.pool.connect();
     try {
-      if (this.options.schema !== undefined)
-        await c.query(`SET search_path TO ${pg.escapeIdentifier(this.options.schema)}`);
+      await c.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
       const { rows } = await c.query<{ metric: Metric; policy: ArchivePolicy }>(
         'SELECT m.doc AS metric, p.doc AS policy FROM ts_metric m JOIN ts_policy p ON p.name = m.policy WHERE m.id = $1',
         [metricId],
       );
-      if (rows[0] === undefined) throw new TimeseriesError(404, `Metric ${metricId} does not exist`);
-      checkMeasuresQuery(rows[0].metric, rows[0].policy, query);
-      const entry = (await this.load(c, [metricId], false)).get(metricId);
-      return entry ? entry.series.read(query.aggregation, query.granularity, query.start, query.stop) : [];
+      const found = rows[0];
+      if (found === undefined) throw new TimeseriesError(404, `Metric ${metricId} does not exist`);
+      checkMeasuresQuery(found.metric, found.policy, query);
+      const levels = found.policy.definition
+        .filter(
+          (d) =>
+            query.granularity === undefined ||
+            granularityUs(d.granularity) === granularityUs(query.granularity),
+        )
+        .sort((a, b) => b.granularity - a.granularity);
+      const points = await readSplits(c, metricId, query.aggregation, levels, query.start, query.stop);
+      await c.query('COMMIT');
+      return points;
+    } catch (err) {
+      await c.query('ROLLBACK').catch(() => undefined);
+      throw err;
     } finally {
       c.release();
     }
+  }
+
+  /**
+   * Runs `fn` holding a session advisory lock of this schema, which every server on the database takes for
+   * its sections: sections never interleave, whichever servers run them. A server that dies holding it
+   * releases it with its connection.
+   */
+  async exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    return this.sections.run(async () => {
+      const c = await this.pool.connect();
+      let broken: Error | undefined;
+      try {
+        await c.query('SELECT pg_advisory_lock($1, hashtext(current_schema()))', [SECTION_LOCK]);
+        try {
+          return await fn();
+        } finally {
+          await c
+            .query('SELECT pg_advisory_unlock($1, hashtext(current_schema()))', [SECTION_LOCK])
+            .catch((err: Error) => (broken = err));
+        }
+      } finally {
+        c.release(broken);
+      }
+    });
   }
 
   processPending(): Promise<void> {
