@@ -500,14 +500,6 @@ export class MetricSeries {
   }
 
   /**
-   * Empties every aggregated series and keeps the raw buffer: a driver storing the aggregates elsewhere
-   * (PostgreSQL's splits) reads what `add()` recomputed, clears it, and encodes the raw buffer alone.
-   */
-  clearAggregates(): void {
-    for (let li = 0; li < this.series.length; li++) this.series[li] = this.methods.map(() => new Series());
-  }
-
-  /**
    * A compact binary form: a `GCS1` header then, deflated, the granularities and methods, the raw buffer
    * (varint µs deltas + Float64 values) and each aggregated series as chunks of ≤ 3600 points (varint period
    * deltas + Float64 values).
