@@ -60,3 +60,28 @@ test('a section queued while another runs sees the state that section left', asy
   assert.deepEqual(await Promise.all([increment(), increment(), increment()]), [1, 2, 3]);
   assert.equal(counter, 3);
 });
+
+test('with a wrapper, every section runs inside it, one at a time', async () => {
+  const events: string[] = [];
+  let inside = 0;
+  const mutex = new Mutex(async (fn) => {
+    inside++;
+    events.push(`enter ${inside}`);
+    try {
+      return await fn();
+    } finally {
+      events.push('leave');
+      inside--;
+    }
+  });
+  const results = await Promise.all([mutex.run(async () => 'a'), mutex.run(async () => 'b')]);
+  assert.deepEqual(results, ['a', 'b']);
+  assert.deepEqual(events, ['enter 1', 'leave', 'enter 1', 'leave']);
+  await assert.rejects(
+    mutex.run(async () => {
+      throw new Error('inner failed');
+    }),
+    { message: 'inner failed' },
+  );
+  assert.deepEqual(events.slice(4), ['enter 1', 'leave']);
+});

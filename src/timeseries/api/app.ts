@@ -98,7 +98,7 @@ export function buildApp(store: TimeseriesStore, options: AppOptions): FastifyIn
   );
 
   const router = new ApiRouter(app, store, options.auth);
-  const mutex = new Mutex();
+  const mutex = new Mutex(store.exclusive?.bind(store));
   registerRootRoutes(router);
   registerStatusRoutes(router);
   registerCapabilitiesRoutes(router);
