@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import pg from 'pg';
+import { Mutex } from '../support/mutex.js';
+import { MetricSeries } from './metric-series.js';
 import type { ArchivePolicy, Metric, Resource } from './model.js';
 import type { TimeseriesStore } from './store.js';
 import { FileTimeseriesStore } from './store-file.js';
@@ -327,28 +329,180 @@ for (const driver of DRIVERS) {
         ]);
         assert.deepEqual((await again.getMetric('m1'))?.id, 'm1');
       });
+
+      test('a series longer than a split keeps its retention from its newest point and reads by range', async () => {
+        const { store } = await setup(driver);
+        const policy: ArchivePolicy = {
+          name: 'long',
+          back_window: 0,
+          aggregation_methods: ['mean', 'count'],
+          definition: [
+            { granularity: 1, points: 5000, timespan: 5000 },
+            { granularity: 3600, points: 10, timespan: 36000 },
+          ],
+        };
+        await store.createArchivePolicy(policy);
+        await store.createMetric(metric('m1', { archive_policy_name: 'long' }));
+        const reference = new MetricSeries(policy);
+        for (let i = 0; i < 9000; i += 1000) {
+          const measures = Array.from({ length: 1000 }, (_, j) => ({
+            timestamp: T0 + i + j,
+            value: (i + j) % 7,
+          }));
+          await store.addMeasures([{ metricId: 'm1', measures }]);
+          reference.add(measures);
+        }
+        // A value for a timestamp still in the raw buffer replaces the old one.
+        await store.addMeasures([{ metricId: 'm1', measures: [{ timestamp: T0 + 8500, value: 100 }] }]);
+        reference.add([{ timestamp: T0 + 8500, value: 100 }]);
+        const counts = await store.getMeasures('m1', { aggregation: 'count', granularity: 1 });
+        assert.equal(counts.length, 5000);
+        assert.deepEqual(
+          [counts[0], counts.at(-1)],
+          [
+            [T0 + 4000, 1, 1],
+            [T0 + 8999, 1, 1],
+          ],
+        );
+        const range = await store.getMeasures('m1', {
+          aggregation: 'mean',
+          granularity: 1,
+          start: T0 + 7100.5,
+          stop: T0 + 7300,
+        });
+        assert.deepEqual(
+          [range.length, range[0], range.at(-1)],
+          [200, [T0 + 7100, 1, 7100 % 7], [T0 + 7299, 1, 7299 % 7]],
+        );
+        assert.deepEqual(
+          await store.getMeasures('m1', {
+            aggregation: 'mean',
+            granularity: 1,
+            start: T0 + 8500,
+            stop: T0 + 8501,
+          }),
+          [[T0 + 8500, 1, 100]],
+        );
+        assert.deepEqual(await store.getMeasures('m1', { aggregation: 'count', granularity: 3600 }), [
+          [T0, 3600, 3600],
+          [T0 + 3600, 3600, 3600],
+          [T0 + 7200, 3600, 1800],
+        ]);
+        assert.deepEqual(await store.getMeasures('m1', { aggregation: 'mean' }), reference.read('mean'));
+      });
     },
   );
 }
 
-test(
-  'postgres: two instances writing to one metric concurrently lose and double nothing',
-  { skip: PG_SKIP },
-  async () => {
-    const { store, reopen } = await setup(DRIVERS[1]!);
-    const other = await reopen();
-    await store.createMetric(metric('m1'));
-    const writes: Promise<void>[] = [];
-    for (let i = 0; i < 100; i++) {
-      const s = i % 2 === 0 ? store : other;
-      writes.push(s.addMeasures([{ metricId: 'm1', measures: [{ timestamp: T0 + 3000 + i, value: 1 }] }]));
+/** One mutex per store instance, as the API makes (sections inside the store's `exclusive` when it has one). */
+const sections = new WeakMap<TimeseriesStore, Mutex>();
+function sectionsOf(store: TimeseriesStore): Mutex {
+  let mutex = sections.get(store);
+  if (mutex === undefined) {
+    mutex = new Mutex(store.exclusive?.bind(store));
+    sections.set(store, mutex);
+  }
+  return mutex;
+}
+
+/**
+ * The concurrency tests, run on one instance and on two instances over one database (two servers): what
+ * holds for one server must hold for several on the same storage.
+ */
+const CONCURRENCY: { name: string; driver: Driver; instances: 1 | 2 }[] = [
+  { name: 'file, one instance', driver: DRIVERS[0]!, instances: 1 },
+  { name: 'postgres, one instance', driver: DRIVERS[1]!, instances: 1 },
+  { name: 'postgres, two instances on one database', driver: DRIVERS[1]!, instances: 2 },
+];
+
+for (const { name, driver, instances } of CONCURRENCY) {
+  describe(`timeseries store concurrency: ${name}`, { skip: driver.name === 'postgres' && PG_SKIP }, () => {
+    /** Two sides writing at once: the same instance twice, or two instances on one database. */
+    async function sides(): Promise<[TimeseriesStore, TimeseriesStore]> {
+      const { store, reopen } = await setup(driver);
+      return [store, instances === 1 ? store : await reopen()];
     }
-    await Promise.all(writes);
-    assert.deepEqual(await other.getMeasures('m1', { aggregation: 'count', granularity: 3600 }), [
-      [T0, 3600, 100],
-    ]);
-    assert.deepEqual(await store.getMeasures('m1', { aggregation: 'sum', granularity: 3600 }), [
-      [T0, 3600, 100],
-    ]);
-  },
-);
+
+    test('writes to one metric from both sides lose and double nothing', async () => {
+      const [a, b] = await sides();
+      await a.createMetric(metric('m1'));
+      const writes: Promise<void>[] = [];
+      for (let i = 0; i < 100; i++) {
+        const s = i % 2 === 0 ? a : b;
+        writes.push(s.addMeasures([{ metricId: 'm1', measures: [{ timestamp: T0 + 3000 + i, value: 1 }] }]));
+      }
+      await Promise.all(writes);
+      await a.processPending();
+      assert.deepEqual(await b.getMeasures('m1', { aggregation: 'count', granularity: 3600 }), [
+        [T0, 3600, 100],
+      ]);
+      assert.deepEqual(await a.getMeasures('m1', { aggregation: 'sum', granularity: 3600 }), [
+        [T0, 3600, 100],
+      ]);
+    });
+
+    test('20 resources given metrics from both sides at once keep every acknowledged metric, once', async () => {
+      const [a, b] = await sides();
+      const ids = Array.from({ length: 20 }, (_, i) => `r${String(i).padStart(2, '0')}`);
+      for (const id of ids) await a.createResource(resource(id));
+      /** The API's read-modify-write of a resource's metric map: a name already there is refused. */
+      const attach = (s: TimeseriesStore, id: string, names: string[]): Promise<string[]> =>
+        sectionsOf(s).run(async () => {
+          const r = (await s.getResource(id))!;
+          const metrics = { ...r.metrics };
+          const created: string[] = [];
+          for (const n of names) {
+            if (Object.hasOwn(metrics, n)) continue;
+            const metricId = `${id}-${n}-${s === a ? 'a' : 'b'}`;
+            await s.createMetric(metric(metricId, { name: n, resource_id: id }));
+            metrics[n] = metricId;
+            created.push(metricId);
+          }
+          await s.updateResource({ ...r, metrics });
+          return created;
+        });
+      const acknowledged = (
+        await Promise.all(
+          ids.flatMap((id) => [attach(a, id, ['shared', 'only-a']), attach(b, id, ['shared', 'only-b'])]),
+        )
+      ).flat();
+      const all = await b.listMetrics();
+      for (const id of ids) {
+        const map = (await b.getResource(id))!.metrics;
+        assert.deepEqual(Object.keys(map).sort(), ['only-a', 'only-b', 'shared'], id);
+        assert.equal(all.filter((m) => m.resource_id === id).length, 3, `${id} has no duplicate metric`);
+      }
+      const mapped = new Set(
+        (await Promise.all(ids.map((id) => a.getResource(id)))).flatMap((r) => Object.values(r!.metrics)),
+      );
+      assert.deepEqual(
+        acknowledged.filter((m) => !mapped.has(m)),
+        [],
+        'every acknowledged metric is mapped',
+      );
+      assert.equal(acknowledged.length, 60);
+    });
+
+    test('a policy change made on one side decides what the other keeps', async () => {
+      const [a, b] = await sides();
+      const short: ArchivePolicy = {
+        name: 'short',
+        back_window: 0,
+        aggregation_methods: ['count'],
+        definition: [{ granularity: 1, points: 60, timespan: 60 }],
+      };
+      await a.createArchivePolicy(short);
+      await a.createMetric(metric('m1', { archive_policy_name: 'short' }));
+      const series = (from: number, n: number) =>
+        Array.from({ length: n }, (_, i) => ({ timestamp: T0 + from + i, value: 1 }));
+      await b.addMeasures([{ metricId: 'm1', measures: series(0, 10) }]);
+      await b.processPending();
+      assert.equal((await b.getMeasures('m1', { aggregation: 'count' })).length, 10);
+      await a.updateArchivePolicy({ ...short, definition: [{ granularity: 1, points: 180, timespan: 180 }] });
+      await b.addMeasures([{ metricId: 'm1', measures: series(10, 180) }]);
+      await b.processPending();
+      const kept = await b.getMeasures('m1', { aggregation: 'count' });
+      assert.deepEqual([kept.length, kept[0]], [180, [T0 + 10, 1, 1]]);
+    });
+  });
+}
