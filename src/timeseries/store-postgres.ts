@@ -205,20 +205,23 @@ export class PostgresTimeseriesStore implements TimeseriesStore {
   }
 
   createMetric(metric: Metric): Promise<void> {
-    return this.tx(async (c) => {
-      const p = await c.query('SELECT 1 FROM ts_policy WHERE name = $1 FOR SHARE', [
-        metric.archive_policy_name,
-      ]);
-      if (p.rowCount === 0)
-        throw new TimeseriesError(400, `Archive policy ${metric.archive_policy_name} does not exist`);
-      await this.insert(
-        'INSERT INTO ts_metric VALUES ($1, $2, $3, $4)',
-        [metric.id, metric.archive_policy_name, metric.resource_id, metric],
-        `Metric ${metric.id} already exists`,
-        c,
-      );
-      await c.query('INSERT INTO ts_series (metric_id) VALUES ($1)', [metric.id]);
-    });
+    return this.tx((c) => this.insertMetric(c, metric));
+  }
+
+  /** Inserts a metric (its policy must exist) in a transaction. */
+  private async insertMetric(c: pg.PoolClient, metric: Metric): Promise<void> {
+    const p = await c.query('SELECT 1 FROM ts_policy WHERE name = $1 FOR SHARE', [
+      metric.archive_policy_name,
+    ]);
+    if (p.rowCount === 0)
+      throw new TimeseriesError(400, `Archive policy ${metric.archive_policy_name} does not exist`);
+    await this.insert(
+      'INSERT INTO ts_metric VALUES ($1, $2, $3, $4)',
+      [metric.id, metric.archive_policy_name, metric.resource_id, metric],
+      `Metric ${metric.id} already exists`,
+      c,
+    );
+    await c.query('INSERT INTO ts_series (metric_id) VALUES ($1)', [metric.id]);
   }
 
   getMetric(id: string): Promise<Metric | undefined> {
@@ -260,12 +263,16 @@ export class PostgresTimeseriesStore implements TimeseriesStore {
     });
   }
 
-  createResource(resource: Resource): Promise<void> {
-    return this.insert(
-      'INSERT INTO ts_resource VALUES ($1, $2, $3)',
-      [resource.id, resource.type, resource],
-      `Resource ${resource.id} already exists`,
-    );
+  createResource(resource: Resource, metrics: Metric[] = []): Promise<void> {
+    return this.tx(async (c) => {
+      await this.insert(
+        'INSERT INTO ts_resource VALUES ($1, $2, $3)',
+        [resource.id, resource.type, resource],
+        `Resource ${resource.id} already exists`,
+        c,
+      );
+      for (const metric of metrics) await this.insertMetric(c, metric);
+    });
   }
 
   getResource(id: string): Promise<Resource | undefined> {

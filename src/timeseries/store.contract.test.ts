@@ -245,6 +245,34 @@ for (const driver of DRIVERS) {
         await assert.rejects(store.deleteMetric('m1'), { status: 404 });
       });
 
+      test('a resource is created with its metrics all or nothing, also after a reopen', async () => {
+        const { store, reopen } = await setup(driver);
+        const withMetrics = { ...resource('r1'), metrics: { cpu: 'c1', mem: 'c2' } };
+        await store.createResource(withMetrics, [
+          metric('c1', { name: 'cpu', resource_id: 'r1' }),
+          metric('c2', { name: 'mem', resource_id: 'r1' }),
+        ]);
+        // A metric id that exists, or a policy that does not, refuses the resource too.
+        for (const [m, status] of [
+          [metric('c1', { name: 'cpu', resource_id: 'r2' }), 409],
+          [metric('c3', { name: 'cpu', resource_id: 'r2', archive_policy_name: 'zz' }), 400],
+        ] as const) {
+          await assert.rejects(store.createResource({ ...resource('r2'), metrics: { cpu: m.id } }, [m]), {
+            status,
+          });
+        }
+        const again = await reopen();
+        assert.deepEqual((await again.getResource('r1'))?.metrics, { cpu: 'c1', mem: 'c2' });
+        assert.deepEqual(
+          (await again.listMetrics()).map((m) => [m.id, m.resource_id]),
+          [
+            ['c1', 'r1'],
+            ['c2', 'r1'],
+          ],
+        );
+        assert.equal(await again.getResource('r2'), undefined);
+      });
+
       test('measures are aggregated per granularity and method, coarsest first', async () => {
         const { store } = await setup(driver);
         await store.createMetric(metric('m1'));

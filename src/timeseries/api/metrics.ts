@@ -214,6 +214,25 @@ export async function createResourceMetrics(
   const resource = await store.getResource(resourceId);
   if (resource === undefined) throw new TimeseriesError(404, `Resource ${resourceId} does not exist`);
   const live = await liveMetrics(store, resource);
+  const created = await planResourceMetrics(store, user, resource, live, defs, style);
+  for (const metric of created) await store.createMetric(metric);
+  await store.updateResource({ ...resource, metrics: live });
+  return created;
+}
+
+/**
+ * Checks and builds the named metrics of a resource without creating them, adding them to `live` (its
+ * metric map): for `createResource(resource, metrics)`, which creates a new resource and its metrics
+ * all or nothing.
+ */
+export async function planResourceMetrics(
+  store: TimeseriesStore,
+  user: ApiUser,
+  resource: Resource,
+  live: Record<string, string>,
+  defs: { name: string; def: MetricDefinition }[],
+  style: DuplicateStyle,
+): Promise<Metric[]> {
   const seen = new Set<string>();
   for (const { name, def } of defs) {
     if (Object.hasOwn(live, name) || seen.has(name)) throw duplicateError(name, style);
@@ -234,11 +253,9 @@ export async function createResourceMetrics(
       resource_id: resource.id,
       archive_policy_name: def.archive_policy_name,
     };
-    await store.createMetric(metric);
     setOwnValue(live, name, metric.id);
     created.push(metric);
   }
-  await store.updateResource({ ...resource, metrics: live });
   return created;
 }
 

@@ -20,6 +20,7 @@ import {
   getNamedMetric,
   getResourceFromPath,
   liveMetrics,
+  planResourceMetrics,
   metricDetailJson,
   metricListJson,
   parseMetricDefinition,
@@ -221,15 +222,11 @@ export function registerResourceRoutes(router: ApiRouter, mutex: Mutex): void {
       if ((await store.getResource(id)) !== undefined)
         throw new TimeseriesError(409, `Resource ${id} already exists`);
       if (spec !== undefined) await checkExistingMetrics(store, undefined, spec);
-      await store.createResource(resource);
-      if (spec !== undefined && spec.create.length > 0) {
-        try {
-          await createResourceMetrics(store, user, id, spec.create, 'conflict');
-        } catch (e) {
-          await store.deleteResource(id);
-          throw e;
-        }
-      }
+      // The resource and its metrics in one store call: after a crash, both exist or neither.
+      const metrics = spec?.create.length
+        ? await planResourceMetrics(store, user, resource, resource.metrics, spec.create, 'conflict')
+        : [];
+      await store.createResource(resource, metrics);
       return (await store.getResource(id)) ?? resource;
     });
     setLocation(request, reply, `/v1/resource/${type.name}/${id}`);
