@@ -35,7 +35,18 @@ export const timeseriesCommand = defineCommand({
     'that overflows, a fill=null gap) is written null, where Gnocchi writes bare NaN/Infinity tokens that ' +
     'JSON parsers refuse. A journal record that cannot be replayed at start (one an older version accepted, ' +
     'such as a timestamp of 1e303) is kept aside in quarantine.log in --data-dir, logged and counted as ' +
-    'quarantined_records in /v1/status, and the server starts.',
+    'quarantined_records in /v1/status, and the server starts.\n\n' +
+    'Several servers on one PostgreSQL database (the same --storage) share everything: archive policies, ' +
+    'rules, resource types, resources, metrics and measures. No server keeps any of it between requests (no ' +
+    'cache to invalidate), so a change made through one, such as an archive policy’s retention, is what every ' +
+    'server applies from its next request. A write locks its metric’s row and reads the metric’s policy in ' +
+    'the same transaction; changes to a resource’s metrics take an advisory lock of the database that the ' +
+    'servers hold in turn, so two servers adding metrics to one resource at once neither create a name twice ' +
+    'nor lose an acknowledged metric (a server that dies holding the lock releases it with its connection). ' +
+    'Aggregates are stored in splits, as Gnocchi does: a row per metric, granularity, method and 3,600 ' +
+    'periods, so a write rewrites only the splits it changed, and a split entirely past the retention is ' +
+    'deleted. The tables carry a schema version: a server migrates an older database when it opens it (the ' +
+    'whole-series blobs of version 1 become splits, in one transaction) and refuses a newer one.',
   positional: { name: 'serve', description: 'the action (serve is the only one)' },
   options: [
     {
