@@ -1,5 +1,7 @@
 import { jsonExample } from '../platform/composer.js';
-import { startComputerServer } from '../platform/computer-server.js';
+import { startTypedComputerServer } from '../platform/computer-server.js';
+import { computerTypes } from '../platform/computer-types.js';
+import { DEFAULT_SIM_CONF } from '../platform/sim-computer-type.js';
 import { logger } from '../support/logger.js';
 import { defineCommand } from './command.js';
 import { SECURE_OPTIONS, tlsFromOptions } from './secure-option.js';
@@ -59,7 +61,7 @@ export const computerCommand = defineCommand({
     {
       name: 'conf',
       kind: 'string',
-      default: 'type=raspberry,num-cpu-containers=1,num-cpu-workers=4,num-gpu-containers=1,num-gpu-workers=2',
+      default: DEFAULT_SIM_CONF,
       description: 'computer profile: type=raspberry|intel-server|file (file: type=file,path=<json>)',
     },
     {
@@ -85,8 +87,9 @@ export const computerCommand = defineCommand({
       throw new Error('Cannot specify --no-state-server without --state-endpoint');
     }
     const type = o['computer-type'];
-    if (type === 'http') throw new Error('computer type http is not supported by this release');
-    if (type !== 'sim') throw new Error(`unknown edge computer type: ${type}`);
+    if (type === 'http' && !computerTypes.has(type))
+      throw new Error('computer type http is not supported by this release');
+    computerTypes.get(type);
     rejectUnsupported([
       [o.asynchronous, '--asynchronous'],
       [o['companion-endpoint'] !== '', '--companion-endpoint'],
@@ -94,10 +97,11 @@ export const computerCommand = defineCommand({
     ]);
 
     const tls = tlsFromOptions(o, { serve: true, call: o['controller-endpoint'] !== '' });
-    const server = await startComputerServer({
+    const server = await startTypedComputerServer({
+      type,
       serverEndpoint: o['server-endpoint'],
       utilizationEndpoint: o['utilization-endpoint'],
-      conf: o.conf,
+      settings: { conf: o.conf, 'http-conf': o['http-conf'] },
       tls,
     });
     const { computer } = server;
@@ -106,20 +110,10 @@ export const computerCommand = defineCommand({
       `${computer.name} listening on ${server.endpoint}, utilization stream on ${util}` +
         (tls === undefined ? '' : ' (TLS)'),
     );
-    for (const c of computer.containerList()) {
-      log.info(
-        `container ${c.name}: lambda ${c.lambda.name} on processor ${c.processor.name}, ${c.numWorkers} workers`,
-      );
-    }
-    const containers = computer.containerList().map((c) => ({
-      name: c.name,
-      processor: c.processor.name,
-      lambda: c.lambda.name,
-      numWorkers: c.numWorkers,
-    }));
+    for (const line of computer.describe()) log.info(line);
     return serveUntilSignal(
       o,
-      { computer: { edgeServerEndpoint: server.endpoint, containers } },
+      { computer: { edgeServerEndpoint: server.endpoint, containers: computer.containers() } },
       () => server.stop(),
       log,
       tls,

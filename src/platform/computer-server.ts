@@ -2,24 +2,122 @@ import { startLambdaServer } from '../protocol/edge-server.js';
 import { RpcServer, service } from '../protocol/rpc-server.js';
 import type { TlsCredentials } from '../protocol/tls-credentials.js';
 import { logger } from '../support/logger.js';
-import { Computer } from './computer.js';
-import { compose } from './composer.js';
-import { EdgeComputer } from './edge-computer.js';
+import type { Computer } from './computer.js';
+import { computerTypes, type RunningComputer } from './computer-types.js';
+import { SimComputer } from './sim-computer-type.js';
 
 const log = logger('computer');
 
-/** Where and how to run a simulated edge computer. */
-export interface ComputerServerOptions {
+/** Where to serve an edge computer of any type. */
+export interface ComputerEndpoints {
   /** Lambda (EdgeServer) endpoint, `host:port`; port 0 picks a free one. */
   serverEndpoint: string;
   /** Utilization stream (EdgeComputer) endpoint; empty disables it. */
   utilizationEndpoint: string;
-  /** Composer profile conf string, e.g. `type=raspberry,num-cpu-containers=1,...`. */
-  conf: string;
   /** Seconds between utilization samples (default 1). */
   samplePeriod?: number;
   /** Serve both endpoints over TLS with this material (`--secure`); default: in clear. */
   tls?: TlsCredentials | undefined;
+}
+
+/** A running edge computer of any type and its gRPC servers. */
+export interface EdgeComputerServer<T extends RunningComputer = RunningComputer> {
+  readonly computer: T;
+  /** Bound lambda endpoint (real port). */
+  readonly endpoint: string;
+  /** Bound utilization endpoint, or '' if disabled. */
+  readonly utilizationEndpoint: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Serves a computer: RunLambda on the lambda endpoint, StreamUtil on the utilization endpoint. The
+ * computer, made by `start`, is named `computer@<lambda endpoint>`, with the real port when port 0 was
+ * asked for. Both servers are over TLS when `options.tls` is given.
+ */
+export async function serveComputer<T extends RunningComputer>(
+  options: ComputerEndpoints,
+  start: (name: string) => Promise<T>,
+): Promise<EdgeComputerServer<T>> {
+  // The computer is named after the bound endpoint, so it is created once the lambda server listens.
+  const ready: { computer?: T } = {};
+  const lambdaServer = await startLambdaServer(
+    options.serverEndpoint,
+    (req, call) => {
+      if (ready.computer === undefined) throw new Error('computer not ready');
+      return ready.computer.process(req, call);
+    },
+    { tls: options.tls },
+  );
+  let computer: T;
+  try {
+    computer = await start(`computer@${lambdaServer.endpoint}`);
+  } catch (err) {
+    await lambdaServer.stop(0);
+    throw err;
+  }
+  let utilServer: RpcServer | undefined;
+  try {
+    if (options.utilizationEndpoint !== '') {
+      utilServer = await RpcServer.start(
+        options.utilizationEndpoint,
+        [
+          service('uiiit.rpc.EdgeComputer', {
+            StreamUtil: (call) => {
+              const unsubscribe = computer.onUtilization((values) => {
+                call.write({ values });
+              });
+              call.on('cancelled', unsubscribe);
+              call.on('close', unsubscribe);
+              call.on('error', unsubscribe);
+            },
+          }),
+        ],
+        { tls: options.tls },
+      );
+    }
+  } catch (err) {
+    await Promise.all([computer.stop(), lambdaServer.stop(0)]);
+    throw err;
+  }
+  ready.computer = computer;
+  log.debug(1, () => `computer description:\n${computer.describe().join('\n')}`);
+  return {
+    computer,
+    endpoint: lambdaServer.endpoint,
+    utilizationEndpoint: utilServer?.endpoint ?? '',
+    async stop() {
+      await Promise.all([lambdaServer.stop(), utilServer?.stop()]);
+      await computer.stop();
+    },
+  };
+}
+
+/** Where and how to run an edge computer of a registered type. */
+export interface TypedComputerServerOptions extends ComputerEndpoints {
+  /** The `--computer-type` name (sim, js, ...). */
+  type: string;
+  /** The type's settings by option name (see ComputerTypeOptions.settings). */
+  settings: Readonly<Record<string, string>>;
+}
+
+/**
+ * Starts an edge computer of a registered type (`unknown edge computer type: <t>` otherwise) and serves
+ * it as {@link serveComputer} does.
+ */
+export async function startTypedComputerServer(
+  options: TypedComputerServerOptions,
+): Promise<EdgeComputerServer> {
+  const type = computerTypes.get(options.type);
+  return serveComputer(options, (name) =>
+    type.start({ name, settings: options.settings, samplePeriod: options.samplePeriod }),
+  );
+}
+
+/** Where and how to run a simulated edge computer. */
+export interface ComputerServerOptions extends ComputerEndpoints {
+  /** Composer profile conf string, e.g. `type=raspberry,num-cpu-containers=1,...`. */
+  conf: string;
 }
 
 /** A running simulated edge computer: its model and its gRPC servers. */
@@ -33,62 +131,17 @@ export interface ComputerServer {
 }
 
 /**
- * Starts a simulated edge computer: builds the model from the profile, serves RunLambda on the lambda
- * endpoint and StreamUtil on the utilization endpoint (utilization is sampled from start-up). The
- * computer is named `computer@<lambda endpoint>`, with the real port when port 0 was asked for. Both
- * servers are over TLS when `options.tls` is given.
+ * Starts a simulated edge computer: builds the model from the profile, serves RunLambda and StreamUtil
+ * (utilization is sampled from start-up); `computer` is the model.
  */
 export async function startComputerServer(options: ComputerServerOptions): Promise<ComputerServer> {
-  // The computer is named after the bound endpoint, so it is created once the lambda server listens.
-  const ready: { edge?: EdgeComputer } = {};
-  const lambdaServer = await startLambdaServer(
-    options.serverEndpoint,
-    (req) => {
-      if (ready.edge === undefined) throw new Error('computer not ready');
-      return ready.edge.process(req);
-    },
-    { tls: options.tls },
+  const server = await serveComputer(options, (name) =>
+    Promise.resolve(new SimComputer(name, options.conf, options.samplePeriod ?? 1)),
   );
-  let computer: Computer;
-  let utilServer: RpcServer | undefined;
-  try {
-    computer = new Computer(`computer@${lambdaServer.endpoint}`, options.samplePeriod ?? 1);
-    compose(computer, options.conf);
-    if (options.utilizationEndpoint !== '') {
-      utilServer = await RpcServer.start(
-        options.utilizationEndpoint,
-        [
-          service('uiiit.rpc.EdgeComputer', {
-            StreamUtil: (call) => {
-              const send = (values: Record<string, number>): void => {
-                call.write({ values });
-              };
-              computer.on('utilization', send);
-              const unsubscribe = (): void => {
-                computer.off('utilization', send);
-              };
-              call.on('cancelled', unsubscribe);
-              call.on('close', unsubscribe);
-              call.on('error', unsubscribe);
-            },
-          }),
-        ],
-        { tls: options.tls },
-      );
-    }
-  } catch (err) {
-    await lambdaServer.stop(0);
-    throw err;
-  }
-  ready.edge = new EdgeComputer(computer);
-  log.debug(1, () => `computer description:\n${computer.toString()}`);
   return {
-    computer,
-    endpoint: lambdaServer.endpoint,
-    utilizationEndpoint: utilServer?.endpoint ?? '',
-    async stop() {
-      computer.close();
-      await Promise.all([lambdaServer.stop(), utilServer?.stop()]);
-    },
+    computer: server.computer.model,
+    endpoint: server.endpoint,
+    utilizationEndpoint: server.utilizationEndpoint,
+    stop: () => server.stop(),
   };
 }

@@ -1,0 +1,29 @@
+/**
+ * How the computer-type contract (computer-type.contract.test.ts) starts one computer of each registered
+ * type: its settings, a lambda it serves with an input and the output expected, and the retcode of a lambda
+ * it does not serve. A type registered without an example fails the contract: add one here.
+ */
+export interface ComputerTypeExample {
+  /** The settings the type is started with (see ComputerTypeOptions.settings). */
+  settings: Record<string, string>;
+  /** A lambda the computer serves, an input and the output it answers. */
+  lambda: string;
+  input: string;
+  output: string;
+  /** The retcode of a call to `lambda`, which the computer named `computer` does not serve. */
+  unknownRetcode(lambda: string, computer: string): string;
+  /** Releases what the example set up (folders, servers), after the computer stopped. */
+  cleanup?(): Promise<void>;
+}
+
+/** Example makers by computer type name. */
+export const COMPUTER_TYPE_EXAMPLES: Record<string, () => Promise<ComputerTypeExample>> = {
+  sim: () =>
+    Promise.resolve({
+      settings: { conf: 'type=raspberry' },
+      lambda: 'clambda0',
+      input: 'hello',
+      output: 'hello',
+      unknownRetcode: (lambda, computer) => `No container for lambda ${lambda} found in computer ${computer}`,
+    }),
+};

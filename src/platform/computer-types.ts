@@ -1,0 +1,12 @@
+import { setup as setupSim } from './sim-computer-type.js';
+
+/** The built-in computer types, registered: import this module, not computer-type.ts, to use them. */
+setupSim();
+
+export { computerTypes } from './computer-type.js';
+export type {
+  ComputerType,
+  ComputerTypeOptions,
+  RunningComputer,
+  UtilizationListener,
+} from './computer-type.js';
