@@ -55,7 +55,8 @@ export interface ForwarderOptions {
  * the destination is not to blame and the request ends with `Deadline exceeded forwarding to <d>`. At
  * most `maxQueuedRequests` requests wait for a slot of a destination (`max-pending-clients`); the next
  * one is answered `Too many requests waiting for <d> …` at once. A request whose client is gone (reset,
- * disconnected) leaves the queue at once.
+ * disconnected) leaves the queue at once; forwarded already, its forwarded call is cancelled (RST_STREAM
+ * CANCEL: the destination's handler sees its call abort), so a reset flood leaves no work running.
  */
 export class Forwarder {
   private readonly pool: ClientPool;

@@ -317,3 +317,72 @@ describe('forwarded calls have deadlines (issue 12, finding 7)', { timeout: 60_0
     }
   });
 });
+
+describe(
+  'a request its client gives up on cancels the forwarded call (issue 12, finding 5)',
+  { timeout: 60_000 },
+  () => {
+    test('a client reset at a router: the computer’s handler sees its call abort', async () => {
+      const hole = await BlackHole.start();
+      const r = await router({ forwardTimeoutMs: 60_000 });
+      const session = connectHttp2(`http://${r.endpoint}`);
+      try {
+        assert.equal(await route(r.configurationEndpoint, hole.endpoint), 'OK');
+        const { stream } = rawCall(session, 'clambda0');
+        const forwarded = await hole.call(1);
+        stream.close(constants.NGHTTP2_CANCEL);
+        const reason = (await aborted(forwarded.call)) as { code: number; message: string };
+        assert.deepEqual(
+          [reason.code, reason.message],
+          [grpc.status.CANCELLED, 'Call cancelled by the client (RST_STREAM)'],
+        );
+        // The destination is not to blame: it stays.
+        assert.equal(r.router.tables[0].has('clambda0', hole.endpoint), true);
+      } finally {
+        session.destroy();
+        await r.stop();
+        await hole.server.stop(0);
+      }
+    });
+
+    test('a client dropping its connection at a dispatcher: the computer’s handler sees its call abort', async () => {
+      const hole = await BlackHole.start();
+      const d = await startDispatcherServer('127.0.0.1:0', '127.0.0.1:0', {
+        ptimeEstConf: 'type=rtt,window-size=50,stale-period=10',
+        router: parseRouterConf('max-pending-clients=2,min-forward-time=0,max-forward-time=0'),
+        limits: { forwardTimeoutMs: 60_000 },
+      });
+      const session = connectHttp2(`http://${d.endpoint}`);
+      try {
+        assert.equal(await route(d.configurationEndpoint, hole.endpoint), 'OK');
+        rawCall(session, 'clambda0');
+        const forwarded = await hole.call(1);
+        session.destroy();
+        const reason = (await aborted(forwarded.call)) as { code: number };
+        assert.equal(reason.code, grpc.status.CANCELLED);
+      } finally {
+        await d.stop();
+        await hole.server.stop(0);
+      }
+    });
+
+    test('a reset flood: every one of 300 forwarded calls is cancelled at the computer, none left running', async () => {
+      const hole = await BlackHole.start();
+      const r = await router({ forwardTimeoutMs: 60_000 }, 0);
+      const session = connectHttp2(`http://${r.endpoint}`);
+      try {
+        assert.equal(await route(r.configurationEndpoint, hole.endpoint), 'OK');
+        const calls = Array.from({ length: 300 }, () => rawCall(session, 'clambda0'));
+        await hole.call(300);
+        for (const c of calls) c.stream.close(constants.NGHTTP2_CANCEL);
+        const reasons = await Promise.all(hole.calls.map((c) => aborted(c.call)));
+        assert.equal(reasons.length, 300);
+        assert.ok(reasons.every((x) => (x as { code: grpc.status }).code === grpc.status.CANCELLED));
+      } finally {
+        session.destroy();
+        await r.stop();
+        await hole.server.stop(0);
+      }
+    });
+  },
+);

@@ -19,7 +19,8 @@ export interface PoolResult {
 export interface SendOptions {
   /**
    * The incoming call the request serves (a broker's): its abort ends the wait for a slot (the request
-   * is then not sent), its deadline bounds the wait and the call, and travels with the call.
+   * is then not sent) or cancels the forwarded call (the destination is told: RST_STREAM CANCEL), its
+   * deadline bounds the wait and the call, and travels with the call.
    */
   call?: LambdaCall | undefined;
   /** The call, once it has a slot, may take at most this long (ms); sent downstream as its deadline. */
@@ -142,14 +143,13 @@ export class ClientPool {
       if (timeoutMs !== undefined && timeoutMs <= 0) throw deadlineRefusal(destination);
       let response: LambdaResponse;
       try {
-        response = await client.runLambda(
-          request,
-          request.dry ?? false,
-          timeoutMs === undefined ? undefined : { timeoutMs },
-        );
+        response = await client.runLambda(request, request.dry ?? false, { timeoutMs, signal: options.call });
       } catch (err) {
         if (callers && err instanceof RpcError && err.code === status.DEADLINE_EXCEEDED) {
           throw deadlineRefusal(destination);
+        }
+        if (err instanceof RpcError && err.code === status.CANCELLED && options.call?.signal.aborted) {
+          throw new PoolRefusal('cancelled', `Cancelled while forwarding to ${destination}`);
         }
         throw err;
       }

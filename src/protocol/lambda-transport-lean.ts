@@ -22,7 +22,7 @@ class LeanChannel implements LambdaChannel {
 
   async runLambda(request: Partial<LambdaRequest>, options?: LambdaCallOptions): Promise<LambdaResponse> {
     const bytes = lambdaCodecs.request.encode(request);
-    const reply = await this.channel.call(RUN_LAMBDA, bytes, options?.timeoutMs);
+    const reply = await this.channel.call(RUN_LAMBDA, bytes, options?.timeoutMs, options?.signal);
     try {
       return lambdaCodecs.response.decode(reply);
     } catch (err) {

@@ -1,4 +1,5 @@
 import { Registry } from '../support/registry.js';
+import type { CallCancellation } from './call-cancellation.js';
 import type { LambdaRequest, LambdaResponse } from './messages.js';
 import type { TlsCredentials } from './tls-credentials.js';
 
@@ -27,6 +28,11 @@ export interface LambdaCall {
 export interface LambdaCallOptions {
   /** Give up after this many milliseconds (DEADLINE_EXCEEDED); sent to the server as the call's deadline. */
   timeoutMs?: number;
+  /**
+   * Cancels the call once it fires (CANCELLED): the server is told (RST_STREAM CANCEL) and its handler
+   * sees its call abort. A broker passes its incoming call, so work it forwarded stops with it.
+   */
+  signal?: CallCancellation;
 }
 
 /** A client of RunLambda at one endpoint. */

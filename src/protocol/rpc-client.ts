@@ -1,4 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
+import { whenCancelled, type CallCancellation } from './call-cancellation.js';
 import { RpcError } from './rpc-error.js';
 import {
   serviceDefinition,
@@ -13,6 +14,8 @@ import type { TlsCredentials } from './tls-credentials.js';
 export interface CallOptions {
   /** Give up after this many milliseconds (the original system used no deadline: undefined). */
   timeoutMs?: number;
+  /** Cancels the call once it fires: grpc-js resets its stream and the call fails CANCELLED. */
+  signal?: CallCancellation;
 }
 
 /**
@@ -65,15 +68,28 @@ export class RpcClient<S extends ServiceName> {
     const callOptions: grpc.CallOptions = {};
     if (options.timeoutMs !== undefined) callOptions.deadline = Date.now() + options.timeoutMs;
     return new Promise((resolve, reject) => {
-      this.client.makeUnaryRequest(
+      let cancelled = false;
+      let cancel = (): void => void (cancelled = true);
+      const unregister =
+        options.signal === undefined ? undefined : whenCancelled(options.signal, () => cancel());
+      if (cancelled) {
+        reject(new RpcError(grpc.status.CANCELLED, 'Cancelled on client'));
+        return;
+      }
+      const call = this.client.makeUnaryRequest(
         m.path,
         m.requestSerialize,
         m.responseDeserialize,
         request,
         new grpc.Metadata(),
         callOptions,
-        (err, value) => (err ? reject(RpcError.from(err)) : resolve(value as ResponseOf<S, K>)),
+        (err, value) => {
+          unregister?.();
+          if (err) reject(RpcError.from(err));
+          else resolve(value as ResponseOf<S, K>);
+        },
       );
+      cancel = () => call.cancel();
     });
   }
 

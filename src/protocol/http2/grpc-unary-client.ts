@@ -3,6 +3,7 @@ import { status } from '@grpc/grpc-js';
 import { parseEndpoint, socketHost } from '../endpoint.js';
 import { RpcError, type StatusError } from '../rpc-error.js';
 import type { TlsCredentials } from '../tls-credentials.js';
+import { whenCancelled, type CallCancellation } from '../call-cancellation.js';
 import { H2Connection, H2Stream } from './connection.js';
 import { ErrorCode } from './frame.js';
 import { collect, decodeGrpcMessage, lengthPrefixed, singleMessage, statusOfHttp } from './grpc-message.js';
@@ -14,20 +15,69 @@ const MAX_TIMEOUT = 99_999_999;
 /** Header blocks with a grpc-timeout a channel keeps for reuse. */
 const MAX_TIMED_BLOCKS = 16;
 
-/** A call in progress. */
+/**
+ * One call as its caller sees it: settled once, whether by its stream, its deadline or its caller's
+ * cancellation; the deadline and the cancellation count from when the call was made, so a call waiting
+ * for a connection or for room on one is bounded too.
+ */
+class ClientCall {
+  settled = false;
+  /** Sent again once on a new connection after the server refused it unprocessed. */
+  retried = false;
+  /** The stream carrying the call, once started, and its connection. */
+  stream: ClientStream | undefined;
+  connection: ClientConnection | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private unregister: (() => void) | undefined;
+
+  constructor(
+    readonly block: Buffer,
+    readonly message: Buffer,
+    private readonly resolve: (reply: Buffer) => void,
+    private readonly reject: (err: RpcError) => void,
+  ) {}
+
+  /** Starts the deadline (DEADLINE_EXCEEDED) and listens to the caller's cancellation (CANCELLED). */
+  arm(timeoutMs: number | undefined, cancellation: CallCancellation | undefined): void {
+    if (timeoutMs !== undefined)
+      this.timer = setTimeout(
+        () => this.stop(new RpcError(status.DEADLINE_EXCEEDED, 'Deadline exceeded')),
+        timeoutMs,
+      );
+    if (cancellation !== undefined)
+      this.unregister = whenCancelled(cancellation, () =>
+        this.stop(new RpcError(status.CANCELLED, 'Cancelled on client')),
+      );
+  }
+
+  /** Ends the call with `err`; a started call's stream is reset (RST_STREAM CANCEL): the server stops its work. */
+  stop(err: RpcError): void {
+    if (this.settled) return;
+    if (this.stream !== undefined) this.connection!.abandon(this.stream, err);
+    else this.settle(err);
+  }
+
+  /** Settles the call with its reply or error (once). */
+  settle(outcome: Buffer | RpcError): void {
+    if (this.settled) return;
+    this.settled = true;
+    clearTimeout(this.timer);
+    this.unregister?.();
+    if (outcome instanceof RpcError) this.reject(outcome);
+    else this.resolve(outcome);
+  }
+}
+
+/** A call in progress on a stream. */
 class ClientStream extends H2Stream {
   headersSeen = false;
   chunks: Buffer[] = [];
   size = 0;
-  timer: NodeJS.Timeout | undefined;
 
   constructor(
     id: number,
     sendWindow: number,
-    readonly resolve: (reply: Buffer) => void,
-    readonly reject: (err: RpcError) => void,
-    /** Sends the call again on a new connection: the server refused it without processing it. */
-    readonly retry: () => void,
+    readonly call: ClientCall,
   ) {
     super(id, sendWindow);
   }
@@ -38,9 +88,14 @@ class ClientConnection extends H2Connection<ClientStream> {
   private nextId = 1;
   private goneAway = false;
   private closeWhenIdle = false;
-  private readonly waiting: (() => void)[] = [];
+  /** Calls waiting for room under the server's SETTINGS_MAX_CONCURRENT_STREAMS. */
+  private readonly waiting: ClientCall[] = [];
 
-  constructor(socket: Socket) {
+  constructor(
+    socket: Socket,
+    /** Sends a call again elsewhere: the server refused it without processing it. */
+    private readonly retry: (call: ClientCall) => void,
+  ) {
     super(socket, false);
   }
 
@@ -53,35 +108,36 @@ class ClientConnection extends H2Connection<ClientStream> {
     return !this.closed && !this.goneAway && !this.closeWhenIdle && this.nextId < 2 ** 31 - 1;
   }
 
-  /** Starts a call: `block` is the request's header block; `retry` re-sends it elsewhere if refused. */
-  call(
-    block: Buffer,
-    message: Buffer,
-    timeoutMs: number | undefined,
-    resolve: (reply: Buffer) => void,
-    reject: (err: RpcError) => void,
-    retry: () => void,
-  ): void {
-    if (!this.hasStreamRoom()) {
-      this.waiting.push(() => this.call(block, message, timeoutMs, resolve, reject, retry));
+  /** Starts a call on a new stream, or queues it until there is room; a call settled meanwhile is skipped. */
+  start(call: ClientCall): void {
+    if (call.settled) return;
+    if (!this.usable()) {
+      this.retry(call);
       return;
     }
-    if (!this.usable()) {
-      retry();
+    if (!this.hasStreamRoom()) {
+      this.waiting.push(call);
       return;
     }
     const id = this.nextId;
     this.nextId += 2;
-    const stream = new ClientStream(id, this.peerInitialWindow, resolve, reject, retry);
+    const stream = new ClientStream(id, this.peerInitialWindow, call);
     this.streams.set(id, stream);
-    if (timeoutMs !== undefined) stream.timer = setTimeout(() => this.expire(stream), timeoutMs);
-    this.send(stream, this.headersFrames(id, block, false), lengthPrefixed(message), true, null);
+    call.stream = stream;
+    call.connection = this;
+    this.send(stream, this.headersFrames(id, call.block, false), lengthPrefixed(call.message), true, null);
   }
 
   /** Closes the connection once its calls are done. */
   end(): void {
     this.closeWhenIdle = true;
     if (this.streams.size === 0) this.destroy(new Error('Channel closed'));
+  }
+
+  /** Ends a started call with `err` and resets its stream (RST_STREAM CANCEL). */
+  abandon(stream: ClientStream, err: RpcError): void {
+    if (this.streams.get(stream.id) === stream) this.finish(stream, err, true);
+    else stream.call.settle(err);
   }
 
   protected onHeaders(id: number, fields: HeaderField[], endStream: boolean): void {
@@ -133,8 +189,7 @@ class ClientConnection extends H2Connection<ClientStream> {
 
   protected onReset(stream: ClientStream, code: number): void {
     if (code === ErrorCode.REFUSED_STREAM) {
-      this.clearTimer(stream);
-      stream.retry();
+      this.handBack(stream);
       return;
     }
     const grpcCode = code === ErrorCode.CANCEL ? status.CANCELLED : status.INTERNAL;
@@ -146,43 +201,41 @@ class ClientConnection extends H2Connection<ClientStream> {
     for (const stream of [...this.streams.values()]) {
       if (stream.id > lastStreamId) {
         this.forgetStream(stream);
-        this.clearTimer(stream);
-        stream.retry();
+        this.handBack(stream);
       }
     }
-    for (const start of this.waiting.splice(0)) start();
+    this.startWaiting();
     if (this.streams.size === 0) this.destroy(new Error('Server went away'));
   }
 
   protected onClose(err: Error): void {
     const calls = [...this.streams.values()];
     this.streams.clear();
-    for (const stream of calls) {
-      this.clearTimer(stream);
-      stream.reject(new RpcError(status.UNAVAILABLE, err.message));
-    }
-    for (const start of this.waiting.splice(0)) start();
+    for (const stream of calls) stream.call.settle(new RpcError(status.UNAVAILABLE, err.message));
+    this.startWaiting();
   }
 
-  private expire(stream: ClientStream): void {
-    if (this.streams.get(stream.id) !== stream) return;
-    this.finish(stream, new RpcError(status.DEADLINE_EXCEEDED, 'Deadline exceeded'), true);
+  /** A call the server refused unprocessed leaves its stream and is sent again elsewhere. */
+  private handBack(stream: ClientStream): void {
+    stream.call.stream = undefined;
+    stream.call.connection = undefined;
+    this.retry(stream.call);
+  }
+
+  /** Starts the waiting calls there is room for (on a connection going away, they go elsewhere). */
+  private startWaiting(): void {
+    while (this.waiting.length > 0 && (this.closed || this.goneAway || this.hasStreamRoom()))
+      this.start(this.waiting.shift()!);
   }
 
   /** Ends a call with its reply or error; `reset`: tell the server to stop (RST_STREAM CANCEL). */
   private finish(stream: ClientStream, outcome: Buffer | RpcError, reset = false): void {
     if (reset) this.reset(stream, ErrorCode.CANCEL);
     else this.forgetStream(stream);
-    this.clearTimer(stream);
-    if (outcome instanceof RpcError) stream.reject(outcome);
-    else stream.resolve(outcome);
-    if (this.waiting.length > 0 && this.hasStreamRoom()) this.waiting.shift()!();
+    stream.call.settle(outcome);
+    this.startWaiting();
     if ((this.goneAway || this.closeWhenIdle) && this.streams.size === 0)
       this.destroy(new Error('Channel closed'));
-  }
-
-  private clearTimer(stream: ClientStream): void {
-    if (stream.timer !== undefined) clearTimeout(stream.timer);
   }
 }
 
@@ -216,33 +269,42 @@ export class GrpcUnaryChannel {
     this.port = ep.port;
   }
 
-  /** Calls the unary method at `path` with a serialized request; rejects with an {@link RpcError}. */
-  call(path: string, message: Buffer, timeoutMs?: number): Promise<Buffer> {
+  /**
+   * Calls the unary method at `path` with a serialized request; rejects with an {@link RpcError}:
+   * DEADLINE_EXCEEDED `timeoutMs` after this call (however long it waited for a connection), CANCELLED
+   * once `cancellation` fires (a started call's stream is reset, so the server stops its work).
+   */
+  call(path: string, message: Buffer, timeoutMs?: number, cancellation?: CallCancellation): Promise<Buffer> {
     return new Promise((resolve, reject) => {
-      const block = this.block(path, timeoutMs);
-      let retried = false;
-      const attempt = (): void => {
-        const c = this.connection;
-        const retry = (): void => {
-          if (retried) reject(new RpcError(status.UNAVAILABLE, 'Call refused by the server'));
-          else {
-            retried = true;
-            attempt();
-          }
-        };
-        if (c !== null && c.usable()) {
-          c.call(block, message, timeoutMs, resolve, reject, retry);
-          return;
-        }
-        c?.end(); // out of stream ids, or going away: it closes once its calls are done
-        this.connect(timeoutMs).then(
-          (conn) => conn.call(block, message, timeoutMs, resolve, reject, retry),
-          reject,
-        );
-      };
-      attempt();
+      const call = new ClientCall(this.block(path, timeoutMs), message, resolve, reject);
+      call.arm(timeoutMs, cancellation);
+      this.attempt(call);
     });
   }
+
+  /** Starts a call on the open connection, or on a new one. */
+  private attempt(call: ClientCall): void {
+    if (call.settled) return;
+    const c = this.connection;
+    if (c !== null && c.usable()) {
+      c.start(call);
+      return;
+    }
+    c?.end(); // out of stream ids, or going away: it closes once its calls are done
+    this.connect(undefined).then(
+      (conn) => conn.start(call),
+      (err: RpcError) => call.settle(err),
+    );
+  }
+
+  /** Sends a call the server refused unprocessed once more, on a new connection if need be. */
+  private readonly retry = (call: ClientCall): void => {
+    if (call.retried) call.settle(new RpcError(status.UNAVAILABLE, 'Call refused by the server'));
+    else {
+      call.retried = true;
+      this.attempt(call);
+    }
+  };
 
   /** Resolves once connected (or rejects after `timeoutMs`). */
   async ready(timeoutMs: number): Promise<void> {
@@ -263,7 +325,7 @@ export class GrpcUnaryChannel {
     this.connecting ??= this.openSocket()
       .then(
         (socket) => {
-          const conn = new ClientConnection(socket);
+          const conn = new ClientConnection(socket, this.retry);
           if (this.shut) conn.end();
           else this.connection = conn;
           return conn;

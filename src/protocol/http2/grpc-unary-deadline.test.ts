@@ -18,15 +18,15 @@ const calls: { request: string; call: UnaryCall; at: number }[] = [];
 const callWaiters: (() => void)[] = [];
 let server: GrpcUnaryServer;
 
+/** A computer that accepts calls and never answers them. */
+const hang = (request: Buffer, call: UnaryCall): Promise<Buffer> => {
+  calls.push({ request: request.toString(), call, at: performance.now() });
+  for (const wake of callWaiters.splice(0)) wake();
+  return new Promise<Buffer>(() => undefined);
+};
+
 before(async () => {
-  server = await GrpcUnaryServer.start('127.0.0.1:0', {
-    // A computer that accepts calls and never answers them.
-    [PATH]: (request, call) => {
-      calls.push({ request: request.toString(), call, at: performance.now() });
-      for (const wake of callWaiters.splice(0)) wake();
-      return new Promise<Buffer>(() => undefined);
-    },
-  });
+  server = await GrpcUnaryServer.start('127.0.0.1:0', { [PATH]: hang });
 });
 after(() => server.stop(0));
 
@@ -187,6 +187,41 @@ describe('the lean server and grpc-timeout', { timeout: 20_000 }, () => {
       );
     } finally {
       channel.close();
+    }
+  });
+
+  test('a call queued behind the server’s stream limit times out from when it was made, and is never sent', async () => {
+    const narrow = await GrpcUnaryServer.start('127.0.0.1:0', { [PATH]: hang }, { maxConcurrentStreams: 1 });
+    const channel = new GrpcUnaryChannel(narrow.endpoint);
+    try {
+      const holder = new AbortController();
+      const first = channel.call(PATH, Buffer.from('holds-the-stream'), undefined, holder.signal);
+      await callOf('holds-the-stream');
+      // The only stream is taken: these two wait in the channel for room on the connection.
+      const timed = channel.call(PATH, Buffer.from('queued-300'), 300);
+      const cancelled = new AbortController();
+      const waiting = channel.call(PATH, Buffer.from('queued-cancelled'), undefined, cancelled.signal);
+      cancelled.abort();
+      await assert.rejects(waiting, {
+        code: grpc.status.CANCELLED,
+        message: 'RPC failed: Cancelled on client',
+      });
+      await assert.rejects(timed, {
+        code: grpc.status.DEADLINE_EXCEEDED,
+        message: 'RPC failed: Deadline exceeded',
+      });
+      // Room again: the queued calls, settled, are skipped; a new one goes through.
+      holder.abort();
+      await assert.rejects(first, { code: grpc.status.CANCELLED });
+      const last = new AbortController();
+      const after = channel.call(PATH, Buffer.from('after-the-queue'), undefined, last.signal);
+      await callOf('after-the-queue');
+      last.abort();
+      await assert.rejects(after, { code: grpc.status.CANCELLED });
+      assert.equal(calls.filter((c) => c.request.startsWith('queued-')).length, 0);
+    } finally {
+      channel.close();
+      await narrow.stop(0);
     }
   });
 });
