@@ -60,6 +60,7 @@ const MAX_TIMEOUT = 99_999_999;
  * maxSettings) and rapid resets (1,000 and 33/s) by default.
  */
 const SESSION_LIMITS = {
+  noDelay: true,
   maxSessionMemory: Math.ceil(DEFAULT_H2_LIMITS.maxBufferedBytes / 2 ** 20),
   maxHeaderListPairs: 128,
   maxSessionInvalidFrames: DEFAULT_H2_LIMITS.maxEmptyFrames,
@@ -203,10 +204,9 @@ function serveStream(
   stream.on('error', () => undefined); // a reset or a dropped connection: 'close' ends the call
   const call = new NodeH2Call(stream, budget);
   stream.once('close', () => {
-    if (!call.answered) {
-      call.answered = true;
-      budget.release(call);
-    }
+    if (call.answered) return;
+    call.answered = true;
+    budget.release(call);
     call.abort(new StatusError(status.CANCELLED, 'Call cancelled by the client'));
   });
   const contentType = headers['content-type'] ?? '';
