@@ -2,7 +2,8 @@
  * Drives the timeseries REST API with Gnocchi's own CLI (python3-gnocchiclient, /usr/bin/gnocchi) and
  * compares its output with what the same commands printed against a real Gnocchi 4.4 (see
  * gnocchi-api-transcript.md §9), ids and times aside. One deliberate difference: `gnocchi metric delete`
- * works here (real Gnocchi answers 406 to the CLI's `Accept: application/json` on DELETE).
+ * works here (real Gnocchi answers 406 to the CLI's `Accept: application/json` on DELETE). Under
+ * `--auth users` the CLI signs in with keystoneauth's http_basic (a password) or admin_token (a token).
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -11,7 +12,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { openTestStore, type TestStore } from '../src/timeseries/api/harness.test-support.js';
+import { hashPassword, tokenHash } from '../src/timeseries/api/password-hash.js';
 import { startTimeseriesServer, type RunningTimeseriesServer } from '../src/timeseries/api/serve.js';
+import { UserDirectory } from '../src/timeseries/api/user-directory.js';
+import { parseUsersFile } from '../src/timeseries/api/users-file.js';
 
 const GNOCCHI = '/usr/bin/gnocchi';
 const skip = existsSync(GNOCCHI)
@@ -446,5 +450,110 @@ describe('gnocchi CLI against the timeseries API', { skip }, () => {
     );
     assert.equal(r.code, 1);
     assert.equal(r.stderr, 'Unauthorized (HTTP 401)\n');
+  });
+});
+
+describe('gnocchi CLI against --auth users (passwords and tokens checked)', { skip }, () => {
+  let store: TestStore;
+  let server: RunningTimeseriesServer;
+  const TOKEN = 'soe_cli-test-token';
+
+  /** Runs the CLI with the environment of an auth plugin (no GNOCCHI_USER or OS_* of the caller). */
+  const gnocchi = (env: Record<string, string>, ...args: string[]): Promise<CliResult> =>
+    new Promise((resolve) => {
+      const inherited = Object.fromEntries(
+        Object.entries(process.env).filter(([k]) => !k.startsWith('OS_') && !k.startsWith('GNOCCHI_')),
+      );
+      execFile(
+        GNOCCHI,
+        ['--endpoint', server.url, ...args],
+        { env: { ...inherited, ...env, TZ: 'UTC', COLUMNS: '200' }, timeout: 60_000 },
+        (error, stdout, stderr) => {
+          const code = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;
+          resolve({ code, stdout, stderr });
+        },
+      );
+    });
+
+  before(async () => {
+    store = await openTestStore();
+    const users = new UserDirectory(
+      parseUsersFile(
+        `alice admin password ${await hashPassword('alice pw')}\n` +
+          `bob user password ${await hashPassword('bob pw')}\n` +
+          `bob user token ${tokenHash(TOKEN)}\n`,
+        'users',
+      ),
+    );
+    server = await startTimeseriesServer({ listen: '127.0.0.1:0', store: store.store, auth: 'users', users });
+  });
+  after(async () => {
+    await server.close();
+    await store.dispose();
+  });
+
+  const basic = (user: string, password: string) => ({
+    OS_AUTH_TYPE: 'http_basic',
+    OS_USERNAME: user,
+    OS_PASSWORD: password,
+  });
+
+  test('keystoneauth http_basic with the right password works, as admin or as a user', async () => {
+    const list = await gnocchi(
+      basic('alice', 'alice pw'),
+      'archive-policy',
+      'list',
+      '-c',
+      'name',
+      '-f',
+      'value',
+    );
+    assert.equal(list.code, 0, list.stderr);
+    assert.equal(list.stdout, 'bool\nhigh\nlow\nmedium\n');
+    const created = await gnocchi(
+      basic('bob', 'bob pw'),
+      'metric',
+      'create',
+      'cpu',
+      '-c',
+      'creator',
+      '-f',
+      'value',
+    );
+    assert.equal(created.code, 0, created.stderr);
+    assert.equal(created.stdout, 'bob\n');
+    const status = await gnocchi(basic('bob', 'bob pw'), 'status');
+    assert.equal(status.code, 1);
+    assert.equal(status.stderr, 'Forbidden (HTTP 403)\n');
+  });
+
+  test('a wrong password, or gnocchi-basic (which sends none), is 401 saying why', async () => {
+    const wrong = await gnocchi(basic('alice', 'alice pw!'), 'archive-policy', 'list');
+    assert.equal(wrong.code, 1);
+    assert.equal(wrong.stderr, 'Wrong user name or password (HTTP 401)\n');
+    const gnocchiBasic = await gnocchi(
+      { OS_AUTH_TYPE: 'gnocchi-basic', GNOCCHI_USER: 'alice' },
+      'metric',
+      'list',
+    );
+    assert.equal(gnocchiBasic.code, 1);
+    assert.equal(gnocchiBasic.stderr, 'Wrong user name or password (HTTP 401)\n');
+  });
+
+  test('keystoneauth admin_token sends a token as X-Auth-Token', async () => {
+    const r = await gnocchi(
+      { OS_AUTH_TYPE: 'admin_token', OS_TOKEN: TOKEN },
+      'metric',
+      'list',
+      '-c',
+      'name',
+      '-f',
+      'value',
+    );
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, 'cpu\n');
+    const unknown = await gnocchi({ OS_AUTH_TYPE: 'admin_token', OS_TOKEN: 'soe_nope' }, 'metric', 'list');
+    assert.equal(unknown.code, 1);
+    assert.equal(unknown.stderr, 'Unknown token (HTTP 401)\n');
   });
 });

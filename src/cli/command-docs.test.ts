@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { commandDoc } from './command-docs.js';
+import { helpText } from './command.js';
 import { COMMANDS, findCommand } from './commands.js';
 
 const DOCS = new URL('../../../docs/', import.meta.url);
@@ -25,4 +26,13 @@ test('the generated page lists each option with its default', () => {
   assert.match(doc, /^# `soe computer` \(`edgecomputer`\)\n/);
   assert.match(doc, /\| `--server-endpoint` \| string \| `0\.0\.0\.0:6473` \| lambda server end-point/);
   assert.match(doc, /\| `--help`, `-h` \| flag \|  \| produce help message \|/);
+});
+
+test('a command’s reference follows the options table in the docs and stays out of --help', () => {
+  const command = findCommand('timeseries')!;
+  const doc = commandDoc(command);
+  assert.ok(command.reference !== undefined);
+  assert.ok(doc.endsWith(`\n\n${command.reference.trim()}\n`));
+  assert.ok(doc.indexOf('| `--verbose` |') < doc.indexOf('## Authentication'));
+  assert.equal(helpText(command, 'soe timeseries').includes('## Authentication'), false);
 });

@@ -39,5 +39,6 @@ export function commandDoc(command: Command): string {
     ...allOptions(command).map(row),
     '',
   );
+  if (command.reference) lines.push(command.reference.trim(), '');
   return lines.join('\n');
 }

@@ -19,11 +19,16 @@ export const timeseriesCommand = defineCommand({
     'metric’s back window is refused with a 400 naming the metric and the oldest accepted time (Gnocchi ' +
     'accepts and then silently drops it); refusals are counted in /v1/status. Auth: basic (Gnocchi’s: the ' +
     'identity is the user name, the password is not checked; user `admin` may do everything, others see what ' +
-    'they created) or none (every caller is `admin`). A web GUI of the COVID-19 Italy data (loaded by soe ' +
+    'they created; for loopback or a trusted network), users (user names with their passwords, or bearer ' +
+    'tokens, from --users-file, whose lines the user add and token add actions make) or none (every caller is ' +
+    '`admin`). Without users, listening on an address other than loopback is refused unless ' +
+    '--allow-insecure-listen is given. A request whose Host header is not a name of the server, or one that ' +
+    'could change something sent by a page of another origin, gets a 403 (DNS rebinding, cross-site ' +
+    'requests). Prometheus metrics are at /metrics. A web GUI of the COVID-19 Italy data (loaded by soe ' +
     'covid produce) is at /ui/, where a browser opening / is sent: without auth it opens straight on the map ' +
     '(npm start runs the service so, on loopback); under basic auth it first asks for a user name and says ' +
     'what to enter: `admin` to see all the data (the producer loads it as admin unless given another --user), ' +
-    'no password.\n\n' +
+    'no password; under users auth a user name and its password.\n\n' +
     'Limits, the same on both stores: timestamps from 1970-01-01T00:00:00 to 2262-04-11T23:47:16 UTC ' +
     '(Gnocchi’s range, numpy’s datetime64[ns]; a boolean is not a timestamp); names (archive policies, rules ' +
     'and their metric_pattern, metrics, resource types, user_id, project_id, like patterns, metric names and ' +
@@ -47,7 +52,137 @@ export const timeseriesCommand = defineCommand({
     'periods, so a write rewrites only the splits it changed, and a split entirely past the retention is ' +
     'deleted. The tables carry a schema version: a server migrates an older database when it opens it (the ' +
     'whole-series blobs of version 1 become splits, in one transaction) and refuses a newer one.',
-  positional: { name: 'serve', description: 'the action (serve is the only one)' },
+  reference: `
+## Authentication
+
+| \`--auth\` | who the caller is | for |
+|---|---|---|
+| \`basic\` (default) | Gnocchi's basic mode, unchanged: the user name of \`Authorization: Basic\`, **the password is not checked**; the user named \`admin\` is the administrator | loopback or a trusted network; gnocchiclient's \`gnocchi-basic\` plugin and Gnocchi's own tests |
+| \`users\` | a user of \`--users-file\` whose password (HTTP Basic) or token (\`Authorization: Bearer <token>\`, or \`X-Auth-Token: <token>\` as OpenStack clients send it) is checked; administrators are the users of role \`admin\` | any network |
+| \`none\` | everyone is the administrator (named after the Basic user if one is sent, else \`admin\`) | loopback, a single-user machine |
+
+An administrator sees and changes everything (and reads \`/v1/status\`); any other user only what it created.
+
+**The users file** (\`--users-file\`, read at start) has one credential a line, four fields separated by blanks;
+blank lines and lines starting with \`#\` are ignored:
+
+\`\`\`
+# NAME   ROLE   KIND      HASH
+alice    admin  password  scrypt$16384$8$1$<salt>$<key>
+bob      user   password  scrypt$16384$8$1$<salt>$<key>
+bob      user   token     sha256$<64 hexadecimal digits>
+\`\`\`
+
+- NAME: 1 to 255 characters, no blank, no \`:\` (HTTP Basic ends the user name at the first colon), no control
+  character. It is the \`creator\` of what the user makes.
+- ROLE: \`admin\` or \`user\`, the same on every line of a user.
+- \`password\`: at most one a user; scrypt (N = 2^14, r = 8, p = 1, 16 MiB), a random 16-byte salt of its own and a
+  32-byte key, both in unpadded base64url. Other N (a power of two from 2^10 to 2^20), r (≤ 32) and p (≤ 16) are
+  read too, up to 256 MiB.
+- \`token\`: any number a user; the SHA-256 of the token (a token is 256 random bits, so a fast hash is enough
+  and a token is found by its hash).
+
+A mistake stops the server with the file and line named. Make the lines with:
+
+\`\`\`
+printf '%s\\n' "$PASSWORD" | soe timeseries user add alice --admin --users-file users   # appends the line
+printf '%s\\n' "$PASSWORD" | soe timeseries user add bob                                 # prints it instead
+soe timeseries token add bob --users-file users    # appends the hash, prints the token (shown once)
+soe timeseries serve --auth users --users-file users --listen :8041
+\`\`\`
+
+\`user add\` reads the password from the first line of standard input; a user already in the file keeps its
+role (\`--admin\` must agree) and its one password (remove its line to change it). A new file is created
+readable by its owner only.
+
+Checking: a password costs a scrypt in Node's thread pool (tens of milliseconds), at most 2 at a time (the
+journal's file operations share the pool), with at most 64 more waiting; beyond, 503. A password that matched
+is remembered (an HMAC of name and password under a key of the process, the last 1,024), so a client sending it
+with every request pays once. An unknown user costs a scrypt as a known one does. Secrets are compared in
+constant time.
+
+A refused request is a 401 with Gnocchi's envelope saying why (\`Authentication required: …\`,
+\`Wrong user name or password\`, \`Unknown token\`) and the challenges
+\`WWW-Authenticate: Basic realm="soe-timeseries", charset="UTF-8"\` and \`Bearer realm="soe-timeseries"\` (with
+\`error="invalid_token"\` for a token not known). A request carrying \`X-Requested-With\` (the web GUI's) gets no
+challenge, so that the browser opens no dialog of its own over the GUI's sign-in form.
+
+gnocchiclient (\`/usr/bin/gnocchi\`) under \`--auth users\`: \`OS_AUTH_TYPE=http_basic OS_USERNAME=alice
+OS_PASSWORD=… gnocchi --endpoint URL …\` (keystoneauth's HTTP Basic with the password), or
+\`OS_AUTH_TYPE=admin_token OS_TOKEN=soe_… gnocchi --endpoint URL …\` (a token). Its \`gnocchi-basic\` plugin sends
+no password, so it is refused there; it is the plugin of \`--auth basic\`.
+
+## Listening beyond loopback
+
+With \`--auth basic\` or \`--auth none\`, anyone who reaches the server can be administrator. So \`--listen\` on an
+address other than loopback (\`localhost\`, 127.0.0.0/8, \`[::1]\`) — \`:8041\`, \`0.0.0.0:8041\`, \`[::]:8041\`, a
+host name or another address — is refused at start, naming the options:
+
+\`\`\`
+--listen :8041 is every interface, and with --auth basic the password is not checked, anyone who sends the user name admin is admin: use --auth users with --users-file, listen on loopback (127.0.0.1:PORT), or give --allow-insecure-listen on a trusted network
+\`\`\`
+
+\`--allow-insecure-listen\` starts it anyway, with a warning in the log. \`--auth users\` listens anywhere. The
+default \`--listen 127.0.0.1:8041\`, \`soe up\` topologies and \`npm start\` listen on loopback.
+
+## Host and Origin checks
+
+Every request is checked before anything else, whatever \`--auth\`:
+
+- **Host** (DNS rebinding: a page of \`evil.example\`, whose name is then pointed at 127.0.0.1, would talk to the
+  server as same-origin): the host name of the \`Host\` header (port aside, case and a final dot ignored) must be
+  \`localhost\`, \`127.0.0.1\`, \`[::1]\`, the \`--listen\` host (for \`:PORT\`, \`0.0.0.0\` or \`[::]\`: this machine's host
+  name and the addresses of its interfaces) or one of \`--allowed-hosts\` (comma-separated; \`*\` turns the check
+  off, e.g. behind a proxy that rewrites Host). Otherwise **403**,
+  \`Host 'evil.example:8041' is not a name of this server: add it to --allowed-hosts to serve it\`. A request
+  without Host (HTTP/1.0) passes.
+- **Origin** (cross-site requests: a page may post a form or a simple fetch, with the browser's credentials,
+  without a CORS preflight): a request with a method that may change something (anything but GET, HEAD and
+  OPTIONS) carrying an \`Origin\` whose host and port are not those of its \`Host\` (scheme aside: a TLS proxy may
+  stand in front; \`Origin: null\` too) is refused with **403**,
+  \`Origin 'http://evil.example' is not this server's: a page of another site may not change anything here\`.
+  The server sends no CORS headers, so another origin cannot read answers either.
+
+API clients (gnocchiclient, curl, the COVID producer) send the server's name as Host and no Origin; the web GUI is
+served by the server itself, so its requests are same-origin.
+
+## Prometheus metrics
+
+\`GET /metrics\` answers the text exposition format 0.0.4 (\`text/plain; version=0.0.4; charset=utf-8\`). By default
+(\`--metrics-auth admin\`) it takes an administrator's credentials, like \`/v1/status\` (a Prometheus scrape job sets
+\`basic_auth\` or \`authorization: {credentials: <token>}\`); \`--metrics-auth none\` serves it to anyone who reaches
+the server (still subject to the Host check). Counters are since the server started.
+
+| metric | type | what |
+|---|---|---|
+| \`soe_timeseries_http_requests_total{method,route,status}\` | counter | requests answered; \`route\` is the path pattern (\`/v1/metric/:id/measures\`), \`(unmatched)\` when no route matched |
+| \`soe_timeseries_measure_writes_rejected_total{reason}\` | counter | requests posting measures refused: \`back_window\`, \`unparsable_timestamp\`, \`before_epoch\`, \`after_max_timestamp\`, \`format\`, \`value\`, \`other\` (another 400), \`body_too_large\` (413) |
+| \`soe_timeseries_metrics\` | gauge | metrics in the index |
+| \`soe_timeseries_metrics_pending\` | gauge | metrics with measures waiting to be aggregated (\`/v1/status\` \`summary.metrics\`) |
+| \`soe_timeseries_measures_pending\` | gauge | measures waiting to be aggregated (\`summary.measures\`) |
+| \`soe_timeseries_measures_rejected_total{reason="back_window"}\` | counter | measures older than their metric's back window (\`summary.rejected_measures\`) |
+| \`soe_timeseries_quarantined_records_total\` | counter | journal records kept aside at start (\`summary.quarantined_records\`) |
+| \`soe_timeseries_journal_segments\` | gauge | journal segment files (embedded store only, as the \`journal_*\` below: \`storage.journal\`) |
+| \`soe_timeseries_journal_bytes\` | gauge | bytes in them |
+| \`soe_timeseries_journal_last_checkpoint_timestamp_seconds\` | gauge | when the last checkpoint succeeded (0: none since start) |
+| \`soe_timeseries_journal_checkpoint_failures_total\` | counter | checkpoints that failed |
+| \`soe_timeseries_journal_write_failures_total\` | counter | journal writes that failed (answered 507 or 500) |
+| \`soe_timeseries_journal_corrupt_records_total\` | counter | records found corrupt mid-segment at start |
+| \`soe_timeseries_journal_skipped_bytes_total\` | counter | bytes skipped past them |
+| \`process_resident_memory_bytes\`, \`process_start_time_seconds\` | gauge | the process's, as Prometheus client libraries name them |
+
+The format is written by \`src/support/prometheus.ts\` (a registry of counters and gauges with labels), for any
+component to reuse.
+`,
+  positional: {
+    name: 'serve | user add NAME | token add NAME',
+    description:
+      'the action: serve (the default) runs the service; user add NAME reads a password from the first line ' +
+      'of standard input and prints the users-file line of NAME with its scrypt hash (or appends it to ' +
+      '--users-file); token add NAME makes a bearer token of NAME, appends its hash to --users-file and ' +
+      'prints the token (shown once). With --admin the user is an administrator',
+  },
+  positionals: 3,
   options: [
     {
       name: 'listen',
@@ -72,7 +207,46 @@ export const timeseriesCommand = defineCommand({
       kind: 'string',
       default: 'basic',
       description:
-        'authentication: basic (a user name, no password) or none (for loopback or a trusted network)',
+        'authentication: basic (Gnocchi’s: a user name, the password is not checked), users (passwords and ' +
+        'bearer tokens checked against --users-file) or none (every caller is admin); basic and none are for ' +
+        'loopback or a trusted network',
+    },
+    {
+      name: 'users-file',
+      kind: 'string',
+      default: '',
+      description:
+        'the users of --auth users: one credential a line, NAME ROLE KIND HASH (docs/timeseries.md, Authentication); ' +
+        'read at start. Also the file user add and token add append to',
+    },
+    {
+      name: 'admin',
+      kind: 'flag',
+      description: 'user add, token add: the user is an administrator (role admin; else role user)',
+    },
+    {
+      name: 'allow-insecure-listen',
+      kind: 'flag',
+      description:
+        'listen on an address other than loopback (such as :8041 or 0.0.0.0:8041) with --auth basic or none, ' +
+        'which is refused otherwise (anyone who reaches it can be admin); logs a warning',
+    },
+    {
+      name: 'allowed-hosts',
+      kind: 'string',
+      default: '',
+      description:
+        'more host names that Host headers may carry, comma-separated (* for any), besides localhost, ' +
+        '127.0.0.1, [::1] and the --listen host (for :PORT or 0.0.0.0, this machine’s name and addresses); a ' +
+        'request for another name is refused with 403',
+    },
+    {
+      name: 'metrics-auth',
+      kind: 'string',
+      default: 'admin',
+      description:
+        'who may read the Prometheus metrics at /metrics: admin (an administrator of --auth, as for ' +
+        '/v1/status; a scraper sends its credentials) or none (anyone who reaches the server)',
     },
     {
       name: 'heap-growing-percent',
@@ -94,11 +268,32 @@ export const timeseriesCommand = defineCommand({
     },
   ],
   async run(o) {
-    const action = o.positionals[0] ?? 'serve';
-    if (action !== 'serve') throw new Error(`Unknown action '${action}': the only action is serve`);
+    const [action = 'serve', sub, name, ...rest] = o.positionals;
+    if (action === 'user' || action === 'token') {
+      if (sub !== 'add' || name === undefined || rest.length > 0)
+        throw new Error(`Usage: soe timeseries ${action} add NAME [--admin] [--users-file FILE]`);
+      const { addToken, addUser } = await import('./timeseries-credentials.js');
+      const credential = { name, admin: o.admin, usersFile: o['users-file'] };
+      const out = action === 'user' ? await addUser(credential, process.stdin) : await addToken(credential);
+      process.stdout.write(out);
+      return 0;
+    }
+    if (action !== 'serve' || sub !== undefined)
+      throw new Error(`Unknown action '${o.positionals.join(' ')}': serve, user add NAME or token add NAME`);
     const auth = o.auth;
-    if (auth !== 'basic' && auth !== 'none')
-      throw new Error(`Invalid --auth '${auth}': choose basic or none`);
+    if (auth !== 'basic' && auth !== 'none' && auth !== 'users')
+      throw new Error(`Invalid --auth '${auth}': choose basic, users or none`);
+    const usersFile = o['users-file'];
+    if (auth === 'users' && usersFile === '') throw new Error('--auth users needs --users-file');
+    if (auth !== 'users' && usersFile !== '')
+      throw new Error(`--users-file is read only with --auth users (not --auth ${auth})`);
+    const metricsAuth = o['metrics-auth'];
+    if (metricsAuth !== 'admin' && metricsAuth !== 'none')
+      throw new Error(`Invalid --metrics-auth '${metricsAuth}': choose admin or none`);
+    const allowedHosts = o['allowed-hosts']
+      .split(',')
+      .map((h) => h.trim())
+      .filter((h) => h !== '');
     const growth = o['heap-growing-percent'];
     if (!Number.isInteger(growth) || growth < 0)
       throw new Error(`Invalid --heap-growing-percent '${growth}': a non-negative integer`);
@@ -106,19 +301,47 @@ export const timeseriesCommand = defineCommand({
     const maxBodySize = o['max-body-size'];
     if (!Number.isInteger(maxBodySize) || maxBodySize < 1)
       throw new Error(`Invalid --max-body-size '${maxBodySize}': a positive number of bytes`);
+    // Loaded here, not at start-up: the other commands need neither fastify nor the storage drivers.
+    const [
+      { openStore },
+      { startTimeseriesServer, parseListen },
+      { insecureListenProblem },
+      { UserDirectory },
+    ] = await Promise.all([
+      import('../timeseries/store-drivers.js'),
+      import('../timeseries/api/serve.js'),
+      import('../timeseries/api/listen-guard.js'),
+      import('../timeseries/api/user-directory.js'),
+    ]);
+    const insecure = insecureListenProblem(o.listen, parseListen(o.listen).host, auth);
+    if (insecure !== undefined && !o['allow-insecure-listen']) throw new Error(insecure);
+    if (insecure !== undefined)
+      log.warn(
+        `--allow-insecure-listen: --listen ${o.listen} with --auth ${auth}, anyone who reaches it can be admin`,
+      );
+    let users: InstanceType<typeof UserDirectory> | undefined;
+    if (auth === 'users') {
+      users = await UserDirectory.load(usersFile);
+      if (users.size === 0)
+        throw new Error(`${usersFile} has no users: add some with soe timeseries user add`);
+    }
     let location = o.storage;
     if (location === '') {
       location = o['data-dir'].replace(/^~(?=\/|$)/, homedir());
       mkdirSync(location, { recursive: true });
     }
-    // Loaded here, not at start-up: the other commands need neither fastify nor the storage drivers.
-    const [{ openStore }, { startTimeseriesServer }] = await Promise.all([
-      import('../timeseries/store-drivers.js'),
-      import('../timeseries/api/serve.js'),
-    ]);
     const store = await openStore(location);
     try {
-      const server = await startTimeseriesServer({ listen: o.listen, store, auth, maxBodySize });
+      const server = await startTimeseriesServer({
+        listen: o.listen,
+        store,
+        auth,
+        ...(users !== undefined ? { users } : {}),
+        allowInsecureListen: o['allow-insecure-listen'],
+        allowedHosts,
+        metricsAuth,
+        maxBodySize,
+      });
       log.info(`timeseries service listening on ${server.url}, storage ${location}`);
       const signal = await untilSignal();
       log.info(`${signal} received, shutting down`);

@@ -24,6 +24,8 @@ export interface Command<Specs extends readonly OptionSpec[] = readonly OptionSp
   summary: string;
   /** A paragraph for the help and docs, below the summary. */
   details?: string;
+  /** Markdown for the docs only, after the options table: reference sections too long for `--help`. */
+  reference?: string;
   /** A positional argument the command takes, e.g. `[topology.yaml]`. */
   positional?: { name: string; description: string };
   /** How many positional words it takes (default 1 with `positional`; `soe lab run exp.yaml` takes 2). */

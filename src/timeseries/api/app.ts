@@ -10,6 +10,7 @@ import { Mutex } from '../../support/mutex.js';
 import { TimeseriesError } from '../errors.js';
 import type { TimeseriesStore } from '../store.js';
 import type { AuthMode } from './auth.js';
+import { allowedHostNames, checkHostAndOrigin } from './host-check.js';
 import { sendError } from './http.js';
 import { registerAggregatesRoutes } from './routes-aggregates.js';
 import { registerArchivePolicyRoutes } from './routes-archive-policy.js';
@@ -18,6 +19,7 @@ import { registerBatchRoutes } from './routes-batch.js';
 import { registerCapabilitiesRoutes } from './routes-capabilities.js';
 import { registerMeasuresRoutes } from './routes-measures.js';
 import { registerMetricRoutes } from './routes-metric.js';
+import { registerPrometheusRoutes, type MetricsAuth } from './routes-prometheus.js';
 import { registerResourceRoutes } from './routes-resource.js';
 import { registerResourceTypeRoutes } from './routes-resource-type.js';
 import { registerRootRoutes } from './routes-root.js';
@@ -25,11 +27,26 @@ import { registerSearchRoutes } from './routes-search.js';
 import { registerStatusRoutes } from './routes-status.js';
 import { registerUiRoutes } from './routes-ui.js';
 import { ApiRouter } from './routing.js';
+import type { UserDirectory } from './user-directory.js';
 
 /** Options of {@link buildApp}. */
 export interface AppOptions {
-  /** `basic`: identity from `Authorization: Basic`, `admin` is administrator; `none`: everyone is admin. */
+  /**
+   * `basic`: identity from `Authorization: Basic` (password ignored), `admin` is administrator; `users`:
+   * credentials checked against {@link users}; `none`: everyone is admin.
+   */
   auth: AuthMode;
+  /** The users of `users` mode (required with it). */
+  users?: UserDirectory;
+  /**
+   * The host the server listens on, whose name (for a wildcard address, the machine's names) Host headers
+   * may carry besides loopback's (default `127.0.0.1`).
+   */
+  listenHost?: string;
+  /** More host names Host headers may carry (`*`: any); see `host-check.ts`. */
+  allowedHosts?: readonly string[];
+  /** Who may read the Prometheus metrics at `/metrics` (default `admin`). */
+  metricsAuth?: MetricsAuth;
   /**
    * Maximum request body size in bytes (default {@link DEFAULT_MAX_BODY_SIZE}); a larger body is refused
    * with 413 as soon as its Content-Length (or, chunked, its running length) exceeds it, unread.
@@ -84,7 +101,9 @@ export function buildApp(store: TimeseriesStore, options: AppOptions): FastifyIn
     return sendError(request, reply, 500, '');
   });
 
+  const allowedHosts = allowedHostNames(options.listenHost ?? '127.0.0.1', options.allowedHosts);
   app.addHook('onRequest', async (request) => {
+    checkHostAndOrigin(request.method, request.headers, allowedHosts);
     if (ENCODED_NUL_RE.test(request.raw.url ?? '')) {
       throw new TimeseriesError(400, 'NUL character not allowed in the URL');
     }
@@ -97,8 +116,13 @@ export function buildApp(store: TimeseriesStore, options: AppOptions): FastifyIn
     sendError(request, reply, 404, 'The resource could not be found.'),
   );
 
-  const router = new ApiRouter(app, store, options.auth);
+  if (options.auth === 'users' && options.users === undefined) throw new Error('auth users needs users');
+  const router = new ApiRouter(app, store, {
+    mode: options.auth,
+    ...(options.users !== undefined ? { users: options.users } : {}),
+  });
   const mutex = new Mutex(store.exclusive?.bind(store));
+  registerPrometheusRoutes(router, options.metricsAuth ?? 'admin');
   registerRootRoutes(router);
   registerStatusRoutes(router);
   registerCapabilitiesRoutes(router);

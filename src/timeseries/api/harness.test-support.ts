@@ -11,6 +11,7 @@ import type { TimeseriesStore } from '../store.js';
 import { buildApp } from './app.js';
 import type { AuthMode } from './auth.js';
 import { installDefaultArchivePolicies } from './serve.js';
+import type { UserDirectory } from './user-directory.js';
 
 /** A store for a test, and how to dispose of it. */
 export interface TestStore {
@@ -66,12 +67,28 @@ export function basic(user: string): string {
   return `Basic ${Buffer.from(`${user}:`).toString('base64')}`;
 }
 
-/** Starts a harness (`auth` default basic; `defaults` installs bool/low/medium/high + rule). */
-export async function startHarness(options: { auth?: AuthMode; defaults?: boolean } = {}): Promise<Harness> {
+/** Options of {@link startHarness}. */
+export interface HarnessOptions {
+  /** Default basic. */
+  auth?: AuthMode;
+  /** The users of `users` auth. */
+  users?: UserDirectory;
+  /** Installs bool/low/medium/high and the default rule (default true). */
+  defaults?: boolean;
+  /** Who may read `/metrics` (default admin). */
+  metricsAuth?: 'admin' | 'none';
+}
+
+/** Starts a harness. */
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const opened = await openTestStore();
   const { store } = opened;
   if (options.defaults !== false) await installDefaultArchivePolicies(store);
-  const app = buildApp(store, { auth: options.auth ?? 'basic' });
+  const app = buildApp(store, {
+    auth: options.auth ?? 'basic',
+    ...(options.users !== undefined ? { users: options.users } : {}),
+    ...(options.metricsAuth !== undefined ? { metricsAuth: options.metricsAuth } : {}),
+  });
   const request = async (method: string, url: string, opts: TestRequest = {}): Promise<TestResponse> => {
     const headers: Record<string, string> = {};
     const user = opts.user === undefined ? 'admin' : opts.user;

@@ -36,7 +36,7 @@ async function uiApp(root: string, auth: AuthMode = 'basic'): Promise<FastifyIns
   const app = Fastify({ routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true } });
   const store = await openTestStore();
   stores.push(store);
-  registerUiRoutes(new ApiRouter(app, store.store, auth), root);
+  registerUiRoutes(new ApiRouter(app, store.store, { mode: auth }), root);
   return app;
 }
 

@@ -104,7 +104,7 @@ export function registerUiRoutes(router: ApiRouter, root: string = defaultUiRoot
     return sendFile(reply, index, false);
   };
 
-  const auth = uiAuth(router.auth);
+  const auth = uiAuth(router.auth.mode);
   router.app.get(UI_AUTH_PATH, async (_request, reply) =>
     sendJson(reply.header('Cache-Control', 'no-cache'), auth),
   );

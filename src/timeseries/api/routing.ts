@@ -5,7 +5,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { TimeseriesStore } from '../store.js';
 import { TimeseriesError } from '../errors.js';
-import { authenticate, type AuthMode } from './auth.js';
+import { authenticate, type AuthSettings } from './auth.js';
 import { acceptsJson } from './http.js';
 
 /** HTTP methods the API routes (HEAD is derived from GET by fastify). */
@@ -24,14 +24,14 @@ export interface RouteFlags {
   noBody?: boolean;
 }
 
-/** What every route file gets: the store and the auth mode, plus the registration helper. */
+/** What every route file gets: the store and the authentication, plus the registration helper. */
 export class ApiRouter {
   private readonly methods = new Map<string, Set<Method>>();
 
   constructor(
     readonly app: FastifyInstance,
     readonly store: TimeseriesStore,
-    readonly auth: AuthMode,
+    readonly auth: AuthSettings,
   ) {}
 
   /** Registers `method path` with authentication and Accept checks around `handler`. */
@@ -43,7 +43,10 @@ export class ApiRouter {
       method,
       url: path,
       handler: async (request, reply) => {
-        if (flags.public !== true) authenticate(request, this.auth);
+        if (flags.public !== true) {
+          const user = authenticate(request, reply, this.auth);
+          if (user instanceof Promise) await user;
+        }
         if (flags.noBody !== true && !acceptsJson(request)) throw new TimeseriesError(406, '');
         await handler(request, reply);
         return reply;

@@ -71,12 +71,40 @@ describe('serve', () => {
         message: `Could not bind to: ${taken}: address already in use`,
       });
       await assert.rejects(
-        startTimeseriesServer({ listen: '192.0.2.1:8041', store: opened.store, auth: 'none' }),
+        startTimeseriesServer({
+          listen: '192.0.2.1:8041',
+          store: opened.store,
+          auth: 'none',
+          allowInsecureListen: true,
+        }),
         { message: 'Could not bind to: 192.0.2.1:8041: address not available' },
       );
       assert.equal((await fetch(`${first.url}/`)).status, 200, 'the first server is unaffected');
     } finally {
       await first.close();
+      await opened.dispose();
+    }
+  });
+
+  test('beyond loopback without credentials: refused before binding, unless allowInsecureListen', async () => {
+    const opened = await openTestStore();
+    try {
+      await assert.rejects(
+        startTimeseriesServer({ listen: '0.0.0.0:0', store: opened.store, auth: 'basic' }),
+        {
+          message: /^--listen 0\.0\.0\.0:0 is every interface, and with --auth basic /,
+        },
+      );
+      const open = await startTimeseriesServer({
+        listen: '0.0.0.0:0',
+        store: opened.store,
+        auth: 'basic',
+        allowInsecureListen: true,
+      });
+      const port = new URL(open.url).port;
+      assert.equal((await fetch(`http://127.0.0.1:${port}/`)).status, 200);
+      await open.close();
+    } finally {
       await opened.dispose();
     }
   });

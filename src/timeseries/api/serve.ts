@@ -4,7 +4,10 @@ import { DEFAULT_ARCHIVE_POLICIES, DEFAULT_ARCHIVE_POLICY_RULE } from '../archiv
 import { TimeseriesError } from '../errors.js';
 import type { TimeseriesStore } from '../store.js';
 import { buildApp } from './app.js';
+import type { MetricsAuth } from './routes-prometheus.js';
 import type { AuthMode } from './auth.js';
+import { insecureListenProblem } from './listen-guard.js';
+import type { UserDirectory } from './user-directory.js';
 
 /** Options of {@link startTimeseriesServer}. */
 export interface TimeseriesServerOptions {
@@ -13,6 +16,17 @@ export interface TimeseriesServerOptions {
   /** An opened store; the server does not close it. */
   store: TimeseriesStore;
   auth: AuthMode;
+  /** The users of `users` mode (required with it). */
+  users?: UserDirectory;
+  /**
+   * Listen beyond loopback under `none` or `basic` auth (refused otherwise, see `listen-guard.ts`): for a
+   * trusted network only.
+   */
+  allowInsecureListen?: boolean;
+  /** Host names Host headers may carry besides loopback and the listen host (`*`: any); `host-check.ts`. */
+  allowedHosts?: readonly string[];
+  /** Who may read `/metrics` (default `admin`). */
+  metricsAuth?: MetricsAuth;
   /** Largest request body in bytes, 413 beyond (default `DEFAULT_MAX_BODY_SIZE`, 8 MiB). */
   maxBodySize?: number;
 }
@@ -52,15 +66,23 @@ export async function installDefaultArchivePolicies(store: TimeseriesStore): Pro
 
 /**
  * Starts the API on `listen` over `store`; fails with `Could not bind to: <listen>: <reason>` when the
- * address cannot be bound (in use, permission denied, not an address of this machine).
+ * address cannot be bound (in use, permission denied, not an address of this machine), and without
+ * binding when the address is not loopback under `none` or `basic` auth and `allowInsecureListen` is not
+ * set (the message names the options).
  */
 export async function startTimeseriesServer(
   options: TimeseriesServerOptions,
 ): Promise<RunningTimeseriesServer> {
   const { host, port } = parseListen(options.listen);
+  const problem = insecureListenProblem(options.listen, host, options.auth);
+  if (problem !== undefined && options.allowInsecureListen !== true) throw new Error(problem);
   await installDefaultArchivePolicies(options.store);
   const app = buildApp(options.store, {
     auth: options.auth,
+    listenHost: host,
+    ...(options.users !== undefined ? { users: options.users } : {}),
+    ...(options.allowedHosts !== undefined ? { allowedHosts: options.allowedHosts } : {}),
+    ...(options.metricsAuth !== undefined ? { metricsAuth: options.metricsAuth } : {}),
     ...(options.maxBodySize !== undefined ? { bodyLimit: options.maxBodySize } : {}),
   });
   try {
