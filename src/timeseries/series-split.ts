@@ -50,31 +50,46 @@ export function mergeSplit(old: SplitPoints, update: SplitPoints): SplitPoints {
   return { k: merged.times, v: merged.values };
 }
 
+/** Bytes per point in a split: its offset in the split (uint16) and its value (Float64), little-endian. */
+const RECORD = 10;
+
 /**
- * The binary form of split `key`: a uint16 count, then per point its offset in the split (uint16), then
- * the values as little-endian Float64s. Not compressed: PostgreSQL compresses large values itself.
+ * The binary form of split `key`: a 10-byte record per point, its offset in the split (uint16) then its
+ * value (Float64), little-endian, in time order. Not compressed (PostgreSQL compresses large values
+ * itself); a split grows by appending records.
  */
 export function encodeSplit(key: number, points: SplitPoints): Buffer {
   const n = points.k.length;
-  const buf = Buffer.allocUnsafe(2 + 2 * n + 8 * n);
-  buf.writeUInt16LE(n, 0);
+  const buf = Buffer.allocUnsafe(RECORD * n);
   const base = key * POINTS_PER_SPLIT;
-  for (let i = 0; i < n; i++) buf.writeUInt16LE((points.k[i] as number) - base, 2 + 2 * i);
-  const values = 2 + 2 * n;
-  for (let i = 0; i < n; i++) buf.writeDoubleLE(points.v[i] as number, values + 8 * i);
+  for (let i = 0; i < n; i++) {
+    buf.writeUInt16LE((points.k[i] as number) - base, RECORD * i);
+    buf.writeDoubleLE(points.v[i] as number, RECORD * i + 2);
+  }
   return buf;
 }
 
 /** Reads {@link encodeSplit}'s form; throws on a malformed buffer. */
 export function decodeSplit(key: number, buf: Buffer): SplitPoints {
-  if (buf.length < 2) throw new Error('Unable to decode series split: truncated data');
-  const n = buf.readUInt16LE(0);
-  if (buf.length !== 2 + 10 * n) throw new Error('Unable to decode series split: bad length');
+  if (buf.length % RECORD !== 0) throw new Error('Unable to decode series split: bad length');
+  const n = buf.length / RECORD;
   const base = key * POINTS_PER_SPLIT;
   const k = new Array<number>(n);
   const v = new Array<number>(n);
-  for (let i = 0; i < n; i++) k[i] = base + buf.readUInt16LE(2 + 2 * i);
-  const values = 2 + 2 * n;
-  for (let i = 0; i < n; i++) v[i] = buf.readDoubleLE(values + 8 * i);
+  for (let i = 0; i < n; i++) {
+    k[i] = base + buf.readUInt16LE(RECORD * i);
+    v[i] = buf.readDoubleLE(RECORD * i + 2);
+  }
   return { k, v };
+}
+
+/**
+ * The encoded split `key` with `update` merged in: appended to `old` when every update is later than its
+ * last point (the usual case: time goes forward), else decoded, merged and encoded again.
+ */
+export function mergeEncodedSplit(key: number, old: Buffer | undefined, update: SplitPoints): Buffer {
+  if (old === undefined || old.length === 0) return encodeSplit(key, update);
+  const lastK = key * POINTS_PER_SPLIT + old.readUInt16LE(old.length - RECORD);
+  if ((update.k[0] as number) > lastK) return Buffer.concat([old, encodeSplit(key, update)]);
+  return encodeSplit(key, mergeSplit(decodeSplit(key, old), update));
 }

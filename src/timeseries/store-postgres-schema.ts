@@ -66,11 +66,8 @@ async function splitWholeSeries(c: pg.PoolClient): Promise<void> {
     const row = found.rows[0];
     if (row === undefined) continue;
     const series = MetricSeries.decode(row.policy, row.blob);
-    await saveSplits(c, takeUpdates(id, series));
-    await c.query('UPDATE ts_series SET version = version + 1, blob = $2 WHERE metric_id = $1', [
-      id,
-      series.encode(),
-    ]);
+    const updates = takeUpdates(id, series);
+    await saveSplits(c, updates, new Map([[id, series.encode()]]));
   }
 }
 

@@ -7,10 +7,9 @@ import type pg from 'pg';
 import type { MetricSeries } from './metric-series.js';
 import {
   decodeSplit,
-  encodeSplit,
   groupBySplit,
   lastSplitKeyAtOrBefore,
-  mergeSplit,
+  mergeEncodedSplit,
   POINTS_PER_SPLIT,
   type SplitPoints,
 } from './series-split.js';
@@ -74,27 +73,54 @@ function rowKey(id: string, granularity: number, method: string, key: number): s
   return `${id}\0${granularity}\0${method}\0${key}`;
 }
 
+/** Several byte strings sent as one binary parameter: SQL cuts each out with `substring(FROM off FOR len)`. */
+class Blobs {
+  readonly parts: Buffer[] = [];
+  readonly offsets: number[] = [];
+  readonly lengths: number[] = [];
+  private size = 0;
+
+  add(blob: Buffer): void {
+    this.parts.push(blob);
+    this.offsets.push(this.size + 1);
+    this.lengths.push(blob.length);
+    this.size += blob.length;
+  }
+
+  joined(): Buffer {
+    return Buffer.concat(this.parts, this.size);
+  }
+}
+
 /**
- * Merges updates into their splits (reading the existing rows of the touched splits only) and deletes the
- * splits entirely older than each updated series' retention. Run inside the transaction holding the
- * metrics' `ts_series` rows locked.
+ * Merges updates into their splits (reading the existing rows of the touched splits only), deletes the
+ * splits entirely older than each updated series' retention, and stores each metric's new raw buffer
+ * (`raw`: metric id → encoded buffer) in `ts_series`, bumping its version: one statement reads, one
+ * writes. Run inside the transaction holding the metrics' `ts_series` rows locked.
  */
-export async function saveSplits(c: pg.PoolClient, updates: readonly SeriesUpdate[]): Promise<void> {
+export async function saveSplits(
+  c: pg.PoolClient,
+  updates: readonly SeriesUpdate[],
+  raw: ReadonlyMap<string, Buffer> = new Map(),
+): Promise<void> {
   const touched = columns();
   const parts: SplitPoints[] = [];
   const expired = columns();
   for (const u of updates) {
+    let firstKey: number | undefined;
     for (const [key, points] of groupBySplit(u.points)) {
+      firstKey ??= key;
       touched.ids.push(u.metricId);
       touched.granularities.push(u.granularity);
       touched.methods.push(u.method);
       touched.keys.push(key);
       parts.push(points);
     }
-    if (u.spanUs !== null && u.points.k.length > 0) {
+    if (u.spanUs !== null && firstKey !== undefined) {
       const gUs = granularityUs(u.granularity);
       const newestUs = (u.points.k[u.points.k.length - 1] as number) * gUs;
-      const dead = lastSplitKeyAtOrBefore(newestUs - u.spanUs, gUs);
+      // Never a split this write rewrites (its points past the retention stay hidden until a later write).
+      const dead = Math.min(lastSplitKeyAtOrBefore(newestUs - u.spanUs, gUs), firstKey - 1);
       if (dead >= 0) {
         expired.ids.push(u.metricId);
         expired.granularities.push(u.granularity);
@@ -103,46 +129,72 @@ export async function saveSplits(c: pg.PoolClient, updates: readonly SeriesUpdat
       }
     }
   }
-  if (parts.length === 0) return;
-  const { rows } = await c.query<{
-    metric_id: string;
-    granularity: number;
-    method: string;
-    split_key: string;
-    points: Buffer;
-  }>(
-    `SELECT s.metric_id, s.granularity, s.method, s.split_key, s.points FROM ts_split s
-     JOIN unnest($1::text[], $2::float8[], $3::text[], $4::bigint[]) AS u(metric_id, granularity, method, split_key)
-     ON s.metric_id = u.metric_id AND s.granularity = u.granularity AND s.method = u.method AND s.split_key = u.split_key`,
-    [touched.ids, touched.granularities, touched.methods, touched.keys],
-  );
-  const existing = new Map<string, SplitPoints>();
-  for (const r of rows) {
-    const key = Number(r.split_key);
-    existing.set(rowKey(r.metric_id, r.granularity, r.method, key), decodeSplit(key, r.points));
+  const existing = new Map<string, Buffer>();
+  if (parts.length > 0) {
+    const { rows } = await c.query<{
+      metric_id: string;
+      granularity: number;
+      method: string;
+      split_key: string;
+      points: Buffer;
+    }>(
+      `SELECT s.metric_id, s.granularity, s.method, s.split_key, s.points FROM ts_split s
+       JOIN unnest($1::text[], $2::float8[], $3::text[], $4::bigint[]) AS u(metric_id, granularity, method, split_key)
+       ON s.metric_id = u.metric_id AND s.granularity = u.granularity AND s.method = u.method AND s.split_key = u.split_key`,
+      [touched.ids, touched.granularities, touched.methods, touched.keys],
+    );
+    for (const r of rows) {
+      existing.set(rowKey(r.metric_id, r.granularity, r.method, Number(r.split_key)), r.points);
+    }
   }
-  const blobs = parts.map((points, i) => {
+  const blobs = new Blobs();
+  parts.forEach((points, i) => {
     const key = touched.keys[i] as number;
     const old = existing.get(
       rowKey(touched.ids[i] as string, touched.granularities[i] as number, touched.methods[i] as string, key),
     );
-    return encodeSplit(key, old === undefined ? points : mergeSplit(old, points));
+    blobs.add(mergeEncodedSplit(key, old, points));
   });
+  const rawIds = [...raw.keys()];
+  for (const blob of raw.values()) blobs.add(blob);
+  const n = parts.length;
   await c.query(
-    `INSERT INTO ts_split (metric_id, granularity, method, split_key, points)
-     SELECT * FROM unnest($1::text[], $2::float8[], $3::text[], $4::bigint[], $5::bytea[])
-     ON CONFLICT (metric_id, granularity, method, split_key) DO UPDATE SET points = EXCLUDED.points`,
-    [touched.ids, touched.granularities, touched.methods, touched.keys, blobs],
-  );
-  if (expired.ids.length > 0) {
-    await c.query(
-      `DELETE FROM ts_split s USING unnest($1::text[], $2::float8[], $3::text[], $4::bigint[])
-       AS d(metric_id, granularity, method, split_key)
+    `WITH written AS (
+       INSERT INTO ts_split (metric_id, granularity, method, split_key, points)
+       SELECT u.metric_id, u.granularity, u.method, u.split_key, substring($5::bytea FROM u.off FOR u.len)
+       FROM unnest($1::text[], $2::float8[], $3::text[], $4::bigint[], $6::int[], $7::int[])
+         AS u(metric_id, granularity, method, split_key, off, len)
+       ON CONFLICT (metric_id, granularity, method, split_key) DO UPDATE SET points = EXCLUDED.points
+       RETURNING 1
+     ), deleted AS (
+       DELETE FROM ts_split s USING unnest($8::text[], $9::float8[], $10::text[], $11::bigint[])
+         AS d(metric_id, granularity, method, split_key)
        WHERE s.metric_id = d.metric_id AND s.granularity = d.granularity AND s.method = d.method
-       AND s.split_key <= d.split_key`,
-      [expired.ids, expired.granularities, expired.methods, expired.keys],
-    );
-  }
+         AND s.split_key <= d.split_key
+       RETURNING 1
+     ), raw AS (
+       UPDATE ts_series s SET version = s.version + 1, blob = substring($5::bytea FROM r.off FOR r.len)
+       FROM unnest($12::text[], $13::int[], $14::int[]) AS r(metric_id, off, len) WHERE s.metric_id = r.metric_id
+       RETURNING 1
+     )
+     SELECT (SELECT count(*) FROM written) + (SELECT count(*) FROM deleted) + (SELECT count(*) FROM raw) AS n`,
+    [
+      touched.ids,
+      touched.granularities,
+      touched.methods,
+      touched.keys,
+      blobs.joined(),
+      blobs.offsets.slice(0, n),
+      blobs.lengths.slice(0, n),
+      expired.ids,
+      expired.granularities,
+      expired.methods,
+      expired.keys,
+      rawIds,
+      blobs.offsets.slice(n),
+      blobs.lengths.slice(n),
+    ],
+  );
 }
 
 /** A granularity of a policy as the reader needs it. */

@@ -334,19 +334,14 @@ export class PostgresTimeseriesStore implements TimeseriesStore {
           }
         }
         const updates: SeriesUpdate[] = [];
-        const raw: Buffer[] = [];
+        const raw = new Map<string, Buffer>();
         for (const id of ids) {
           const series = loaded.get(id)!;
           series.add(merged.get(id)!);
           updates.push(...takeUpdates(id, series));
-          raw.push(series.encode());
+          raw.set(id, series.encode());
         }
-        await saveSplits(c, updates);
-        await c.query(
-          `UPDATE ts_series s SET version = s.version + 1, blob = u.blob
-           FROM unnest($1::text[], $2::bytea[]) AS u(metric_id, blob) WHERE s.metric_id = u.metric_id`,
-          [ids, raw],
-        );
+        await saveSplits(c, updates, raw);
       });
     } catch (err) {
       if (rejected > 0) {
