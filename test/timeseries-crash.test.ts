@@ -111,3 +111,61 @@ test('bad serve options are refused with a message naming the option', async () 
     assert.match(stderr, new RegExp(message.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
   }
 });
+
+test('kill -9 while resources are created with their metrics: each is there whole or not at all, and a retry of a missing one is a 201', async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'soe-ts-crash-resources-'));
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}/v1`;
+  const json = { 'content-type': 'application/json', accept: 'application/json' };
+  let server = await serve(dataDir, port);
+  const body = (i: number): string =>
+    JSON.stringify({
+      id: `r${i}`,
+      metrics: { a: { archive_policy_name: 'low' }, b: { archive_policy_name: 'low' } },
+    });
+  // Four clients at once, so that the kill lands in the middle of some creations.
+  const acknowledged: number[] = [];
+  const attempted: number[] = [];
+  let killed = false;
+  let enough!: () => void;
+  const twentyAcknowledged = new Promise<void>((resolve) => (enough = resolve));
+  const producers = [0, 1, 2, 3].map(async (k) => {
+    for (let i = k; !killed && i < 100000; i += 4) {
+      attempted.push(i);
+      try {
+        const res = await fetch(`${base}/resource/generic`, { method: 'POST', headers: json, body: body(i) });
+        if (res.status === 201 && acknowledged.push(i) === 20) enough();
+      } catch {
+        return;
+      }
+    }
+  });
+  await Promise.race([twentyAcknowledged, Promise.all(producers)]);
+  killed = true;
+  await server.stop('SIGKILL');
+  await Promise.all(producers);
+  server = await serve(dataDir, port);
+  try {
+    for (const i of attempted) {
+      const got = await fetch(`${base}/resource/generic/r${i}`, { headers: json });
+      if (got.status === 200) {
+        const { metrics } = (await got.json()) as { metrics: Record<string, string> };
+        assert.deepEqual(Object.keys(metrics).sort(), ['a', 'b'], `r${i} has both metrics`);
+        for (const id of Object.values(metrics)) {
+          assert.equal((await fetch(`${base}/metric/${id}`, { headers: json })).status, 200, `r${i}: ${id}`);
+        }
+        continue;
+      }
+      assert.equal(got.status, 404);
+      assert.ok(!acknowledged.includes(i), `acknowledged resource r${i} lost`);
+      const retry = await fetch(`${base}/resource/generic`, { method: 'POST', headers: json, body: body(i) });
+      assert.equal(retry.status, 201, `the retry of r${i}: ${await retry.text()}`);
+    }
+    const metrics = (await (await fetch(`${base}/metric`, { headers: json })).json()) as {
+      resource_id: string;
+    }[];
+    assert.equal(metrics.length, 2 * attempted.length, 'no metric without its resource');
+  } finally {
+    await server.stop('SIGTERM');
+  }
+});
