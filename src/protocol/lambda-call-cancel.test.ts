@@ -11,7 +11,7 @@ import {
 } from './lambda-transports.js';
 
 /** The client transports that honour `LambdaCallOptions.signal`. */
-const CANCELLING_CLIENTS = ['lean', 'grpc-js'];
+const CANCELLING_CLIENTS = ['lean', 'grpc-js', 'node-http2'];
 
 // A call's `signal` cancels it end to end (issue 12, finding 5): the client fails CANCELLED at once, and
 // the server's handler sees its call abort, so work nobody waits for stops.

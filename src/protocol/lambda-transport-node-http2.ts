@@ -14,6 +14,7 @@ import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { status } from '@grpc/grpc-js';
 import { bindError } from '../support/socket-errors.js';
+import { whenCancelled } from './call-cancellation.js';
 import { formatEndpoint, parseBindEndpoint, parseEndpoint } from './endpoint.js';
 import {
   collect,
@@ -401,21 +402,31 @@ class NodeH2Channel implements LambdaChannel {
         headers['grpc-timeout'] = `${Math.min(MAX_TIMEOUT, Math.max(1, Math.ceil(timeoutMs)))}m`;
       let current: ClientHttp2Stream | undefined;
       let done = false;
+      let timer: NodeJS.Timeout | undefined;
+      let unregister: (() => void) | undefined;
       const settle = (result: Buffer | RpcError): void => {
         if (done) return;
         done = true;
         clearTimeout(timer);
+        unregister?.();
         if (result instanceof RpcError) reject(result);
         else resolve(result);
       };
-      const timer =
-        timeoutMs === undefined
-          ? undefined
-          : setTimeout(() => {
-              settle(new RpcError(status.DEADLINE_EXCEEDED, 'Deadline exceeded'));
-              current?.close(NGHTTP2_CANCEL);
-            }, timeoutMs);
+      /** Ends the call on the client; a stream started is reset (RST_STREAM CANCEL): the server stops. */
+      const stop = (err: RpcError): void => {
+        settle(err);
+        current?.close(NGHTTP2_CANCEL);
+      };
+      if (timeoutMs !== undefined)
+        timer = setTimeout(
+          () => stop(new RpcError(status.DEADLINE_EXCEEDED, 'Deadline exceeded')),
+          timeoutMs,
+        );
+      const signal = options?.signal;
+      if (signal !== undefined)
+        unregister = whenCancelled(signal, () => stop(new RpcError(status.CANCELLED, 'Cancelled on client')));
       const attempt = (retried: boolean): void => {
+        if (done) return;
         const session = this.currentSession();
         const stream = session.request(headers, { endStream: false });
         current = stream;
