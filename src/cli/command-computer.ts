@@ -1,6 +1,7 @@
 import { jsonExample } from '../platform/composer.js';
 import { startTypedComputerServer } from '../platform/computer-server.js';
 import { computerTypes } from '../platform/computer-types.js';
+import { DEFAULT_HTTP_CONF } from '../platform/http/http-conf.js';
 import { DEFAULT_SIM_CONF } from '../platform/sim-computer-type.js';
 import { logger } from '../support/logger.js';
 import { defineCommand } from './command.js';
@@ -25,11 +26,17 @@ export const computerCommand = defineCommand({
     'profile runs at 1e11 operations/s per core, as the original does since 2021 (quirk Q10): clambda0 with a ' +
     '100-byte input takes about 1.04 ms when idle. The computer announces itself to the controller (if given) ' +
     'only once its servers listen, with its real number of workers per container, retrying until the controller ' +
-    'answers, and removes itself on SIGINT/SIGTERM.',
+    'answers, and removes itself on SIGINT/SIGTERM. With --computer-type http the lambdas are the functions ' +
+    'of an OpenFaaS gateway or of any HTTP endpoints, set by --http-conf (spec §5.8, docs/computer-http.md).',
   options: [
     ...LAMBDA_SERVER_OPTIONS,
     ...SECURE_OPTIONS,
-    { name: 'computer-type', kind: 'string', default: 'sim', description: 'type of computer: sim' },
+    {
+      name: 'computer-type',
+      kind: 'string',
+      default: 'sim',
+      description: `type of computer: ${computerTypes.names().join(', ')}`,
+    },
     {
       name: 'utilization-endpoint',
       kind: 'string',
@@ -67,8 +74,11 @@ export const computerCommand = defineCommand({
     {
       name: 'http-conf',
       kind: 'string',
-      default: 'gateway-url=http://localhost:8080/,num-clients=5,type=OpenFaaS(0.8)',
-      description: 'configuration of the http computer type (not supported by this release)',
+      default: DEFAULT_HTTP_CONF,
+      description:
+        'http computer: type=OpenFaaS(0.8) with gateway-url=<url>, or type=generic with url-template=<url ' +
+        'with {name}> and/or functions=<file.json>; num-clients, timeout=<s>, max-response-size=<bytes>, ' +
+        'max-queued (docs/computer-http.md)',
     },
     {
       name: 'json-example',
@@ -87,8 +97,6 @@ export const computerCommand = defineCommand({
       throw new Error('Cannot specify --no-state-server without --state-endpoint');
     }
     const type = o['computer-type'];
-    if (type === 'http' && !computerTypes.has(type))
-      throw new Error('computer type http is not supported by this release');
     computerTypes.get(type);
     rejectUnsupported([
       [o.asynchronous, '--asynchronous'],

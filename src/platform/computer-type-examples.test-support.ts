@@ -1,3 +1,8 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FakeFaas } from './http/fake-faas.test-support.js';
+
 /**
  * How the computer-type contract (computer-type.contract.test.ts) starts one computer of each registered
  * type: its settings, a lambda it serves with an input and the output expected, and the retcode of a lambda
@@ -26,4 +31,21 @@ export const COMPUTER_TYPE_EXAMPLES: Record<string, () => Promise<ComputerTypeEx
       output: 'hello',
       unknownRetcode: (lambda, computer) => `No container for lambda ${lambda} found in computer ${computer}`,
     }),
+  http: async () => {
+    const faas = await FakeFaas.start((req) => ({ status: 200, body: req.body }));
+    const dir = mkdtempSync(join(tmpdir(), 'soe-http-example-'));
+    const functions = join(dir, 'functions.json');
+    writeFileSync(functions, JSON.stringify({ echo: `${faas.url}echo` }));
+    return {
+      settings: { 'http-conf': `type=generic,functions=${functions}` },
+      lambda: 'echo',
+      input: '{"hello":"world"}',
+      output: '{"hello":"world"}',
+      unknownRetcode: (lambda) => `unknown function: ${lambda}`,
+      async cleanup() {
+        await faas.stop();
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  },
 };

@@ -1,7 +1,9 @@
+import { setup as setupHttp } from './http/http-computer-type.js';
 import { setup as setupSim } from './sim-computer-type.js';
 
 /** The built-in computer types, registered: import this module, not computer-type.ts, to use them. */
 setupSim();
+setupHttp();
 
 export { computerTypes } from './computer-type.js';
 export type {

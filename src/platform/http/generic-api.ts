@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { checkHttpUrl } from './http-conf.js';
-import type { FunctionCall, FunctionResult, HttpFunctionApi } from './http-function-api.js';
+import type { FunctionBody, FunctionResult, HttpFunctionApi } from './http-function-api.js';
 
 /** Most characters of an error body quoted in a retcode. */
 const QUOTED_BODY_CHARS = 200;
@@ -77,15 +77,17 @@ export class GenericApi implements HttpFunctionApi {
     return [...this.functions.keys()];
   }
 
-  call(name: string, input: string): FunctionCall | string {
-    let url = this.functions.get(name);
-    if (url === undefined) {
-      if (this.urlTemplate === '') return `unknown function: ${name}`;
-      url = new URL(this.urlTemplate.replaceAll('{name}', encodeURIComponent(name)));
-    }
+  target(name: string): URL | string {
+    const url = this.functions.get(name);
+    if (url !== undefined) return url;
+    if (this.urlTemplate === '') return `unknown function: ${name}`;
+    return new URL(this.urlTemplate.replaceAll('{name}', encodeURIComponent(name)));
+  }
+
+  body(input: string): FunctionBody | string {
     const why = notJson(input);
     if (why !== undefined) return `invalid input: not JSON (${why})`;
-    return { url, body: input, contentType: 'application/json' };
+    return { body: input, contentType: 'application/json' };
   }
 
   result(status: number, body: string): FunctionResult {

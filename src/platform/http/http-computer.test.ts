@@ -5,11 +5,30 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { GrpcLambdaClient } from '../../client/lambda-client-grpc.js';
-import { startLambdaServer } from '../../protocol/edge-server.js';
+import type { LambdaCall } from '../../protocol/lambda-transport.js';
 import { lambdaRequest } from '../../protocol/requests.js';
+import { serveComputer } from '../computer-server.js';
 import { FakeFaas, freePort } from './fake-faas.test-support.js';
 import { HttpComputer } from './http-computer.js';
 import { parseHttpConf } from './http-conf.js';
+
+/** An http computer of a conf, sampling no utilization. */
+function httpComputer(conf: string): HttpComputer {
+  return new HttpComputer('computer@test', parseHttpConf(conf), 0);
+}
+
+/** The LambdaCall of a client that gives up when `signal` aborts. */
+function callOf(signal: AbortSignal): LambdaCall {
+  return {
+    signal,
+    deadline: undefined,
+    onAbort(listener) {
+      const on = (): void => listener(signal.reason as Error);
+      signal.addEventListener('abort', on, { once: true });
+      return () => signal.removeEventListener('abort', on);
+    },
+  };
+}
 
 /** A gateway answering every function with its input twice, as the original's unit test does. */
 const twice = (req: { body: string }): { status: number; body: string } => ({
@@ -19,8 +38,10 @@ const twice = (req: { body: string }): { status: number; body: string } => ({
 
 test('TestEdgeComputerHttp.test_sync_server: an error before the gateway exists, then abc -> abcabc', async () => {
   const port = await freePort();
-  const computer = new HttpComputer(parseHttpConf(`gateway-url=http://127.0.0.1:${port}/,num-clients=1`));
-  const server = await startLambdaServer('127.0.0.1:0', (req, call) => computer.process(req, call.signal));
+  const conf = parseHttpConf(`gateway-url=http://127.0.0.1:${port}/,num-clients=1`);
+  const server = await serveComputer({ serverEndpoint: '127.0.0.1:0', utilizationEndpoint: '' }, (name) =>
+    Promise.resolve(new HttpComputer(name, conf, 0)),
+  );
   const client = new GrpcLambdaClient(server.endpoint);
   let gateway: FakeFaas | undefined;
   try {
@@ -42,7 +63,6 @@ test('TestEdgeComputerHttp.test_sync_server: an error before the gateway exists,
   } finally {
     client.close();
     await server.stop();
-    computer.close();
     await gateway?.stop();
   }
 });
@@ -54,11 +74,11 @@ async function withGateway(
   body: (gateway: FakeFaas, computer: HttpComputer) => Promise<void>,
 ): Promise<void> {
   const gateway = await FakeFaas.start(handler);
-  const computer = new HttpComputer(parseHttpConf(conf.replaceAll('<gateway>', gateway.url)));
+  const computer = httpComputer(conf.replaceAll('<gateway>', gateway.url));
   try {
     await body(gateway, computer);
   } finally {
-    computer.close();
+    await computer.stop();
     await gateway.stop();
   }
 }
@@ -200,7 +220,7 @@ test('a client gone cancels its HTTP call', async () => {
     'gateway-url=<gateway>',
     async (gateway, computer) => {
       const abort = new AbortController();
-      const call = computer.process(lambdaRequest({ name: 'f', input: 'x' }), abort.signal);
+      const call = computer.process(lambdaRequest({ name: 'f', input: 'x' }), callOf(abort.signal));
       await gateway.received(1);
       assert.equal(gateway.inFlight, 1);
       abort.abort(new Error('client gone'));
@@ -254,12 +274,13 @@ test('generic: a functions file names each function’s URL; others use the temp
     async (gateway) => {
       const file = join(dir, 'functions.json');
       writeFileSync(file, JSON.stringify({ hello: `${gateway.url}a/hello`, 'x y': `${gateway.url}b` }));
-      const only = new HttpComputer(parseHttpConf(`type=generic,functions=${file}`));
-      const both = new HttpComputer(
-        parseHttpConf(`type=generic,functions=${file},url-template=${gateway.url}t/{name}`),
-      );
+      const only = httpComputer(`type=generic,functions=${file}`);
+      const both = httpComputer(`type=generic,functions=${file},url-template=${gateway.url}t/{name}`);
       try {
-        assert.deepEqual(only.functionNames(), ['hello', 'x y']);
+        assert.deepEqual(only.containers(), [
+          { name: 'hello', processor: 'http', lambda: 'hello', numWorkers: 5 },
+          { name: 'x y', processor: 'http', lambda: 'x y', numWorkers: 5 },
+        ]);
         const outputs = async (c: HttpComputer, name: string): Promise<string[]> => {
           const r = await c.process(lambdaRequest({ name, input: 'null' }));
           return [r.retcode, r.output];
@@ -271,9 +292,66 @@ test('generic: a functions file names each function’s URL; others use the temp
         assert.deepEqual(await outputs(both, 'hello'), ['OK', '"/a/hello"']);
         assert.deepEqual(await outputs(both, 'other'), ['OK', '"/t/other"']);
       } finally {
-        only.close();
-        both.close();
+        await only.stop();
+        await both.stop();
       }
     },
   );
+});
+
+test('generic: a dry run of an unknown function gets its retcode too', async () => {
+  await withGateway(twice, 'type=generic,url-template=<gateway>{name}', async (gateway) => {
+    const dir = mkdtempSync(join(tmpdir(), 'soe-http-'));
+    const file = join(dir, 'functions.json');
+    writeFileSync(file, JSON.stringify({ f: `${gateway.url}f` }));
+    const computer = httpComputer(`type=generic,functions=${file}`);
+    try {
+      for (const dry of [true, false]) {
+        const res = await computer.process(lambdaRequest({ name: 'g', input: '{}', dry }));
+        assert.equal(res.retcode, 'unknown function: g');
+      }
+      const res = await computer.process(lambdaRequest({ name: 'f', input: 'not json', dry: true }));
+      assert.deepEqual([res.retcode, res.ptime], ['OK', 0]);
+    } finally {
+      await computer.stop();
+    }
+  });
+});
+
+test('the utilization stream is the busy fraction of the HTTP clients', async () => {
+  const held: http.ServerResponse[] = [];
+  const gateway = await FakeFaas.start((_, res) => {
+    held.push(res);
+    return undefined;
+  });
+  const computer = new HttpComputer(
+    'computer@test',
+    parseHttpConf(`gateway-url=${gateway.url},num-clients=2`),
+    0.05,
+  );
+  const samples: number[] = [];
+  let wake = (): void => undefined;
+  const unsubscribe = computer.onUtilization((values) => {
+    assert.deepEqual(Object.keys(values), ['http']);
+    samples.push(values.http!);
+    wake();
+  });
+  const moreSamples = async (n: number): Promise<void> => {
+    const target = samples.length + n;
+    while (samples.length < target) await new Promise<void>((resolve) => (wake = resolve));
+  };
+  try {
+    const call = computer.process(lambdaRequest({ name: 'f', input: 'x' }));
+    await gateway.received(1);
+    await moreSamples(3); // the last two saw one client of two busy all along
+    assert.ok(Math.abs(samples.at(-1)! - 0.5) < 1e-9, `samples ${samples.join(' ')}`);
+    held[0]!.writeHead(200).end('done');
+    assert.equal((await call).output, 'done');
+    await moreSamples(2);
+    assert.equal(samples.at(-1), 0);
+  } finally {
+    unsubscribe();
+    await computer.stop();
+    await gateway.stop();
+  }
 });

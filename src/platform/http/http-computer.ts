@@ -1,15 +1,22 @@
-import type { LambdaRequest, LambdaResponse } from '../../protocol/messages.js';
+import type { LambdaCall } from '../../protocol/lambda-transport.js';
+import type { ContainerInfo, LambdaRequest, LambdaResponse } from '../../protocol/messages.js';
 import { errorResponse } from '../../protocol/responses.js';
 import { logger } from '../../support/logger.js';
+import { realScheduler, type Cancel } from '../../support/scheduler.js';
 import { Semaphore } from '../../support/semaphore.js';
+import type { RunningComputer, UtilizationListener } from '../computer-type.js';
+import { LoadMeter } from '../load-meter.js';
 import { requestRejection } from '../request-rejection.js';
 import { GenericApi, readFunctionsFile } from './generic-api.js';
 import { OPENFAAS_TYPE, type HttpComputerConf } from './http-conf.js';
 import type { FunctionResult, HttpFunctionApi } from './http-function-api.js';
-import { HttpPoster } from './http-post.js';
+import { HttpPoster, type HttpAnswer } from './http-post.js';
 import { OpenFaasApi } from './openfaas-api.js';
 
 const log = logger('computer');
+
+/** The processor name of an http computer's containers and utilization samples. */
+export const HTTP_PROCESSOR = 'http';
 
 /** The function API a conf names (reading the generic type's functions file, if any). */
 function functionApi(conf: HttpComputerConf): HttpFunctionApi {
@@ -25,35 +32,50 @@ function functionApi(conf: HttpComputerConf): HttpFunctionApi {
  * `numClients` calls are in flight; up to `maxQueued` more wait in arrival order, others are answered
  * `Too many requests waiting for an HTTP client (…)` at once. A transport failure is the retcode
  * `exception caught: <what>` (the original's prefix). Responses carry the wall time from arrival to the
- * end of the answer as `ptime` (ms) and loads 0; dry requests get `OK` and `ptime` 0, as the original.
+ * end of the answer as `ptime` (ms) and loads 0, as the original; dry requests get `OK` and `ptime` 0 (or
+ * the retcode of an unknown function). The utilization stream carries the busy fraction of the HTTP
+ * clients (processor `http`). Announced containers: the functions of a generic functions file (the
+ * OpenFaaS gateway is not asked for its functions, as the original did not announce any).
  */
-export class HttpComputer {
+export class HttpComputer implements RunningComputer {
   readonly api: HttpFunctionApi;
   private readonly poster: HttpPoster;
   private readonly clients: Semaphore;
+  private readonly meter: LoadMeter;
+  private readonly listeners = new Set<UtilizationListener>();
+  private readonly stopSampling: Cancel;
+  private stopped = false;
 
-  constructor(readonly conf: HttpComputerConf) {
+  /** `samplePeriod` seconds between utilization samples (0: none). */
+  constructor(
+    readonly name: string,
+    readonly conf: HttpComputerConf,
+    samplePeriod = 1,
+  ) {
     this.api = functionApi(conf);
     this.poster = new HttpPoster(conf.numClients, conf);
     this.clients = new Semaphore(conf.numClients);
+    this.meter = new LoadMeter(conf.numClients, realScheduler.now());
+    this.stopSampling =
+      samplePeriod > 0
+        ? realScheduler.every(samplePeriod, () => this.sample(), { keepAlive: false })
+        : () => undefined;
   }
 
-  /** The function names this computer knows in advance (a generic functions file's), else none. */
-  functionNames(): string[] {
-    return this.api instanceof GenericApi ? this.api.names() : [];
-  }
-
-  /** Serves one request; `signal` aborts it when its client is gone. Never throws. */
-  async process(req: LambdaRequest, signal?: AbortSignal): Promise<LambdaResponse> {
+  /** Serves one request; aborts its HTTP call when the client is gone. Never throws. */
+  async process(req: LambdaRequest, call?: LambdaCall): Promise<LambdaResponse> {
     const start = performance.now();
     const hops = req.hops + 1;
     const why = requestRejection(req);
     if (why !== undefined) return errorResponse(why, hops);
+    const url = this.api.target(req.name);
+    if (typeof url === 'string') return errorResponse(url, hops);
     if (req.dry) return errorResponse('OK', hops);
-    const call = this.api.call(req.name, req.input);
-    if (typeof call === 'string') return errorResponse(call, hops);
+    const body = this.api.body(req.input);
+    if (typeof body === 'string') return errorResponse(body, hops);
+    const signal = call?.signal;
     const result = await this.invoke(
-      () => this.poster.post(call.url, call.body, call.contentType, signal),
+      () => this.poster.post(url, body.body, body.contentType, signal),
       signal,
     );
     const res = errorResponse(result.retcode, hops);
@@ -63,13 +85,65 @@ export class HttpComputer {
     return res;
   }
 
-  /** Stops: closes the HTTP connections (calls in flight fail). */
-  close(): void {
+  /** One container per function known in advance (a generic functions file), sorted by name. */
+  containers(): ContainerInfo[] {
+    const names = this.api instanceof GenericApi ? this.api.names() : [];
+    return names.sort().map((lambda) => ({
+      name: lambda,
+      processor: HTTP_PROCESSOR,
+      lambda,
+      numWorkers: this.conf.numClients,
+    }));
+  }
+
+  onUtilization(listener: UtilizationListener): () => void {
+    const own = (values: Record<string, number>): void => listener(values);
+    this.listeners.add(own);
+    return () => this.listeners.delete(own);
+  }
+
+  onContainersChanged(): () => void {
+    return () => undefined;
+  }
+
+  describe(): string[] {
+    const c = this.conf;
+    const bounds =
+      `${c.numClients} HTTP clients, up to ${c.maxQueued} requests waiting, timeout ${c.timeoutMs / 1000} s, ` +
+      `responses up to ${c.maxResponseBytes} bytes`;
+    if (c.type === OPENFAAS_TYPE) {
+      return [`${OPENFAAS_TYPE} gateway ${c.gatewayUrl}: POST ${c.gatewayUrl}function/<name>, ${bounds}`];
+    }
+    const lines = [
+      `generic HTTP functions` +
+        (c.urlTemplate === '' ? '' : `, URL template ${c.urlTemplate}`) +
+        (c.functionsFile === '' ? '' : `, functions file ${c.functionsFile}`) +
+        `: ${bounds}`,
+    ];
+    for (const { lambda } of this.containers())
+      lines.push(`function ${lambda}: ${String(this.api.target(lambda))}`);
+    return lines;
+  }
+
+  /** Stops sampling and closes the HTTP connections (calls in flight fail). */
+  stop(): Promise<void> {
+    this.stopped = true;
+    this.stopSampling();
+    this.listeners.clear();
     this.poster.close();
+    return Promise.resolve();
+  }
+
+  private sample(): void {
+    if (this.stopped) return;
+    const now = realScheduler.now();
+    this.meter.accumulate(now, this.clients.active);
+    const values = { [HTTP_PROCESSOR]: this.meter.sample(now) };
+    for (const listener of this.listeners) listener(values);
   }
 
   private async invoke(
-    post: () => Promise<{ status: number; body: string }>,
+    post: () => Promise<HttpAnswer>,
     signal: AbortSignal | undefined,
   ): Promise<FunctionResult> {
     if (this.clients.full && this.clients.waiting >= this.conf.maxQueued) {
@@ -79,7 +153,17 @@ export class HttpComputer {
       };
     }
     try {
-      const answer = await this.clients.with(post, signal && Semaphore.cancelledBy(signal));
+      const answer = await this.clients.with(
+        async () => {
+          this.meter.accumulate(realScheduler.now(), this.clients.active - 1);
+          try {
+            return await post();
+          } finally {
+            this.meter.accumulate(realScheduler.now(), this.clients.active);
+          }
+        },
+        signal && Semaphore.cancelledBy(signal),
+      );
       return this.api.result(answer.status, answer.body);
     } catch (err) {
       return { retcode: `exception caught: ${(err as Error).message}`, output: '' };

@@ -1,6 +1,5 @@
-/** An HTTP request that invokes one function. */
-export interface FunctionCall {
-  url: URL;
+/** The body of an HTTP request invoking a function. */
+export interface FunctionBody {
   body: string;
   contentType: string;
 }
@@ -12,12 +11,14 @@ export interface FunctionResult {
 }
 
 /**
- * How a kind of FaaS platform is called over HTTP: which URL and body invoke a function with an input,
- * and what an HTTP answer means.
+ * How a kind of FaaS platform is called over HTTP: which URL invokes a function, which body carries an
+ * input, and what an HTTP answer means.
  */
 export interface HttpFunctionApi {
-  /** The request invoking `name` with `input`, or the retcode saying why there is none. */
-  call(name: string, input: string): FunctionCall | string;
+  /** The URL invoking `name`, or the retcode saying why there is none. */
+  target(name: string): URL | string;
+  /** The request body carrying `input`, or the retcode saying why it cannot be sent. */
+  body(input: string): FunctionBody | string;
   /** The result of an HTTP answer with this status and body. */
   result(status: number, body: string): FunctionResult;
 }

@@ -1,4 +1,4 @@
-import type { FunctionCall, FunctionResult, HttpFunctionApi } from './http-function-api.js';
+import type { FunctionBody, FunctionResult, HttpFunctionApi } from './http-function-api.js';
 
 /**
  * An OpenFaaS 0.8 gateway as the original calls it (spec §5.8): `POST <gateway-url>function/<name>` with the
@@ -10,12 +10,12 @@ export class OpenFaasApi implements HttpFunctionApi {
   /** `gatewayUrl` ends with `/`. */
   constructor(private readonly gatewayUrl: string) {}
 
-  call(name: string, input: string): FunctionCall {
-    return {
-      url: new URL(`${this.gatewayUrl}function/${encodeURIComponent(name)}`),
-      body: input,
-      contentType: 'text/plain; charset=utf-8',
-    };
+  target(name: string): URL {
+    return new URL(`${this.gatewayUrl}function/${encodeURIComponent(name)}`);
+  }
+
+  body(input: string): FunctionBody {
+    return { body: input, contentType: 'text/plain; charset=utf-8' };
   }
 
   result(status: number, body: string): FunctionResult {
