@@ -99,6 +99,13 @@ const CLIENT_OPTIONS = defineOptions([
   },
   { name: 'append', kind: 'flag', description: 'append to the output file instead of truncating it' },
   { name: 'dry', kind: 'flag', description: 'ask for processing-time estimates instead of executions' },
+  {
+    name: 'show-output',
+    kind: 'flag',
+    description:
+      'print each response’s output on a line of its own after its line; a failed call prints ' +
+      '`invalid response to <lambda>: <retcode>`',
+  },
   { name: 'seed', kind: 'integer', default: 0, description: 'seed of the random draws' },
   ...SECURE_OPTIONS,
 ]);
@@ -129,7 +136,10 @@ export const clientCommand = defineCommand({
     '`latency <mean> +- <stddev>` and `processing <mean> +- <stddev>` (seconds, population std-dev). With ' +
     'several end-points, --client-conf needs persistence=<p>: each request also goes to every non-primary ' +
     'end-point with probability p and the first OK answer wins. Blanks around conf keys are ignored (the ' +
-    'original rejected its own default, quirk Q4).',
+    'original rejected its own default, quirk Q4). With --show-output each OK line is followed by the ' +
+    'response’s output as it is, on a line of its own (a newline added unless it ends with one), and a failed ' +
+    'call prints `invalid response to <lambda>: <retcode>`, the text the original logs, where it printed ' +
+    'nothing.',
   options: CLIENT_OPTIONS,
   async run(o) {
     validate(o);
@@ -156,6 +166,7 @@ export const clientCommand = defineCommand({
         dry: o.dry,
         seed: o.seed,
         saver,
+        showOutput: o['show-output'],
         tls,
       });
       for (const t of report.threads) {

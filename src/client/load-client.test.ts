@@ -77,6 +77,26 @@ test('failed responses count as requests but print nothing', async () => {
   assert.deepEqual(lines(file), []);
 });
 
+test('show-output: each OK line is followed by the output, a failure prints its retcode', async () => {
+  const file = join(dir, 'show.txt');
+  const o = options(file, { content: 'hello', maxRequests: 2, showOutput: true });
+  await runLoadClient(o);
+  o.saver.close();
+  const printed = lines(file);
+  assert.equal(printed.length, 4, printed.join('\n'));
+  assert.match(printed[0]!, /^\S+ \S+ \d+  clambda0 1$/);
+  assert.equal(printed[1], 'hello');
+  assert.match(printed[2]!, /^\S+ \S+ \d+  clambda0 1$/);
+  assert.equal(printed[3], 'hello');
+
+  const failFile = join(dir, 'show-fail.txt');
+  const failing = options(failFile, { lambda: 'nope', maxRequests: 2, showOutput: true });
+  await runLoadClient(failing);
+  failing.saver.close();
+  const retcode = `No container for lambda nope found in computer computer@${computer.endpoint}`;
+  assert.equal(readFileSync(failFile, 'utf8'), `invalid response to nope: ${retcode}\n`.repeat(2));
+});
+
 test('--dry puts the estimated processing time in the second column', async () => {
   const file = join(dir, 'dry.txt');
   const o = options(file, { dry: true, maxRequests: 2, sizes: [1000] });

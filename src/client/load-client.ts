@@ -39,6 +39,11 @@ export interface LoadClientOptions {
   seed: number;
   /** Where `<t> <latency> <load1> <responder> <lambda> <hops>` lines go. */
   saver: Saver;
+  /**
+   * After each OK line, print the response's output on a line of its own; for a failed response, print
+   * `invalid response to <lambda>: <retcode>` (the original's log text) instead of nothing.
+   */
+  showOutput?: boolean;
   /** Stops every thread when aborted. */
   signal?: AbortSignal;
   /** Call over TLS with this material; default: in clear. */
@@ -138,6 +143,9 @@ async function runThread(
           o.lambda,
           String(res.hops),
         );
+        if (o.showOutput) o.saver.writeText(res.output);
+      } else if (o.showOutput) {
+        o.saver.writeText(`invalid response to ${o.lambda}: ${res.retcode}`);
       } else if (failures++ < MAX_WARNINGS) {
         log.warn(`request to ${o.lambda} failed: ${res.retcode}`);
       }

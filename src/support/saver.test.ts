@@ -54,6 +54,19 @@ describe('Saver (spec §0.5)', () => {
     assert.equal(read(p), '1.11078 0.109332 0  clambda0 2\nonly\n');
   });
 
+  test('writeText: the text as it is, no timestamp, on a line of its own', () => {
+    const p = file();
+    const s = new Saver(p, { flush: false });
+    s.write('x');
+    s.writeText('abc def');
+    s.writeText('ends\n');
+    s.writeText('two\nlines');
+    s.writeText('');
+    s.close();
+    s.writeText('after close');
+    assert.match(read(p), /^\S+ x\nabc def\nends\ntwo\nlines\n\n$/);
+  });
+
   test('numbers print like C++ streams (%g, 6 significant digits)', () => {
     const p = file();
     const s = new Saver(p, { timestamp: false });

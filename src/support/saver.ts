@@ -65,6 +65,16 @@ export class Saver {
     if (this.options.flush || this.buffer.length >= 65536) this.flushNow();
   }
 
+  /**
+   * Writes `text` as it is, with no timestamp, on a line of its own: a newline is added unless it ends
+   * with one (ignored once closed).
+   */
+  writeText(text: string): void {
+    if (this.fd === undefined || this.closed) return;
+    this.buffer += text.endsWith('\n') ? text : `${text}\n`;
+    if (this.options.flush || this.buffer.length >= 65536) this.flushNow();
+  }
+
   /** Writes out buffered lines. */
   flushNow(): void {
     if (this.fd === undefined || this.closed || this.buffer === '') return;
