@@ -8,6 +8,9 @@ import { covidCommand } from './command-covid.js';
 import { forwardingTableCommand } from './command-forwarding-table.js';
 import { ippClientCommand } from './command-ipp-client.js';
 import { labCommand } from './command-lab.js';
+import { mecCliCommand } from './command-mec-cli.js';
+import { mecProxyClientCommand } from './command-mec-proxy-client.js';
+import { mecProxyCommand } from './command-mec-proxy.js';
 import { multiClientCommand } from './command-multi-client.js';
 import { routerCommand } from './command-router.js';
 import { timeseriesCommand } from './command-timeseries.js';
@@ -26,6 +29,9 @@ export const COMMANDS: readonly Command[] = [
   ippClientCommand,
   forwardingTableCommand,
   computerUtilCommand,
+  mecProxyCommand,
+  mecProxyClientCommand,
+  mecCliCommand,
   upCommand,
   labCommand,
   timeseriesCommand,
@@ -35,4 +41,18 @@ export const COMMANDS: readonly Command[] = [
 /** The command for a subcommand name or an original executable name. */
 export function findCommand(name: string): Command | undefined {
   return COMMANDS.find((c) => c.name === name || c.alias === name);
+}
+
+/**
+ * The command of the first words of `soe`'s arguments and how many words name it: `soe mec proxy` is
+ * `soe mec-proxy` (two words), `soe client` one word; undefined if none matches.
+ */
+export function findCommandWords(words: readonly string[]): { command: Command; words: number } | undefined {
+  const [first, second] = words;
+  if (first === undefined) return undefined;
+  const one = findCommand(first);
+  if (one !== undefined) return { command: one, words: 1 };
+  if (second === undefined || first.startsWith('-') || second.startsWith('-')) return undefined;
+  const two = COMMANDS.find((c) => c.name === `${first}-${second}`);
+  return two === undefined ? undefined : { command: two, words: 2 };
 }

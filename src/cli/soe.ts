@@ -1,6 +1,6 @@
 import { stopOnStdinClose } from '../support/stop-on-stdin-close.js';
 import { runCommand, version } from './command.js';
-import { COMMANDS, findCommand } from './commands.js';
+import { COMMANDS, findCommand, findCommandWords } from './commands.js';
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length)) + 2;
@@ -20,7 +20,7 @@ export async function main(argv: readonly string[], invokedAs = 'soe'): Promise<
     if (command === undefined) throw new Error(`unknown executable ${invokedAs}`);
     return runCommand(command, argv, invokedAs);
   }
-  const [name, ...rest] = argv;
+  const [name] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     process.stdout.write(usage());
     return name === undefined ? 1 : 0;
@@ -29,12 +29,13 @@ export async function main(argv: readonly string[], invokedAs = 'soe'): Promise<
     process.stdout.write(`soe (serverless-on-edge) ${version()}\n`);
     return 0;
   }
-  const command = findCommand(name);
-  if (command === undefined) {
+  const found = findCommandWords(argv);
+  if (found === undefined) {
     process.stderr.write(`soe: unknown command '${name}'\n\n${usage()}`);
     return 1;
   }
-  return runCommand(command, rest, `soe ${command.name}`);
+  const invoked = argv.slice(0, found.words).join(' ');
+  return runCommand(found.command, argv.slice(found.words), `soe ${invoked}`);
 }
 
 /**

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import protobuf from 'protobufjs';
 import type { MessageName, MessageTypes } from './messages.js';
 
-/** Folder holding the `uiiit.rpc` .proto files, verbatim from the original system. */
+/** Folder holding the `uiiit.rpc` and `uiiit.etsimec.rpc` .proto files, verbatim from the original system. */
 export const PROTO_DIR = fileURLToPath(new URL('../../../proto/', import.meta.url));
 
 /** The .proto files of the protocol, relative to {@link PROTO_DIR}. */
@@ -13,6 +13,7 @@ export const PROTO_FILES = [
   'edgerouter.proto',
   'edgecontroller.proto',
   'edgecomputer.proto',
+  'ueapplcmproxy.proto',
 ] as const;
 
 const CONVERSION: protobuf.IConversionOptions = {

@@ -127,6 +127,40 @@ export interface Utilization {
   values: Record<string, number>;
 }
 
+/** An association of the ETSI UE application LCM proxy (`uiiit.etsimec.rpc.AddressTuple`); client '' = any. */
+export interface AddressTuple {
+  client: string;
+  appName: string;
+  server: string;
+}
+
+/** A count (`uiiit.etsimec.rpc.Number`). */
+export interface EtsiNumber {
+  value: number;
+}
+
+/** The LCM proxy's address associations (`uiiit.etsimec.rpc.Table`). */
+export interface AddressTable {
+  table: AddressTuple[];
+}
+
+/** One active UE application context: client address, app name, current end-point. */
+export interface ContextTuple {
+  address: string;
+  appName: string;
+  edgeRouter: string;
+}
+
+/** The LCM proxy's active contexts (`uiiit.etsimec.rpc.Contexts`). */
+export interface ContextTable {
+  contexts: ContextTuple[];
+}
+
+/** A lambda name (`uiiit.etsimec.rpc.Lambda`). */
+export interface LambdaName {
+  value: string;
+}
+
 /** The message types of the protocol, by fully-qualified name. */
 export interface MessageTypes {
   'uiiit.rpc.Void': Void;

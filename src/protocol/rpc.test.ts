@@ -365,6 +365,15 @@ describe('service definitions', () => {
     'uiiit.rpc.EdgeRouter': ['Configure', 'GetTable', 'GetNumTables'],
     'uiiit.rpc.EdgeController': ['AnnounceComputer', 'AnnounceRouter', 'RemoveComputer'],
     'uiiit.rpc.EdgeComputer': ['StreamUtil'],
+    'uiiit.etsimec.rpc.UeAppLcmProxy': [
+      'associateAddress',
+      'removeAddress',
+      'addLambda',
+      'delLambda',
+      'numContexts',
+      'table',
+      'contexts',
+    ],
   };
 
   test('method paths are the original ones, e.g. /uiiit.rpc.EdgeServer/RunLambda', () => {

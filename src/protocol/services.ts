@@ -23,6 +23,15 @@ export interface Services {
     RemoveComputer: [M.ComputerInfo, M.Void];
   };
   'uiiit.rpc.EdgeComputer': { StreamUtil: [M.Void, M.Utilization, 'stream'] };
+  'uiiit.etsimec.rpc.UeAppLcmProxy': {
+    associateAddress: [M.AddressTuple, M.Void];
+    removeAddress: [M.AddressTuple, M.Void];
+    addLambda: [M.LambdaName, M.Void];
+    delLambda: [M.LambdaName, M.Void];
+    numContexts: [M.Void, M.EtsiNumber];
+    table: [M.Void, M.AddressTable];
+    contexts: [M.Void, M.ContextTable];
+  };
 }
 
 /** Fully-qualified name of a protocol service. */
