@@ -2,8 +2,8 @@
  * The web GUI end to end in Debian's Chromium (driven by playwright-core): our timeseries server runs in
  * this process on port 0 over an embedded store in a temporary directory, the COVID producer loads the real
  * data until UNTIL plus SYNTHETIC seeded days, and the browser checks the map, the values against the CSV,
- * the navigation to a region page, the synthetic marking, no sign-in without auth and the basic-auth sign-in
- * with its hint. Screenshots go to test-artifacts/. Skipped only when /usr/bin/chromium is missing outside CI.
+ * the navigation to a region page, the synthetic marking, no sign-in without auth, the basic-auth sign-in
+ * with its hint and the users-auth sign-in with a password checked. Screenshots go to test-artifacts/. Skipped only when /usr/bin/chromium is missing outside CI.
  */
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
@@ -15,7 +15,11 @@ import { gunzipSync } from 'node:zlib';
 import { after, before, describe, test } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { produceCovid } from '../src/covid/producer.js';
+import { hashPassword } from '../src/timeseries/api/password-hash.js';
+import { defaultUiRoot } from '../src/timeseries/api/routes-ui.js';
 import { startTimeseriesServer, type RunningTimeseriesServer } from '../src/timeseries/api/serve.js';
+import { UserDirectory } from '../src/timeseries/api/user-directory.js';
+import { parseUsersFile } from '../src/timeseries/api/users-file.js';
 import type { TimeseriesStore } from '../src/timeseries/store.js';
 import { openStore } from '../src/timeseries/store-drivers.js';
 
@@ -108,7 +112,7 @@ describe('web GUI in Chromium', { skip, timeout: 300_000 }, () => {
 
   before(async () => {
     assert.ok(
-      existsSync(join(ROOT, 'dist/web/index.html')),
+      existsSync(join(defaultUiRoot(), 'index.html')),
       'the GUI is not built: run npm run build (or npm run build:web)',
     );
     served = await serveCovid(UNTIL, SYNTHETIC);
@@ -328,6 +332,44 @@ describe('web GUI in Chromium', { skip, timeout: 300_000 }, () => {
     } finally {
       await context.close();
       await basic.close();
+    }
+  });
+
+  test('under users auth a wrong password is refused with the reason, the right one shows the data', async () => {
+    const users = new UserDirectory(
+      parseUsersFile(`viewer admin password ${await hashPassword('gui pw')}\n`, 'users'),
+    );
+    const checked = await startTimeseriesServer({
+      listen: '127.0.0.1:0',
+      store: served.store,
+      auth: 'users',
+      users,
+    });
+    const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    try {
+      const guarded = await context.newPage();
+      await guarded.goto(`${checked.url}/ui/`);
+      await guarded.waitForSelector('[data-testid="sign-in-hint"]:not(:empty)');
+      assert.equal(
+        await guarded.locator('[data-testid="sign-in-hint"]').innerText(),
+        'This server asks for a user name and a password.',
+      );
+      await guarded.fill('[data-testid="sign-in-user"]', 'viewer');
+      await guarded.fill('[data-testid="sign-in-password"]', 'wrong');
+      await guarded.click('[data-testid="sign-in-submit"]');
+      await guarded.waitForSelector('[data-testid="sign-in"] .error');
+      assert.equal(
+        await guarded.locator('[data-testid="sign-in"] .error').innerText(),
+        'viewer: Wrong user name or password',
+      );
+      await guarded.fill('[data-testid="sign-in-user"]', 'viewer');
+      await guarded.fill('[data-testid="sign-in-password"]', 'gui pw');
+      await guarded.click('[data-testid="sign-in-submit"]');
+      await mapReady(guarded);
+      assert.equal(await guarded.locator('[data-testid^="region-row-"]').count(), 21);
+    } finally {
+      await context.close();
+      await checked.close();
     }
   });
 

@@ -33,7 +33,9 @@ export function App() {
 
   const onApiError = (e: unknown): string => {
     if (e instanceof ApiError && e.status === 401) {
-      setAuth({ needed: true });
+      // Signed in but refused (a wrong password under users auth): say so, as the server words it.
+      const user = signedInUser();
+      setAuth(user === undefined ? { needed: true } : { needed: true, message: `${user}: ${e.message}` });
       return 'authentication required';
     }
     if (e instanceof ApiError && e.status === 403) {

@@ -39,7 +39,7 @@ export class ApiError extends Error {
 
 const STORAGE_KEY = 'soe-timeseries-authorization';
 
-/** Remembers the user for this tab (Gnocchi's basic auth ignores the password). */
+/** Remembers the user and password for this tab (Gnocchi's basic auth ignores the password). */
 export function signIn(user: string, password: string): void {
   const token = btoa(String.fromCharCode(...new TextEncoder().encode(`${user}:${password}`)));
   sessionStorage.setItem(STORAGE_KEY, `Basic ${token}`);
@@ -69,7 +69,12 @@ function describe(body: unknown, fallback: string): string {
 }
 
 async function call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
-  const headers: Record<string, string> = { Accept: 'application/json' };
+  // X-Requested-With: a refusal then comes without WWW-Authenticate, so the browser opens no dialog of its
+  // own over the sign-in form.
+  const headers: Record<string, string> = {
+    Accept: 'application/json',
+    'X-Requested-With': 'XMLHttpRequest',
+  };
   const authorization = sessionStorage.getItem(STORAGE_KEY);
   if (authorization !== null) headers.Authorization = authorization;
   if (body !== undefined) headers['Content-Type'] = 'application/json';
