@@ -3,7 +3,16 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['dist/', 'dist-*/', 'node_modules/', 'bin/', 'scripts/', 'eslint.config.js', 'test-artifacts/'],
+    ignores: [
+      'dist/',
+      'dist-*/',
+      'node_modules/',
+      'bin/',
+      'scripts/',
+      'functions/',
+      'eslint.config.js',
+      'test-artifacts/',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,

@@ -95,10 +95,18 @@ export function fakeFill(
   }
 }
 
+/** A registrant that changes at run time (a computer whose lambdas are deployed and removed). */
+export interface RegistrantChanges {
+  /** What it is now. */
+  current(): Registrant;
+  /** Calls `listener` on every change; returns what unsubscribes it. */
+  onChange(listener: () => void): () => void;
+}
+
 /**
  * The life of a server command once it listens: registers with the controller if one is given (retrying
- * until it answers; over TLS with `tls`), waits for SIGINT/SIGTERM, unregisters and stops the servers;
- * resolves to exit status 0.
+ * until it answers; over TLS with `tls`; announcing again on every one of `changes`), waits for
+ * SIGINT/SIGTERM, unregisters and stops the servers; resolves to exit status 0.
  */
 export async function serveUntilSignal(
   o: Pick<OptionValues<typeof LAMBDA_SERVER_OPTIONS>, 'controller-endpoint'>,
@@ -106,12 +114,15 @@ export async function serveUntilSignal(
   stop: () => Promise<void>,
   log: Logger,
   tls?: TlsCredentials,
+  changes?: RegistrantChanges,
 ): Promise<number> {
   const controller = o['controller-endpoint'];
   const registration =
     controller === '' ? undefined : new ControllerRegistration(controller, registrant, { tls });
+  const unsubscribe = changes?.onChange(() => registration?.update(changes.current()));
   const signal = await untilSignal();
   log.info(`${signal} received, shutting down`);
+  unsubscribe?.();
   await registration?.unregister();
   await stop();
   return 0;

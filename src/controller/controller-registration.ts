@@ -27,47 +27,73 @@ export type Registrant = { computer: ComputerInfo } | { router: RouterInfo };
  */
 export class ControllerRegistration {
   private readonly client: RpcClient<'uiiit.rpc.EdgeController'>;
+  private readonly retryMs: number;
   private stopped = false;
   private retry: NodeJS.Timeout | undefined;
-  /** Resolves once the controller has accepted the announcement. */
+  /** The registrant's version, bumped by {@link update}, and the last one the controller accepted. */
+  private version = 0;
+  private accepted = -1;
+  private calling = false;
+  private failures = 0;
+  private resolveAnnounced!: () => void;
+  /** Resolves once the controller has accepted the (first) announcement. */
   readonly announced: Promise<void>;
 
   constructor(
     readonly controllerEndpoint: string,
-    private readonly registrant: Registrant,
+    private registrant: Registrant,
     options: RegistrationOptions = {},
   ) {
-    const retryMs = options.retryMs ?? 1000;
+    this.retryMs = options.retryMs ?? 1000;
     this.client = new RpcClient('uiiit.rpc.EdgeController', controllerEndpoint, { tls: options.tls });
+    this.announced = new Promise((resolve) => (this.resolveAnnounced = resolve));
+    this.announce();
+  }
+
+  /**
+   * Announces again with `registrant` (a computer whose lambdas changed at run time), retried like the
+   * first announcement; the controller replaces what it knew of the computer.
+   */
+  update(registrant: Registrant): void {
+    this.registrant = registrant;
+    this.version++;
+    this.announce();
+  }
+
+  /** Sends the current registrant unless the controller has it or a call is under way; retries on failure. */
+  private announce(): void {
+    if (this.stopped || this.calling || this.accepted === this.version) return;
+    clearTimeout(this.retry);
+    this.retry = undefined;
+    this.calling = true;
+    const { registrant, version, controllerEndpoint } = this;
     const what =
       'computer' in registrant
         ? registrant.computer.edgeServerEndpoint
         : registrant.router.edgeServerEndpoint;
-    this.announced = new Promise((resolve) => {
-      let failures = 0;
-      const attempt = (): void => {
-        if (this.stopped) return;
-        const call =
-          'computer' in registrant
-            ? this.client.call('AnnounceComputer', registrant.computer, { timeoutMs: CALL_TIMEOUT_MS })
-            : this.client.call('AnnounceRouter', registrant.router, { timeoutMs: CALL_TIMEOUT_MS });
-        call.then(
-          () => {
-            log.info(`announced ${what} to the controller at ${controllerEndpoint}`);
-            resolve();
-          },
-          (err: Error) => {
-            if (failures++ === 0)
-              log.warn(
-                `cannot announce to the controller at ${controllerEndpoint} ` +
-                  `(${unreachableReason(err) ?? err.message}); retrying`,
-              );
-            this.retry = setTimeout(attempt, retryMs);
-          },
-        );
-      };
-      attempt();
-    });
+    const call =
+      'computer' in registrant
+        ? this.client.call('AnnounceComputer', registrant.computer, { timeoutMs: CALL_TIMEOUT_MS })
+        : this.client.call('AnnounceRouter', registrant.router, { timeoutMs: CALL_TIMEOUT_MS });
+    call.then(
+      () => {
+        this.calling = false;
+        this.accepted = version;
+        this.failures = 0;
+        log.info(`announced ${what} to the controller at ${controllerEndpoint}`);
+        this.resolveAnnounced();
+        this.announce(); // updated meanwhile
+      },
+      (err: Error) => {
+        this.calling = false;
+        if (this.failures++ === 0)
+          log.warn(
+            `cannot announce to the controller at ${controllerEndpoint} ` +
+              `(${unreachableReason(err) ?? err.message}); retrying`,
+          );
+        if (!this.stopped) this.retry = setTimeout(() => this.announce(), this.retryMs);
+      },
+    );
   }
 
   /**
