@@ -146,6 +146,51 @@ Every request is checked before anything else, whatever \`--auth\`:
 API clients (gnocchiclient, curl, the COVID producer) send the server's name as Host and no Origin; the web GUI is
 served by the server itself, so its requests are same-origin.
 
+## Durability of the embedded store
+
+Every change (measures, and index changes: policies, rules, metrics, resource types, resources) is one record of
+the journal (\`journal-NNNNNNNNNN.log\` in \`--data-dir\`, CRC-framed) and is answered only once fdatasync'ed; it is
+applied in memory after that and before the answer, so what a client was told is stored is exactly what a restart
+(clean, or after kill -9) finds. A resource created with metrics is one record: after a crash both exist or neither.
+
+- **Disk full**: a write the journal cannot take is answered **507 Insufficient Storage**, any other disk error
+  **500**, with Gnocchi's error body naming the system error
+  (\`{"cause": "Insufficient storage", "reason": "The change could not be written to the journal, nothing of it was
+  applied: ENOSPC: no space left on device, write", "detail": "ENOSPC"}\`). Nothing of that write is applied or
+  replayed later: the segment is cut back to its last durable byte. When space returns, the next write succeeds,
+  without a restart.
+- **Checkpoints** (every 2 s while there are changes) write each changed series and the index to temporary files,
+  fsync them, rename them, fsync their directories, and only then delete the journal segments they cover. A
+  checkpoint that fails (ENOSPC, EIO) deletes nothing and keeps what it should have written for the next one; it is
+  logged and counted.
+- **Segments** are switched between two writes: each write is synced in the file it went to, and a new segment's
+  directory entry is synced before anything is written to it.
+- **Corruption**: at start, a record that is torn or garbled in the middle of a segment is skipped, logged (segment
+  and offset) and counted, and the intact records after it are replayed (found by their framing: length, kind,
+  CRC-32); bytes after the last intact record of a segment are a write torn by a crash and are ignored. A record
+  that is intact but cannot be applied is kept aside in \`quarantine.log\`.
+
+## \`/v1/status\`
+
+Administrators only. As Gnocchi's, plus fields of ours; the field names are stable. \`storage.summary\`:
+\`metrics\` (metrics with measures waiting to be aggregated), \`measures\` (measures waiting), \`rejected_measures\`
+(measures refused as older than their back window, since start), \`quarantined_records\` (journal records kept aside,
+over every start). \`storage.journal\` (the embedded store; \`null\` on PostgreSQL), counters since start:
+
+| field | what |
+|---|---|
+| \`segments\` | journal segment files on disk, the one being written included |
+| \`bytes\` | bytes in them |
+| \`last_checkpoint\` | when the last checkpoint succeeded (ISO 8601, UTC), \`null\` if none has |
+| \`checkpoint_failures\` | checkpoints that failed |
+| \`last_checkpoint_error\` | the last one's error (\`ENOSPC: no space left on device, write\`), or \`null\` |
+| \`write_failures\` | journal writes that failed (their requests were answered 507 or 500) |
+| \`last_write_error\` | the last one's error, or \`null\` |
+| \`corrupt_records\` | records found corrupt in the middle of a segment at start |
+| \`skipped_bytes\` | bytes skipped past them |
+
+\`/metrics\` reports the same figures (one function, the store's \`status()\`, feeds both).
+
 ## Prometheus metrics
 
 \`GET /metrics\` answers the text exposition format 0.0.4 (\`text/plain; version=0.0.4; charset=utf-8\`). By default
