@@ -80,11 +80,22 @@ export class FakeFaas {
   }
 }
 
-/** A loopback port nobody listens on (just freed by a server of ours). */
+/**
+ * A loopback port nobody listens on, for a server a test starts later: drawn below the kernel's ephemeral
+ * range (as test/support/ports.ts does), where no other process's port-0 bind can take it meanwhile.
+ */
 export async function freePort(): Promise<number> {
-  const server = http.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const port = 20000 + Math.floor(Math.random() * 12000);
+    const server = http.createServer();
+    const bound = await new Promise<boolean>((resolve) => {
+      server.once('error', () => resolve(false));
+      server.listen({ port, host: '127.0.0.1', exclusive: true }, () => resolve(true));
+    });
+    if (bound) {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      return port;
+    }
+  }
+  throw new Error('No free loopback port between 20000 and 32000');
 }
