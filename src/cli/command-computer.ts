@@ -2,7 +2,9 @@ import { jsonExample } from '../platform/composer.js';
 import { startTypedComputerServer } from '../platform/computer-server.js';
 import { computerTypes } from '../platform/computer-types.js';
 import { DEFAULT_HTTP_CONF } from '../platform/http/http-conf.js';
+import { DEFAULT_JS_CONF, JS_CONF_HELP } from '../platform/js/js-conf.js';
 import { DEFAULT_SIM_CONF } from '../platform/sim-computer-type.js';
+import type { Registrant } from '../controller/controller-registration.js';
 import { logger } from '../support/logger.js';
 import { defineCommand } from './command.js';
 import { SECURE_OPTIONS, tlsFromOptions } from './secure-option.js';
@@ -20,14 +22,18 @@ function rejectUnsupported(conditions: [boolean, string][]): void {
 export const computerCommand = defineCommand({
   name: 'computer',
   alias: 'edgecomputer',
-  summary: 'Run a simulated edge computer: serve lambdas over gRPC and stream its processors’ utilization.',
+  summary:
+    'Run an edge computer (simulated, JavaScript functions or HTTP functions): serve lambdas over gRPC and stream its utilization.',
   details:
     'The computer executes lambdas on simulated processors with processor sharing (spec §5). The raspberry ' +
     'profile runs at 1e11 operations/s per core, as the original does since 2021 (quirk Q10): clambda0 with a ' +
     '100-byte input takes about 1.04 ms when idle. The computer announces itself to the controller (if given) ' +
     'only once its servers listen, with its real number of workers per container, retrying until the controller ' +
     'answers, and removes itself on SIGINT/SIGTERM. With --computer-type http the lambdas are the functions ' +
-    'of an OpenFaaS gateway or of any HTTP endpoints, set by --http-conf (spec §5.8, docs/computer-http.md).',
+    'of an OpenFaaS gateway or of any HTTP endpoints, set by --http-conf (spec §5.8, docs/computer-http.md). ' +
+    'With --computer-type js the lambdas are JavaScript functions (OpenWhisk actions) from --functions, run in ' +
+    'container processes with the limits of --js-conf and deployed at run time through --management-endpoint; ' +
+    'the input is the JSON parameters, the output the JSON result (docs/functions.md).',
   options: [
     ...LAMBDA_SERVER_OPTIONS,
     ...SECURE_OPTIONS,
@@ -81,6 +87,26 @@ export const computerCommand = defineCommand({
         'max-queued (docs/computer-http.md)',
     },
     {
+      name: 'functions',
+      kind: 'string',
+      default: '',
+      description:
+        'js: folder of functions, NAME.js each (NAME.json beside it: OpenWhisk limits); empty: none',
+    },
+    {
+      name: 'js-conf',
+      kind: 'string',
+      default: DEFAULT_JS_CONF,
+      description: `js: defaults of every function and bounds of the computer: ${JS_CONF_HELP} (docs/functions.md)`,
+    },
+    {
+      name: 'management-endpoint',
+      kind: 'string',
+      default: '',
+      description:
+        'js: REST API deploying, replacing and removing functions at run time (PUT/GET/DELETE /functions/NAME); empty: disabled',
+    },
+    {
       name: 'json-example',
       kind: 'flag',
       description: 'print an example JSON computer description and exit',
@@ -109,7 +135,13 @@ export const computerCommand = defineCommand({
       type,
       serverEndpoint: o['server-endpoint'],
       utilizationEndpoint: o['utilization-endpoint'],
-      settings: { conf: o.conf, 'http-conf': o['http-conf'] },
+      settings: {
+        conf: o.conf,
+        'http-conf': o['http-conf'],
+        functions: o.functions,
+        'js-conf': o['js-conf'],
+        'management-endpoint': o['management-endpoint'],
+      },
       tls,
     });
     const { computer } = server;
@@ -119,12 +151,12 @@ export const computerCommand = defineCommand({
         (tls === undefined ? '' : ' (TLS)'),
     );
     for (const line of computer.describe()) log.info(line);
-    return serveUntilSignal(
-      o,
-      { computer: { edgeServerEndpoint: server.endpoint, containers: computer.containers() } },
-      () => server.stop(),
-      log,
-      tls,
-    );
+    const registrant = (): Registrant => ({
+      computer: { edgeServerEndpoint: server.endpoint, containers: computer.containers() },
+    });
+    return serveUntilSignal(o, registrant(), () => server.stop(), log, tls, {
+      current: registrant,
+      onChange: (listener) => computer.onContainersChanged(listener),
+    });
   },
 });

@@ -31,6 +31,18 @@ export const COMPUTER_TYPE_EXAMPLES: Record<string, () => Promise<ComputerTypeEx
       output: 'hello',
       unknownRetcode: (lambda, computer) => `No container for lambda ${lambda} found in computer ${computer}`,
     }),
+  js: () => {
+    const dir = mkdtempSync(join(tmpdir(), 'soe-js-example-'));
+    writeFileSync(join(dir, 'echo.js'), 'function main(params) { return params; }\n');
+    return Promise.resolve({
+      settings: { functions: dir, 'js-conf': 'containers=1' },
+      lambda: 'echo',
+      input: '{"hello":"world"}',
+      output: '{"hello":"world"}',
+      unknownRetcode: (lambda, computer) => `No container for lambda ${lambda} found in computer ${computer}`,
+      cleanup: () => Promise.resolve(rmSync(dir, { recursive: true, force: true })),
+    });
+  },
   http: async () => {
     const faas = await FakeFaas.start((req) => ({ status: 200, body: req.body }));
     const dir = mkdtempSync(join(tmpdir(), 'soe-http-example-'));

@@ -92,7 +92,7 @@ export class JsComputer implements RunningComputer {
       log: (line) => log.info(`[stem cell] ${line}`),
     });
     this.meter = new CpuMeter(() => this.containerProcesses());
-    for (const fn of functions) this.deploy(fn);
+    for (const fn of functions) this.install(fn);
     if (samplePeriod > 0) {
       this.timers.push(
         setInterval(() => {
@@ -114,19 +114,9 @@ export class JsComputer implements RunningComputer {
   /** Deploys a function, replacing one of the same name (whose activations in progress finish). */
   deploy(fn: JsFunction): void {
     if (this.stopped) throw new Error(`computer ${this.name} is shut down`);
-    const old = this.pools.get(fn.name);
-    const pool = new FunctionPool(
-      fn,
-      this.cells,
-      this.conf.queue,
-      (line) => log.info(`[${fn.name}] ${line}`),
-      this.conf.logLimit,
-    );
-    this.pools.set(fn.name, pool);
-    this.cells.keep(fn.memoryMb);
-    if (old !== undefined) this.retire(old);
+    const replaced = this.install(fn);
     log.info(
-      `${old === undefined ? 'deployed' : 'replaced'} function ${fn.name}: ${fn.containers} containers, ` +
+      `${replaced ? 'replaced' : 'deployed'} function ${fn.name}: ${fn.containers} containers, ` +
         `timeout ${fn.timeoutMs} ms, memory ${fn.memoryMb} MB`,
     );
     this.events.emit('containers');
@@ -220,6 +210,22 @@ export class JsComputer implements RunningComputer {
     this.cells.close();
     this.pools.clear();
     return Promise.all(gone).then(() => rmSync(this.scratchRoot, { recursive: true, force: true }));
+  }
+
+  /** Installs a function's pool; true if it replaced one. */
+  private install(fn: JsFunction): boolean {
+    const old = this.pools.get(fn.name);
+    const pool = new FunctionPool(
+      fn,
+      this.cells,
+      this.conf.queue,
+      (line) => log.info(`[${fn.name}] ${line}`),
+      this.conf.logLimit,
+    );
+    this.pools.set(fn.name, pool);
+    this.cells.keep(fn.memoryMb);
+    if (old !== undefined) this.retire(old);
+    return old !== undefined;
   }
 
   private retire(pool: FunctionPool): void {

@@ -26,7 +26,7 @@ export const DEFAULT_JS_CONF = 'timeout=60000,memory=256,containers=4';
 /** The keys of `--js-conf`, with what each sets and its default. */
 const KEYS: Record<string, [description: string, fallback: number, min: number]> = {
   timeout: ['longest activation, ms', 60_000, 1],
-  memory: ['memory of a container, MB', 256, 32],
+  memory: ['memory of a container, MB', 256, 64],
   containers: ['containers per function', 4, 1],
   prewarm: ['pre-started containers per memory size', 1, 0],
   idle: ['idle time before a container is reclaimed, ms', 600_000, 1],
