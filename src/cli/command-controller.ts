@@ -4,12 +4,15 @@ import { controllerTypes } from '../controller/controller-types.js';
 import { EdgeController } from '../controller/edge-controller.js';
 import { installerTypeNames } from '../controller/installer-types.js';
 import { RpcRouterInstaller } from '../controller/router-installer-rpc.js';
+import { setupEtsiControllerTypes } from '../mec/etsi-controller-types.js';
 import { logger } from '../support/logger.js';
-import { defineCommand } from './command.js';
+import { defineCommand, version } from './command.js';
 import { SECURE_OPTIONS, tlsFromOptions } from './secure-option.js';
 import { untilSignal } from './shutdown.js';
 
 const log = logger('controller');
+
+setupEtsiControllerTypes(controllerTypes);
 
 /** `soe controller` / `edgecontroller`: the registry of computers and routers that programs the routers' tables. */
 export const controllerCommand = defineCommand({
@@ -33,8 +36,13 @@ export const controllerCommand = defineCommand({
     'nothing (default file: edgecontroller-state.json in the user state folder, $XDG_STATE_HOME/soe/ or else ' +
     '~/.local/state/soe/, created on demand; --state-file "" keeps nothing, as the ' +
     'original). With --secure (not in the original, whose controller spoke in clear) the controller serves and ' +
-    'programs the routers over TLS: every router, computer and dispatcher then needs --secure too. This release ' +
-    'supports the plain type only.',
+    'programs the routers over TLS: every router, computer and dispatcher then needs --secure too. ' +
+    'With --type etsi-file the controller also serves an ETSI MEC UE application LCM proxy at --etsi-api-root whose ' +
+    'associations are those of --file (triples <client address | *> <lambda> <end-point>) and which lists every ' +
+    'lambda offered (provider ServerlessOnEdge). With --type etsi-balanced it drives the proxy (soe mec proxy) at ' +
+    '--balanced-endpoint: each lambda is associated with a default computer for any client, and every ' +
+    '--balanced-period seconds the active contexts are spread over the computers serving their lambda, fewest ' +
+    'clients first (docs/mec.md).',
   options: [
     {
       name: 'server-endpoint',
@@ -46,8 +54,7 @@ export const controllerCommand = defineCommand({
       name: 'type',
       kind: 'string',
       default: 'plain',
-      description:
-        'controller type, one of: plain, etsi-file, etsi-balanced (etsi types: not supported by this release)',
+      description: 'controller type, one of: plain, etsi-file, etsi-balanced',
     },
     {
       name: 'installer-type',
@@ -108,9 +115,16 @@ export const controllerCommand = defineCommand({
   async run(o) {
     const endpoint = o['server-endpoint'];
     if (endpoint === '') throw new Error('Empty edge controller end-point: ');
-    const hooks = controllerTypes.get(o.type).hooks();
-
+    const type = controllerTypes.get(o.type);
     const tls = tlsFromOptions(o, { serve: true, call: true });
+    const logic = await type.start({
+      file: o.file,
+      etsiApiRoot: o['etsi-api-root'],
+      balancedEndpoint: o['balanced-endpoint'],
+      balancedPeriod: o['balanced-period'],
+      version: version(),
+    });
+    const hooks = logic.hooks;
     const installer = new RpcRouterInstaller({ tls });
     try {
       const explicit = o.isSet('state-file');
@@ -139,6 +153,7 @@ export const controllerCommand = defineCommand({
       await server.stop();
     } finally {
       installer.close();
+      await logic.close();
     }
     return 0;
   },

@@ -1,9 +1,10 @@
-import { setup as setupEtsi } from './controller-type-etsi.js';
 import { setup as setupPlain } from './controller-type-plain.js';
 
-/** The built-in controller types, registered: import this module, not controller-type.ts, to use them. */
+/**
+ * The built-in controller types, registered: import this module, not controller-type.ts, to use them.
+ * The etsi types are registered by the CLI from the mec layer (see mec/etsi-controller-types.ts).
+ */
 setupPlain();
-setupEtsi();
 
 export { controllerTypes } from './controller-type.js';
-export type { ControllerType } from './controller-type.js';
+export type { ControllerType, ControllerTypeOptions, ControllerTypeRun } from './controller-type.js';
