@@ -58,16 +58,18 @@ async function splitWholeSeries(c: pg.PoolClient): Promise<void> {
     'SELECT metric_id FROM ts_series WHERE blob IS NOT NULL ORDER BY metric_id',
   );
   for (const { metric_id: id } of rows) {
-    const found = await c.query<{ blob: Buffer; policy: ArchivePolicy }>(
-      `SELECT s.blob, p.doc AS policy FROM ts_series s JOIN ts_metric m ON m.id = s.metric_id
-       JOIN ts_policy p ON p.name = m.policy WHERE s.metric_id = $1`,
+    const found = await c.query<{ version: string; blob: Buffer; policy: ArchivePolicy }>(
+      `SELECT s.version, s.blob, p.doc AS policy FROM ts_series s JOIN ts_metric m ON m.id = s.metric_id
+       JOIN ts_policy p ON p.name = m.policy WHERE s.metric_id = $1 FOR UPDATE OF s`,
       [id],
     );
     const row = found.rows[0];
     if (row === undefined) continue;
     const series = MetricSeries.decode(row.policy, row.blob);
     const updates = takeUpdates(id, series);
-    await saveSplits(c, updates, new Map([[id, series.encode()]]));
+    const versions = new Map([[id, Number(row.version)]]);
+    if (!(await saveSplits(c, updates, new Map([[id, series.encode()]]), versions)))
+      throw new Error(`Metric ${id} changed while its series was split`);
   }
 }
 

@@ -1,10 +1,12 @@
 /**
  * PostgreSQL's side of the split storage: what a write recomputed, as per-series updates, and the SQL
  * that merges them into the touched rows of `ts_split` and drops the splits a series' retention left
- * behind. One statement each for reading, writing and deleting, whatever the number of metrics.
+ * behind. At most one statement reads (splits older than the latest ones a write read with its metrics) and
+ * one writes (splits, expired splits and raw buffers), whatever the number of metrics.
  */
 import type pg from 'pg';
 import type { MetricSeries } from './metric-series.js';
+import { seriesKey, type LatestSplits } from './store-postgres-snapshot.js';
 import {
   decodeSplit,
   groupBySplit,
@@ -70,7 +72,7 @@ function columns(): SplitColumns {
 }
 
 function rowKey(id: string, granularity: number, method: string, key: number): string {
-  return `${id}\0${granularity}\0${method}\0${key}`;
+  return `${seriesKey(id, granularity, method)}\0${key}`;
 }
 
 /** Several byte strings sent as one binary parameter: SQL cuts each out with `substring(FROM off FOR len)`. */
@@ -92,17 +94,95 @@ class Blobs {
   }
 }
 
+/** The state a write was computed from: metric id → `ts_series.version` as read. */
+export type ReadVersions = ReadonlyMap<string, number>;
+
+/** One statement that writes only if every metric's version is still the one read (else writes nothing). */
+const WRITE_SQL = `WITH locked AS (
+  SELECT s.metric_id, s.version FROM ts_series s WHERE s.metric_id = ANY($12::text[])
+  ORDER BY s.metric_id FOR UPDATE
+), ok AS (
+  SELECT count(*) = cardinality($12::text[]) AS ok FROM locked l
+  JOIN unnest($12::text[], $15::bigint[]) AS e(metric_id, version)
+    ON e.metric_id = l.metric_id AND e.version = l.version
+), written AS (
+  INSERT INTO ts_split (metric_id, granularity, method, split_key, points)
+  SELECT u.metric_id, u.granularity, u.method, u.split_key, substring($5::bytea FROM u.off FOR u.len)
+  FROM ok, unnest($1::text[], $2::float8[], $3::text[], $4::bigint[], $6::int[], $7::int[])
+    AS u(metric_id, granularity, method, split_key, off, len)
+  WHERE ok.ok
+  ON CONFLICT (metric_id, granularity, method, split_key) DO UPDATE SET points = EXCLUDED.points
+), deleted AS (
+  DELETE FROM ts_split s USING ok, unnest($8::text[], $9::float8[], $10::text[], $11::bigint[])
+    AS d(metric_id, granularity, method, split_key)
+  WHERE ok.ok AND s.metric_id = d.metric_id AND s.granularity = d.granularity AND s.method = d.method
+    AND s.split_key <= d.split_key
+), raw AS (
+  UPDATE ts_series s SET version = s.version + 1, blob = substring($5::bytea FROM r.off FOR r.len)
+  FROM ok, unnest($12::text[], $13::int[], $14::int[]) AS r(metric_id, off, len)
+  WHERE ok.ok AND s.metric_id = r.metric_id
+)
+SELECT ok FROM ok`;
+
+/** The rows of the touched splits that `latest` does not tell: older than a series' latest split. */
+async function readOlderSplits(
+  c: pg.ClientBase,
+  touched: SplitColumns,
+  latest: LatestSplits | undefined,
+): Promise<Map<string, Buffer>> {
+  const existing = new Map<string, Buffer>();
+  const wanted = columns();
+  touched.keys.forEach((key, i) => {
+    const id = touched.ids[i] as string;
+    const granularity = touched.granularities[i] as number;
+    const method = touched.methods[i] as string;
+    if (latest?.metrics.has(id)) {
+      const last = latest.splits.get(seriesKey(id, granularity, method));
+      if (last === undefined || key > last.key) return;
+      if (key === last.key) {
+        existing.set(rowKey(id, granularity, method, key), last.points);
+        return;
+      }
+    }
+    wanted.ids.push(id);
+    wanted.granularities.push(granularity);
+    wanted.methods.push(method);
+    wanted.keys.push(key);
+  });
+  if (wanted.keys.length === 0) return existing;
+  const { rows } = await c.query<{
+    metric_id: string;
+    granularity: number;
+    method: string;
+    split_key: string;
+    points: Buffer;
+  }>({
+    name: 'ts-splits-touched',
+    text: `SELECT s.metric_id, s.granularity, s.method, s.split_key, s.points FROM ts_split s
+       JOIN unnest($1::text[], $2::float8[], $3::text[], $4::bigint[]) AS u(metric_id, granularity, method, split_key)
+       ON s.metric_id = u.metric_id AND s.granularity = u.granularity AND s.method = u.method AND s.split_key = u.split_key`,
+    values: [wanted.ids, wanted.granularities, wanted.methods, wanted.keys],
+  });
+  for (const r of rows)
+    existing.set(rowKey(r.metric_id, r.granularity, r.method, Number(r.split_key)), r.points);
+  return existing;
+}
+
 /**
- * Merges updates into their splits (reading the existing rows of the touched splits only), deletes the
- * splits entirely older than each updated series' retention, and stores each metric's new raw buffer
- * (`raw`: metric id → encoded buffer) in `ts_series`, bumping its version: one statement reads, one
- * writes. Run inside the transaction holding the metrics' `ts_series` rows locked.
+ * Merges updates into their splits (`latest`: the latest splits read with `versions`; older touched splits
+ * are read here), deletes the splits entirely older than each updated series' retention, and stores each
+ * metric's new raw buffer (`raw`: metric id → encoded buffer, one per metric of `versions`) in `ts_series`,
+ * bumping its version — in one statement, and only if every version is still the one in `versions`.
+ * Resolves false (nothing written) when one changed: another writer came first, and the caller reads
+ * again. A caller holding the `ts_series` rows locked since it read them always gets true.
  */
 export async function saveSplits(
-  c: pg.PoolClient,
+  c: pg.ClientBase,
   updates: readonly SeriesUpdate[],
-  raw: ReadonlyMap<string, Buffer> = new Map(),
-): Promise<void> {
+  raw: ReadonlyMap<string, Buffer>,
+  versions: ReadVersions,
+  latest?: LatestSplits,
+): Promise<boolean> {
   const touched = columns();
   const parts: SplitPoints[] = [];
   const expired = columns();
@@ -129,24 +209,7 @@ export async function saveSplits(
       }
     }
   }
-  const existing = new Map<string, Buffer>();
-  if (parts.length > 0) {
-    const { rows } = await c.query<{
-      metric_id: string;
-      granularity: number;
-      method: string;
-      split_key: string;
-      points: Buffer;
-    }>(
-      `SELECT s.metric_id, s.granularity, s.method, s.split_key, s.points FROM ts_split s
-       JOIN unnest($1::text[], $2::float8[], $3::text[], $4::bigint[]) AS u(metric_id, granularity, method, split_key)
-       ON s.metric_id = u.metric_id AND s.granularity = u.granularity AND s.method = u.method AND s.split_key = u.split_key`,
-      [touched.ids, touched.granularities, touched.methods, touched.keys],
-    );
-    for (const r of rows) {
-      existing.set(rowKey(r.metric_id, r.granularity, r.method, Number(r.split_key)), r.points);
-    }
-  }
+  const existing = await readOlderSplits(c, touched, latest);
   const blobs = new Blobs();
   parts.forEach((points, i) => {
     const key = touched.keys[i] as number;
@@ -155,30 +218,17 @@ export async function saveSplits(
     );
     blobs.add(mergeEncodedSplit(key, old, points));
   });
-  const rawIds = [...raw.keys()];
-  for (const blob of raw.values()) blobs.add(blob);
+  const rawIds = [...versions.keys()];
+  for (const id of rawIds) {
+    const blob = raw.get(id);
+    if (blob === undefined) throw new Error(`No raw buffer for metric ${id}`);
+    blobs.add(blob);
+  }
   const n = parts.length;
-  await c.query(
-    `WITH written AS (
-       INSERT INTO ts_split (metric_id, granularity, method, split_key, points)
-       SELECT u.metric_id, u.granularity, u.method, u.split_key, substring($5::bytea FROM u.off FOR u.len)
-       FROM unnest($1::text[], $2::float8[], $3::text[], $4::bigint[], $6::int[], $7::int[])
-         AS u(metric_id, granularity, method, split_key, off, len)
-       ON CONFLICT (metric_id, granularity, method, split_key) DO UPDATE SET points = EXCLUDED.points
-       RETURNING 1
-     ), deleted AS (
-       DELETE FROM ts_split s USING unnest($8::text[], $9::float8[], $10::text[], $11::bigint[])
-         AS d(metric_id, granularity, method, split_key)
-       WHERE s.metric_id = d.metric_id AND s.granularity = d.granularity AND s.method = d.method
-         AND s.split_key <= d.split_key
-       RETURNING 1
-     ), raw AS (
-       UPDATE ts_series s SET version = s.version + 1, blob = substring($5::bytea FROM r.off FOR r.len)
-       FROM unnest($12::text[], $13::int[], $14::int[]) AS r(metric_id, off, len) WHERE s.metric_id = r.metric_id
-       RETURNING 1
-     )
-     SELECT (SELECT count(*) FROM written) + (SELECT count(*) FROM deleted) + (SELECT count(*) FROM raw) AS n`,
-    [
+  const { rows } = await c.query<{ ok: boolean }>({
+    name: 'ts-write',
+    text: WRITE_SQL,
+    values: [
       touched.ids,
       touched.granularities,
       touched.methods,
@@ -193,8 +243,10 @@ export async function saveSplits(
       rawIds,
       blobs.offsets.slice(n),
       blobs.lengths.slice(n),
+      rawIds.map((id) => versions.get(id)),
     ],
-  );
+  });
+  return rows[0]?.ok === true;
 }
 
 /** A granularity of a policy as the reader needs it. */

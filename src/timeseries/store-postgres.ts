@@ -14,6 +14,7 @@ import type {
 import { checkMeasuresQuery, tooOldError } from './store-checks.js';
 import { storeDrivers } from './store-driver.js';
 import { migratePostgresSchema } from './store-postgres-schema.js';
+import { readSnapshot } from './store-postgres-snapshot.js';
 import {
   granularityUs,
   readSplits,
@@ -39,6 +40,12 @@ export interface PostgresStoreOptions {
 /** Schema names the driver accepts (unquoted SQL identifiers). */
 const SCHEMA_NAME_RE = /^[a-z_][a-z0-9_]{0,62}$/;
 
+/**
+ * Attempts of a write without a transaction (read, then write only if nothing changed: two round trips)
+ * before it locks its metrics' rows, so that a metric many clients write at once cannot starve one of them.
+ */
+const OPTIMISTIC_WRITES = 3;
+
 /** First key of the advisory lock of `exclusive` sections (the second is the schema's hash). */
 const SECTION_LOCK = 7452302;
 
@@ -46,15 +53,23 @@ function isUniqueViolation(err: unknown): boolean {
   return (err as { code?: string }).code === '23505';
 }
 
+/** False for a deadlock PostgreSQL broke by aborting this statement (the caller tries again), else rethrows. */
+function unlessDeadlock(err: unknown): false {
+  if ((err as { code?: string }).code === '40P01') return false;
+  throw err;
+}
+
 /**
  * The PostgreSQL storage driver, for scale-out: any number of API processes on any hosts share one
  * database, and nothing of it is kept in a process between calls (no cache to fall out of date when
  * another server changes a policy or a metric). The index is in tables. Each metric keeps its raw
  * back-window buffer in `ts_series` and its aggregates in `ts_split`, a row per split of 3,600 points
- * (see `store-postgres-schema.ts`): the transaction that accepts a batch locks the metric's `ts_series`
- * row, reads the policy as committed, and rewrites the raw buffer and only the splits the batch changed.
- * Concurrent writers to one metric serialise, the back window is checked against the committed state, and
- * a measure is either committed once (with its aggregates) or not at all — never lost or counted twice.
+ * (see `store-postgres-schema.ts`): a write reads each metric's version, raw buffer, policy and latest
+ * splits in one statement, then rewrites the raw buffer and only the splits the batch changed in another,
+ * which writes nothing if another write to one of its metrics committed in between (it then reads again;
+ * after a few such retries it locks the rows first). The back window is checked against the committed
+ * state, and a measure is either committed once (with its aggregates) or not at all — never lost or counted
+ * twice.
  * {@link exclusive} sections serialise across every process through a PostgreSQL advisory lock.
  */
 export class PostgresTimeseriesStore implements TimeseriesStore {
@@ -306,51 +321,77 @@ export class PostgresTimeseriesStore implements TimeseriesStore {
       else merged.set(b.metricId, [...b.measures]);
     }
     const ids = [...merged.keys()].sort();
-    let rejected = 0;
+    const refused = { rejected: 0 };
+    const c = await this.pool.connect();
+    let broken: Error | undefined;
     try {
-      await this.tx(async (c) => {
-        const { rows } = await c.query<{ metric_id: string; blob: Buffer | null; policy: ArchivePolicy }>(
-          `SELECT s.metric_id, s.blob, p.doc AS policy FROM ts_series s JOIN ts_metric m ON m.id = s.metric_id
-           JOIN ts_policy p ON p.name = m.policy WHERE s.metric_id = ANY($1) ORDER BY s.metric_id FOR UPDATE OF s`,
-          [ids],
-        );
-        const loaded = new Map<string, MetricSeries>();
-        for (const r of rows) {
-          loaded.set(
-            r.metric_id,
-            r.blob === null ? new MetricSeries(r.policy) : MetricSeries.decode(r.policy, r.blob),
-          );
-        }
-        for (const id of ids)
-          if (!loaded.has(id)) throw new TimeseriesError(404, `Metric ${id} does not exist`);
-        for (const id of ids) {
-          const series = loaded.get(id)!;
-          const measures = merged.get(id)!;
-          const old = series.tooOld(measures);
-          if (old !== undefined) {
-            const first = series.firstAcceptedTimestamp()!;
-            rejected = measures.filter((m) => m.timestamp < first).length;
-            throw tooOldError(id, first, old, rejected);
-          }
-        }
-        const updates: SeriesUpdate[] = [];
-        const raw = new Map<string, Buffer>();
-        for (const id of ids) {
-          const series = loaded.get(id)!;
-          series.add(merged.get(id)!);
-          updates.push(...takeUpdates(id, series));
-          raw.set(id, series.encode());
-        }
-        await saveSplits(c, updates, raw);
-      });
+      for (let attempt = 1; attempt <= OPTIMISTIC_WRITES; attempt++) {
+        if (await this.writeMeasures(c, ids, merged, false, refused).catch(unlessDeadlock)) return;
+      }
+      await c.query('BEGIN');
+      try {
+        if (!(await this.writeMeasures(c, ids, merged, true, refused)))
+          throw new Error('A locked metric changed during a write');
+        await c.query('COMMIT');
+      } catch (err) {
+        await c.query('ROLLBACK').catch((e: Error) => (broken = e));
+        throw err;
+      }
     } catch (err) {
-      if (rejected > 0) {
-        await this.pool.query("UPDATE ts_counter SET value = value + $1 WHERE name = 'rejected_measures'", [
-          rejected,
+      if (refused.rejected > 0) {
+        await c.query("UPDATE ts_counter SET value = value + $1 WHERE name = 'rejected_measures'", [
+          refused.rejected,
         ]);
       }
       throw err;
+    } finally {
+      c.release(broken);
     }
+  }
+
+  /**
+   * One attempt at a write: reads the metrics (their rows locked when `lock`, inside the caller's
+   * transaction), checks them, and writes in one statement if no other write came in between; false when
+   * one did (nothing written). Sets `refused.rejected` when it refuses measures older than a back window.
+   */
+  private async writeMeasures(
+    c: pg.PoolClient,
+    ids: readonly string[],
+    merged: ReadonlyMap<string, Measure[]>,
+    lock: boolean,
+    refused: { rejected: number },
+  ): Promise<boolean> {
+    const { metrics, latest } = await readSnapshot(c, ids, lock);
+    const loaded = new Map<string, MetricSeries>();
+    for (const id of ids) {
+      const found = metrics.get(id);
+      if (found === undefined) throw new TimeseriesError(404, `Metric ${id} does not exist`);
+      loaded.set(
+        id,
+        found.blob === null ? new MetricSeries(found.policy) : MetricSeries.decode(found.policy, found.blob),
+      );
+    }
+    for (const id of ids) {
+      const series = loaded.get(id)!;
+      const measures = merged.get(id)!;
+      const old = series.tooOld(measures);
+      if (old !== undefined) {
+        const first = series.firstAcceptedTimestamp()!;
+        refused.rejected = measures.filter((m) => m.timestamp < first).length;
+        throw tooOldError(id, first, old, refused.rejected);
+      }
+    }
+    const updates: SeriesUpdate[] = [];
+    const raw = new Map<string, Buffer>();
+    const versions = new Map<string, number>();
+    for (const id of ids) {
+      const series = loaded.get(id)!;
+      series.add(merged.get(id)!);
+      updates.push(...takeUpdates(id, series));
+      raw.set(id, series.encode());
+      versions.set(id, metrics.get(id)!.version);
+    }
+    return saveSplits(c, updates, raw, versions, latest);
   }
 
   async getMeasures(metricId: string, query: MeasuresQuery): Promise<Point[]> {

@@ -418,6 +418,47 @@ for (const driver of DRIVERS) {
         ]);
         assert.deepEqual(await store.getMeasures('m1', { aggregation: 'mean' }), reference.read('mean'));
       });
+
+      test('a measure in the back window rewrites a split older than the latest one', async () => {
+        const { store } = await setup(driver);
+        const policy: ArchivePolicy = {
+          name: 'back',
+          back_window: 1,
+          aggregation_methods: ['mean', 'count', 'rate:sum'],
+          definition: [
+            { granularity: 1, points: 10000, timespan: 10000 },
+            { granularity: 3600, points: 10, timespan: 36000 },
+          ],
+        };
+        await store.createArchivePolicy(policy);
+        await store.createMetric(metric('m1', { archive_policy_name: 'back' }));
+        const reference = new MetricSeries(policy);
+        const batches = [
+          Array.from({ length: 3700 }, (_, j) => ({ timestamp: T0 + j, value: j % 5 })),
+          // Periods 3500 (rewritten) and 3550.5 (new) are in split 0 of 1 s; the latest split is 1.
+          [
+            { timestamp: T0 + 3500, value: 50 },
+            { timestamp: T0 + 3550.5, value: 60 },
+          ],
+          [{ timestamp: T0 + 3800, value: 70 }],
+        ];
+        for (const measures of batches) {
+          await store.addMeasures([{ metricId: 'm1', measures }]);
+          reference.add(measures);
+        }
+        for (const aggregation of policy.aggregation_methods) {
+          assert.deepEqual(await store.getMeasures('m1', { aggregation }), reference.read(aggregation));
+        }
+        assert.deepEqual(
+          await store.getMeasures('m1', {
+            aggregation: 'mean',
+            granularity: 1,
+            start: T0 + 3500,
+            stop: T0 + 3501,
+          }),
+          [[T0 + 3500, 1, 50]],
+        );
+      });
     },
   );
 }
