@@ -30,6 +30,14 @@ function progressBar(): { update(p: ProduceProgress): void; end(): void } {
   };
 }
 
+/** The password or token of `--auth users` from the environment (a token wins). */
+export function timeseriesCredentials(env: NodeJS.ProcessEnv): { password?: string; token?: string } {
+  const token = env.SOE_TIMESERIES_TOKEN;
+  if (token !== undefined && token !== '') return { token };
+  const password = env.SOE_TIMESERIES_PASSWORD;
+  return password !== undefined && password !== '' ? { password } : {};
+}
+
 /** `soe covid produce`: loads the COVID-19 Italy dataset onto a timeseries service, then synthetic days. */
 export const covidCommand = defineCommand({
   name: 'covid',
@@ -45,7 +53,10 @@ export const covidCommand = defineCommand({
     'standard output, with the last day of each kind sent. Ctrl-C (SIGINT) or SIGTERM stops it cleanly ' +
     'after the request in progress: the summary then says so, and the exit status is 0. The service’s GUI ' +
     '(/ui/, see soe timeseries) shows the data as it arrives; without auth it needs no sign-in, under basic ' +
-    'auth sign in as --user or admin. ' +
+    'auth sign in as --user or admin. A server under --auth users checks credentials: the producer sends ' +
+    'the environment variable SOE_TIMESERIES_TOKEN as a bearer token if set, else --user with the password ' +
+    'in SOE_TIMESERIES_PASSWORD (kept out of the command line and of topology files; soe up passes its ' +
+    'environment on). ' +
     COVID_ATTRIBUTION,
   positional: { name: 'produce', description: 'the action (produce is the only one)' },
   options: [
@@ -94,6 +105,7 @@ export const covidCommand = defineCommand({
       const report = await produceCovid({
         endpoint: o.endpoint,
         user: o.user,
+        ...timeseriesCredentials(process.env),
         ...(until !== '' ? { until } : {}),
         days: o.days,
         seed: o.seed,

@@ -112,6 +112,10 @@ OS_PASSWORD=… gnocchi --endpoint URL …\` (keystoneauth's HTTP Basic with the
 \`OS_AUTH_TYPE=admin_token OS_TOKEN=soe_… gnocchi --endpoint URL …\` (a token). Its \`gnocchi-basic\` plugin sends
 no password, so it is refused there; it is the plugin of \`--auth basic\`.
 
+The COVID producer (\`soe covid produce\`, and the one \`soe up\` starts) signs in under \`--auth users\` with
+the token in the environment variable \`SOE_TIMESERIES_TOKEN\`, or as \`--user\` with the password in
+\`SOE_TIMESERIES_PASSWORD\`.
+
 ## Listening beyond loopback
 
 With \`--auth basic\` or \`--auth none\`, anyone who reaches the server can be administrator. So \`--listen\` on an

@@ -1,6 +1,7 @@
 /**
  * A thin typed client of the few Gnocchi REST API v1 endpoints the COVID producer and its tests need, over
- * `fetch` with Gnocchi's basic auth (user name, empty password). A failed request throws a
+ * `fetch` with Gnocchi's basic auth (user name, empty password unless one is given) or a bearer token (the
+ * timeseries service's `--auth users`). A failed request throws a
  * {@link GnocchiError} carrying the HTTP status and the server's message.
  */
 
@@ -80,18 +81,35 @@ export function checkEndpoint(endpoint: string, name = 'endpoint'): void {
     );
 }
 
+/** How a {@link GnocchiClient} signs in. */
+export interface GnocchiCredentials {
+  /** Basic-auth user name (default `admin`). */
+  user?: string;
+  /** Its password (default empty: Gnocchi's basic auth checks none). */
+  password?: string;
+  /** A bearer token, sent instead of Basic. */
+  token?: string;
+}
+
 /** A client of one Gnocchi endpoint (e.g. `http://127.0.0.1:8041`). */
 export class GnocchiClient {
   private readonly base: string;
   private readonly headers: Record<string, string>;
 
-  /** A client of `endpoint`, an http(s) URL ({@link checkEndpoint} refuses anything else). */
-  constructor(endpoint: string, options: { user?: string } = {}) {
+  /**
+   * A client of `endpoint`, an http(s) URL ({@link checkEndpoint} refuses anything else), signing in as
+   * `user` (default `admin`) with `password` (default empty), or with `token` as `Authorization: Bearer`.
+   */
+  constructor(endpoint: string, options: GnocchiCredentials = {}) {
     checkEndpoint(endpoint);
     this.base = endpoint.replace(/\/+$/, '');
+    const basic = `${options.user ?? 'admin'}:${options.password ?? ''}`;
     this.headers = {
       accept: 'application/json',
-      authorization: `Basic ${Buffer.from(`${options.user ?? 'admin'}:`).toString('base64')}`,
+      authorization:
+        options.token !== undefined
+          ? `Bearer ${options.token}`
+          : `Basic ${Buffer.from(basic).toString('base64')}`,
     };
   }
 

@@ -36,6 +36,10 @@ export interface ProduceOptions {
   endpoint: string;
   /** Basic-auth user (default `admin`). */
   user?: string;
+  /** Its password (`--auth users`; default empty). */
+  password?: string;
+  /** A bearer token, sent instead of the user name and password (`--auth users`). */
+  token?: string;
   /** Last real day, `YYYY-MM-DD` (default: the last day of the CSV). */
   until?: string;
   /** Synthetic days after `until` (default 0). */
@@ -240,10 +244,11 @@ function batchJson(
 /** Loads the COVID dataset onto the service at `options.endpoint` (see the module doc); idempotent. */
 export async function produceCovid(options: ProduceOptions): Promise<ProduceReport> {
   const began = monotonicSeconds();
-  const client = new GnocchiClient(
-    options.endpoint,
-    options.user !== undefined ? { user: options.user } : {},
-  );
+  const client = new GnocchiClient(options.endpoint, {
+    ...(options.user !== undefined ? { user: options.user } : {}),
+    ...(options.password !== undefined ? { password: options.password } : {}),
+    ...(options.token !== undefined ? { token: options.token } : {}),
+  });
   const data = options.dataset ?? loadCovidDataset();
   const until = options.until ?? data.days.at(-1)!;
   const days = options.days ?? 0;
