@@ -6,9 +6,8 @@
  * batch: the issue measured 20 ms at 0 points and 918 ms at 400k (embedded store: 6–10 ms); this bench run
  * on that code (commit 912a6b7) gave p50s of 14.3 and 86.6 ms on a quiet machine, 37 and 344 ms at load 14.
  *
- * Run: `npx tsc -p . --outDir dist-x && node dist-x/bench/postgres-splits.js [writes]` (default 20 writes
- * per cell; PostgreSQL from SOE_TEST_PG, default postgres://postgres@127.0.0.1:5432/test, in a schema of
- * its own dropped afterwards).
+ * Run: `npm run bench:postgres-splits [-- writes]` (default 20 writes per cell; PostgreSQL from SOE_TEST_PG,
+ * default postgres://postgres@127.0.0.1:5432/test, in a schema of its own dropped afterwards).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
