@@ -30,6 +30,8 @@ const CLOSE_GRACE_MS = 1000;
 const MAX_HEADER_BLOCK = 64 * 1024;
 /** Largest stream-level window a peer may give (RFC 9113 §6.9.1). */
 const MAX_WINDOW = 2 ** 31 - 1;
+/** Closed streams a connection remembers, to tell frames in flight from frames on a stream long closed. */
+const CLOSED_MEMORY = 128;
 
 /** A connection error: the connection is closed with GOAWAY and this code. */
 export class ConnectionError extends Error {
@@ -99,6 +101,11 @@ export abstract class H2Connection<S extends H2Stream> {
   } | null = null;
   /** Streams with DATA or trailers waiting for window. */
   private readonly blocked = new Set<S>();
+  /**
+   * The last {@link CLOSED_MEMORY} streams closed, oldest first: true if we reset them (frames the peer
+   * sent before it knew are ignored), false if they ended (a frame on them is a STREAM_CLOSED error).
+   */
+  private readonly closedLately = new Map<number, boolean>();
   private emptyFrames = 0;
   /** Control acknowledgements written since the socket last had nothing queued. */
   private queuedControl = 0;
@@ -222,6 +229,9 @@ export abstract class H2Connection<S extends H2Stream> {
   protected forgetStream(stream: S): void {
     this.release(stream);
     this.streams.delete(stream.id);
+    this.closedLately.set(stream.id, false);
+    if (this.closedLately.size > CLOSED_MEMORY)
+      this.closedLately.delete(this.closedLately.keys().next().value!);
   }
 
   private consume(n: number): void {
@@ -236,6 +246,7 @@ export abstract class H2Connection<S extends H2Stream> {
   /** Resets a stream of ours and forgets it. */
   protected reset(stream: S, code: number): void {
     this.forgetStream(stream);
+    this.closedLately.set(stream.id, true);
     this.write(rstStreamFrame(stream.id, code));
   }
 
@@ -372,7 +383,21 @@ export abstract class H2Connection<S extends H2Stream> {
     const stream = this.streams.get(id);
     if (stream === undefined) return;
     this.forgetStream(stream);
+    this.closedLately.set(id, true);
     this.onReset(stream, code);
+  }
+
+  /**
+   * DATA or HEADERS on a closed stream (RFC 9113 §5.1): ignored if we reset it lately (the peer sent it
+   * before it knew), else a stream error STREAM_CLOSED; HEADERS on a stream we know nothing of is a new
+   * stream whose id is not above the last one, a connection error PROTOCOL_ERROR (§5.1.1).
+   */
+  private onClosedStream(id: number, type: number): void {
+    const weReset = this.closedLately.get(id);
+    if (weReset === true) return;
+    if (weReset === undefined && type === FrameType.HEADERS)
+      throw new ConnectionError(ErrorCode.PROTOCOL_ERROR, `HEADERS on closed stream ${id}`);
+    this.writeControl(rstStreamFrame(id, ErrorCode.STREAM_CLOSED));
   }
 
   /** Refuses frames other than HEADERS and PRIORITY on an idle stream (RFC 9113 §5.1). */
@@ -450,8 +475,9 @@ export abstract class H2Connection<S extends H2Stream> {
     if (data.length === 0 && (flags & Flag.END_STREAM) === 0) this.countEmpty();
     const stream = this.streams.get(id);
     if (stream === undefined || stream.remoteEnded) {
-      this.consume(payload.length); // a stream we reset or finished: dropped
-      return;
+      this.consume(payload.length); // dropped
+      if (stream === undefined) return this.onClosedStream(id, FrameType.DATA);
+      return this.streamError(id, ErrorCode.STREAM_CLOSED); // half-closed (remote)
     }
     stream.receiveWindow -= payload.length;
     if (stream.receiveWindow < 0) {
@@ -505,7 +531,10 @@ export abstract class H2Connection<S extends H2Stream> {
     const fields = this.decoder.decode(block);
     const end = (flags & Flag.END_STREAM) !== 0;
     const stream = this.streams.get(id);
-    if (stream !== undefined && end) stream.remoteEnded = true;
+    if (stream === undefined) {
+      if (!this.isIdle(id)) return this.onClosedStream(id, FrameType.HEADERS);
+    } else if (stream.remoteEnded) return this.streamError(id, ErrorCode.STREAM_CLOSED);
+    else if (end) stream.remoteEnded = true;
     this.onHeaders(id, fields, end);
   }
 
@@ -586,13 +615,16 @@ export abstract class H2Connection<S extends H2Stream> {
     if (payload.length !== 4)
       throw new ConnectionError(ErrorCode.FRAME_SIZE_ERROR, 'WINDOW_UPDATE of bad size');
     const increment = payload.readUInt32BE(0) & 0x7fffffff;
-    if (increment === 0) throw new ConnectionError(ErrorCode.PROTOCOL_ERROR, 'WINDOW_UPDATE of 0');
+    if (id !== 0) this.checkNotIdle(id, 'WINDOW_UPDATE');
+    if (increment === 0) {
+      if (id === 0) throw new ConnectionError(ErrorCode.PROTOCOL_ERROR, 'WINDOW_UPDATE of 0');
+      return this.streamError(id, ErrorCode.PROTOCOL_ERROR);
+    }
     if (id === 0) {
       this.sendWindow += increment;
       if (this.sendWindow > MAX_WINDOW)
         throw new ConnectionError(ErrorCode.FLOW_CONTROL_ERROR, 'window overflow');
     } else {
-      this.checkNotIdle(id, 'WINDOW_UPDATE');
       const stream = this.streams.get(id);
       if (stream === undefined) return;
       stream.sendWindow += increment;

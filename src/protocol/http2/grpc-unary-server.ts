@@ -5,7 +5,7 @@ import { formatEndpoint, parseBindEndpoint, socketHost } from '../endpoint.js';
 import { StatusError, statusOf } from '../rpc-error.js';
 import type { TlsCredentials } from '../tls-credentials.js';
 import { ConnectionError, H2Connection, H2Stream } from './connection.js';
-import { ErrorCode, rstStreamFrame } from './frame.js';
+import { ErrorCode } from './frame.js';
 import { collect, encodeGrpcMessage, lengthPrefixed, singleMessage } from './grpc-message.js';
 import { parseGrpcTimeout } from './grpc-timeout.js';
 import { malformedRequestHeaders } from './header-rules.js';
@@ -129,10 +129,6 @@ class ServerConnection extends H2Connection<ServerStream> {
     }
     if (id % 2 === 0)
       throw new ConnectionError(ErrorCode.PROTOCOL_ERROR, `stream ${id} opened by the client`);
-    if (id <= this.lastStreamId) {
-      this.write(rstStreamFrame(id, ErrorCode.STREAM_CLOSED)); // closed, or skipped by a later stream
-      return;
-    }
     this.lastStreamId = id;
     const stream = new ServerStream(id, this.peerInitialWindow);
     stream.remoteEnded = endStream;

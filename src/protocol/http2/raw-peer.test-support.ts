@@ -1,7 +1,8 @@
 import { once } from 'node:events';
 import { connect, type Socket } from 'node:net';
-import { FrameType } from './frame.js';
-import type { HeaderField } from './hpack.js';
+import { codec } from '../codec.js';
+import { Flag, frame, FrameType, PREFACE, settingsFrame } from './frame.js';
+import { encodeHeaders, type HeaderField } from './hpack.js';
 
 /** The path of RunLambda, the method the raw peers call. */
 export const RUN_LAMBDA = '/uiiit.rpc.EdgeServer/RunLambda';
@@ -15,6 +16,28 @@ export const REQUEST_FIELDS: readonly HeaderField[] = [
   ['content-type', 'application/grpc'],
   ['te', 'trailers'],
 ];
+
+/** The request fields as a header block (literals without indexing: it leaves the peer's table as it is). */
+export const REQUEST_HEADERS = encodeHeaders([...REQUEST_FIELDS]);
+
+/** How a raw peer starts a connection: the client preface and an empty SETTINGS frame. */
+export const START = Buffer.concat([PREFACE, settingsFrame([])]);
+
+const lambdaRequest = codec('uiiit.rpc.LambdaRequest');
+const lambdaResponse = codec('uiiit.rpc.LambdaResponse');
+
+/** A RunLambda handler answering with the request's input as output (an echo computer). */
+export function echoLambda(bytes: Buffer): Buffer {
+  return lambdaResponse.encode({ output: lambdaRequest.decode(bytes).input });
+}
+
+/** A whole RunLambda request on stream `id`: HEADERS (`block`, default {@link REQUEST_HEADERS}), then DATA with END_STREAM. */
+export function requestFrames(id: number, input: string, block = REQUEST_HEADERS): Buffer {
+  return Buffer.concat([
+    frame(FrameType.HEADERS, Flag.END_HEADERS, id, block),
+    frame(FrameType.DATA, Flag.END_STREAM, id, grpcMessage(lambdaRequest.encode({ input }))),
+  ]);
+}
 
 /** A serialized message as gRPC frames it in DATA: uncompressed, 4-byte length, the bytes. */
 export function grpcMessage(body: Buffer): Buffer {
@@ -63,6 +86,28 @@ export class RawPeer {
   /** The error code of the GOAWAY the server sends. */
   async goawayCode(): Promise<number> {
     return (await this.frame((f) => f.type === FrameType.GOAWAY)).payload.readUInt32BE(4);
+  }
+
+  /** The stream id and error code of the first RST_STREAM the server sends. */
+  async reset(): Promise<[id: number, code: number]> {
+    const f = await this.frame((x) => x.type === FrameType.RST_STREAM);
+    return [f.id, f.payload.readUInt32BE(0)];
+  }
+
+  /** The output of the RunLambda reply on stream `id` (of an {@link echoLambda} server: the input). */
+  async output(id: number): Promise<string> {
+    await this.frame((f) => f.type === FrameType.HEADERS && f.id === id && (f.flags & Flag.END_STREAM) !== 0);
+    const data = this.frames.filter((f) => f.type === FrameType.DATA && f.id === id).map((f) => f.payload);
+    return lambdaResponse.decode(Buffer.concat(data).subarray(5)).output;
+  }
+
+  /** Sends `bytes` in one write and resolves with the GOAWAY code the server closes the connection with. */
+  static async goawayAfter(endpoint: string, bytes: Buffer): Promise<number> {
+    const peer = await RawPeer.connect(endpoint);
+    peer.socket.write(bytes);
+    const code = await peer.goawayCode();
+    await peer.closed;
+    return code;
   }
 
   private onData(chunk: Buffer): void {
