@@ -53,6 +53,19 @@ function isUniqueViolation(err: unknown): boolean {
   return (err as { code?: string }).code === '23505';
 }
 
+/** Names of the prepared statements of {@link PostgresTimeseriesStore}'s lookups, by SQL text. */
+const statementNames = new Map<string, string>();
+
+/** The name a lookup is prepared under (once per connection: later calls skip parsing and planning). */
+function statementName(sql: string): string {
+  let name = statementNames.get(sql);
+  if (name === undefined) {
+    name = `ts-lookup-${statementNames.size}`;
+    statementNames.set(sql, name);
+  }
+  return name;
+}
+
 /** False for a deadlock PostgreSQL broke by aborting this statement (the caller tries again), else rethrows. */
 function unlessDeadlock(err: unknown): false {
   if ((err as { code?: string }).code === '40P01') return false;
@@ -121,7 +134,11 @@ export class PostgresTimeseriesStore implements TimeseriesStore {
   }
 
   private async docs<T>(sql: string, params: unknown[] = []): Promise<T[]> {
-    const { rows } = await this.pool.query<{ doc: T }>(sql, params);
+    const { rows } = await this.pool.query<{ doc: T }>({
+      name: statementName(sql),
+      text: sql,
+      values: params,
+    });
     return rows.map((r) => r.doc);
   }
 
