@@ -17,6 +17,8 @@ export type Labels = Readonly<Record<string, string>>;
 
 const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+/** What {@link escapeLabelValue} changes (most values hold none of it). */
+const NEEDS_ESCAPE = /[\\"\n]/;
 
 /** A sample value as the format writes it: `+Inf`, `-Inf`, `NaN`, else the shortest decimal. */
 export function formatSampleValue(value: number): string {
@@ -36,10 +38,24 @@ export function escapeHelp(text: string): string {
   return text.replace(/\\/g, '\\\\').replace(/\n/g, '\\n');
 }
 
-/** What counters and gauges share: their name, help, label names and samples by label set. */
+/** One label set of a metric and its value. */
+interface Series {
+  /** The rendered label set (`{a="x",b="y"}`, or '' without labels). */
+  readonly labels: string;
+  value: number;
+}
+
+/** Series by the value of the first label, then the next...; the last level holds the series. */
+type SeriesIndex = Map<string, SeriesIndex | Series>;
+
+/**
+ * What counters and gauges share: their name, help, label names and samples by label set. A label set is
+ * found through one small map per label (no key string built per update: an update costs a few map
+ * look-ups), and series render in the order they appeared.
+ */
 abstract class Metric {
-  /** Samples by the rendered label set (`{a="x",b="y"}`, or '' without labels). */
-  protected readonly samples = new Map<string, number>();
+  private readonly index: SeriesIndex = new Map();
+  private readonly series: Series[] = [];
 
   constructor(
     readonly name: string,
@@ -59,44 +75,73 @@ abstract class Metric {
   /** The Prometheus type written in `# TYPE`. */
   abstract readonly type: 'counter' | 'gauge';
 
-  /** The rendered label set of `labels`, which must name exactly the metric's labels. */
-  protected key(labels: Labels | undefined): string {
-    if (this.labelNames.length === 0) {
-      if (labels !== undefined && Object.keys(labels).length > 0)
-        throw new Error(`${this.name} has no labels`);
-      return '';
+  /** The values of `labels` in label-name order; throws unless they name exactly the metric's labels. */
+  private values(labels: Labels | undefined): string[] {
+    const names = this.labelNames;
+    let count = 0;
+    for (const name in labels) if (Object.hasOwn(labels, name)) count++;
+    const values: string[] = [];
+    for (const name of names) {
+      const value = labels?.[name];
+      if (value !== undefined) values.push(value);
     }
-    if (labels === undefined || Object.keys(labels).length !== this.labelNames.length)
-      throw new Error(`${this.name} takes the labels ${this.labelNames.join(', ')}`);
-    const parts = this.labelNames.map((label) => {
-      const value = labels[label];
-      if (value === undefined) throw new Error(`${this.name} takes the labels ${this.labelNames.join(', ')}`);
-      return `${label}="${escapeLabelValue(value)}"`;
-    });
-    return `{${parts.join(',')}}`;
+    if (count !== names.length || values.length !== names.length) {
+      throw new Error(
+        names.length === 0
+          ? `${this.name} has no labels`
+          : `${this.name} takes the labels ${names.join(', ')}`,
+      );
+    }
+    return values;
   }
 
-  /** Stores a sample, unless it would be a new label set beyond the bound. */
-  protected store(key: string, value: number): void {
-    if (!this.samples.has(key) && this.samples.size >= this.maxSeries) return;
-    this.samples.set(key, value);
+  /**
+   * The series of `labels`; with `create`, made if missing and the metric holds fewer than `maxSeries`
+   * (else undefined: nothing is added, not even an index level).
+   */
+  protected find(labels: Labels | undefined, create: boolean): Series | undefined {
+    const values = this.values(labels);
+    const room = create && this.series.length < this.maxSeries;
+    let level = this.index;
+    for (let i = 0; i < values.length - 1; i++) {
+      let next = level.get(values[i] as string) as SeriesIndex | undefined;
+      if (next === undefined) {
+        if (!room) return undefined;
+        next = new Map();
+        level.set(values[i] as string, next);
+      }
+      level = next;
+    }
+    const last = values.length === 0 ? '' : (values[values.length - 1] as string);
+    let series = level.get(last) as Series | undefined;
+    if (series === undefined && room) {
+      const rendered = this.labelNames.map(
+        (name, i) =>
+          `${name}="${NEEDS_ESCAPE.test(values[i] as string) ? escapeLabelValue(values[i] as string) : values[i]}"`,
+      );
+      series = { labels: rendered.length === 0 ? '' : `{${rendered.join(',')}}`, value: 0 };
+      level.set(last, series);
+      this.series.push(series);
+    }
+    return series;
   }
 
   /** The value of a label set (0 if never set). */
   get(labels?: Labels): number {
-    return this.samples.get(this.key(labels)) ?? 0;
+    return this.find(labels, false)?.value ?? 0;
   }
 
   /** Forgets every label set (a gauge refilled at each scrape). */
   reset(): void {
-    this.samples.clear();
+    this.index.clear();
+    this.series.length = 0;
   }
 
   /** The metric's lines, each ending with a line feed. */
   render(): string {
     let text = `# HELP ${this.name} ${escapeHelp(this.help)}\n# TYPE ${this.name} ${this.type}\n`;
-    if (this.labelNames.length === 0 && this.samples.size === 0) return `${text}${this.name} 0\n`;
-    for (const [key, value] of this.samples) text += `${this.name}${key} ${formatSampleValue(value)}\n`;
+    if (this.labelNames.length === 0 && this.series.length === 0) return `${text}${this.name} 0\n`;
+    for (const s of this.series) text += `${this.name}${s.labels} ${formatSampleValue(s.value)}\n`;
     return text;
   }
 }
@@ -108,13 +153,14 @@ export class Counter extends Metric {
   /** Adds `by` (default 1, never negative) to a label set. */
   inc(labels?: Labels, by = 1): void {
     if (!(by >= 0)) throw new Error(`${this.name} can only increase (by ${by})`);
-    const key = this.key(labels);
-    this.store(key, (this.samples.get(key) ?? 0) + by);
+    const series = this.find(labels, true);
+    if (series !== undefined) series.value += by;
   }
 
   /** Sets a label set to a total counted elsewhere since start (which never decreases). */
   setTotal(value: number, labels?: Labels): void {
-    this.store(this.key(labels), value);
+    const series = this.find(labels, true);
+    if (series !== undefined) series.value = value;
   }
 }
 
@@ -124,7 +170,8 @@ export class Gauge extends Metric {
 
   /** Sets a label set's value. */
   set(value: number, labels?: Labels): void {
-    this.store(this.key(labels), value);
+    const series = this.find(labels, true);
+    if (series !== undefined) series.value = value;
   }
 }
 
