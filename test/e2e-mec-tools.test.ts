@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
+import { LcmProxyRpcClient } from '../src/mec/lcm-proxy-rpc.js';
+import { startComputerServer } from '../src/platform/computer-server.js';
 
 const SOE = fileURLToPath(new URL('./support/soe-of-this-build.js', import.meta.url));
 
@@ -105,5 +107,38 @@ describe('ueapplcmproxy, ueapplcmproxyclient and etsimeccli', () => {
       /^Usage: soe mec proxy-client \[options\]\nCommand-line utility to query a static UE/,
     );
     assert.match(r.stdout, /- associate C A S: associates the address of the edge client C/);
+  });
+
+  test('edgeclient --etsi-api-root finds its computer through the proxy and deletes its context at exit', async () => {
+    const computer = await startComputerServer({
+      serverEndpoint: '127.0.0.1:0',
+      utilizationEndpoint: '127.0.0.1:0',
+      conf: 'type=raspberry,num-containers=1,num-workers=1',
+    });
+    const rpc = new LcmProxyRpcClient(grpc);
+    try {
+      await rpc.associateAddress('', 'clambda0', computer.endpoint);
+      const r = await soe(['client', '--etsi-api-root', root, '--max-requests', '3', '--sizes', '20']);
+      assert.equal(r.code, 0, r.stderr);
+      const lines = r.stdout.trimEnd().split('\n');
+      assert.equal(lines.length, 3);
+      // A computer called directly leaves the responder empty, as in the original's test.
+      for (const line of lines) assert.match(line, /^\S+ \S+ \S+  clambda0 1$/);
+      assert.equal(await rpc.numContexts(), 0);
+      const missing = await soe([
+        'client',
+        '--etsi-api-root',
+        root,
+        '--lambda',
+        'nope',
+        '--max-requests',
+        '1',
+      ]);
+      assert.equal(missing.code, 1);
+      assert.match(missing.stderr, /UE application nope not found in the LCM proxy/);
+    } finally {
+      rpc.close();
+      await computer.stop();
+    }
   });
 });

@@ -1,5 +1,7 @@
 import { INTER_REQUEST_TYPES } from '../client/inter-request.js';
 import { runLoadClient } from '../client/load-client.js';
+import { AppContextManager } from '../mec/app-context-manager.js';
+import { EtsiEdgeClient } from '../mec/etsi-edge-client.js';
 import { logger } from '../support/logger.js';
 import { formatG } from '../support/number-format.js';
 import { Saver } from '../support/saver.js';
@@ -107,6 +109,14 @@ const CLIENT_OPTIONS = defineOptions([
       '`invalid response to <lambda>: <retcode>`',
   },
   { name: 'seed', kind: 'integer', default: 0, description: 'seed of the random draws' },
+  {
+    name: 'etsi-api-root',
+    kind: 'string',
+    default: '',
+    description:
+      'find the edge end-point through the ETSI MEC proxy at this API root (GS MEC 016 app contexts, ' +
+      'following its notifications) instead of --server-endpoints; empty: do not',
+  },
   ...SECURE_OPTIONS,
 ]);
 
@@ -150,8 +160,11 @@ export const clientCommand = defineCommand({
       flush: duration === 0,
       append: o.append,
     });
+    const etsiRoot = o['etsi-api-root'];
+    const manager = etsiRoot === '' ? undefined : new AppContextManager({ apiRoot: etsiRoot });
     try {
       const report = await runLoadClient({
+        ...(manager !== undefined ? { makeClient: () => new EtsiEdgeClient(manager, tls) } : {}),
         endpoints: commaList(o['server-endpoints']),
         clientConf: o['client-conf'],
         lambda: o.lambda,
@@ -180,6 +193,7 @@ export const clientCommand = defineCommand({
       return 0;
     } finally {
       saver.close();
+      await manager?.close();
     }
   },
 });

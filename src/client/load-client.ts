@@ -6,6 +6,7 @@ import type { Saver } from '../support/saver.js';
 import { SummaryStat } from '../support/summary-stat.js';
 import { interRequestGaps } from './inter-request.js';
 import { createLambdaClient } from './lambda-client-factory.js';
+import type { LambdaClient } from './lambda-client.js';
 import { monotonicSeconds, sleepUntil } from '../support/clock.js';
 
 const log = logger('client');
@@ -48,6 +49,8 @@ export interface LoadClientOptions {
   signal?: AbortSignal;
   /** Call over TLS with this material; default: in clear. */
   tls?: TlsCredentials | undefined;
+  /** Builds each thread's client instead of `endpoints` and `clientConf` (e.g. the ETSI MEC client). */
+  makeClient?: (thread: number) => LambdaClient;
 }
 
 /** What one thread did. */
@@ -78,7 +81,8 @@ export function makeInput(size: number): string {
  * all after `duration`, or for a thread when a transport error escapes (single endpoint).
  */
 export async function runLoadClient(o: LoadClientOptions): Promise<LoadClientReport> {
-  if (o.endpoints.length === 0) throw new Error('Invalid empty set of server end-points');
+  if (o.endpoints.length === 0 && o.makeClient === undefined)
+    throw new Error('Invalid empty set of server end-points');
   if (o.sizes.length === 0 || o.sizes.some((s) => !Number.isInteger(s) || s < 0))
     throw new Error('Invalid --sizes option');
   if (o.content === '' && o.sizes.some((s) => s < 12)) {
@@ -108,7 +112,9 @@ async function runThread(
 ): Promise<ThreadReport> {
   const gaps = interRequestGaps(o.interRequestType, o.interRequestTime, Random.fromSeeds(o.seed, index, 0));
   const sizes = Random.fromSeeds(o.seed, index, 1);
-  const client = createLambdaClient(o.endpoints, o.clientConf, Random.fromSeeds(o.seed, index, 2), o.tls);
+  const client =
+    o.makeClient?.(index) ??
+    createLambdaClient(o.endpoints, o.clientConf, Random.fromSeeds(o.seed, index, 2), o.tls);
   const report: ThreadReport = { sent: 0, ok: 0, latency: new SummaryStat(), processing: new SummaryStat() };
   let lags = 0;
   let failures = 0;
