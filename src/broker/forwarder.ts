@@ -25,6 +25,11 @@ export interface ForwardingPolicy {
   has(lambda: string, destination: string): boolean;
   /** Forgets a destination of a lambda. */
   remove(lambda: string, destination: string): void;
+  /**
+   * The attempt to forward a request to `destination` (chosen by `choose`) is over, whatever its outcome;
+   * after `learn`.
+   */
+  settled?(req: LambdaRequest, destination: string): void;
 }
 
 /** How a forwarder is set up. */
@@ -104,12 +109,14 @@ export class Forwarder {
       try {
         result = await this.forward(destination, req, call);
       } catch (err) {
+        policy.settled?.(req, destination);
         if (err instanceof PoolRefusal) return errorResponse(err.message, 0);
         this.drop(policy, req.name, destination, (err as Error).message);
         continue;
       }
       const { response, seconds } = result;
       if (response.retcode.startsWith(NO_CONTAINER)) {
+        policy.settled?.(req, destination);
         this.drop(policy, req.name, destination, response.retcode);
         continue;
       }
@@ -117,6 +124,7 @@ export class Forwarder {
         if (!req.dry) policy.learn(req, destination, response, seconds);
         if (response.responder === '') response.responder = destination;
       }
+      policy.settled?.(req, destination);
       return response;
     }
   }

@@ -79,6 +79,7 @@ export async function runVirtual(e: Experiment, policy: RunPolicy, loadIndex: nu
       if (!req.dry) broker.learn(req, destination, response, scheduler.now() - start);
       if (response.responder === '') response.responder = destination;
     }
+    broker.settled(req, destination);
     return response;
   };
   const dryRun = async (destination: string, req: LambdaRequest): Promise<LambdaResponse> => {
@@ -100,6 +101,7 @@ export async function runVirtual(e: Experiment, policy: RunPolicy, loadIndex: nu
     brokers.set(top, {
       choose: (req) => oracle.choose(lambda, first.container(lambda).lambda.requirements(req).ops),
       learn: () => undefined,
+      settled: () => undefined,
       close: () => undefined,
     });
   } else {

@@ -18,6 +18,8 @@ export interface LabBroker {
   choose(req: LambdaRequest): Promise<string> | string;
   /** A non-dry request forwarded to `destination` got an OK reply after `seconds`. */
   learn(req: LambdaRequest, destination: string, response: LambdaResponse, seconds: number): void;
+  /** The forwarding of a request to `destination` is over, whatever its outcome; after `learn`. */
+  settled(req: LambdaRequest, destination: string): void;
   /** Stops timers and releases resources. */
   close(): void;
 }
@@ -79,6 +81,7 @@ export function createLabBroker(
   return {
     choose: (req) => policyFor(req).choose(req),
     learn: (req, destination, response, seconds) => policyFor(req).learn(req, destination, response, seconds),
+    settled: (req, destination) => policyFor(req).settled?.(req, destination),
     close: () => broker.close(),
   };
 }

@@ -36,7 +36,7 @@ function weights(table: ForwardingTable): Record<string, number> {
 
 describe('optimizer registry', () => {
   test('names and the default conf', () => {
-    assert.deepEqual(optimizerNames(), ['none', 'trivial', 'async', 'asyncPF']);
+    assert.deepEqual(optimizerNames(), ['none', 'trivial', 'async', 'asyncPF', 'delay-per-request']);
     assert.equal(DEFAULT_OPTIMIZER_CONF, 'type=trivial,period=10,stat=mean');
     const o = createOptimizer(DEFAULT_OPTIMIZER_CONF, makeTable(), { timer: false });
     assert.ok(o instanceof TrivialOptimizer);

@@ -1,5 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { Random } from '../../support/random.js';
+import { parseExplore, type Explore } from './explore.js';
 import { policyTypes } from './registry.js';
 import { BaseSelectionPolicy, type Destination } from './selection-policy.js';
 
@@ -7,13 +8,21 @@ import { BaseSelectionPolicy, type Destination } from './selection-policy.js';
  * The `random` policy (the original's EntryRandom): picks a destination with probability proportional
  * to 1/weight. The sum of the inverse weights is kept incrementally in float32; a draw u ∈ [0, Σ 1/w)
  * walks the destinations in insertion order, accumulating 1/w in float32, and returns the first whose
- * running sum reaches u, the last destination being the fallback.
+ * running sum reaches u, the last destination being the fallback. With `explore` `unmeasured`, while a
+ * destination is not measured yet and another is, the draw is made the same way over weights where the
+ * unmeasured ones count with the smallest measured weight (see {@link Explore}).
  */
 export class RandomPolicy extends BaseSelectionPolicy {
   private invSum = 0;
 
-  /** `random` draws the numbers; pass a seeded one for reproducible selections. */
-  constructor(private readonly random: Random = new Random(randomInt(0, 2 ** 32))) {
+  /**
+   * `random` draws the numbers (pass a seeded one for reproducible selections); `explore` says how
+   * destinations not measured yet count.
+   */
+  constructor(
+    private readonly random: Random = new Random(randomInt(0, 2 ** 32)),
+    readonly explore: Explore = 'none',
+  ) {
     super();
   }
 
@@ -21,11 +30,20 @@ export class RandomPolicy extends BaseSelectionPolicy {
     const list = this.list;
     const last = list[list.length - 1]!;
     if (list.length === 1) return last.destination;
-    const u = this.random.uniform() * this.invSum;
+    const floor =
+      this.explore === 'unmeasured' && this.unmeasured.size > 0 ? this.smallestMeasuredWeight() : undefined;
+    const weight = (d: Destination): number =>
+      floor !== undefined && this.unmeasured.has(d.destination) ? floor : d.weight;
+    let total = this.invSum;
+    if (floor !== undefined) {
+      total = 0;
+      for (const d of list) total = Math.fround(total + Math.fround(1 / weight(d)));
+    }
+    const u = this.random.uniform() * total;
     let sum = 0;
     for (let i = 0; i < list.length - 1; i++) {
       const d = list[i]!;
-      sum = Math.fround(sum + Math.fround(1 / d.weight));
+      sum = Math.fround(sum + Math.fround(1 / weight(d)));
       if (u <= sum) return d.destination;
     }
     return last.destination;
@@ -45,7 +63,13 @@ export class RandomPolicy extends BaseSelectionPolicy {
   }
 }
 
-/** Registers the `random` policy (no keys); the lambdas of a table share its random source. */
+/**
+ * Registers the `random` policy (optional key `explore=none|unmeasured`, default none); the lambdas of a
+ * table share its random source.
+ */
 export function setup(): void {
-  policyTypes.register('random', (_conf, env) => () => new RandomPolicy(env.random));
+  policyTypes.register('random', (conf, env) => {
+    const explore = parseExplore(conf);
+    return () => new RandomPolicy(env.random, explore);
+  });
 }

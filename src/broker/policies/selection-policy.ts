@@ -62,8 +62,18 @@ export interface SelectionPolicy {
   updateWeight(destination: string, weight: number): void;
   /** Removes a destination; false if it was not there. */
   remove(destination: string): boolean;
-  /** Picks a destination; fails with NoDestinations if there is none. */
+  /**
+   * Picks a destination and counts one more request in flight there; fails with NoDestinations if there
+   * is none.
+   */
   select(): string;
+  /**
+   * A request sent to `destination` by `select()` is over (replied, failed or abandoned): one less in
+   * flight there. Ignored for unknown destinations and destinations with none in flight.
+   */
+  finished(destination: string): void;
+  /** The requests selected for a destination and not finished yet (0 if unknown). */
+  inFlight(destination: string): number;
   /** The weight of a destination, or undefined if it is not there. */
   weight(destination: string): number | undefined;
   /** The destinations, in insertion order (copies). */
@@ -77,6 +87,10 @@ export interface SelectionPolicy {
 export abstract class BaseSelectionPolicy implements SelectionPolicy {
   /** The destinations in insertion order; subclasses must not modify it. */
   protected readonly list: Destination[] = [];
+  /** Requests in flight per destination (absent: none). */
+  private readonly pending = new Map<string, number>();
+  /** Destinations whose weight was installed by `add` and not updated by `updateWeight` since. */
+  protected readonly unmeasured = new Set<string>();
 
   get size(): number {
     return this.list.length;
@@ -87,6 +101,7 @@ export abstract class BaseSelectionPolicy implements SelectionPolicy {
     if (destination === '' || !isValidWeight(w))
       throw ForwardingTableError.invalidDestination(destination, w);
     const existing = this.list.find((d) => d.destination === destination);
+    this.unmeasured.add(destination);
     if (existing === undefined) {
       const added = { destination, weight: w, final };
       this.list.push(added);
@@ -107,6 +122,7 @@ export abstract class BaseSelectionPolicy implements SelectionPolicy {
     if (existing === undefined) throw ForwardingTableError.noDestinations(destination);
     const old = existing.weight;
     existing.weight = w;
+    this.unmeasured.delete(destination);
     this.onWeightChanged(existing, old);
   }
 
@@ -114,13 +130,27 @@ export abstract class BaseSelectionPolicy implements SelectionPolicy {
     const index = this.list.findIndex((d) => d.destination === destination);
     if (index < 0) return false;
     const [removed] = this.list.splice(index, 1);
+    this.pending.delete(destination);
+    this.unmeasured.delete(destination);
     if (removed !== undefined) this.onRemoved(removed);
     return true;
   }
 
   select(): string {
     if (this.list.length === 0) throw ForwardingTableError.noDestinations();
-    return this.choose();
+    const chosen = this.choose();
+    this.pending.set(chosen, this.inFlight(chosen) + 1);
+    return chosen;
+  }
+
+  finished(destination: string): void {
+    const n = this.inFlight(destination) - 1;
+    if (n > 0) this.pending.set(destination, n);
+    else this.pending.delete(destination);
+  }
+
+  inFlight(destination: string): number {
+    return this.pending.get(destination) ?? 0;
   }
 
   weight(destination: string): number | undefined {
@@ -129,6 +159,14 @@ export abstract class BaseSelectionPolicy implements SelectionPolicy {
 
   destinations(): Destination[] {
     return this.list.map((d) => ({ ...d }));
+  }
+
+  /** The smallest weight among the destinations not in `unmeasured`, undefined if all are. */
+  protected smallestMeasuredWeight(): number | undefined {
+    let min: number | undefined;
+    for (const d of this.list)
+      if (!this.unmeasured.has(d.destination) && (min === undefined || d.weight < min)) min = d.weight;
+    return min;
   }
 
   /** Picks a destination; called only when there is at least one. */

@@ -70,15 +70,31 @@ export class EdgeRouter {
       createOptimizer(options.optimizerConf, this.tables[0], optimizerOptions),
       createOptimizer(options.optimizerConf, this.tables[1], optimizerOptions),
     ];
-    const policy = (which: 0 | 1): ForwardingPolicy => ({
-      choose: (req) => this.tables[which].select(req.name),
-      learn: (req, destination, _response, seconds) =>
-        this.optimizers[which].onSample(req.name, destination, seconds),
-      has: (lambda, destination) => this.tables.some((t) => t.has(lambda, destination)),
-      remove: (lambda, destination) => {
-        for (const t of this.tables) t.remove(lambda, destination);
-      },
-    });
+    const policy = (which: 0 | 1): ForwardingPolicy => {
+      const table = this.tables[which];
+      /** The in-flight count at the destination of each request in flight, itself included, when it left. */
+      const departures = new Map<LambdaRequest, number>();
+      return {
+        choose: (req) => {
+          const destination = table.select(req.name);
+          departures.set(req, table.inFlight(req.name, destination));
+          return destination;
+        },
+        learn: (req, destination, _response, seconds) => {
+          const now = table.inFlight(req.name, destination);
+          const concurrency = ((departures.get(req) ?? now) + now) / 2;
+          this.optimizers[which].onSample(req.name, destination, seconds, concurrency);
+        },
+        settled: (req, destination) => {
+          departures.delete(req);
+          table.finished(req.name, destination);
+        },
+        has: (lambda, destination) => this.tables.some((t) => t.has(lambda, destination)),
+        remove: (lambda, destination) => {
+          for (const t of this.tables) t.remove(lambda, destination);
+        },
+      };
+    };
     this.policies = [policy(0), policy(1)];
   }
 

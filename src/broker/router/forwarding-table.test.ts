@@ -54,7 +54,13 @@ describe('ForwardingTable (§12.1 TestForwardingTable)', () => {
   });
 
   test('policy registry: names, unknown type, missing type', () => {
-    assert.deepEqual(policyNames(), ['random', 'least-impedance', 'round-robin', 'proportional-fairness']);
+    assert.deepEqual(policyNames(), [
+      'random',
+      'least-impedance',
+      'round-robin',
+      'proportional-fairness',
+      'shortest-expected-delay',
+    ]);
     assert.throws(() => createPolicyFactory('type=fastest'), {
       message: 'Invalid forwarding table type: fastest',
     });

@@ -104,6 +104,19 @@ export class ForwardingTable {
     return entry.select();
   }
 
+  /**
+   * A request sent to `destination` by `select(lambda)` is over (replied, failed or abandoned); ignored if
+   * the pair is gone.
+   */
+  finished(lambda: string, destination: string): void {
+    this.table.get(lambda)?.finished(destination);
+  }
+
+  /** The requests selected for a pair and not finished yet (0 if there is no such pair). */
+  inFlight(lambda: string, destination: string): number {
+    return this.table.get(lambda)?.inFlight(destination) ?? 0;
+  }
+
   /** Empties the table (FLUSH). */
   flush(): void {
     this.table.clear();
