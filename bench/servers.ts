@@ -1,6 +1,7 @@
 /**
  * Server side of the benchmarks, run as a child process so that client and server compete for the
- * cores as separate processes do in a deployment: `node dist/bench/servers.js echo|computer`, or
+ * cores as separate processes do in a deployment: `node dist/bench/servers.js echo|computer`,
+ * `node dist/bench/servers.js jscomputer <functions folder> <js-conf>`, or
  * `node dist/bench/servers.js router [table-conf [optimizer-conf [router-conf]]]` (defaults `type=random`,
  * `type=none`, `max-pending-clients=0,min-forward-time=0,max-forward-time=0`: an unprogrammed e-router).
  * Lambda servers use the transport `SOE_LAMBDA_TRANSPORT` names (default `lean`).
@@ -13,7 +14,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseRouterConf } from '../src/broker/router-conf.js';
 import { startRouterServer } from '../src/broker/router/router-server.js';
-import { startComputerServer } from '../src/platform/computer-server.js';
+import { startComputerServer, startTypedComputerServer } from '../src/platform/computer-server.js';
+import type { JsComputerService } from '../src/platform/js/js-computer-type.js';
 import { startLambdaServer } from '../src/protocol/edge-server.js';
 import { errorResponse } from '../src/protocol/responses.js';
 
@@ -58,6 +60,21 @@ async function computer(): Promise<string> {
   return server.endpoint;
 }
 
+/**
+ * A js computer serving the functions of a folder with a `--js-conf`, its management API on loopback:
+ * prints the lambda endpoint, a space, the management endpoint.
+ */
+async function jsComputer(functions: string, jsConf: string): Promise<string> {
+  const server = await startTypedComputerServer({
+    type: 'js',
+    serverEndpoint: '127.0.0.1:0',
+    utilizationEndpoint: '',
+    settings: { functions, 'js-conf': jsConf, 'management-endpoint': '127.0.0.1:0' },
+  });
+  const { management } = server.computer as JsComputerService;
+  return `${server.endpoint} ${management!.endpoint}`;
+}
+
 /** An e-router on loopback with empty tables (program them with EdgeRouter.Configure). */
 async function router(tableConf: string, optimizerConf: string, routerConf: string): Promise<string> {
   const server = await startRouterServer('127.0.0.1:0', '127.0.0.1:0', {
@@ -75,13 +92,17 @@ const endpoint =
     ? await echo()
     : kind === 'computer'
       ? await computer()
-      : kind === 'router'
-        ? await router(
-            args[0] ?? 'type=random',
-            args[1] ?? 'type=none',
-            args[2] ?? 'max-pending-clients=0,min-forward-time=0,max-forward-time=0',
-          )
-        : undefined;
+      : kind === 'jscomputer'
+        ? await jsComputer(args[0] ?? '', args[1] ?? '')
+        : kind === 'router'
+          ? await router(
+              args[0] ?? 'type=random',
+              args[1] ?? 'type=none',
+              args[2] ?? 'max-pending-clients=0,min-forward-time=0,max-forward-time=0',
+            )
+          : undefined;
 if (endpoint === undefined)
-  throw new Error('usage: servers.js echo|computer|router [table-conf [optimizer-conf [router-conf]]]');
+  throw new Error(
+    'usage: servers.js echo|computer|jscomputer <functions> <js-conf>|router [table-conf [optimizer-conf [router-conf]]]',
+  );
 process.stdout.write(`${endpoint}\n`);

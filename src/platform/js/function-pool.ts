@@ -75,6 +75,7 @@ export class FunctionPool {
         container = await this.cells.take(this.fn.memoryMb);
       } catch (err) {
         this.starting--;
+        this.cells.refill(this.fn.memoryMb);
         this.next();
         throw new Error(`cannot start a container: ${(err as Error).message}`, { cause: err });
       }
@@ -82,6 +83,7 @@ export class FunctionPool {
       this.adopt(container);
       if (this.closed) {
         container.kill();
+        this.cells.refill(this.fn.memoryMb);
         throw new Error(`function ${this.fn.name} was removed`);
       }
       const init = await this.operate(container, 'init', {
@@ -89,6 +91,7 @@ export class FunctionPool {
       });
       if (init instanceof ContainerFailure || init.status !== 200) {
         container.kill();
+        this.cells.refill(this.fn.memoryMb);
         this.counts.cold++;
         return { answer: init, cold };
       }
@@ -96,6 +99,7 @@ export class FunctionPool {
     }
     const answer = await this.operate(container, 'run', body);
     const ms = performance.now() - t0;
+    if (cold) this.cells.refill(this.fn.memoryMb);
     if (cold) {
       this.counts.cold++;
       this.meanColdMs =

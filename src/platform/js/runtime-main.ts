@@ -76,6 +76,20 @@ function serveHttp(endpoint: string): void {
   });
 }
 
+/**
+ * Runs a throwaway action of each kind (script, ES module) once, so that a cold start finds the runtime's
+ * code compiled and the module loader ready; leaves no `__OW_` value behind.
+ */
+async function warmUp(): Promise<void> {
+  for (const code of ['function main(p) { return { p }; }', 'export default (p) => ({ p });']) {
+    const warm = new ActionRuntime(1024);
+    await warm.init({ value: { name: 'warm-up', main: 'main', code } });
+    await warm.run({ value: { warm: true }, activation_id: 'warm-up' });
+  }
+  for (const key of Object.keys(process.env)) if (key.startsWith('__OW_')) delete process.env[key];
+}
+
+await warmUp();
 const http = option('--http', '');
 if (http !== '') serveHttp(http);
 else {

@@ -20,13 +20,26 @@ export class StemCells {
     this.fill(memoryMb);
   }
 
-  /** A container of `memoryMb`, ready for `/init`: a pre-started one if there is one, else a new one. */
+  /**
+   * A container of `memoryMb`, ready for `/init`: a pre-started one if there is one, else a new one. The
+   * one taken is replaced on {@link refill}, once the cold start is over: a process starting takes the CPU
+   * the cold start needs.
+   */
   async take(memoryMb: number): Promise<ContainerProcess> {
-    const cells = this.ready.get(memoryMb);
-    const cell = cells?.shift() ?? this.start(memoryMb);
-    if (cells !== undefined) this.fill(memoryMb);
+    const cell = this.ready.get(memoryMb)?.shift() ?? this.start(memoryMb);
     await cell.ready;
     return cell;
+  }
+
+  /**
+   * Starts containers of `memoryMb` until `count` are ready again (if that size is kept), once the current
+   * I/O is done: starting a process blocks the event loop for milliseconds, which the answer of the cold
+   * start being finished should not wait for.
+   */
+  refill(memoryMb: number): void {
+    setImmediate(() => {
+      if (this.ready.has(memoryMb)) this.fill(memoryMb);
+    });
   }
 
   /** The pre-started containers (for their CPU and memory figures). */
