@@ -33,13 +33,13 @@ export const routerCommand = defineCommand({
         kind: 'string',
         default: 'type=random',
         description:
-          'forwarding table: type=random|least-impedance|round-robin|proportional-fairness (alpha=,beta=)',
+          'forwarding table: type=random|least-impedance|round-robin|proportional-fairness (alpha=,beta=)|shortest-expected-delay (stale=30); random and least-impedance take explore=none|unmeasured',
       },
       {
         name: 'optimizer-conf',
         kind: 'string',
         default: DEFAULT_OPTIMIZER_CONF,
-        description: 'weight optimizer: type=none|trivial|async|asyncPF',
+        description: 'weight optimizer: type=none|trivial|async|asyncPF|delay-per-request (window-size=50)',
       },
       ...FORWARDING_OPTIONS,
     ],
