@@ -21,7 +21,7 @@ export const upCommand = defineCommand({
   details:
     'Starts the timeseries service (if the topology has one; its data in a new folder of the log folder unless ' +
     'data-dir or storage is given) and, in the background, its COVID producer (`covid:` options of soe covid ' +
-    'produce), then the controller, the computers and routers (told where the controller is) and waits until ' +
+    'produce), then the ETSI MEC proxy (`mec:` options of soe mec proxy) and the controller, the computers and routers (told where the controller is) and waits until ' +
     'each is ready (announced to the controller), prints where each listens (the timeseries GUI too), then runs ' +
     'the clients; the producer’s summary line follows once it is done. Everything keeps running until Ctrl-C ' +
     '(SIGINT), SIGTERM or SIGHUP, which stops it all cleanly within 5 s (each part with SIGINT, last started ' +
@@ -30,7 +30,7 @@ export const upCommand = defineCommand({
     '(with the timeseries data, if the topology gives no data-dir), removed after a clean stop unless ' +
     '--keep-logs; they are kept if a part fails, and soe up says where. A --log-dir is always kept. Each ' +
     'component of the YAML file takes the options of its command without the leading dashes; see ' +
-    'topologies/readme-example.yaml, the default.',
+    'topologies/readme-example.yaml, the default, and topologies/etsi.yaml (ETSI MEC, etsi-balanced controller).',
   positional: {
     name: 'topology.yaml',
     description:

@@ -45,6 +45,6 @@ test('timeseries section errors name the file, the part and the option', () => {
   );
   assert.throws(
     () => parseTopology('covid: {}\n', COMPONENT_COMMANDS, 'x.yaml'),
-    /^Error: x\.yaml: covid: unknown section \(valid: timeseries, controller/,
+    /^Error: x\.yaml: covid: unknown section \(valid: timeseries, mec, controller/,
   );
 });

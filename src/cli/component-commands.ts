@@ -4,6 +4,7 @@ import { computerCommand } from './command-computer.js';
 import { controllerCommand } from './command-controller.js';
 import { covidCommand } from './command-covid.js';
 import { dispatcherCommand } from './command-dispatcher.js';
+import { mecProxyCommand } from './command-mec-proxy.js';
 import { routerCommand } from './command-router.js';
 import { timeseriesCommand } from './command-timeseries.js';
 import { allOptions, type Command } from './command.js';
@@ -16,6 +17,7 @@ function entry(command: Command): CommandCatalog[keyof CommandCatalog] {
 export const COMPONENT_COMMANDS: CommandCatalog = {
   timeseries: entry(timeseriesCommand),
   covid: entry(covidCommand),
+  mec: entry(mecProxyCommand),
   controller: entry(controllerCommand),
   computers: entry(computerCommand),
   routers: entry(routerCommand),

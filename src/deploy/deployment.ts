@@ -55,7 +55,7 @@ interface Part {
  */
 function stageOf(role: Component['role']): number {
   if (role === 'timeseries') return 0;
-  if (role === 'controller') return 1;
+  if (role === 'controller' || role === 'mec') return 1;
   if (role === 'covid' || role === 'clients') return 3;
   return 2;
 }
@@ -64,6 +64,7 @@ function stageOf(role: Component['role']): number {
 function readyPattern(c: Component, withController: boolean): RegExp {
   if (c.role === 'timeseries') return /timeseries service listening on (http:\/\/[^\s,]+)/;
   if (c.role === 'controller') return /controller listening on (\S+)/;
+  if (c.role === 'mec') return /ueapplcmproxy listening on (\S+)/;
   if (withController) return /(announced) /;
   return /listening on (\S+(?:, \S+ \S+ on \S+)?)/;
 }
@@ -123,7 +124,8 @@ export class Deployment {
     try {
       signal?.throwIfAborted();
       const servers = topology.components.filter((c) => c.role !== 'clients');
-      const first = (c: Component): boolean => c.role === 'timeseries' || c.role === 'controller';
+      const first = (c: Component): boolean =>
+        c.role === 'timeseries' || c.role === 'mec' || c.role === 'controller';
       for (const c of servers.filter(first)) {
         const running = await d.launch(c);
         signal?.throwIfAborted();

@@ -3,7 +3,15 @@ import { parse } from 'yaml';
 import { optionText, parseOptions, UsageError, type OptionSpec } from '../support/options.js';
 
 /** Kinds of component a topology holds, in start order. */
-export const ROLES = ['timeseries', 'controller', 'computers', 'routers', 'dispatchers', 'clients'] as const;
+export const ROLES = [
+  'timeseries',
+  'mec',
+  'controller',
+  'computers',
+  'routers',
+  'dispatchers',
+  'clients',
+] as const;
 
 /** A topology section name. */
 export type Role = (typeof ROLES)[number];
@@ -86,7 +94,8 @@ function component(
 
 /**
  * Parses a topology (YAML): a `timeseries` mapping (options of `soe timeseries serve`, plus `covid:` with
- * options of `soe covid produce` but `endpoint` and `user`), a `controller` mapping and lists of
+ * options of `soe covid produce` but `endpoint` and `user`), a `mec` mapping (options of `soe mec proxy`,
+ * the ETSI MEC UE application LCM proxy), a `controller` mapping and lists of
  * `computers`, `routers`, `dispatchers` and `clients`, each item the options of its command without the
  * leading dashes. Every error names the file, the component and the option.
  */
@@ -117,6 +126,9 @@ export function parseTopology(text: string, catalog: CommandCatalog, source = 't
           fail(source, 'timeseries.covid', `option '${key}' is set by soe up`);
       covid = component(catalog, source, 'covid', 'timeseries.covid', producer);
     }
+  }
+  if (root.mec !== undefined && root.mec !== null) {
+    components.push(component(catalog, source, 'mec', 'mec', root.mec));
   }
   if (root.controller !== undefined && root.controller !== null) {
     components.push(component(catalog, source, 'controller', 'controller', root.controller));
