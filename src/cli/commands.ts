@@ -1,6 +1,7 @@
 import { clientCommand } from './command-client.js';
 import { computerUtilCommand } from './command-computer-util.js';
 import { computerCommand } from './command-computer.js';
+import { computerWskCommand } from './command-computer-wsk.js';
 import { controllerCommand } from './command-controller.js';
 import { dispatcherCommand } from './command-dispatcher.js';
 import type { Command } from './command.js';
@@ -16,6 +17,7 @@ import { routerCommand } from './command-router.js';
 import { timeseriesCommand } from './command-timeseries.js';
 import { traceGenCommand } from './command-trace-gen.js';
 import { upCommand } from './command-up.js';
+import { wskproxyCommand } from './command-wskproxy.js';
 
 /** Every `soe` subcommand, in the order the help lists them. */
 export const COMMANDS: readonly Command[] = [
@@ -29,6 +31,8 @@ export const COMMANDS: readonly Command[] = [
   ippClientCommand,
   forwardingTableCommand,
   computerUtilCommand,
+  computerWskCommand,
+  wskproxyCommand,
   mecProxyCommand,
   mecProxyClientCommand,
   mecCliCommand,

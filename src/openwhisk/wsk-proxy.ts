@@ -1,0 +1,501 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { ClientPool } from '../client/client-pool.js';
+import type { TlsCredentials } from '../protocol/tls-credentials.js';
+import { logger } from '../support/logger.js';
+import {
+  activationResponse,
+  ActivationStore,
+  type ActivationRecord,
+  type ActivationStatus,
+} from './activation-record.js';
+import type { ApiKeys } from './api-keys.js';
+import { DEFAULT_NAMESPACE } from './api-keys.js';
+import { JsDeployer } from './js-deployer.js';
+import {
+  actionFromPut,
+  checkEntityName,
+  componentPath,
+  fullName,
+  showAction,
+  type ActionPath,
+  type WskActionEntity,
+} from './wsk-action.js';
+import { tooLargeText, WSK_TEXTS, WskHttpError, wskId } from './wsk-errors.js';
+
+const log = logger('wskproxy');
+
+/** The bounds of a wskproxy, all with safe defaults ({@link DEFAULT_WSK_PROXY_LIMITS}). */
+export interface WskProxyLimits {
+  /** Largest invocation body (the parameters), bytes: OpenWhisk's 1 MiB. */
+  maxParamsBytes: number;
+  /** Largest action body (its code), bytes. */
+  maxActionBytes: number;
+  /** Longest wait of a blocking invocation before it is answered 202, ms: OpenWhisk's 60 s. */
+  blockingTimeoutMs: number;
+  /** Activations kept. */
+  maxActivations: number;
+  /** How long an activation is kept, ms. */
+  activationTtlMs: number;
+  /** Actions kept, over all namespaces. */
+  maxActions: number;
+  /** Invocations that may wait for a client towards the broker; more are refused. */
+  maxWaiting: number;
+}
+
+/** The defaults of {@link WskProxyLimits}. */
+export const DEFAULT_WSK_PROXY_LIMITS: WskProxyLimits = {
+  maxParamsBytes: 1024 * 1024,
+  maxActionBytes: 48 * 1024 * 1024,
+  blockingTimeoutMs: 60_000,
+  maxActivations: 10_000,
+  activationTtlMs: 3_600_000,
+  maxActions: 10_000,
+  maxWaiting: 1000,
+};
+
+/** How a wskproxy forwards and whom it lets in. */
+export interface WskProxyOptions {
+  /** The broker (e-router, e-dispatcher) or computer invocations go to. */
+  serverEndpoint: string;
+  /** Calls in flight towards it at once (`--num-threads`). */
+  numThreads: number;
+  /** The API keys (`--auth-file`); undefined: no authentication (`--no-auth`). */
+  keys: ApiKeys | undefined;
+  /** Management end-points of the js computers Node.js actions are deployed to. */
+  managementEndpoints: readonly string[];
+  tls?: TlsCredentials | undefined;
+  limits?: Partial<WskProxyLimits>;
+}
+
+/** What an invocation came to. */
+interface Outcome {
+  status: ActivationStatus;
+  result: unknown;
+  /** The action is unknown to this proxy and to the brokers. */
+  notFound?: boolean;
+  /** The broker's retcode or output, for the original's `{"payload"}`/`{"error"}` answers. */
+  retcode?: string;
+  output?: string;
+}
+
+/** Retcodes of brokers and computers that mean "no such lambda". */
+const NO_LAMBDA = ['No destinations found for the entry', 'No container for lambda '];
+
+function send(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
+  res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
+}
+
+function intParam(q: URLSearchParams, name: string, fallback: number, max: number): number {
+  const v = q.get(name);
+  if (v === null || v === '') return fallback;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0)
+    throw new WskHttpError(400, `The parameter '${name}' must be a non-negative integer.`);
+  return Math.min(n, max);
+}
+
+/**
+ * OpenWhisk's REST API for actions and activations in front of the brokers (spec §8.1, issue 15): invoke
+ * (blocking, `result=true`, non-blocking), activations, actions (PUT/GET/DELETE/list; Node.js actions are
+ * deployed to js computers, sequences run their components through the broker), API keys.
+ */
+export class WskProxy {
+  readonly limits: WskProxyLimits;
+  private readonly pool: ClientPool;
+  private readonly activations: ActivationStore;
+  private readonly actions = new Map<string, { entity: WskActionEntity; fn: string; targets: string[] }>();
+  private readonly deployer: JsDeployer;
+  private readonly pending = new Set<Promise<unknown>>();
+
+  constructor(readonly options: WskProxyOptions) {
+    this.limits = { ...DEFAULT_WSK_PROXY_LIMITS, ...options.limits };
+    this.pool = new ClientPool(options.numThreads, options.tls);
+    this.activations = new ActivationStore({
+      maxRecords: this.limits.maxActivations,
+      maxAgeMs: this.limits.activationTtlMs,
+    });
+    this.deployer = new JsDeployer(options.managementEndpoints);
+  }
+
+  /** Serves one HTTP request; never rejects. */
+  async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    try {
+      await this.route(req, res);
+    } catch (err) {
+      if (res.headersSent) return void res.destroy();
+      if (err instanceof WskHttpError) return send(res, err.status, err.body());
+      log.warn(`${req.method} ${req.url}: ${(err as Error).message}`);
+      send(res, 500, new WskHttpError(500, (err as Error).message).body());
+    }
+  }
+
+  /** Waits for the non-blocking invocations in flight, then closes the connections. */
+  async close(): Promise<void> {
+    await Promise.allSettled([...this.pending]);
+    this.pool.close();
+    this.deployer.close();
+  }
+
+  private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://wskproxy');
+    const segments = url.pathname.split('/').slice(1);
+    if (segments.at(-1) === '') segments.pop();
+    let parts: string[];
+    try {
+      parts = segments.map((s) => decodeURIComponent(s));
+    } catch {
+      throw new WskHttpError(404, WSK_TEXTS.notFound);
+    }
+    if (parts[0] !== 'api' || parts[1] !== 'v1' || parts[2] !== 'namespaces')
+      throw new WskHttpError(404, WSK_TEXTS.notFound);
+    const method = req.method ?? 'GET';
+    if (parts.length === 3) {
+      if (method !== 'GET') throw new WskHttpError(405, WSK_TEXTS.methodNotAllowed);
+      return send(res, 200, [this.namespaceOf(req, '_')]);
+    }
+    const namespace = this.namespaceOf(req, parts[3]!);
+    const [collection, ...rest] = parts.slice(4);
+    const q = url.searchParams;
+    if (collection === 'actions') {
+      if (rest.length === 0) {
+        if (method !== 'GET') throw new WskHttpError(405, WSK_TEXTS.methodNotAllowed);
+        return send(res, 200, this.listActions(namespace, q));
+      }
+      if (rest.length > 2) throw new WskHttpError(404, WSK_TEXTS.notFound);
+      const path: ActionPath =
+        rest.length === 1
+          ? { namespace, pkg: undefined, name: rest[0]! }
+          : { namespace, pkg: rest[0], name: rest[1]! };
+      const explicit = parts[3] !== '_';
+      if (method === 'POST') return this.invoke(req, res, path, explicit, q);
+      if (method === 'GET')
+        return send(res, 200, showAction(this.action(path).entity, q.get('code') !== 'false'));
+      if (method === 'PUT') return this.putAction(req, res, path, q.get('overwrite') === 'true');
+      if (method === 'DELETE') return this.deleteAction(res, path);
+      throw new WskHttpError(405, WSK_TEXTS.methodNotAllowed);
+    }
+    if (collection === 'activations') {
+      if (method !== 'GET') throw new WskHttpError(405, WSK_TEXTS.methodNotAllowed);
+      if (rest.length === 0) {
+        const name = q.get('name') ?? undefined;
+        return send(
+          res,
+          200,
+          this.activations.list(
+            namespace,
+            intParam(q, 'skip', 0, 1e9),
+            intParam(q, 'limit', 30, 200) || 200,
+            name,
+          ),
+        );
+      }
+      const record = this.activations.get(namespace, rest[0]!);
+      if (record === undefined || rest.length > 2) throw new WskHttpError(404, WSK_TEXTS.notFound);
+      if (rest.length === 1) return send(res, 200, record);
+      if (rest[1] === 'result') return send(res, 200, record.response);
+      if (rest[1] === 'logs') return send(res, 200, { logs: record.logs });
+    }
+    throw new WskHttpError(404, WSK_TEXTS.notFound);
+  }
+
+  /** The caller's namespace: the key's (a path naming another is a 403), or with no auth the path's. */
+  private namespaceOf(req: IncomingMessage, pathNamespace: string): string {
+    if (this.options.keys === undefined) return pathNamespace === '_' ? DEFAULT_NAMESPACE : pathNamespace;
+    const own = this.options.keys.namespaceOf(req.headers.authorization);
+    if (pathNamespace !== '_' && pathNamespace !== own) throw new WskHttpError(403, WSK_TEXTS.forbidden);
+    return own;
+  }
+
+  private action(path: ActionPath) {
+    const a = this.actions.get(fullName(path));
+    if (a === undefined) throw new WskHttpError(404, WSK_TEXTS.notFound);
+    return a;
+  }
+
+  private listActions(namespace: string, q: URLSearchParams): unknown {
+    const all = [...this.actions.values()]
+      .map((a) => a.entity)
+      .filter((e) => e.namespace.split('/')[0] === namespace)
+      .sort((a, b) => b.updated - a.updated);
+    if (q.get('count') === 'true') return { actions: all.length };
+    const skip = intParam(q, 'skip', 0, 1e9);
+    const limit = intParam(q, 'limit', 30, 200) || 200;
+    return all.slice(skip, skip + limit).map((e) => showAction(e, false));
+  }
+
+  private async putAction(
+    req: IncomingMessage,
+    res: ServerResponse,
+    path: ActionPath,
+    overwrite: boolean,
+  ): Promise<void> {
+    checkEntityName(path.name, 'action');
+    if (path.pkg !== undefined) checkEntityName(path.pkg, 'package');
+    const body = await readJson(req, this.limits.maxActionBytes);
+    const key = fullName(path);
+    const old = this.actions.get(key);
+    if (old !== undefined && !overwrite) throw new WskHttpError(409, WSK_TEXTS.exists);
+    if (old === undefined && this.actions.size >= this.limits.maxActions)
+      throw new WskHttpError(403, `Too many actions (at most ${this.limits.maxActions}).`);
+    const entity = actionFromPut(body, path, old?.entity);
+    const fn = key.replaceAll('/', '.');
+    const targets = 'components' in entity.exec ? [] : this.deployer.targets(entity);
+    await this.deployer.deploy(fn, entity, targets);
+    const dropped = (old?.targets ?? []).filter((t) => !targets.includes(t));
+    if (dropped.length > 0) await this.deployer.remove(fn, dropped);
+    this.actions.set(key, { entity, fn, targets });
+    log.info(`action ${key} ${old === undefined ? 'created' : 'updated'} (${entity.exec.kind})`);
+    send(res, 200, showAction(entity));
+  }
+
+  private async deleteAction(res: ServerResponse, path: ActionPath): Promise<void> {
+    const a = this.action(path);
+    await this.deployer.remove(a.fn, a.targets);
+    this.actions.delete(fullName(path));
+    log.info(`action ${fullName(path)} deleted`);
+    send(res, 200, showAction(a.entity));
+  }
+
+  private async invoke(
+    req: IncomingMessage,
+    res: ServerResponse,
+    path: ActionPath,
+    explicitNamespace: boolean,
+    q: URLSearchParams,
+  ): Promise<void> {
+    const blocking = q.get('blocking') === 'true';
+    const resultOnly = q.get('result') === 'true';
+    const params = await readJson(req, this.limits.maxParamsBytes, {});
+    if (typeof params !== 'object' || params === null || Array.isArray(params))
+      throw new WskHttpError(400, `${WSK_TEXTS.malformed}\nthe parameters must be a JSON object`);
+    const known = this.actions.get(fullName(path));
+    const activationId = wskId();
+    const start = Date.now();
+    const run = this.run(path, explicitNamespace, params as Record<string, unknown>, 0).then((outcome) => {
+      if (outcome.notFound) return { outcome, record: undefined };
+      const end = Date.now();
+      const entity = known?.entity;
+      const record: ActivationRecord = {
+        namespace: path.pkg === undefined ? path.namespace : `${path.namespace}/${path.pkg}`,
+        name: path.name,
+        version: entity?.version ?? '0.0.1',
+        subject: path.namespace,
+        activationId,
+        publish: false,
+        start,
+        end,
+        duration: end - start,
+        logs: [],
+        annotations: [
+          { key: 'path', value: fullName(path) },
+          { key: 'kind', value: entity?.exec.kind ?? 'edge' },
+          ...(entity === undefined ? [] : [{ key: 'limits', value: entity.limits }]),
+        ],
+        response: activationResponse(outcome.status, outcome.result),
+      };
+      this.activations.add(record);
+      return { outcome, record };
+    });
+    this.track(run);
+    const idHeader = { 'x-openwhisk-activation-id': activationId };
+    if (!blocking) return send(res, 202, { activationId }, idHeader);
+    const timeoutMs = Math.min(
+      intParam(q, 'timeout', this.limits.blockingTimeoutMs, this.limits.blockingTimeoutMs),
+      this.limits.blockingTimeoutMs,
+    );
+    const late: { timer?: ReturnType<typeof setTimeout> } = {};
+    const waited = new Promise<undefined>((resolve) => {
+      late.timer = setTimeout(() => resolve(undefined), timeoutMs);
+    });
+    const done = await Promise.race([run, waited]);
+    clearTimeout(late.timer);
+    if (done === undefined) return send(res, 202, { activationId }, idHeader);
+    const { outcome, record } = done;
+    if (resultOnly && known === undefined) {
+      // The original's one call (spec §8.1), its answers JSON-escaped (quirk Q13 fixed).
+      return outcome.retcode === 'OK'
+        ? send(res, 200, { payload: outcome.output }, idHeader)
+        : send(res, 404, { error: outcome.retcode ?? String(outcome.result) });
+    }
+    if (record === undefined) throw new WskHttpError(404, WSK_TEXTS.notFound);
+    const unreachable = NO_LAMBDA.some((p) => outcome.retcode?.startsWith(p) === true);
+    const status =
+      outcome.status === 'success'
+        ? 200
+        : outcome.status !== 'whisk internal error'
+          ? 502
+          : unreachable
+            ? 503
+            : 500;
+    send(res, status, resultOnly ? record.response.result : record, idHeader);
+  }
+
+  private track(p: Promise<unknown>): void {
+    const own = p.catch(() => undefined);
+    this.pending.add(own);
+    void own.then(() => this.pending.delete(own));
+  }
+
+  /**
+   * Runs an action: a known one (its js function, or its sequence's components in order, each one's
+   * result the next one's parameters), else the original's lambda name (`name` for namespace `_`,
+   * `/ns/name` otherwise) through the broker.
+   */
+  private async run(
+    path: ActionPath,
+    explicitNamespace: boolean,
+    params: Record<string, unknown>,
+    depth: number,
+  ): Promise<Outcome> {
+    const known = this.actions.get(fullName(path));
+    const exec = known?.entity.exec;
+    if (exec !== undefined && 'components' in exec) {
+      if (depth > 10)
+        return { status: 'action developer error', result: { error: 'sequence nested too deep' } };
+      let current: Record<string, unknown> = params;
+      let last: Outcome = { status: 'success', result: params };
+      for (const c of exec.components) {
+        const p = componentPath(c, path.namespace);
+        if (!this.actions.has(fullName(p)))
+          return {
+            status: 'application error',
+            result: { error: `Sequence component does not exist: ${c}` },
+          };
+        last = await this.run(p, true, current, depth + 1);
+        if (last.status !== 'success') return last;
+        current = last.result as Record<string, unknown>;
+      }
+      return last;
+    }
+    const lambda =
+      known?.fn ??
+      (explicitNamespace ? `/${path.namespace}/` : '') +
+        (path.pkg === undefined ? '' : `${path.pkg}/`) +
+        path.name;
+    let retcode: string;
+    let output: string;
+    try {
+      const { response } = await this.pool.send(
+        this.options.serverEndpoint,
+        { name: lambda, input: JSON.stringify(params), hops: 1 },
+        { callTimeoutMs: this.limits.blockingTimeoutMs * 5, maxWaiting: this.limits.maxWaiting },
+      );
+      ({ retcode, output } = response);
+    } catch (err) {
+      const message = (err as Error).message;
+      return { status: 'whisk internal error', result: { error: message }, retcode: message };
+    }
+    if (known === undefined) {
+      if (retcode === 'OK') return { status: 'success', result: { payload: output }, retcode, output };
+      if (NO_LAMBDA.some((p) => retcode.startsWith(p)))
+        return { status: 'success', result: undefined, notFound: true, retcode };
+      return { status: 'action developer error', result: { error: retcode }, retcode };
+    }
+    if (retcode === 'OK') {
+      let result: unknown;
+      try {
+        result = JSON.parse(output);
+      } catch {
+        result = { payload: output };
+      }
+      const isError = typeof result === 'object' && result !== null && Object.hasOwn(result, 'error');
+      return { status: isError ? 'application error' : 'success', result, retcode, output };
+    }
+    const prefixed = (p: string): string | undefined =>
+      retcode.startsWith(p) ? retcode.slice(p.length) : undefined;
+    const app = prefixed('application error: ');
+    if (app !== undefined) return { status: 'application error', result: { error: app }, retcode };
+    const dev = prefixed('developer error: ');
+    if (dev !== undefined) return { status: 'action developer error', result: { error: dev }, retcode };
+    return { status: 'whisk internal error', result: { error: retcode }, retcode };
+  }
+}
+
+/**
+ * The JSON body of a request, at most `maxBytes` (else a 413 with OpenWhisk's text, the body not read
+ * further); an empty body is `empty`, or a 400 if none is given; malformed JSON is a 400.
+ */
+function readJson(req: IncomingMessage, maxBytes: number, empty?: unknown): Promise<unknown> {
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > maxBytes) {
+    req.resume();
+    return Promise.reject(new WskHttpError(413, tooLargeText(declared, maxBytes)));
+  }
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size <= maxBytes) chunks.push(c);
+      else {
+        req.removeAllListeners('data');
+        req.resume();
+        reject(new WskHttpError(413, tooLargeText(size, maxBytes)));
+      }
+    });
+    req.on('end', () => {
+      if (size > maxBytes) return;
+      const text = Buffer.concat(chunks).toString('utf8');
+      if (text.trim() === '') {
+        if (empty !== undefined) return resolve(empty);
+        return reject(new WskHttpError(400, `${WSK_TEXTS.malformed}\nthe body is empty`));
+      }
+      try {
+        resolve(JSON.parse(text));
+      } catch (err) {
+        reject(new WskHttpError(400, `${WSK_TEXTS.malformed}\n${(err as Error).message}`));
+      }
+    });
+    req.on('error', reject);
+  });
+}
+
+/** A running wskproxy HTTP server. */
+export interface WskProxyServer {
+  readonly proxy: WskProxy;
+  /** The API root it serves, with the bound port: `http://host:port`. */
+  readonly apiRoot: string;
+  stop(): Promise<void>;
+}
+
+/** Serves a {@link WskProxy} on `apiRoot` (`http://host:port`; port 0 picks a free one). */
+export function startWskProxy(apiRoot: string, options: WskProxyOptions): Promise<WskProxyServer> {
+  let url: URL;
+  try {
+    url = new URL(apiRoot);
+  } catch {
+    return Promise.reject(new Error(`Invalid --wsk-api-root '${apiRoot}': not an absolute URL`));
+  }
+  if (url.protocol !== 'http:')
+    return Promise.reject(new Error(`Invalid --wsk-api-root '${apiRoot}': wskproxy serves http only`));
+  const proxy = new WskProxy(options);
+  const server: Server = createServer((req, res) => void proxy.handle(req, res));
+  server.requestTimeout = 60_000;
+  server.headersTimeout = 20_000;
+  server.maxConnections = 4096;
+  const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
+  const port = url.port === '' ? 80 : Number(url.port);
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      const addr = server.address();
+      const bound = typeof addr === 'object' && addr !== null ? addr.port : port;
+      resolve({
+        proxy,
+        apiRoot: `http://${host.includes(':') ? `[${host}]` : host}:${bound}`,
+        async stop() {
+          await new Promise<void>((done) => {
+            server.close(() => done());
+            server.closeIdleConnections();
+          });
+          await proxy.close();
+        },
+      });
+    });
+  });
+}
