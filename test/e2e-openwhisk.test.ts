@@ -251,3 +251,33 @@ test('delete removes the action from the proxy', async () => {
     return err.statusCode === 404;
   });
 });
+
+test('bad input: malformed JSON 400, a huge body 413, a wrong path 404, no key 401', async () => {
+  const auth = { authorization: `Basic ${Buffer.from(KEY).toString('base64')}` };
+  const post = (body: string) =>
+    fetch(`${edge}/api/v1/namespaces/_/actions/hello?blocking=true`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body,
+    });
+  const malformed = await post('{"name":');
+  assert.equal(malformed.status, 400);
+  assert.match(
+    ((await malformed.json()) as { error: string }).error,
+    /^The request content was malformed:\n/,
+  );
+  const huge = await post(JSON.stringify({ x: 'a'.repeat(1024 * 1024) }));
+  assert.equal(huge.status, 413);
+  assert.match(
+    ((await huge.json()) as { error: string }).error,
+    /^The request content was too large \(bytes=\d+, allowed=1048576\)\.$/,
+  );
+  const wrong = await fetch(`${edge}/api/v2/nothing`, { headers: auth });
+  assert.equal(wrong.status, 404);
+  const none = await fetch(`${edge}/api/v1/namespaces/_/actions`);
+  assert.equal(none.status, 401);
+  assert.equal(
+    ((await none.json()) as { error: string }).error,
+    'The resource requires authentication, which was not supplied with the request.',
+  );
+});
