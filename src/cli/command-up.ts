@@ -29,7 +29,10 @@ export const upCommand = defineCommand({
     'process group, and stops by itself if soe up dies (even by SIGKILL). The logs go to a new temporary folder ' +
     '(with the timeseries data, if the topology gives no data-dir), removed after a clean stop unless ' +
     '--keep-logs; they are kept if a part fails, and soe up says where. A --log-dir is always kept. Each ' +
-    'component of the YAML file takes the options of its command without the leading dashes; see ' +
+    'component of the YAML file takes the options of its command without the leading dashes (a router given ' +
+    'neither table-conf nor optimizer-conf gets type=shortest-expected-delay and type=delay-per-request, the ' +
+    'pair closest to the oracles in docs/evaluation.md; name type=random and type=trivial,period=10,stat=mean ' +
+    "for the original's defaults); see " +
     'topologies/readme-example.yaml, the default, and topologies/etsi.yaml (ETSI MEC, etsi-balanced controller).',
   positional: {
     name: 'topology.yaml',

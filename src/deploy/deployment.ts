@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { STOP_ON_STDIN_CLOSE } from '../support/stop-on-stdin-close.js';
 import type { Component, Topology } from './topology.js';
+import { withRouterDefaults } from './router-defaults.js';
 
 /** The `soe` executable run for every component. */
 const SOE = fileURLToPath(new URL('../../../bin/soe.js', import.meta.url));
@@ -262,7 +263,7 @@ export class Deployment {
   }
 
   private launch(c: Component): Promise<RunningComponent> {
-    const args = [c.command.name, ...c.args];
+    const args = [c.command.name, ...(c.role === 'routers' ? withRouterDefaults(c.args) : c.args)];
     if (c.role === 'timeseries') {
       args.splice(1, 0, 'serve');
       if (!c.args.includes('--data-dir') && !c.args.includes('--storage'))
