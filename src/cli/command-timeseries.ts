@@ -44,9 +44,11 @@ export const timeseriesCommand = defineCommand({
     'Several servers on one PostgreSQL database (the same --storage) share everything: archive policies, ' +
     'rules, resource types, resources, metrics and measures. No server keeps any of it between requests (no ' +
     'cache to invalidate), so a change made through one, such as an archive policy’s retention, is what every ' +
-    'server applies from its next request. A write locks its metric’s row and reads the metric’s policy in ' +
-    'the same transaction; changes to a resource’s metrics take an advisory lock of the database that the ' +
-    'servers hold in turn, so two servers adding metrics to one resource at once neither create a name twice ' +
+    'server applies from its next request. A write reads its metric’s policy and state as committed and ' +
+    'commits only if no other write to that metric committed in between (else it reads again; after three ' +
+    'tries it locks the metric’s row first); changes to a resource’s metrics take an advisory lock of the ' +
+    'database that the servers hold in turn, so two servers adding metrics to one resource at once neither ' +
+    'create a name twice ' +
     'nor lose an acknowledged metric (a server that dies holding the lock releases it with its connection). ' +
     'Aggregates are stored in splits, as Gnocchi does: a row per metric, granularity, method and 3,600 ' +
     'periods, so a write rewrites only the splits it changed, and a split entirely past the retention is ' +
