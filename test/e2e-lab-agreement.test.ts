@@ -1,5 +1,5 @@
 // The two engines of the lab agree: the same small scenario run live (real processes on loopback, real
-// time) and in virtual time gives mean response times within 10% and the same ranking of the policies.
+// time) and in virtual time gives mean response times within 10% and the same policy (round-robin) slowest.
 // On a busy machine every wake-up of the live processes comes late, which the model does not include:
 // the live mean may then exceed the virtual one by that lateness, as measured during the run.
 import assert from 'node:assert/strict';
@@ -13,7 +13,8 @@ import { loadExperiment } from '../src/lab/experiment.js';
 import { statistic } from '../src/lab/stats.js';
 
 // lab/agreement/flat.yaml: two single-core computers, speeds 1:2, requests of 50-150 ms on the slow one;
-// round-robin (no optimizer) loads the slow computer to 90%, led spreads the load. docs/evaluation.md
+// round-robin (no optimizer) loads the slow computer to 90%, led and the router's shortest-expected-delay
+// spread the load. docs/evaluation.md
 // shows a second scenario (lab/agreement/two-tier.yaml) run by hand.
 const EXPERIMENT = fileURLToPath(new URL('../../lab/agreement/flat.yaml', import.meta.url));
 
@@ -37,7 +38,7 @@ async function withLateness<T>(f: () => Promise<T>): Promise<{ result: T; latene
 }
 
 test(
-  'live and virtual-time runs agree: mean response times within 10% (plus measured lateness), same ranking',
+  'live and virtual-time runs agree: mean response times within 10% (plus measured lateness), round-robin slowest',
   { timeout: 600_000 }, // a hang guard: the run takes 30 s on an idle machine, a few minutes on a busy one
   async (t) => {
     const e = loadExperiment(EXPERIMENT);
@@ -61,8 +62,10 @@ test(
         `${p.name}: live mean ${l} s, virtual ${v} s, timers ${(late * 1000).toFixed(1)} ms late`,
       );
     });
-    const rank = (xs: number[]): number[] => xs.map((_, i) => i).sort((a, b) => xs[a]! - xs[b]!);
-    assert.deepEqual(rank(means.live), rank(means.virtual));
-    assert.deepEqual(rank(means.virtual), [1, 0], 'led before round-robin');
+    // led and shortest-expected-delay take nearly the same decisions, so only round-robin's place is ranked.
+    for (const engine of ['live', 'virtual'] as const) {
+      const [roundRobin, ...spreading] = means[engine];
+      for (const m of spreading) assert.ok(m < roundRobin!, `${engine}: round-robin is the slowest`);
+    }
   },
 );
