@@ -6,12 +6,13 @@
  * `table-conf type=random`, `optimizer-conf type=none`, `max-pending-clients=0`.
  *
  * Reported: warm invocations/s and p50/p99 latency at concurrency 1 and 8 (closed loops, after an untimed
- * pass), the warm p50 the js computer adds over the simulated lambda; cold start p50 (the first call after
+ * pass; each cell in three slices, the two lambdas taking turns, as the load of a shared machine varies), the
+ * warm p50 the js computer adds over the simulated lambda; cold start p50 (the first call after
  * a deploy through the management API, straight to the computer, with a pre-started container, and a few
  * without one); resident memory of an idle container (RSS, and PSS: RSS with the pages shared with the other
  * Node processes divided among them); ratios to the issue's targets.
  *
- * Run: `npm run bench:functions` or `node dist/bench/functions.js [seconds-per-cell]` (default 3; about 40 s).
+ * Run: `npm run bench:functions` or `node dist/bench/functions.js [seconds-per-cell]` (default 3; about 60 s).
  * Linux only (/proc).
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -26,9 +27,11 @@ const SECONDS = Number(process.argv[2] ?? 3);
 const WARMUP = 0.5;
 const CONCURRENCY = [1, 8];
 const COLD_SAMPLES = 20;
+/** Each cell is measured in this many slices, the paths taking turns, so that a change of load hits both. */
+const ROUNDS = 3;
 const UNWARMED_SAMPLES = 3;
-/** The js computer's conf: as many containers as the closed loops of the largest cell. */
-const JS_CONF = 'containers=8,prewarm=1';
+/** The js computer's conf: as many containers per function as cores (more calls wait, warm, at the computer). */
+const JS_CONF = 'containers=2,prewarm=1';
 /** The issue's targets. */
 const TARGETS = { addedP50Ms: 0.5, rpsAt8: 3000, coldP50Ms: 20, idleRssMb: 40 };
 
@@ -41,6 +44,14 @@ interface Cell {
   errors: number;
 }
 
+/** What one slice of a cell measured. */
+interface Slice {
+  completed: number;
+  ms: number;
+  latencies: number[];
+  errors: number;
+}
+
 function percentile(sorted: number[], p: number): number {
   return sorted.length === 0
     ? NaN
@@ -49,13 +60,12 @@ function percentile(sorted: number[], p: number): number {
 
 /** `concurrency` closed loops calling `lambda` with `input` for WARMUP + `seconds`; the window after WARMUP counts. */
 async function measure(
-  name: string,
   endpoint: string,
   lambda: string,
   input: string,
   concurrency: number,
-  seconds = SECONDS,
-): Promise<Cell> {
+  seconds: number,
+): Promise<Slice> {
   const client = new GrpcLambdaClient(endpoint);
   const done: [number, number][] = [];
   let errors = 0;
@@ -85,18 +95,25 @@ async function measure(
     client.close();
   }
   const e = end!;
-  const completed = done.filter(([, t1]) => t1 >= start && t1 <= e).length;
-  const latencies = done
-    .filter(([t0, t1]) => t0 >= start && t1 <= e)
-    .map(([t0, t1]) => t1 - t0)
-    .sort((a, b) => a - b);
+  return {
+    completed: done.filter(([, t1]) => t1 >= start && t1 <= e).length,
+    ms: e - start,
+    latencies: done.filter(([t0, t1]) => t0 >= start && t1 <= e).map(([t0, t1]) => t1 - t0),
+    errors,
+  };
+}
+
+/** A cell from its slices. */
+function cellOf(name: string, concurrency: number, slices: Slice[]): Cell {
+  const sum = (f: (s: Slice) => number): number => slices.reduce((a, s) => a + f(s), 0);
+  const latencies = slices.flatMap((s) => s.latencies).sort((a, b) => a - b);
   return {
     name,
     concurrency,
-    rps: (completed * 1000) / (e - start),
+    rps: (sum((s) => s.completed) * 1000) / sum((s) => s.ms),
     p50: percentile(latencies, 50),
     p99: percentile(latencies, 99),
-    errors,
+    errors: sum((s) => s.errors),
   };
 }
 
@@ -191,11 +208,15 @@ async function main(): Promise<void> {
       ['js echo function', 'echo', jsInput],
     ];
     // Untimed pass: JIT, connections, every js container started.
-    for (const [name, lambda, input] of paths) await measure(name, router.endpoint, lambda, input, 8, 1);
+    for (const [, lambda, input] of paths) await measure(router.endpoint, lambda, input, 8, 1);
     const cells: Cell[] = [];
-    for (const c of CONCURRENCY)
-      for (const [name, lambda, input] of paths)
-        cells.push(await measure(name, router.endpoint, lambda, input, c));
+    for (const c of CONCURRENCY) {
+      const slices = paths.map((): Slice[] => []);
+      for (let r = 0; r < ROUNDS; r++)
+        for (const [i, [, lambda, input]] of paths.entries())
+          slices[i]!.push(await measure(router.endpoint, lambda, input, c, SECONDS / ROUNDS));
+      for (const [i, [name]] of paths.entries()) cells.push(cellOf(name, c, slices[i]!));
+    }
 
     // Idle containers: the js computer's children, after the runs (pre-started ones included).
     await sleep(500);
