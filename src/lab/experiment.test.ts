@@ -120,7 +120,7 @@ test('every error names the file and the field', () => {
   assert.throws(() => parseExperiment('a: [', 'x.yaml'), { message: /^x\.yaml: invalid YAML: / });
 });
 
-test('the shipped scenarios are valid and compare every original policy and led', () => {
+test('the shipped scenarios are valid and compare every original policy, led and shortest-expected-delay', () => {
   const dir = new URL('../../../lab/', import.meta.url);
   const files = readdirSync(dir)
     .filter((f) => f.endsWith('.yaml'))
@@ -129,7 +129,7 @@ test('the shipped scenarios are valid and compare every original policy and led'
   const scale = loadExperiment(new URL('scale-100.yaml', dir).pathname);
   assert.deepEqual(
     scale.policies.map((p) => p.name),
-    ['random', 'led'],
+    ['random', 'led', 'shortest-expected-delay'],
   );
   assert.equal(scale.workload.duration, 600);
   for (const f of files.filter((name) => name !== 'scale-100.yaml')) {
@@ -146,6 +146,7 @@ test('the shipped scenarios are valid and compare every original policy and led'
         'delay',
         'probe',
         'led',
+        'shortest-expected-delay',
       ],
     );
     assert.deepEqual(e.workload.loads, [0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]);
