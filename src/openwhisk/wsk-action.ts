@@ -157,7 +157,7 @@ export function actionFromPut(body: unknown, path: ActionPath, old?: WskActionEn
     namespace: path.pkg === undefined ? path.namespace : `${path.namespace}/${path.pkg}`,
     name: path.name,
     version: old === undefined ? '0.0.1' : nextVersion(old.version),
-    publish: (body.publish) ?? old?.publish ?? false,
+    publish: body.publish ?? old?.publish ?? false,
     exec: newExec,
     annotations:
       body.annotations === undefined ? (old?.annotations ?? []) : keyValues(body.annotations, 'annotations'),
