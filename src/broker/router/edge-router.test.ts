@@ -290,3 +290,41 @@ test('fake mode answers OK without forwarding', () =>
     'type=none',
     'max-pending-clients=2,min-forward-time=0,max-forward-time=0,fake=true',
   ));
+
+test('shortest-expected-delay: the router counts its requests in flight back to 0 after replies, dry runs and a failed destination (issue 20)', async () => {
+  const r = await startRouterServer('127.0.0.1:0', '127.0.0.1:0', {
+    tableConf: 'type=shortest-expected-delay',
+    optimizerConf: 'type=delay-per-request',
+    router: parseRouterConf('max-pending-clients=0,min-forward-time=0,max-forward-time=0'),
+    controllerEndpoint: controller.endpoint,
+  });
+  const lambda = new GrpcLambdaClient(r.endpoint);
+  const config = new RpcClient('uiiit.rpc.EdgeRouter', r.configurationEndpoint);
+  try {
+    for (const destination of ['127.0.0.1:1', computer.endpoint]) {
+      const reply = await config.call('Configure', {
+        action: 'CHANGE',
+        lambda: 'clambda0',
+        destination,
+        weight: 1,
+        final: true,
+      });
+      assert.equal(reply.msg, 'OK');
+    }
+    const replies = await Promise.all(
+      [false, false, true, false].map((dry) => lambda.runLambda({ name: 'clambda0', dry })),
+    );
+    assert.deepEqual(
+      replies.map((x) => [x.retcode, x.responder]),
+      replies.map(() => ['OK', computer.endpoint]),
+    );
+    const table = r.router.tables[0];
+    assert.equal(table.has('clambda0', '127.0.0.1:1'), false);
+    assert.equal(table.inFlight('clambda0', computer.endpoint), 0);
+    assert.notEqual(table.weight('clambda0', computer.endpoint), 1);
+  } finally {
+    lambda.close();
+    config.close();
+    await r.stop();
+  }
+});
