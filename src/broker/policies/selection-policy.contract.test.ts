@@ -184,6 +184,25 @@ for (const name of policyNames()) {
       assert.equal(heavy + light, 3000);
       assert.ok(heavy * 20 < light, `heavy ${heavy} vs light ${light}`);
     });
+
+    test('select counts a request in flight, finished ends it, remove forgets the count', () => {
+      const { policy, tick } = makePolicy(name);
+      policy.add('a', 1, true);
+      tick();
+      assert.equal(policy.select(), 'a');
+      assert.equal(policy.select(), 'a');
+      assert.equal(policy.inFlight('a'), 2);
+      policy.finished('a');
+      assert.equal(policy.inFlight('a'), 1);
+      policy.finished('a');
+      policy.finished('a');
+      policy.finished('unknown');
+      assert.deepEqual([policy.inFlight('a'), policy.inFlight('unknown')], [0, 0]);
+      policy.select();
+      policy.remove('a');
+      policy.add('a', 1, true);
+      assert.equal(policy.inFlight('a'), 0);
+    });
   });
 }
 
