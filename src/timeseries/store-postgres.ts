@@ -341,6 +341,24 @@ export class PostgresTimeseriesStore implements TimeseriesStore {
     }
     const ids = [...merged.keys()].sort();
     const refused = { rejected: 0 };
+    try {
+      await this.writeWithRetries(ids, merged, refused);
+    } catch (err) {
+      if (refused.rejected > 0) {
+        await this.pool.query("UPDATE ts_counter SET value = value + $1 WHERE name = 'rejected_measures'", [
+          refused.rejected,
+        ]);
+      }
+      throw err;
+    }
+  }
+
+  /** {@link writeMeasures} without a transaction until it succeeds or has tried enough, then in one. */
+  private async writeWithRetries(
+    ids: readonly string[],
+    merged: ReadonlyMap<string, Measure[]>,
+    refused: { rejected: number },
+  ): Promise<void> {
     const c = await this.pool.connect();
     let broken: Error | undefined;
     try {
@@ -356,13 +374,6 @@ export class PostgresTimeseriesStore implements TimeseriesStore {
         await c.query('ROLLBACK').catch((e: Error) => (broken = e));
         throw err;
       }
-    } catch (err) {
-      if (refused.rejected > 0) {
-        await c.query("UPDATE ts_counter SET value = value + $1 WHERE name = 'rejected_measures'", [
-          refused.rejected,
-        ]);
-      }
-      throw err;
     } finally {
       c.release(broken);
     }
