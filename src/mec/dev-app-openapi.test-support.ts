@@ -4,9 +4,9 @@ import { fileURLToPath } from 'node:url';
 import { OpenAPIBackend, type Operation } from 'openapi-backend';
 import { parse } from 'yaml';
 
-/** The ETSI OpenAPI document of GS MEC 016 v2.2.1, as shipped in the shared spec folder. */
+/** The ETSI OpenAPI document of GS MEC 016 v2.2.1 (BSD-3, with its licence), vendored under test/fixtures. */
 export const DEV_APP_OPENAPI = fileURLToPath(
-  new URL('../../../../shared/spec/etsi-mec-016/UEAppInterfaceApi.yaml', import.meta.url),
+  new URL('../../../test/fixtures/etsi-mec-016/UEAppInterfaceApi.yaml', import.meta.url),
 );
 
 type Doc = {
