@@ -1,4 +1,5 @@
 import { clientCommand } from './command-client.js';
+import { computerFacerecCommand } from './command-computer-facerec.js';
 import { computerUtilCommand } from './command-computer-util.js';
 import { computerCommand } from './command-computer.js';
 import { computerWskCommand } from './command-computer-wsk.js';
@@ -32,6 +33,7 @@ export const COMMANDS: readonly Command[] = [
   forwardingTableCommand,
   computerUtilCommand,
   computerWskCommand,
+  computerFacerecCommand,
   wskproxyCommand,
   mecProxyCommand,
   mecProxyClientCommand,

@@ -43,6 +43,14 @@ export const COMPUTER_TYPE_EXAMPLES: Record<string, () => Promise<ComputerTypeEx
       cleanup: () => Promise.resolve(rmSync(dir, { recursive: true, force: true })),
     });
   },
+  facerec: () =>
+    Promise.resolve({
+      settings: { 'num-threads': '1' },
+      lambda: 'clambda0',
+      input: 'hello',
+      output: '',
+      unknownRetcode: (lambda) => `Unsupported lambda: ${lambda} (supported lambdas: eyerec0,facerec0)`,
+    }),
   http: async () => {
     const faas = await FakeFaas.start((req) => ({ status: 200, body: req.body }));
     const dir = mkdtempSync(join(tmpdir(), 'soe-http-example-'));

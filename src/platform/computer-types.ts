@@ -1,3 +1,4 @@
+import { setup as setupFacerec } from './facerec/facerec-computer-type.js';
 import { setup as setupHttp } from './http/http-computer-type.js';
 import { setup as setupJs } from './js/js-computer-type.js';
 import { setup as setupSim } from './sim-computer-type.js';
@@ -6,6 +7,7 @@ import { setup as setupSim } from './sim-computer-type.js';
 setupSim();
 setupJs();
 setupHttp();
+setupFacerec();
 
 export { computerTypes } from './computer-type.js';
 export type {

@@ -10,7 +10,7 @@ export const DEFAULT_MODELS =
   'facerec0=haarcascade_frontalface_default.xml,eyerec0=haarcascade_eye_tree_eyeglasses.xml';
 
 /** Default bound on the pixels of an input image (an image over it is refused before decoding). */
-export const DEFAULT_MAX_PIXELS = 12_000_000;
+export const DEFAULT_MAX_PIXELS = 4_000_000;
 
 /** Default number of requests waiting for a detector thread. */
 export const DEFAULT_MAX_QUEUED = 100;

@@ -1,0 +1,110 @@
+import type { Registrant } from '../controller/controller-registration.js';
+import { startTypedComputerServer } from '../platform/computer-server.js';
+import '../platform/computer-types.js';
+import { DEFAULT_MAX_PIXELS, DEFAULT_MAX_QUEUED, DEFAULT_MODELS } from '../platform/facerec/facerec-conf.js';
+import { logger } from '../support/logger.js';
+import { defineCommand } from './command.js';
+import { SECURE_OPTIONS, tlsFromOptions } from './secure-option.js';
+import { checkLambdaServerOptions, LAMBDA_SERVER_OPTIONS, serveUntilSignal } from './server-command.js';
+
+const log = logger('computer');
+
+/** `soe computer-facerec` / `edgecomputerfacerec`: face and eye detection on JPEGs (spec §1.13). */
+export const computerFacerecCommand = defineCommand({
+  name: 'computer-facerec',
+  alias: 'edgecomputerfacerec',
+  summary: 'Run an edge computer detecting faces and eyes in JPEG images with Haar cascades (spec §1.13).',
+  details:
+    'Each lambda of --models takes a JPEG in datain and answers {"objects":[{"h":…,"w":…,"x":…,"y":…}]} ' +
+    '(numbers printed as doubles, 177.0, and multiplied by --scale), as the original: EXIF orientation ' +
+    'applied, gray, resized by 1/scale, histogram equalised, Haar cascade with scale factor 1.1, 2 minimum ' +
+    'neighbours, 30×30 minimum size; the rectangles equal native OpenCV 4.6 (single thread) on the test ' +
+    'photos. Detection runs in --num-threads worker threads, each with its own OpenCV.js: memory is about ' +
+    '60 MB plus, per thread, 100 MB and about 50 bytes per pixel of the largest image it has seen (measured: ' +
+    '1 thread, 4-megapixel photo: 355 MB peak; 2 threads, 800×600 photos: 310 MB), so --max-pixels and ' +
+    '--num-threads bound it. An image ' +
+    'that cannot be decoded, a CMYK JPEG or one over --max-pixels gets `Could not read image (size N ' +
+    'bytes)`. The dummy lambda answers OK at once; other names get `Unsupported lambda: <n> (supported ' +
+    'lambdas: <list>)`. ptime is the processing time in ms; the loads are the process CPU normalised by ' +
+    '--num-threads (0 without a utilization stream). The model files are looked up as given, then among ' +
+    'the cascades shipped in data/haarcascades (Debian opencv-data 4.6). Differences from the original: ' +
+    '--num-threads sets the detector threads (the original declared it twice, quirk Q17); a truncated JPEG ' +
+    'is refused where cv::imdecode decoded what it could.',
+  options: [
+    ...LAMBDA_SERVER_OPTIONS.filter((o) => o.name !== 'num-threads'),
+    {
+      name: 'num-threads',
+      kind: 'integer',
+      default: 4,
+      description: 'detector threads (the original: OpenCV threads); also normalises the loads',
+    },
+    {
+      name: 'utilization-endpoint',
+      kind: 'string',
+      default: '0.0.0.0:6476',
+      description: 'utilization stream end-point (<cpu>-usr, <cpu>-sys every second); empty: disabled',
+    },
+    {
+      name: 'scale',
+      kind: 'number',
+      default: 1,
+      description: 'image scale (the image is resized by 1/scale)',
+    },
+    {
+      name: 'dummy-lambda',
+      kind: 'string',
+      default: 'clambda0',
+      description: 'name of a lambda that returns immediately with success',
+    },
+    {
+      name: 'models',
+      kind: 'string',
+      default: DEFAULT_MODELS,
+      description: 'comma-separated pairs lambda=cascade XML file',
+    },
+    {
+      name: 'max-pixels',
+      kind: 'integer',
+      default: DEFAULT_MAX_PIXELS,
+      description: 'largest image accepted, in pixels (memory: about 50 bytes per pixel per thread)',
+    },
+    {
+      name: 'max-queued',
+      kind: 'integer',
+      default: DEFAULT_MAX_QUEUED,
+      description: 'requests waiting for a detector thread beyond which new ones are refused',
+    },
+    ...SECURE_OPTIONS,
+  ],
+  async run(o) {
+    if (o['server-endpoint'] === '') throw new Error(`Empty end-point: ${o['server-endpoint']}`);
+    checkLambdaServerOptions(o);
+    const tls = tlsFromOptions(o, { serve: true, call: o['controller-endpoint'] !== '' });
+    const server = await startTypedComputerServer({
+      type: 'facerec',
+      serverEndpoint: o['server-endpoint'],
+      utilizationEndpoint: o['utilization-endpoint'],
+      samplePeriod: o['utilization-endpoint'] === '' ? 0 : 1,
+      settings: {
+        'num-threads': String(o['num-threads']),
+        scale: String(o.scale),
+        'dummy-lambda': o['dummy-lambda'],
+        models: o.models,
+        'max-pixels': String(o['max-pixels']),
+        'max-queued': String(o['max-queued']),
+      },
+      tls,
+    });
+    const { computer } = server;
+    const util = server.utilizationEndpoint === '' ? 'disabled' : server.utilizationEndpoint;
+    log.info(
+      `${computer.name} listening on ${server.endpoint}, utilization stream on ${util}` +
+        (tls === undefined ? '' : ' (TLS)'),
+    );
+    for (const line of computer.describe()) log.info(line);
+    const registrant: Registrant = {
+      computer: { edgeServerEndpoint: server.endpoint, containers: computer.containers() },
+    };
+    return serveUntilSignal(o, registrant, () => server.stop(), log, tls);
+  },
+});
