@@ -69,6 +69,7 @@ function main() {
     writeScratch: attempt(() => fs.writeFileSync('scratch.txt', 'x')),
     readScratch: attempt(() => fs.readFileSync('scratch.txt')),
     worker: attempt(() => new (require('node:worker_threads').Worker)('1', { eval: true })),
+    ipc: typeof process.send,
   };
 }`,
 };
@@ -143,7 +144,7 @@ describe('JsComputer', () => {
     assert.ok(deadline > Date.now() && deadline <= Date.now() + 20_000, `deadline ${deadline}`);
   });
 
-  test('the permission model: no child process, no worker, no file outside the scratch folder', async () => {
+  test('the permission model: no child process, no worker, no file outside the scratch folder, no IPC', async () => {
     assert.deepEqual(await ok('sandbox'), {
       spawn: 'ERR_ACCESS_DENIED',
       writeTmp: 'ERR_ACCESS_DENIED',
@@ -151,6 +152,7 @@ describe('JsComputer', () => {
       writeScratch: 'allowed',
       readScratch: 'allowed',
       worker: 'ERR_ACCESS_DENIED',
+      ipc: 'undefined',
     });
   });
 

@@ -93,10 +93,13 @@ await warmUp();
 const http = option('--http', '');
 if (http !== '') serveHttp(http);
 else {
+  // The action may not answer for the runtime: only the runtime holds the channel's send.
+  const send = process.send!.bind(process);
+  process.send = undefined;
   process.on('message', (m: IpcRequest) => {
-    void operate(m.op, undefined, m.body).then((a) => process.send!({ id: m.id, ...a }));
+    void operate(m.op, undefined, m.body).then((a) => send({ id: m.id, ...a }));
   });
   // The computer is gone: so is its container, whatever timers the action left.
   process.on('disconnect', () => process.exit(0));
-  process.send!({ ready: true });
+  send({ ready: true });
 }
