@@ -14,6 +14,7 @@ import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { status } from '@grpc/grpc-js';
 import { bindError } from '../support/socket-errors.js';
+import { CallAbort } from './call-abort.js';
 import { whenCancelled } from './call-cancellation.js';
 import { formatEndpoint, parseBindEndpoint, parseEndpoint } from './endpoint.js';
 import {
@@ -79,9 +80,7 @@ class NodeH2Call implements LambdaCall {
   deadline: number | undefined;
   answered = false;
   private timer: NodeJS.Timeout | undefined;
-  private controller: AbortController | undefined;
-  private abortReason: Error | undefined;
-  private listeners: ((reason: Error) => void)[] | undefined;
+  private readonly aborts = new CallAbort();
 
   constructor(
     private readonly stream: ServerHttp2Stream,
@@ -89,23 +88,11 @@ class NodeH2Call implements LambdaCall {
   ) {}
 
   get signal(): AbortSignal {
-    if (this.controller === undefined) {
-      this.controller = new AbortController();
-      if (this.abortReason !== undefined) this.controller.abort(this.abortReason);
-    }
-    return this.controller.signal;
+    return this.aborts.signal;
   }
 
   onAbort(listener: (reason: Error) => void): () => void {
-    if (this.abortReason !== undefined) {
-      listener(this.abortReason);
-      return () => undefined;
-    }
-    (this.listeners ??= []).push(listener);
-    return () => {
-      const i = this.listeners?.indexOf(listener) ?? -1;
-      if (i >= 0) this.listeners!.splice(i, 1);
-    };
+    return this.aborts.onAbort(listener);
   }
 
   /** Arms the deadline of a `grpc-timeout` value; false (and INTERNAL answered) if malformed, as grpc-js. */
@@ -124,15 +111,10 @@ class NodeH2Call implements LambdaCall {
     return true;
   }
 
-  /** Nobody waits for the answer any more: aborts the signal (once). */
+  /** Nobody waits for the answer any more: aborts the signal (once) and stops the deadline timer. */
   abort(reason: Error): void {
     clearTimeout(this.timer);
-    if (this.abortReason !== undefined) return;
-    this.abortReason = reason;
-    this.controller?.abort(reason);
-    const listeners = this.listeners;
-    this.listeners = undefined;
-    for (const listener of listeners ?? []) listener(reason);
+    this.aborts.abort(reason);
   }
 
   /** Answers OK with `reply`, the trailers after it. */

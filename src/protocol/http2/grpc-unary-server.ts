@@ -1,6 +1,7 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { status } from '@grpc/grpc-js';
 import { bindError } from '../../support/socket-errors.js';
+import { CallAbort } from '../call-abort.js';
 import { formatEndpoint, parseBindEndpoint, socketHost } from '../endpoint.js';
 import { StatusError, statusOf } from '../rpc-error.js';
 import type { TlsCredentials } from '../tls-credentials.js';
@@ -53,40 +54,20 @@ class ServerStream extends H2Stream implements UnaryCall {
   deadline: number | undefined;
   /** Answers DEADLINE_EXCEEDED when the deadline passes. */
   timer: NodeJS.Timeout | undefined;
-  /** Made when a handler first asks for the signal (most never do). */
-  private controller: AbortController | undefined;
-  private abortReason: Error | undefined;
-  private listeners: ((reason: Error) => void)[] | undefined;
+  private readonly aborts = new CallAbort();
 
   get signal(): AbortSignal {
-    if (this.controller === undefined) {
-      this.controller = new AbortController();
-      if (this.abortReason !== undefined) this.controller.abort(this.abortReason);
-    }
-    return this.controller.signal;
+    return this.aborts.signal;
   }
 
   onAbort(listener: (reason: Error) => void): () => void {
-    if (this.abortReason !== undefined) {
-      listener(this.abortReason);
-      return () => undefined;
-    }
-    (this.listeners ??= []).push(listener);
-    return () => {
-      const i = this.listeners?.indexOf(listener) ?? -1;
-      if (i >= 0) this.listeners!.splice(i, 1);
-    };
+    return this.aborts.onAbort(listener);
   }
 
   /** Nobody waits for the answer any more: aborts the signal (once) and stops the deadline timer. */
   abort(reason: Error): void {
     clearTimeout(this.timer);
-    if (this.abortReason !== undefined) return;
-    this.abortReason = reason;
-    this.controller?.abort(reason);
-    const listeners = this.listeners;
-    this.listeners = undefined;
-    for (const listener of listeners ?? []) listener(reason);
+    this.aborts.abort(reason);
   }
 }
 
