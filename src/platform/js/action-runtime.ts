@@ -27,8 +27,12 @@ function answer(status: number, body: unknown): ProxyAnswer {
   return { status, body: JSON.stringify(body) };
 }
 
+/** Longest error text a failure carries (it becomes a retcode); longer ones are cut, `...` marking the cut. */
+const MAX_ERROR_CHARS = 2000;
+
 function failure(status: number, error: string): ProxyAnswer {
-  return answer(status, { error });
+  const text = error.length > MAX_ERROR_CHARS ? `${error.slice(0, MAX_ERROR_CHARS)}...` : error;
+  return answer(status, { error: text });
 }
 
 function isObject(x: unknown): x is Record<string, unknown> {
@@ -140,7 +144,7 @@ export class ActionRuntime {
     try {
       result = await pending;
     } catch (err) {
-      return answer(200, { error: serializeError(err) });
+      result = { error: serializeError(err) };
     }
     if (result === undefined) result = {};
     if (typeof result !== 'object' || result === null)

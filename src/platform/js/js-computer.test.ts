@@ -51,6 +51,8 @@ const CODE: Record<string, string> = {
   nothing: 'function main() {}',
   throws: "function main() { throw new Error('boom'); }",
   rejects: "async function main() { throw new Error('nope'); }",
+  throwsHuge: "function main() { throw 'x'.repeat(1e6); }",
+  rejectsHuge: "async function main() { throw 'x'.repeat(5000); }",
   errorResult: "function main() { return { error: 'bad items' }; }",
   loop: 'function main() { for (;;) {} }',
   memory: 'function main() { const a = []; for (;;) a.push(new Array(1e5).fill(Math.random())); }',
@@ -168,6 +170,12 @@ describe('JsComputer', () => {
       ['number', '{}', 'developer error: The action did not return a dictionary.'],
       ['throws', '{}', 'developer error: An error has occurred: Error: boom'],
       ['rejects', '{}', 'application error: nope'],
+      ['throwsHuge', '{}', `developer error: An error has occurred: ${'x'.repeat(1977)}...`],
+      [
+        'rejectsHuge',
+        '{}',
+        'developer error: The action produced a response that exceeded the allowed length: 5012 > 1000 bytes.',
+      ],
       ['errorResult', '{}', 'application error: bad items'],
       [
         'syntax',
