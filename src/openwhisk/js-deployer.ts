@@ -1,4 +1,4 @@
-import { RestClient } from '../platform/wsk/wsk-rest.js';
+import { HttpClient } from '../platform/http/http-client.js';
 import type { WskActionEntity } from './wsk-action.js';
 import { WskHttpError } from './wsk-errors.js';
 
@@ -11,7 +11,7 @@ export const COMPUTERS_ANNOTATION = 'soe-computers';
  * given are ever called.
  */
 export class JsDeployer {
-  private readonly rest = new RestClient(8, { timeoutMs: 30_000, maxResponseBytes: 1024 * 1024 });
+  private readonly rest = new HttpClient(8, { timeoutMs: 30_000, maxResponseBytes: 1024 * 1024 });
 
   constructor(readonly endpoints: readonly string[]) {}
 

@@ -10,7 +10,7 @@ import { requestRejection } from '../request-rejection.js';
 import { GenericApi, readFunctionsFile } from './generic-api.js';
 import { OPENFAAS_TYPE, type HttpComputerConf } from './http-conf.js';
 import type { FunctionResult, HttpFunctionApi } from './http-function-api.js';
-import { HttpPoster, type HttpAnswer } from './http-post.js';
+import { HttpClient, type HttpAnswer } from './http-client.js';
 import { OpenFaasApi } from './openfaas-api.js';
 
 const log = logger('computer');
@@ -39,7 +39,7 @@ function functionApi(conf: HttpComputerConf): HttpFunctionApi {
  */
 export class HttpComputer implements RunningComputer {
   readonly api: HttpFunctionApi;
-  private readonly poster: HttpPoster;
+  private readonly http: HttpClient;
   private readonly clients: Semaphore;
   private readonly meter: LoadMeter;
   private readonly listeners = new Set<UtilizationListener>();
@@ -53,7 +53,7 @@ export class HttpComputer implements RunningComputer {
     samplePeriod = 1,
   ) {
     this.api = functionApi(conf);
-    this.poster = new HttpPoster(conf.numClients, conf);
+    this.http = new HttpClient(conf.numClients, conf);
     this.clients = new Semaphore(conf.numClients);
     this.meter = new LoadMeter(conf.numClients, realScheduler.now());
     this.stopSampling =
@@ -75,7 +75,13 @@ export class HttpComputer implements RunningComputer {
     if (typeof body === 'string') return errorResponse(body, hops);
     const signal = call?.signal;
     const result = await this.invoke(
-      () => this.poster.post(url, body.body, body.contentType, signal),
+      () =>
+        this.http.request(url, {
+          method: 'POST',
+          headers: { 'content-type': body.contentType },
+          body: body.body,
+          signal,
+        }),
       signal,
     );
     const res = errorResponse(result.retcode, hops);
@@ -130,7 +136,7 @@ export class HttpComputer implements RunningComputer {
     this.stopped = true;
     this.stopSampling();
     this.listeners.clear();
-    this.poster.close();
+    this.http.close();
     return Promise.resolve();
   }
 

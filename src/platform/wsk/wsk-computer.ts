@@ -5,7 +5,7 @@ import { realScheduler, type Cancel } from '../../support/scheduler.js';
 import type { RunningComputer } from '../computer-type.js';
 import { requestRejection } from '../request-rejection.js';
 import { wskAction } from './wsk-action-name.js';
-import { RestClient } from './wsk-rest.js';
+import { HttpClient } from '../http/http-client.js';
 
 const log = logger('computer');
 
@@ -66,7 +66,7 @@ export function actionKeys(body: string): string[] {
  * each, `/<namespace>/<action>`, and a change in that set is signalled to the listeners.
  */
 export class WskComputer implements RunningComputer {
-  private readonly rest: RestClient;
+  private readonly rest: HttpClient;
   private readonly apiRoot: string;
   private keys: string[] = [];
   private readonly changeListeners = new Set<() => void>();
@@ -80,10 +80,16 @@ export class WskComputer implements RunningComputer {
     if (options.auth === '') throw new Error('Invalid empty OpenWhisk auth token');
     this.apiRoot = options.apiRoot.replace(/\/+$/, '');
     new URL(`${this.apiRoot}/api/v1`);
-    this.rest = new RestClient(options.maxSockets ?? 5, {
-      timeoutMs: options.timeoutMs ?? 60_000,
-      maxResponseBytes: options.maxResponseBytes ?? 4 * 1024 * 1024,
-    });
+    // HTTPS certificates are not verified, as by the original's OpenWhisk client: an OpenWhisk deployment
+    // usually has a self-signed one.
+    this.rest = new HttpClient(
+      options.maxSockets ?? 5,
+      {
+        timeoutMs: options.timeoutMs ?? 60_000,
+        maxResponseBytes: options.maxResponseBytes ?? 4 * 1024 * 1024,
+      },
+      { verifyCertificates: false },
+    );
     this.stopListing = options.list
       ? realScheduler.every(options.listPeriod ?? 1, () => void this.list(), { keepAlive: false })
       : () => undefined;

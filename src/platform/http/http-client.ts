@@ -8,12 +8,20 @@ export interface HttpAnswer {
   body: string;
 }
 
-/** The bounds of one POST. */
-export interface HttpPostLimits {
+/** The bounds of every call of an {@link HttpClient}. */
+export interface HttpClientLimits {
   /** From sending to the end of the response body, ms. */
   timeoutMs: number;
   /** Largest response body, bytes. */
   maxResponseBytes: number;
+}
+
+/** One HTTP call: method, headers, body (none for GET and DELETE), and what aborts it (the client gone). */
+export interface HttpCall {
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  headers?: Record<string, string>;
+  body?: string;
+  signal?: AbortSignal;
 }
 
 /** `host:port` of a URL, with the scheme's port when it has none. */
@@ -22,28 +30,37 @@ function hostPort(url: URL): string {
 }
 
 /**
- * POSTs over kept-alive connections (at most `maxSockets` per host), with every call bounded in time and
- * in response size. Failures reject with an Error saying what happened in words:
+ * HTTP(S) calls over kept-alive connections (at most `maxSockets` per host), with every call bounded in
+ * time and in response size. Failures reject with an Error saying what happened in words:
  * `cannot connect to <host:port>: connection refused`, `no response from <url> within <t> s`,
  * `response from <url> larger than <n> bytes`, `connection to <host:port> lost: <reason>`,
  * `call to <url> cancelled: <reason>`.
  */
-export class HttpPoster {
+export class HttpClient {
   private readonly httpAgent: http.Agent;
   private readonly httpsAgent: https.Agent;
 
+  /** `verifyCertificates: false` takes any HTTPS certificate (a self-signed one, say). */
   constructor(
     maxSockets: number,
-    private readonly limits: HttpPostLimits,
+    private readonly limits: HttpClientLimits,
+    { verifyCertificates = true }: { verifyCertificates?: boolean } = {},
   ) {
     this.httpAgent = new http.Agent({ keepAlive: true, maxSockets });
-    this.httpsAgent = new https.Agent({ keepAlive: true, maxSockets });
+    this.httpsAgent = new https.Agent({
+      keepAlive: true,
+      maxSockets,
+      rejectUnauthorized: verifyCertificates,
+    });
   }
 
-  /** POSTs `body` to `url`; `signal` (the client gone) aborts the call. */
-  post(url: URL, body: string, contentType: string, signal?: AbortSignal): Promise<HttpAnswer> {
+  /** Sends `call` to `url`; resolves with the answer whatever its status. */
+  request(url: URL, call: HttpCall): Promise<HttpAnswer> {
     const { timeoutMs, maxResponseBytes } = this.limits;
     const secure = url.protocol === 'https:';
+    const signal = call.signal;
+    const headers: Record<string, string | number> = { ...call.headers };
+    if (call.body !== undefined) headers['content-length'] = Buffer.byteLength(call.body);
     return new Promise<HttpAnswer>((resolve, reject) => {
       let connected = false;
       let settled = false;
@@ -59,9 +76,9 @@ export class HttpPoster {
         }
       };
       const req = (secure ? https : http).request(url, {
-        method: 'POST',
+        method: call.method,
         agent: secure ? this.httpsAgent : this.httpAgent,
-        headers: { 'content-type': contentType, 'content-length': Buffer.byteLength(body) },
+        headers,
       });
       const timer = setTimeout(
         () => finish(new Error(`no response from ${url.href} within ${timeoutMs / 1000} s`)),
@@ -115,7 +132,7 @@ export class HttpPoster {
           if (!res.complete) lost('response incomplete');
         });
       });
-      req.end(body);
+      req.end(call.body);
     });
   }
 
