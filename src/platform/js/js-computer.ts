@@ -54,10 +54,14 @@ function parameters(input: string): Record<string, unknown> {
   return value as Record<string, unknown>;
 }
 
-/** The retcode of an activation whose result has an `error`: the text, its message, or else its JSON. */
+/**
+ * The retcode of an activation whose result has an `error`: the text, its message, or else its JSON, cut
+ * after 2,000 characters (the whole result is the output).
+ */
 function applicationError(error: unknown): string {
   const message = typeof error === 'string' ? error : (error as { message?: unknown } | null)?.message;
-  return `application error: ${typeof message === 'string' ? message : JSON.stringify(error)}`;
+  const text = typeof message === 'string' ? message : JSON.stringify(error);
+  return `application error: ${text.length > 2000 ? `${text.slice(0, 2000)}...` : text}`;
 }
 
 /**
