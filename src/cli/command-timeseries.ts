@@ -224,6 +224,22 @@ the server (still subject to the Host check). Counters are since the server star
 
 The format is written by \`src/support/prometheus.ts\` (a registry of counters and gauges with labels), for any
 component to reuse.
+
+## Gnocchi's functional tests
+
+Gnocchi 4.4.2's own gabbi files are vendored in \`test/gabbits/\` (Apache-2.0, see its NOTICE; one line changed:
+http-proxy-to-wsgi.yaml expects the API at the root, not under \`/gnocchi\`). \`test/gnocchi-gabbi.test.ts\`
+runs each against a fresh server started as Gnocchi's test fixture configures Gnocchi:
+
+\`\`\`
+soe timeseries serve --listen 127.0.0.1:0 --auth basic --api-max-limit 7 \\
+  --cors-allowed-origin http://foobar.com --enable-proxy-headers-parsing --no-default-archive-policies
+\`\`\`
+
+and fails if a file passes fewer tests than \`test/gabbits/expected.json\` records; \`npm run gabbi:table\` prints
+the per-file table, ours / Gnocchi's (\`--storage postgres://…\` runs each file on a new database of that server).
+Besides, \`GET /healthcheck\` answers 200 \`OK\` without authentication, and \`OPTIONS\` on any API path answers
+200 with \`Allow\`, as Gnocchi (oslo.middleware) does.
 `,
   positional: {
     name: 'serve | user add NAME | token add NAME',
@@ -317,6 +333,37 @@ component to reuse.
         'as the 100,000-measure batches of Gnocchi’s heavy ingest workload; taking in a body holds every ' +
         'client back about 90 ms per MB)',
     },
+    {
+      name: 'api-max-limit',
+      kind: 'integer',
+      default: 1000,
+      description:
+        'default and largest page size of lists (metrics, resources, searches), as Gnocchi’s [api] max_limit',
+    },
+    {
+      name: 'cors-allowed-origin',
+      kind: 'string',
+      default: '',
+      description:
+        'origins (scheme://host[:port], comma-separated) whose pages may call the API: CORS preflights from ' +
+        'them are answered and their requests get Access-Control-Allow-Origin, as Gnocchi’s [cors] ' +
+        'allowed_origin; empty: none',
+    },
+    {
+      name: 'enable-proxy-headers-parsing',
+      kind: 'flag',
+      description:
+        'build the URLs of replies (links, Location) from the Forwarded or X-Forwarded-Proto/-Host/-Prefix ' +
+        'headers of a reverse proxy, as Gnocchi’s [api] enable_proxy_headers_parsing; only behind a proxy ' +
+        'that sets them',
+    },
+    {
+      name: 'no-default-archive-policies',
+      kind: 'flag',
+      description:
+        'do not create the archive policies bool, low, medium, high and the rule default in a fresh store ' +
+        '(gnocchi-upgrade --skip-archive-policies-creation)',
+    },
   ],
   async run(o) {
     const [action = 'serve', sub, name, ...rest] = o.positionals;
@@ -352,6 +399,19 @@ component to reuse.
     const maxBodySize = o['max-body-size'];
     if (!Number.isInteger(maxBodySize) || maxBodySize < 1)
       throw new Error(`Invalid --max-body-size '${maxBodySize}': a positive number of bytes`);
+    const maxLimit = o['api-max-limit'];
+    if (!Number.isInteger(maxLimit) || maxLimit < 1)
+      throw new Error(`Invalid --api-max-limit '${maxLimit}': a positive number of items`);
+    const corsAllowedOrigins = o['cors-allowed-origin']
+      .split(',')
+      .map((h) => h.trim())
+      .filter((h) => h !== '');
+    for (const origin of corsAllowedOrigins) {
+      if (!/^https?:\/\/[^/?#\s]+$/.test(origin))
+        throw new Error(
+          `Invalid --cors-allowed-origin '${origin}': scheme://host[:port], such as http://example.com`,
+        );
+    }
     // Loaded here, not at start-up: the other commands need neither fastify nor the storage drivers.
     const [
       { openStore },
@@ -392,6 +452,10 @@ component to reuse.
         allowedHosts,
         metricsAuth,
         maxBodySize,
+        maxLimit,
+        corsAllowedOrigins,
+        proxyHeaders: o['enable-proxy-headers-parsing'],
+        noDefaultArchivePolicies: o['no-default-archive-policies'],
       });
       log.info(`timeseries service listening on ${server.url}, storage ${location}`);
       const signal = await untilSignal();

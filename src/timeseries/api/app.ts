@@ -9,7 +9,9 @@ import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import { Mutex } from '../../support/mutex.js';
 import { TimeseriesError } from '../errors.js';
 import type { TimeseriesStore } from '../store.js';
+import { DEFAULT_MAX_LIMIT, setApiSettings } from './api-settings.js';
 import type { AuthMode } from './auth.js';
+import { registerCors } from './cors.js';
 import { allowedHostNames, checkHostAndOrigin } from './host-check.js';
 import { sendError } from './http.js';
 import { registerAggregatesRoutes } from './routes-aggregates.js';
@@ -17,6 +19,7 @@ import { registerArchivePolicyRoutes } from './routes-archive-policy.js';
 import { registerArchivePolicyRuleRoutes } from './routes-archive-policy-rule.js';
 import { registerBatchRoutes } from './routes-batch.js';
 import { registerCapabilitiesRoutes } from './routes-capabilities.js';
+import { registerHealthcheckRoutes } from './routes-healthcheck.js';
 import { registerMeasuresRoutes } from './routes-measures.js';
 import { registerMetricRoutes } from './routes-metric.js';
 import { registerPrometheusRoutes, type MetricsAuth } from './routes-prometheus.js';
@@ -52,6 +55,12 @@ export interface AppOptions {
    * with 413 as soon as its Content-Length (or, chunked, its running length) exceeds it, unread.
    */
   bodyLimit?: number;
+  /** Default and largest page size of lists (Gnocchi's `api.max_limit`, default 1000). */
+  maxLimit?: number;
+  /** Origins CORS lets in (Gnocchi's `[cors] allowed_origin`; default none). */
+  corsAllowedOrigins?: readonly string[];
+  /** Build reply URLs from `Forwarded` / `X-Forwarded-*` (Gnocchi's `enable_proxy_headers_parsing`). */
+  proxyHeaders?: boolean;
   /** fastify logger switch (default off). */
   logger?: boolean;
 }
@@ -84,6 +93,13 @@ export function buildApp(store: TimeseriesStore, options: AppOptions): FastifyIn
     routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 2048 },
   });
 
+  const corsAllowedOrigins = options.corsAllowedOrigins ?? [];
+  setApiSettings(app, {
+    maxLimit: options.maxLimit ?? DEFAULT_MAX_LIMIT,
+    corsAllowedOrigins,
+    proxyHeaders: options.proxyHeaders ?? false,
+  });
+
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
 
@@ -103,7 +119,7 @@ export function buildApp(store: TimeseriesStore, options: AppOptions): FastifyIn
 
   const allowedHosts = allowedHostNames(options.listenHost ?? '127.0.0.1', options.allowedHosts);
   app.addHook('onRequest', async (request) => {
-    checkHostAndOrigin(request.method, request.headers, allowedHosts);
+    checkHostAndOrigin(request.method, request.headers, allowedHosts, corsAllowedOrigins);
     if (ENCODED_NUL_RE.test(request.raw.url ?? '')) {
       throw new TimeseriesError(400, 'NUL character not allowed in the URL');
     }
@@ -111,6 +127,8 @@ export function buildApp(store: TimeseriesStore, options: AppOptions): FastifyIn
       throw new TimeseriesError(400, 'NUL character not allowed in the Authorization header');
     }
   });
+
+  registerCors(app);
 
   app.setNotFoundHandler((request, reply) =>
     sendError(request, reply, 404, 'The resource could not be found.'),
@@ -125,6 +143,7 @@ export function buildApp(store: TimeseriesStore, options: AppOptions): FastifyIn
   registerPrometheusRoutes(router, options.metricsAuth ?? 'admin');
   registerRootRoutes(router);
   registerStatusRoutes(router);
+  registerHealthcheckRoutes(router);
   registerCapabilitiesRoutes(router);
   registerArchivePolicyRoutes(router);
   registerArchivePolicyRuleRoutes(router);

@@ -83,12 +83,14 @@ function normalAuthority(host: string): string | undefined {
 /**
  * Throws 403 when the request's Host is not one of `allowed`, or when a request with a method that may
  * change something carries an Origin other than its own Host (scheme aside: a TLS proxy may stand in
- * front). A request without Host (HTTP/1.0) or without Origin (not a browser's) passes that check.
+ * front) and not one of `trustedOrigins` (the CORS origins of `--cors-allowed-origin`). A request without
+ * Host (HTTP/1.0) or without Origin (not a browser's) passes that check.
  */
 export function checkHostAndOrigin(
   method: string,
   headers: { host?: string | undefined; origin?: string | undefined },
   allowed: ReadonlySet<string> | 'any',
+  trustedOrigins: readonly string[] = [],
 ): void {
   const { host, origin } = headers;
   if (host !== undefined && allowed !== 'any' && !allowed.has(hostOfHeader(host))) {
@@ -97,7 +99,7 @@ export function checkHostAndOrigin(
       `Host '${host}' is not a name of this server: add it to --allowed-hosts to serve it`,
     );
   }
-  if (origin === undefined || SAFE_METHODS.has(method)) return;
+  if (origin === undefined || SAFE_METHODS.has(method) || trustedOrigins.includes(origin)) return;
   const from = originHost(origin);
   if (from === undefined || host === undefined || from !== normalAuthority(host)) {
     throw new TimeseriesError(

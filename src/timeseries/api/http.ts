@@ -6,7 +6,9 @@
 import { STATUS_CODES } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { TimeseriesError, type ErrorDescription } from '../errors.js';
+import { apiSettings } from './api-settings.js';
 import { pyJson } from './json.js';
+import { forwardedOrigin } from './proxy-headers.js';
 import { checkJsonLimits } from './json-limits.js';
 
 /** Gnocchi's HTTP reason phrase for a status (`title` of the envelope). */
@@ -207,10 +209,15 @@ export function readJson(
   return value;
 }
 
-/** `scheme://host` of the request (as seen by the client). */
+/**
+ * `scheme://host` of the request as seen by the client (with `enableProxyHeaders`, what `Forwarded` or
+ * `X-Forwarded-*` say, and the `X-Forwarded-Prefix` path).
+ */
 export function baseUrl(request: FastifyRequest): string {
   const host = request.headers.host ?? `${request.hostname}`;
-  return `${request.protocol}://${host}`;
+  if (!apiSettings(request).proxyHeaders) return `${request.protocol}://${host}`;
+  const forwarded = forwardedOrigin(request.headers);
+  return `${forwarded.proto ?? request.protocol}://${forwarded.host ?? host}${forwarded.prefix ?? ''}`;
 }
 
 /** Percent-encodes a path like Python's `urllib.parse.quote` (keeps `/` and unreserved characters). */

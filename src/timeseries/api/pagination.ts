@@ -1,5 +1,5 @@
 /**
- * Gnocchi's list pagination: `limit` (default and cap 1000), `marker` (id of the last item of the
+ * Gnocchi's list pagination: `limit` (default and cap `api.max_limit`, 1000 unless configured), `marker` (id of the last item of the
  * previous page), `sort=key[:asc|desc][-nullsfirst|-nullslast]` (repeatable), and a
  * `Link: <…?marker=…>; rel="next"` header when a page is full.
  */
@@ -7,9 +7,6 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { TimeseriesError } from '../errors.js';
 import { baseUrl, requestPath } from './http.js';
 import { queryList, queryParam, type Query } from './params.js';
-
-/** Gnocchi's `api.max_limit`: default and maximum page size. */
-export const MAX_LIMIT = 1000;
 
 /** One sort criterion. */
 export interface SortKey {
@@ -42,10 +39,13 @@ function parseSort(text: string): SortKey {
   return { key, desc, nullsFirst: nulls === undefined ? desc : nulls === 'nullsfirst' };
 }
 
-/** Reads `limit`/`marker`/`sort` (400 `{"cause": "Argument value error", "reason"}` on a bad limit). */
-export function parsePagination(query: Query, defaultSorts: string[]): Pagination {
+/**
+ * Reads `limit`/`marker`/`sort` (400 `{"cause": "Argument value error", "reason"}` on a bad limit); the
+ * limit defaults to, and is capped at, `maxLimit` (Gnocchi's `api.max_limit`).
+ */
+export function parsePagination(query: Query, defaultSorts: string[], maxLimit: number): Pagination {
   const limitText = queryParam(query, 'limit');
-  let limit = MAX_LIMIT;
+  let limit = maxLimit;
   if (limitText !== undefined) {
     const n = Number(limitText);
     if (!/^\s*[+-]?\d+\s*$/.test(limitText) || !Number.isSafeInteger(n)) {
@@ -60,7 +60,7 @@ export function parsePagination(query: Query, defaultSorts: string[]): Paginatio
         reason: "value must be at least 1 for dictionary value @ data['limit']",
       });
     }
-    limit = Math.min(n, MAX_LIMIT);
+    limit = Math.min(n, maxLimit);
   }
   const given = queryList(query, 'sort');
   const rawSorts = given.length > 0 ? given : defaultSorts;

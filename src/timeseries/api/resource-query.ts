@@ -6,6 +6,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Resource, ResourceType } from '../model.js';
 import type { TimeseriesStore } from '../store.js';
 import { TimeseriesError } from '../errors.js';
+import { apiSettings } from './api-settings.js';
 import { canAccess, type ApiUser } from './auth.js';
 import { hasBody, readJson } from './http.js';
 import { liveMetrics } from './metrics.js';
@@ -81,7 +82,7 @@ export async function sendResourcePage(
   type: ResourceType,
   details: boolean,
 ): Promise<JsonObject[]> {
-  const page = parsePagination(query, RESOURCE_DEFAULT_SORTS);
+  const page = parsePagination(query, RESOURCE_DEFAULT_SORTS, apiSettings(request).maxLimit);
   const items = paginate(
     resources,
     page,

@@ -4,6 +4,7 @@
  */
 import type { Mutex } from '../../support/mutex.js';
 import type { Metric } from '../model.js';
+import { apiSettings } from './api-settings.js';
 import { currentUser, canAccess } from './auth.js';
 import { TimeseriesError } from '../errors.js';
 import { readJson, sendJson, sendNoContent, setLocation } from './http.js';
@@ -68,7 +69,7 @@ export function registerMetricRoutes(router: ApiRouter, mutex: Mutex): void {
   router.route('GET', '/v1/metric', async (request, reply) => {
     const user = currentUser(request);
     const query = queryOf(request);
-    const page = parsePagination(query, ['id:asc']);
+    const page = parsePagination(query, ['id:asc'], apiSettings(request).maxLimit);
     const status = queryParam(query, 'status');
     if (status !== undefined && status !== 'active' && status !== 'delete') {
       throw invalidValue('not a valid value', ['status']);

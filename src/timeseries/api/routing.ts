@@ -54,12 +54,21 @@ export class ApiRouter {
     });
   }
 
-  /** Adds 405 (with `Allow`) for every method a registered path does not support. Call once, last. */
+  /**
+   * Adds 405 (with `Allow`) for every method a registered path does not support, and `OPTIONS` answering
+   * 200 with `Allow` and no body, as Gnocchi does (CORS preflights from allowed origins are answered
+   * before, cors.ts). Call once, last.
+   */
   finish(): void {
     for (const [path, known] of this.methods) {
+      const allow = [...known, ...(known.has('GET') ? ['HEAD'] : [])].join(', ');
+      this.app.route({
+        method: 'OPTIONS',
+        url: path,
+        handler: async (_request, reply) => reply.code(200).header('Allow', allow).send(),
+      });
       const missing = ALL_METHODS.filter((m) => !known.has(m));
       if (missing.length === 0) continue;
-      const allow = [...known, ...(known.has('GET') ? ['HEAD'] : [])].join(', ');
       this.app.route({
         method: missing,
         url: path,

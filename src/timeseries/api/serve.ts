@@ -29,6 +29,17 @@ export interface TimeseriesServerOptions {
   metricsAuth?: MetricsAuth;
   /** Largest request body in bytes, 413 beyond (default `DEFAULT_MAX_BODY_SIZE`, 8 MiB). */
   maxBodySize?: number;
+  /** Default and largest page size of lists (Gnocchi's `api.max_limit`, default 1000). */
+  maxLimit?: number;
+  /** Origins CORS lets in (default none). */
+  corsAllowedOrigins?: readonly string[];
+  /** Build reply URLs from `Forwarded` / `X-Forwarded-*` (default false). */
+  proxyHeaders?: boolean;
+  /**
+   * Leave a fresh store without archive policies (`gnocchi-upgrade --skip-archive-policies-creation`);
+   * default false: bool, low, medium, high and the rule `default` are created.
+   */
+  noDefaultArchivePolicies?: boolean;
 }
 
 /** A running server. */
@@ -76,7 +87,7 @@ export async function startTimeseriesServer(
   const { host, port } = parseListen(options.listen);
   const problem = insecureListenProblem(options.listen, host, options.auth);
   if (problem !== undefined && options.allowInsecureListen !== true) throw new Error(problem);
-  await installDefaultArchivePolicies(options.store);
+  if (options.noDefaultArchivePolicies !== true) await installDefaultArchivePolicies(options.store);
   const app = buildApp(options.store, {
     auth: options.auth,
     listenHost: host,
@@ -84,6 +95,9 @@ export async function startTimeseriesServer(
     ...(options.allowedHosts !== undefined ? { allowedHosts: options.allowedHosts } : {}),
     ...(options.metricsAuth !== undefined ? { metricsAuth: options.metricsAuth } : {}),
     ...(options.maxBodySize !== undefined ? { bodyLimit: options.maxBodySize } : {}),
+    ...(options.maxLimit !== undefined ? { maxLimit: options.maxLimit } : {}),
+    ...(options.corsAllowedOrigins !== undefined ? { corsAllowedOrigins: options.corsAllowedOrigins } : {}),
+    ...(options.proxyHeaders !== undefined ? { proxyHeaders: options.proxyHeaders } : {}),
   });
   try {
     await app.listen({ host, port });

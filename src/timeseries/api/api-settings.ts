@@ -1,0 +1,32 @@
+/**
+ * Settings of the API that Gnocchi reads from its configuration (`[api] max_limit`,
+ * `enable_proxy_headers_parsing`, `[cors] allowed_origin`), looked up from a request by its app.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+
+/** Gnocchi's default `api.max_limit`: the default and largest page size. */
+export const DEFAULT_MAX_LIMIT = 1000;
+
+/** The settings of one app. */
+export interface ApiSettings {
+  /** Default and largest page size of lists (Gnocchi's `api.max_limit`). */
+  maxLimit: number;
+  /** Origins that CORS lets in (`[cors] allowed_origin`); empty: no CORS headers. */
+  corsAllowedOrigins: readonly string[];
+  /** Whether `Forwarded` and `X-Forwarded-*` make the URLs of replies (`enable_proxy_headers_parsing`). */
+  proxyHeaders: boolean;
+}
+
+const DEFAULTS: ApiSettings = { maxLimit: DEFAULT_MAX_LIMIT, corsAllowedOrigins: [], proxyHeaders: false };
+
+const settingsByApp = new WeakMap<FastifyInstance, ApiSettings>();
+
+/** Records the settings of an app. */
+export function setApiSettings(app: FastifyInstance, settings: ApiSettings): void {
+  settingsByApp.set(app, settings);
+}
+
+/** The settings of the app serving a request (the defaults if none were set). */
+export function apiSettings(request: FastifyRequest): ApiSettings {
+  return settingsByApp.get(request.server) ?? DEFAULTS;
+}
