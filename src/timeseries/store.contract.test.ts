@@ -3,16 +3,13 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import pg from 'pg';
 import { Mutex } from '../support/mutex.js';
 import { MetricSeries } from './metric-series.js';
 import type { ArchivePolicy, Metric, Resource } from './model.js';
 import type { TimeseriesStore } from './store.js';
 import { FileTimeseriesStore } from './store-file.js';
 import { PostgresTimeseriesStore } from './store-postgres.js';
-
-/** PostgreSQL of the test machine (CI starts it); override with SOE_TEST_PG. */
-export const TEST_PG = process.env.SOE_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432/test';
+import { dropSchemas, PG_SKIP, TEST_PG } from './store-postgres.test-support.js';
 
 const POLICY: ArchivePolicy = {
   name: 'p1',
@@ -63,22 +60,6 @@ interface Driver {
   fresh(): Promise<{ store: TimeseriesStore; reopen(): Promise<TimeseriesStore> }>;
 }
 
-/** Whether PostgreSQL answers; outside CI its tests are skipped (with a message) when it does not. */
-async function postgresReachable(): Promise<boolean> {
-  const client = new pg.Client({ connectionString: TEST_PG, connectionTimeoutMillis: 2000 });
-  try {
-    await client.connect();
-    await client.end();
-    return true;
-  } catch {
-    return false;
-  }
-}
-const PG_SKIP =
-  process.env.CI !== 'true' && !(await postgresReachable())
-    ? `PostgreSQL not reachable at ${TEST_PG} (CI always runs these tests)`
-    : false;
-
 let run = 0;
 const schemas: string[] = [];
 const DRIVERS: Driver[] = [
@@ -112,11 +93,7 @@ const DRIVERS: Driver[] = [
 const opened: TimeseriesStore[] = [];
 after(async () => {
   for (const s of opened) await s.close().catch(() => undefined);
-  if (schemas.length === 0) return;
-  const client = new pg.Client({ connectionString: TEST_PG });
-  await client.connect();
-  for (const schema of schemas) await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-  await client.end();
+  await dropSchemas(schemas);
 });
 
 async function setup(driver: Driver) {
