@@ -6,30 +6,15 @@ import { test } from 'node:test';
 import { setLogSink } from '../support/logger.js';
 import { TimeseriesError } from './errors.js';
 import { frameRecord, parseRecords, RecordKind } from './journal.js';
-import type { ArchivePolicy, Metric, Resource } from './model.js';
+import type { Metric, Resource } from './model.js';
 import { FileTimeseriesStore } from './store-file.js';
+import { MINUTE_POLICY, T0, testMetric } from './store.test-support.js';
 import { FaultyFs } from './store-fs.test-support.js';
 import type { StoreFs } from './store-fs.js';
 
-const POLICY: ArchivePolicy = {
-  name: 'p',
-  back_window: 0,
-  aggregation_methods: ['sum', 'count'],
-  definition: [{ granularity: 60, points: 1000, timespan: 60000 }],
-};
-const T0 = Date.UTC(2024, 0, 1) / 1000;
-
+/** Metric `id` of policy `p`, named `id` when it belongs to resource `resourceId`. */
 function metric(id: string, resourceId: string | null = null): Metric {
-  return {
-    id,
-    name: resourceId === null ? null : id,
-    unit: null,
-    creator: 'admin',
-    created_by_user_id: 'admin',
-    created_by_project_id: '',
-    resource_id: resourceId,
-    archive_policy_name: 'p',
-  };
+  return testMetric(id, 'p', resourceId === null ? {} : { name: id, resource_id: resourceId });
 }
 
 async function openStore(dataDir: string, fs?: StoreFs): Promise<FileTimeseriesStore> {
@@ -45,7 +30,7 @@ async function setup(
   const dataDir = mkdtempSync(join(tmpdir(), 'soe-ts-faults-'));
   const fs = new FaultyFs(dataDir);
   const store = await openStore(dataDir, fs);
-  await store.createArchivePolicy(POLICY);
+  await store.createArchivePolicy(MINUTE_POLICY);
   for (const id of ids) await store.createMetric(metric(id));
   return { dataDir, fs, store };
 }

@@ -4,16 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { frameRecord, parseRecords, RecordKind } from './journal.js';
-import type { ArchivePolicy } from './model.js';
 import { FileTimeseriesStore } from './store-file.js';
-
-const POLICY: ArchivePolicy = {
-  name: 'p',
-  back_window: 0,
-  aggregation_methods: ['sum', 'count'],
-  definition: [{ granularity: 60, points: 1000, timespan: 60000 }],
-};
-const T0 = Date.UTC(2024, 0, 1) / 1000;
+import { MINUTE_POLICY, T0, testMetric } from './store.test-support.js';
 
 test('series beyond the hot point budget stay compressed in memory and read the same', async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'soe-ts-hot-'));
@@ -23,19 +15,10 @@ test('series beyond the hot point budget stay compressed in memory and read the 
     return s;
   };
   const store = await open();
-  await store.createArchivePolicy(POLICY);
+  await store.createArchivePolicy(MINUTE_POLICY);
   const ids = ['m0', 'm1', 'm2', 'm3', 'm4'];
   for (const id of ids) {
-    await store.createMetric({
-      id,
-      name: null,
-      unit: null,
-      creator: 'admin',
-      created_by_user_id: 'admin',
-      created_by_project_id: '',
-      resource_id: null,
-      archive_policy_name: 'p',
-    });
+    await store.createMetric(testMetric(id, 'p'));
   }
   for (let round = 0; round < 3; round++) {
     for (const [k, id] of ids.entries()) {
@@ -80,7 +63,7 @@ test('a journal record that cannot be replayed is kept aside, reported, and the 
     return s;
   };
   const store = await open();
-  await store.createArchivePolicy(POLICY);
+  await store.createArchivePolicy(MINUTE_POLICY);
   await store.createMetric({
     id: 'm',
     name: null,

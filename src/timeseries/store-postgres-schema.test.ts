@@ -2,9 +2,10 @@ import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import pg from 'pg';
 import { MetricSeries } from './metric-series.js';
-import type { ArchivePolicy, Metric } from './model.js';
+import type { ArchivePolicy } from './model.js';
 import { TEST_PG, PG_SKIP } from './store-postgres.test-support.js';
 import { PostgresTimeseriesStore } from './store-postgres.js';
+import { T0, testMetric } from './store.test-support.js';
 
 /** The tables as the store created them before schema versions (commit 912a6b7). */
 const VERSION_1_TABLES = `
@@ -30,18 +31,7 @@ const POLICY: ArchivePolicy = {
   ],
 };
 
-const METRIC: Metric = {
-  id: 'm1',
-  name: null,
-  unit: null,
-  creator: 'admin',
-  created_by_user_id: 'admin',
-  created_by_project_id: '',
-  resource_id: null,
-  archive_policy_name: 'p1',
-};
-
-const T0 = Date.UTC(2024, 0, 1) / 1000;
+const METRIC = testMetric('m1', 'p1');
 const schemas: string[] = [];
 const admin = new pg.Client({ connectionString: TEST_PG });
 
