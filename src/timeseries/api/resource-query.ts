@@ -11,7 +11,7 @@ import { canAccess, type ApiUser } from './auth.js';
 import { hasBody, readJson } from './http.js';
 import { liveMetrics } from './metrics.js';
 import { paginate, parsePagination, setNextLink } from './pagination.js';
-import { queryParam, type Query } from './params.js';
+import { queryList, queryParam, type Query } from './params.js';
 import { castFilterValue, resourceField, resourceJson } from './resources.js';
 import { compileFilter, parseFilterString, validateFilter, type Filter } from './search-filter.js';
 import type { JsonObject } from './validate.js';
@@ -72,7 +72,10 @@ export async function resourcesJson(
   return out;
 }
 
-/** Sorts, paginates (setting the Link header) and renders a resource list. */
+/**
+ * Sorts, paginates (setting the Link header) and renders a resource list; with `attrs` (repeatable) in the
+ * query, each resource has only those of its fields (unknown names are ignored), as in Gnocchi.
+ */
 export async function sendResourcePage(
   store: TimeseriesStore,
   request: FastifyRequest,
@@ -91,7 +94,10 @@ export async function sendResourcePage(
     (key) => resourceField(type, key) !== undefined,
   );
   setNextLink(request, reply, query, page, items.length, items.at(-1)?.id);
-  return resourcesJson(store, items, type, details);
+  const rendered = await resourcesJson(store, items, type, details);
+  const attrs = new Set(queryList(query, 'attrs'));
+  if (attrs.size === 0) return rendered;
+  return rendered.map((r) => Object.fromEntries(Object.entries(r).filter(([key]) => attrs.has(key))));
 }
 
 /** Whether a JSON filter is empty (batch delete refuses it). */
