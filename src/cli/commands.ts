@@ -7,6 +7,7 @@ import { controllerCommand } from './command-controller.js';
 import { dispatcherCommand } from './command-dispatcher.js';
 import type { Command } from './command.js';
 import { covidCommand } from './command-covid.js';
+import { facerecClientCommand } from './command-facerec-client.js';
 import { forwardingTableCommand } from './command-forwarding-table.js';
 import { ippClientCommand } from './command-ipp-client.js';
 import { labCommand } from './command-lab.js';
@@ -34,6 +35,7 @@ export const COMMANDS: readonly Command[] = [
   computerUtilCommand,
   computerWskCommand,
   computerFacerecCommand,
+  facerecClientCommand,
   wskproxyCommand,
   mecProxyCommand,
   mecProxyClientCommand,

@@ -1,0 +1,83 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { after, before, describe, test } from 'node:test';
+import { startTypedComputerServer, type EdgeComputerServer } from '../platform/computer-server.js';
+import '../platform/computer-types.js';
+import { Saver } from '../support/saver.js';
+import { runFacerecClient, type FacerecClientOptions } from './facerec-client.js';
+import { GrpcLambdaClient } from './lambda-client-grpc.js';
+
+const FACES = fileURLToPath(new URL('../../../data/faces/', import.meta.url));
+
+describe('facerec client against a facerec computer', () => {
+  let server: EdgeComputerServer;
+  let client: GrpcLambdaClient;
+  const dir = mkdtempSync(join(tmpdir(), 'soe-facerec-client-'));
+
+  before(async () => {
+    server = await startTypedComputerServer({
+      type: 'facerec',
+      serverEndpoint: '127.0.0.1:0',
+      utilizationEndpoint: '',
+      samplePeriod: 0,
+      settings: { 'num-threads': '1' },
+    });
+    client = new GrpcLambdaClient(server.endpoint);
+  });
+
+  after(async () => {
+    client?.close();
+    await server?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const options = (lines: string[], more: Partial<FacerecClientOptions> = {}): FacerecClientOptions => ({
+    images: [`${FACES}kpa_bar55_2.jpg`],
+    lambdaFaces: 'facerec0',
+    loop: false,
+    loopDelay: 0,
+    loopType: 'constant',
+    duration: 0,
+    maxRequests: Number.MAX_SAFE_INTEGER,
+    seed: 1,
+    print: (line) => lines.push(line),
+    stopped: () => false,
+    ...more,
+  });
+
+  test('prints the original line once per request: elapsed, load and the faces found', async () => {
+    const lines: string[] = [];
+    await runFacerecClient(client, options(lines));
+    assert.equal(lines.length, 1);
+    assert.match(lines[0]!, /^elapsed \d+(\.\d+)? ms, load 0, detected 5 faces and 0 eyes$/);
+  });
+
+  test('loops --max-requests times over images drawn at random, Saver lines with --output-file', async () => {
+    const file = join(dir, 'out.txt');
+    const saver = new Saver(file);
+    const images = ['astronaut.jpg', 'cameraman.jpg'].map((f) => `${FACES}${f}`);
+    await runFacerecClient(
+      client,
+      options([], { images, loop: true, maxRequests: 3, loopDelay: 0.01, loopType: 'poisson', saver }),
+    );
+    saver.close();
+    const lines = readFileSync(file, 'utf8').trim().split('\n');
+    assert.equal(lines.length, 3);
+    for (const line of lines) assert.match(line, /^\S+ \S+ 0$/);
+  });
+
+  test('errors: a retcode other than OK, a missing image, no image', async () => {
+    await assert.rejects(runFacerecClient(client, options([], { lambdaFaces: 'nope' })), {
+      message: 'error: Unsupported lambda: nope (supported lambdas: eyerec0,facerec0)',
+    });
+    await assert.rejects(runFacerecClient(client, options([], { images: ['/nonexistent.jpg'] })), {
+      message: 'Could not load image: /nonexistent.jpg',
+    });
+    await assert.rejects(runFacerecClient(client, options([], { images: [] })), {
+      message: 'No image file specified',
+    });
+  });
+});
