@@ -79,12 +79,13 @@ export function validateFilter(value: unknown, creator: string, path: BodyPath =
   if (COMPARISONS.has(op)) {
     const [attr, v] = oneEntry(arg, here);
     if (attr === 'id') return { [op]: { id: mapId(v, creator, [...here, attr]) } };
-    if (!isScalar(v)) throw invalidValue('not a valid value', [...here, attr]);
+    if (!isScalar(v)) throw invalidValue('expected str', [...here, attr]);
     return { [op]: { [attr]: v } };
   }
   if (op === 'like') {
     const [attr, v] = oneEntry(arg, here);
-    if (attr === 'id' || !isScalar(v)) throw invalidValue('not a valid value', [...here, attr]);
+    if (attr === 'id') throw invalidAt('extra keys not allowed', [...here, attr]);
+    if (!isScalar(v)) throw invalidValue('expected str', [...here, attr]);
     if (typeof v === 'string' && tooLong(v)) {
       throw invalidValue(`length of value must be at most ${MAX_NAME_LENGTH}`, [...here, attr]);
     }
@@ -92,7 +93,7 @@ export function validateFilter(value: unknown, creator: string, path: BodyPath =
   }
   if (op === 'in') {
     const [attr, v] = oneEntry(arg, here);
-    if (!Array.isArray(v)) throw invalidValue('expected list', [...here, attr]);
+    if (!Array.isArray(v)) throw invalidValue('expected a list', [...here, attr]);
     if (v.length < 1) throw invalidValue('length of value must be at least 1', [...here, attr]);
     const values = v.map((item, i) => {
       if (attr === 'id') return mapId(item, creator, [...here, attr, i]);
@@ -102,12 +103,13 @@ export function validateFilter(value: unknown, creator: string, path: BodyPath =
     return { in: { [attr]: values } };
   }
   if (AND.has(op) || OR.has(op)) {
-    if (!Array.isArray(arg)) throw invalidValue('expected list', here);
+    if (!Array.isArray(arg)) throw invalidValue('expected a list', here);
     if (arg.length < 1) throw invalidValue('length of value must be at least 1', here);
     const parts = arg.map((item, i) => validateFilter(item, creator, [...here, i]) ?? {});
     return { [op]: parts };
   }
   if (op === 'not') {
+    if (!isObject(arg)) throw invalidValue('expected a dictionary', here);
     return { not: validateFilter(arg, creator, here) ?? {} };
   }
   throw invalidAt('extra keys not allowed', here);
