@@ -11,7 +11,7 @@ describe('archive policy rules', () => {
     await h.close();
   });
 
-  test('create → 201 + Location; duplicate → 409; unknown policy → 400', async () => {
+  test('create → 201 + Location; duplicate → 409; unknown policy → 400 as Gnocchi’s {cause, detail}', async () => {
     const r = await h.request('POST', '/v1/archive_policy_rule', {
       body: { name: 'disk', metric_pattern: 'disk.*', archive_policy_name: 'medium' },
     });
@@ -27,7 +27,10 @@ describe('archive policy rules', () => {
       body: { name: 'x', metric_pattern: 'x.*', archive_policy_name: 'nope' },
     });
     assert.equal(bad.status, 400);
-    assert.deepEqual(bad.json(), envelope(400, 'Bad Request', 'Archive policy nope does not exist'));
+    assert.deepEqual(
+      bad.json(),
+      envelope(400, 'Bad Request', { cause: 'Archive policy does not exist', detail: 'nope' }),
+    );
   });
 
   test('schema errors', async () => {
@@ -85,6 +88,16 @@ describe('archive policy rules', () => {
       metric_pattern: 'disk.*',
       archive_policy_name: 'medium',
     });
+    const clash = await h.request('PATCH', '/v1/archive_policy_rule/disk2', { body: { name: 'default' } });
+    assert.equal(clash.status, 400);
+    assert.deepEqual(
+      clash.json(),
+      envelope(
+        400,
+        'Bad Request',
+        'Archive policy rule disk2 does not support change: Archive policy rule default already exists.',
+      ),
+    );
     assert.equal((await h.request('DELETE', '/v1/archive_policy_rule/disk2', { user: 'bob' })).status, 403);
     assert.equal((await h.request('DELETE', '/v1/archive_policy_rule/disk2')).status, 204);
     assert.equal((await h.request('DELETE', '/v1/archive_policy_rule/disk2')).status, 404);

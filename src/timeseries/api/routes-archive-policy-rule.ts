@@ -36,6 +36,12 @@ export function registerArchivePolicyRuleRoutes(router: ApiRouter): void {
       metric_pattern: stringField(body, 'metric_pattern') ?? '',
       archive_policy_name: stringField(body, 'archive_policy_name') ?? '',
     };
+    if ((await store.getArchivePolicy(rule.archive_policy_name)) === undefined) {
+      throw new TimeseriesError(400, {
+        cause: 'Archive policy does not exist',
+        detail: rule.archive_policy_name,
+      });
+    }
     await store.createRule(rule);
     setLocation(request, reply, `/v1/archive_policy_rule/${rule.name}`);
     return sendJson(reply, ruleJson(rule), 201);
@@ -60,7 +66,14 @@ export function registerArchivePolicyRuleRoutes(router: ApiRouter): void {
     const body = expectObject(readJson(request));
     checkKeys(body, ['name'], ['name']);
     requireAdmin(request);
-    const renamed = await store.renameRule(name, stringField(body, 'name') ?? name);
+    const newName = stringField(body, 'name') ?? name;
+    const renamed = await store.renameRule(name, newName).catch((e: unknown) => {
+      if (!(e instanceof TimeseriesError && e.status === 409)) throw e;
+      throw new TimeseriesError(
+        400,
+        `Archive policy rule ${name} does not support change: Archive policy rule ${newName} already exists.`,
+      );
+    });
     return sendJson(reply, ruleJson(renamed));
   });
 
