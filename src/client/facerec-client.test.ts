@@ -37,6 +37,8 @@ describe('facerec client against a facerec computer', () => {
   const options = (lines: string[], more: Partial<FacerecClientOptions> = {}): FacerecClientOptions => ({
     images: [`${FACES}kpa_bar55_2.jpg`],
     lambdaFaces: 'facerec0',
+    lambdaEyes: 'eyerec0',
+    eyes: false,
     loop: false,
     loopDelay: 0,
     loopType: 'constant',
@@ -53,6 +55,13 @@ describe('facerec client against a facerec computer', () => {
     await runFacerecClient(client, options(lines));
     assert.equal(lines.length, 1);
     assert.match(lines[0]!, /^elapsed \d+(\.\d+)? ms, load 0, detected 5 faces and 0 eyes$/);
+  });
+
+  test('with --eyes, sends each face found to the eye lambda and counts the eyes', async () => {
+    // The original (colour crops through cv::imencode, native OpenCV 4.6) finds 1 eye here too.
+    const lines: string[] = [];
+    await runFacerecClient(client, options(lines, { eyes: true }));
+    assert.match(lines[0]!, /^elapsed \d+(\.\d+)? ms, load 0, detected 5 faces and 1 eyes$/);
   });
 
   test('loops --max-requests times over images drawn at random, Saver lines with --output-file', async () => {

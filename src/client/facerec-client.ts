@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { decode } from '@cwasm/jpeg-turbo';
 import type { LambdaRequest, LambdaResponse } from '../protocol/messages.js';
+import { encodeGrayJpeg } from '../support/jpeg-gray-encoder.js';
 import { formatG } from '../support/number-format.js';
 import { Random } from '../support/random.js';
 import type { Saver } from '../support/saver.js';
@@ -14,6 +16,9 @@ export interface FacerecLambdaClient {
 export interface FacerecClientOptions {
   images: string[];
   lambdaFaces: string;
+  lambdaEyes: string;
+  /** Also send each face found, cropped, to the eye lambda. */
+  eyes: boolean;
   loop: boolean;
   loopDelay: number;
   loopType: 'constant' | 'uniform' | 'poisson';
@@ -28,21 +33,64 @@ export interface FacerecClientOptions {
   stopped(): boolean;
 }
 
-/** The number of objects in a face/eye lambda's output, or an error naming what is wrong. */
-export function countObjects(output: string): number {
+/** A rectangle of a detection output, truncated to integers as the original's static_cast<int>. */
+interface Rect {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
+
+/** The rectangles of a face/eye lambda's output, or an error naming what is wrong. */
+export function parseObjects(output: string): Rect[] {
   const parsed = JSON.parse(output) as { objects?: unknown };
   if (!Array.isArray(parsed.objects)) throw new Error(`invalid detection output: ${output}`);
-  return parsed.objects.length;
+  return (parsed.objects as Record<string, unknown>[]).map((o) => ({
+    x: Math.trunc(Number(o.x)),
+    y: Math.trunc(Number(o.y)),
+    w: Math.trunc(Number(o.w)),
+    h: Math.trunc(Number(o.h)),
+  }));
+}
+
+/** A decoded image in gray levels (OpenCV's BGR2GRAY fixed-point weights). */
+interface GrayImage {
+  gray: Uint8Array;
+  width: number;
+  height: number;
+}
+
+/** Decodes a JPEG to gray levels, as the eye requests need it. */
+function grayOf(jpeg: Buffer): GrayImage {
+  const { data, width, height } = decode(jpeg);
+  const gray = new Uint8Array(width * height);
+  for (let i = 0; i < gray.length; i++) {
+    gray[i] = (data[4 * i]! * 4899 + data[4 * i + 1]! * 9617 + data[4 * i + 2]! * 1868 + 8192) >> 14;
+  }
+  return { gray, width, height };
+}
+
+/** The part of an image inside `r` (clipped to the image), encoded as a grayscale JPEG of quality 95. */
+function cropJpeg(img: GrayImage, r: Rect): Buffer {
+  const x0 = Math.max(0, r.x);
+  const y0 = Math.max(0, r.y);
+  const w = Math.max(1, Math.min(img.width, r.x + r.w) - x0);
+  const h = Math.max(1, Math.min(img.height, r.y + r.h) - y0);
+  const crop = new Uint8Array(w * h);
+  for (let y = 0; y < h; y++)
+    crop.set(img.gray.subarray((y0 + y) * img.width + x0, (y0 + y) * img.width + x0 + w), y * w);
+  return encodeGrayJpeg(crop, w, h, 95);
 }
 
 /**
  * The original facerecclient's file mode: reads the JPEGs, then sends one of them, drawn at random, to
  * the face lambda once (or `maxRequests` times with `loop`, spaced by `loopDelay` seconds on average,
  * constant, uniform in [0, 2·delay] or exponential, counted from the previous request's start), until
- * `duration` seconds if > 0. Each answer prints `elapsed <ms> ms, load <load1>, detected <F> faces and 0
- * eyes` (ms as a C++ stream prints the double ms + 0.5) or, with a Saver, `<t> <elapsed s> <load1>`. A
- * retcode other than OK throws `error: <retcode>`. The JPEG is sent as read (the original decoded and
- * re-encoded it).
+ * `duration` seconds if > 0; with `eyes`, each face found is cropped and sent to the eye lambda (a
+ * grayscale JPEG of quality 95; the original sent a colour one), its eyes counted. Each answer prints
+ * `elapsed <ms> ms, load <load1>, detected <F> faces and <E> eyes` (ms as a C++ stream prints the double
+ * ms + 0.5, eye requests included) or, with a Saver, `<t> <elapsed s> <load1>`. A retcode other than OK
+ * throws `error: <retcode>`. The JPEG is sent as read (the original decoded and re-encoded it).
  */
 export async function runFacerecClient(client: FacerecLambdaClient, o: FacerecClientOptions): Promise<void> {
   if (o.images.length === 0) throw new Error('No image file specified');
@@ -53,6 +101,7 @@ export async function runFacerecClient(client: FacerecLambdaClient, o: FacerecCl
       throw new Error(`Could not load image: ${file}`);
     }
   });
+  const grays = new Map<Buffer, GrayImage>();
   const random = new Random(o.seed);
   const delays = new Random(o.seed + 1);
   const delay = (): number =>
@@ -76,11 +125,22 @@ export async function runFacerecClient(client: FacerecLambdaClient, o: FacerecCl
     const res = await client.runLambda({ name: o.lambdaFaces, input: '', datain });
     const elapsed = (performance.now() - lastStart) / 1000;
     if (res.retcode !== 'OK') throw new Error(`error: ${res.retcode}`);
-    const faces = countObjects(res.output);
-    if (o.saver !== undefined) o.saver.write(elapsed, res.load1);
+    const faces = parseObjects(res.output);
+    let eyes = 0;
+    if (o.eyes && faces.length > 0) {
+      const gray = grays.get(datain) ?? grayOf(datain);
+      grays.set(datain, gray);
+      for (const face of faces) {
+        const eye = await client.runLambda({ name: o.lambdaEyes, input: '', datain: cropJpeg(gray, face) });
+        if (eye.retcode !== 'OK') throw new Error(`error: ${eye.retcode}`);
+        eyes += parseObjects(eye.output).length;
+      }
+    }
+    const total = o.eyes ? (performance.now() - lastStart) / 1000 : elapsed;
+    if (o.saver !== undefined) o.saver.write(total, res.load1);
     else
       o.print(
-        `elapsed ${formatG(elapsed * 1e3 + 0.5)} ms, load ${res.load1}, detected ${faces} faces and 0 eyes`,
+        `elapsed ${formatG(total * 1e3 + 0.5)} ms, load ${res.load1}, detected ${faces.length} faces and ${eyes} eyes`,
       );
   }
 }
