@@ -185,7 +185,8 @@ export function hasBody(request: FastifyRequest): boolean {
 
 /**
  * Gnocchi's `deserialize()`: the Content-Type must be one of `expected` (else 415), then the body must
- * decode as JSON (else 400 `{"cause": "Unable to decode body", "reason", "detail": []}`), nest at most 100
+ * decode as JSON (else 400 `{"cause": "Unable to decode body", "reason", "detail": []}`, the reason
+ * `Expected object or value` for an empty body, as ujson says), nest at most 100
  * levels and hold no NUL (see json-limits.ts).
  */
 export function readJson(
@@ -195,6 +196,14 @@ export function readJson(
   const type = contentMediaType(request);
   if (type === undefined || !expected.includes(type)) throw new TimeseriesError(415, '');
   const raw = rawBody(request);
+  if (raw.toString('utf8').trim() === '') {
+    // ujson's words (Gnocchi decodes with it) for a body with nothing in it.
+    throw new TimeseriesError(400, {
+      cause: 'Unable to decode body',
+      reason: 'Expected object or value',
+      detail: [],
+    });
+  }
   let value: unknown;
   try {
     value = JSON.parse(raw.toString('utf8')) as unknown;
