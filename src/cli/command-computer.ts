@@ -1,6 +1,7 @@
 import { jsonExample } from '../platform/composer.js';
 import { startTypedComputerServer } from '../platform/computer-server.js';
 import { computerTypes } from '../platform/computer-types.js';
+import { DEFAULT_MAX_PIXELS, DEFAULT_MAX_QUEUED, DEFAULT_MODELS } from '../platform/facerec/facerec-conf.js';
 import { DEFAULT_HTTP_CONF } from '../platform/http/http-conf.js';
 import { DEFAULT_JS_CONF, JS_CONF_HELP } from '../platform/js/js-conf.js';
 import { DEFAULT_SIM_CONF } from '../platform/sim-computer-type.js';
@@ -33,7 +34,8 @@ export const computerCommand = defineCommand({
     'of an OpenFaaS gateway or of any HTTP endpoints, set by --http-conf (spec §5.8, docs/computer-http.md). ' +
     'With --computer-type js the lambdas are JavaScript functions (OpenWhisk actions) from --functions, run in ' +
     'container processes with the limits of --js-conf and deployed at run time through --management-endpoint; ' +
-    'the input is the JSON parameters, the output the JSON result (docs/functions.md).',
+    'the input is the JSON parameters, the output the JSON result (docs/functions.md). With --computer-type ' +
+    'facerec the lambdas detect faces and eyes in JPEGs, as soe computer-facerec (docs/computer-facerec.md).',
   options: [
     ...LAMBDA_SERVER_OPTIONS,
     ...SECURE_OPTIONS,
@@ -107,6 +109,37 @@ export const computerCommand = defineCommand({
         'js: REST API deploying, replacing and removing functions at run time (PUT/GET/DELETE /functions/NAME); empty: disabled',
     },
     {
+      name: 'detector-threads',
+      kind: 'integer',
+      default: 4,
+      description: 'facerec: detector threads (soe computer-facerec --num-threads)',
+    },
+    { name: 'scale', kind: 'number', default: 1, description: 'facerec: image scale' },
+    {
+      name: 'dummy-lambda',
+      kind: 'string',
+      default: 'clambda0',
+      description: 'facerec: lambda that returns immediately with success',
+    },
+    {
+      name: 'models',
+      kind: 'string',
+      default: DEFAULT_MODELS,
+      description: 'facerec: comma-separated pairs lambda=cascade XML file',
+    },
+    {
+      name: 'max-pixels',
+      kind: 'integer',
+      default: DEFAULT_MAX_PIXELS,
+      description: 'facerec: largest image accepted, in pixels',
+    },
+    {
+      name: 'max-queued',
+      kind: 'integer',
+      default: DEFAULT_MAX_QUEUED,
+      description: 'facerec: requests waiting for a detector thread beyond which new ones are refused',
+    },
+    {
       name: 'json-example',
       kind: 'flag',
       description: 'print an example JSON computer description and exit',
@@ -141,6 +174,12 @@ export const computerCommand = defineCommand({
         functions: o.functions,
         'js-conf': o['js-conf'],
         'management-endpoint': o['management-endpoint'],
+        'num-threads': String(o['detector-threads']),
+        scale: String(o.scale),
+        'dummy-lambda': o['dummy-lambda'],
+        models: o.models,
+        'max-pixels': String(o['max-pixels']),
+        'max-queued': String(o['max-queued']),
       },
       tls,
     });
