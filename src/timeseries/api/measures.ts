@@ -4,14 +4,20 @@
  * seconds, relative like `-5 minutes`); values are numbers or numeric strings (`"42"`, as Gnocchi's
  * `float()`). Refused with 400 Invalid input: a non-list or an item without a scalar timestamp
  * ("unexpected measures format"), an unreadable timestamp ("unexpected timestamp 'Unable to convert
- * timestamps'"), a timestamp before 1970 ("Timestamp must be after Epoch"), a missing, non-numeric or
+ * timestamps'", also for a list whose first timestamp is epoch seconds and another is not, as Gnocchi reads
+ * every timestamp in the form of the first), a timestamp before 1970 ("Timestamp must be after Epoch"), a missing, non-numeric or
  * non-finite value such as NaN ("unexpected measures value"; unlike Gnocchi we refuse NaN and ±inf).
  */
 import { TimeseriesError } from '../errors.js';
 import type { Measure, Point } from '../model.js';
 import { parsePythonFloat } from '../python-float.js';
 import type { CalendarPoint } from '../resample.js';
-import { formatTimestamp, MEASURES_FORMAT_REASON, parseTimestamp } from '../timestamp.js';
+import {
+  formatTimestamp,
+  MEASURES_FORMAT_REASON,
+  parseTimestamp,
+  UNPARSABLE_TIMESTAMP_REASON,
+} from '../timestamp.js';
 import { pyFloat, type PyFloat } from './json.js';
 import { isObject } from './validate.js';
 
@@ -38,8 +44,13 @@ export function parseMeasures(body: unknown, key?: string, now = Date.now() / 10
       : TimeseriesError.invalidInput(`${reason} for dictionary value @ data['${key}']`, [key]);
   if (!Array.isArray(body)) throw fail(MEASURES_FORMAT_REASON);
   const timestamps: number[] = [];
+  let epochSeconds: boolean | undefined;
   for (const item of body) {
     if (!isObject(item) || !('timestamp' in item)) throw fail(MEASURES_FORMAT_REASON);
+    // Gnocchi reads the whole list in the form of its first timestamp: after epoch seconds, only numbers.
+    const numeric = measureValue(item.timestamp) !== undefined && typeof item.timestamp !== 'boolean';
+    epochSeconds ??= numeric;
+    if (epochSeconds && !numeric) throw fail(UNPARSABLE_TIMESTAMP_REASON);
     try {
       timestamps.push(parseTimestamp(item.timestamp, now));
     } catch (e) {
