@@ -36,7 +36,7 @@ yaml.add_constructor("!AssertNAN", lambda loader, node: AssertNAN(), Loader=yaml
 
 
 class CountingResult(unittest.TestResult):
-    """Counts passes and keeps the first line of each failure's reason."""
+    """Counts passes and keeps each failure's reason (its lines joined by ' | ', cut at 2000 characters)."""
 
     def __init__(self):
         super().__init__()
@@ -55,8 +55,8 @@ class CountingResult(unittest.TestResult):
         self.passes += 1
 
     def _fail(self, test, err):
-        lines = str(err[1]).strip().splitlines()
-        reason = "%s: %s" % (err[0].__name__, lines[0] if lines else "")
+        lines = [line.strip() for line in str(err[1]).strip().splitlines() if line.strip()]
+        reason = "%s: %s" % (err[0].__name__, " | ".join(lines))
         self.bad.append({"name": test.test_data["name"], "reason": reason[:2000]})
 
     def addFailure(self, test, err):
