@@ -56,6 +56,7 @@ function startComputer(threads: number): Promise<Computer> {
     ],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
+  process.once('exit', () => child.kill('SIGKILL'));
   return new Promise((resolve, reject) => {
     let log = '';
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
