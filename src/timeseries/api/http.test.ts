@@ -62,14 +62,28 @@ describe('HTTP conventions', () => {
     assert.deepEqual(r.json(), envelope(401, 'Unauthorized', ''));
   });
 
-  test('without a JSON Accept header errors are webob HTML pages', async () => {
-    const r = await h.request('GET', '/v1/archive_policy', { user: null, accept: null });
+  test('without an Accept header errors are webob plain-text pages', async () => {
+    const r = await h.request('POST', '/v1/metric', {
+      accept: null,
+      body: { name: 'x', archive_policy_name: 'no_such_policy' },
+    });
+    assert.equal(r.status, 400);
+    assert.equal(r.headers['content-type'], 'text/plain; charset=UTF-8');
+    assert.equal(
+      r.body,
+      '400 Bad Request\n\nThe server could not comply with the request since it is either malformed or ' +
+        'otherwise incorrect.\n\n Archive policy no_such_policy does not exist  ',
+    );
+  });
+
+  test('with an Accept header matching text/html but not JSON errors are webob HTML pages', async () => {
+    const r = await h.request('GET', '/v1/archive_policy', { user: null, accept: '*/*' });
     assert.equal(r.status, 401);
     assert.equal(r.headers['content-type'], 'text/html; charset=UTF-8');
     assert.match(r.body, /^<html>\n <head>\n  <title>401 Unauthorized<\/title>/);
     assert.match(r.body, /<h1>401 Unauthorized<\/h1>/);
     const bad = await h.request('POST', '/v1/metric', {
-      accept: null,
+      accept: 'text/html,*/*;q=0.8',
       body: { name: 'x', archive_policy_name: 'no_such_policy' },
     });
     assert.equal(bad.status, 400);
@@ -83,7 +97,7 @@ describe('HTTP conventions', () => {
 
   test('HTML page shows dict descriptions as Python repr, escaped', async () => {
     const r = await h.request('POST', '/v1/archive_policy', {
-      accept: null,
+      accept: 'text/html,*/*;q=0.8',
       body: { name: 'x', definition: [], foo: 1 },
     });
     assert.equal(r.status, 400);

@@ -69,6 +69,32 @@ function escapeHtml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
+/**
+ * webob's plain-text error page (for a request without Accept, or one accepting neither HTML nor JSON):
+ * `<status>\n\n<explanation>\n\n <description>  `, the description (a dict as Python repr) unescaped
+ * with its line breaks as spaces, as webob's strip_tags leaves it.
+ */
+export function plainErrorPage(status: number, description: ErrorDescription | null): string {
+  const detail =
+    description === null || description === ''
+      ? ''
+      : typeof description === 'string'
+        ? description
+        : pyRepr(description);
+  const flat = (text: string): string => text.replace(/\n/g, ' ').replace(/\r/g, '');
+  const explanation = EXPLANATIONS[status] ?? '';
+  return `${status} ${reasonPhrase(status)}\n\n${flat(explanation)}\n\n ${flat(detail)}  `;
+}
+
+/** Whether webob would answer an error as HTML: an Accept header with a range matching text/html. */
+function acceptsHtmlError(request: FastifyRequest): boolean {
+  const accept = request.headers.accept;
+  if (accept === undefined) return false;
+  return parseAccept(accept).some(
+    (r) => r.q > 0 && (r.type === 'text/html' || r.type === 'text/*' || r.type === '*/*'),
+  );
+}
+
 /** webob's HTML error page, with the description (a dict as Python repr) HTML-escaped inside. */
 export function htmlErrorPage(status: number, description: ErrorDescription | null): string {
   const title = `${status} ${reasonPhrase(status)}`;
@@ -133,7 +159,10 @@ export function acceptsJson(request: FastifyRequest): boolean {
   );
 }
 
-/** Sends a Gnocchi error: JSON envelope if the client asked for JSON, webob's HTML page otherwise (406 always has a null description). */
+/**
+ * Sends a Gnocchi error: JSON envelope if the client asked for JSON, else webob's HTML page if its Accept
+ * matches text/html, else webob's plain-text page (no Accept header) (406 always has a null description).
+ */
 export function sendError(
   request: FastifyRequest,
   reply: FastifyReply,
@@ -144,6 +173,9 @@ export function sendError(
   if (prefersJson(request)) {
     const shown = status === 406 ? null : description;
     return reply.type('application/json').send(Buffer.from(pyJson(envelope(status, shown))));
+  }
+  if (!acceptsHtmlError(request)) {
+    return reply.type('text/plain; charset=UTF-8').send(Buffer.from(plainErrorPage(status, description)));
   }
   return reply.type('text/html; charset=UTF-8').send(Buffer.from(htmlErrorPage(status, description)));
 }
