@@ -104,7 +104,7 @@ test('bad serve options are refused with a message naming the option', async () 
   const dataDir = mkdtempSync(join(tmpdir(), 'soe-ts-options-'));
   for (const [args, message] of [
     [['--heap-growing-percent', '-1'], "Invalid --heap-growing-percent '-1': a non-negative integer"],
-    [['--auth', 'token'], "Invalid --auth 'token': choose basic or none"],
+    [['--auth', 'token'], "Invalid --auth 'token': choose basic, users or none"],
   ] as const) {
     const { code, stderr } = await run('soe', ['timeseries', 'serve', '--data-dir', dataDir, ...args]);
     assert.notEqual(code, 0);
