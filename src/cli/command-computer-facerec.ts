@@ -1,11 +1,10 @@
-import type { Registrant } from '../controller/controller-registration.js';
-import { startTypedComputerServer } from '../platform/computer-server.js';
 import '../platform/computer-types.js';
 import { DEFAULT_MAX_PIXELS, DEFAULT_MAX_QUEUED, DEFAULT_MODELS } from '../platform/facerec/facerec-conf.js';
 import { logger } from '../support/logger.js';
 import { defineCommand } from './command.js';
 import { SECURE_OPTIONS, tlsFromOptions } from './secure-option.js';
-import { checkLambdaServerOptions, LAMBDA_SERVER_OPTIONS, serveUntilSignal } from './server-command.js';
+import { checkLambdaServerOptions, LAMBDA_SERVER_OPTIONS } from './server-command.js';
+import { serveTypedComputer } from './typed-computer-command.js';
 
 const log = logger('computer');
 
@@ -80,31 +79,24 @@ export const computerFacerecCommand = defineCommand({
     if (o['server-endpoint'] === '') throw new Error(`Empty end-point: ${o['server-endpoint']}`);
     checkLambdaServerOptions(o);
     const tls = tlsFromOptions(o, { serve: true, call: o['controller-endpoint'] !== '' });
-    const server = await startTypedComputerServer({
-      type: 'facerec',
-      serverEndpoint: o['server-endpoint'],
-      utilizationEndpoint: o['utilization-endpoint'],
-      samplePeriod: o['utilization-endpoint'] === '' ? 0 : 1,
-      settings: {
-        'num-threads': String(o['num-threads']),
-        scale: String(o.scale),
-        'dummy-lambda': o['dummy-lambda'],
-        models: o.models,
-        'max-pixels': String(o['max-pixels']),
-        'max-queued': String(o['max-queued']),
+    return serveTypedComputer(
+      {
+        type: 'facerec',
+        serverEndpoint: o['server-endpoint'],
+        utilizationEndpoint: o['utilization-endpoint'],
+        samplePeriod: o['utilization-endpoint'] === '' ? 0 : 1,
+        settings: {
+          'num-threads': String(o['num-threads']),
+          scale: String(o.scale),
+          'dummy-lambda': o['dummy-lambda'],
+          models: o.models,
+          'max-pixels': String(o['max-pixels']),
+          'max-queued': String(o['max-queued']),
+        },
+        tls,
       },
-      tls,
-    });
-    const { computer } = server;
-    const util = server.utilizationEndpoint === '' ? 'disabled' : server.utilizationEndpoint;
-    log.info(
-      `${computer.name} listening on ${server.endpoint}, utilization stream on ${util}` +
-        (tls === undefined ? '' : ' (TLS)'),
+      o['controller-endpoint'],
+      log,
     );
-    for (const line of computer.describe()) log.info(line);
-    const registrant: Registrant = {
-      computer: { edgeServerEndpoint: server.endpoint, containers: computer.containers() },
-    };
-    return serveUntilSignal(o, registrant, () => server.stop(), log, tls);
   },
 });

@@ -1,15 +1,14 @@
 import { jsonExample } from '../platform/composer.js';
-import { startTypedComputerServer } from '../platform/computer-server.js';
 import { computerTypes } from '../platform/computer-types.js';
 import { DEFAULT_MAX_PIXELS, DEFAULT_MAX_QUEUED, DEFAULT_MODELS } from '../platform/facerec/facerec-conf.js';
 import { DEFAULT_HTTP_CONF } from '../platform/http/http-conf.js';
 import { DEFAULT_JS_CONF, JS_CONF_HELP } from '../platform/js/js-conf.js';
 import { DEFAULT_SIM_CONF } from '../platform/sim-computer-type.js';
-import type { Registrant } from '../controller/controller-registration.js';
 import { logger } from '../support/logger.js';
 import { defineCommand } from './command.js';
 import { SECURE_OPTIONS, tlsFromOptions } from './secure-option.js';
-import { checkLambdaServerOptions, LAMBDA_SERVER_OPTIONS, serveUntilSignal } from './server-command.js';
+import { checkLambdaServerOptions, LAMBDA_SERVER_OPTIONS } from './server-command.js';
+import { serveTypedComputer } from './typed-computer-command.js';
 
 const log = logger('computer');
 
@@ -164,38 +163,28 @@ export const computerCommand = defineCommand({
     ]);
 
     const tls = tlsFromOptions(o, { serve: true, call: o['controller-endpoint'] !== '' });
-    const server = await startTypedComputerServer({
-      type,
-      serverEndpoint: o['server-endpoint'],
-      utilizationEndpoint: o['utilization-endpoint'],
-      settings: {
-        conf: o.conf,
-        'http-conf': o['http-conf'],
-        functions: o.functions,
-        'js-conf': o['js-conf'],
-        'management-endpoint': o['management-endpoint'],
-        'num-threads': String(o['detector-threads']),
-        scale: String(o.scale),
-        'dummy-lambda': o['dummy-lambda'],
-        models: o.models,
-        'max-pixels': String(o['max-pixels']),
-        'max-queued': String(o['max-queued']),
+    return serveTypedComputer(
+      {
+        type,
+        serverEndpoint: o['server-endpoint'],
+        utilizationEndpoint: o['utilization-endpoint'],
+        settings: {
+          conf: o.conf,
+          'http-conf': o['http-conf'],
+          functions: o.functions,
+          'js-conf': o['js-conf'],
+          'management-endpoint': o['management-endpoint'],
+          'num-threads': String(o['detector-threads']),
+          scale: String(o.scale),
+          'dummy-lambda': o['dummy-lambda'],
+          models: o.models,
+          'max-pixels': String(o['max-pixels']),
+          'max-queued': String(o['max-queued']),
+        },
+        tls,
       },
-      tls,
-    });
-    const { computer } = server;
-    const util = server.utilizationEndpoint === '' ? 'disabled' : server.utilizationEndpoint;
-    log.info(
-      `${computer.name} listening on ${server.endpoint}, utilization stream on ${util}` +
-        (tls === undefined ? '' : ' (TLS)'),
+      o['controller-endpoint'],
+      log,
     );
-    for (const line of computer.describe()) log.info(line);
-    const registrant = (): Registrant => ({
-      computer: { edgeServerEndpoint: server.endpoint, containers: computer.containers() },
-    });
-    return serveUntilSignal(o, registrant(), () => server.stop(), log, tls, {
-      current: registrant,
-      onChange: (listener) => computer.onContainersChanged(listener),
-    });
   },
 });

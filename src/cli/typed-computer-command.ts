@@ -1,0 +1,36 @@
+import type { Registrant } from '../controller/controller-registration.js';
+import { startTypedComputerServer, type TypedComputerServerOptions } from '../platform/computer-server.js';
+import type { Logger } from '../support/logger.js';
+import { serveUntilSignal } from './server-command.js';
+
+/**
+ * The life of a computer command of any registered type: starts the computer, logs where it listens and
+ * what it runs, registers with the controller at `controllerEndpoint` (announcing again whenever its
+ * containers change), and serves until SIGINT/SIGTERM; resolves to exit status 0.
+ */
+export async function serveTypedComputer(
+  options: TypedComputerServerOptions,
+  controllerEndpoint: string,
+  log: Logger,
+): Promise<number> {
+  const { tls } = options;
+  const server = await startTypedComputerServer(options);
+  const { computer } = server;
+  const util = server.utilizationEndpoint === '' ? 'disabled' : server.utilizationEndpoint;
+  log.info(
+    `${computer.name} listening on ${server.endpoint}, utilization stream on ${util}` +
+      (tls === undefined ? '' : ' (TLS)'),
+  );
+  for (const line of computer.describe()) log.info(line);
+  const registrant = (): Registrant => ({
+    computer: { edgeServerEndpoint: server.endpoint, containers: computer.containers() },
+  });
+  return serveUntilSignal(
+    { 'controller-endpoint': controllerEndpoint },
+    registrant(),
+    () => server.stop(),
+    log,
+    tls,
+    { current: registrant, onChange: (listener) => computer.onContainersChanged(listener) },
+  );
+}
