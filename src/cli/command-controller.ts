@@ -144,11 +144,13 @@ export const controllerCommand = defineCommand({
       });
       await controller.restore();
       const server = await ControllerServer.start(endpoint, [controller], tls);
+      // Listening for the stop signals before saying it is ready: a signal sent on that line stops it cleanly.
+      const stopped = untilSignal();
       log.info(`controller listening on ${server.endpoint}${tls === undefined ? '' : ' (TLS)'}`);
       log.info(
         `${o['installer-type']} installer, state file: ${statePath === '' ? 'none' : `'${statePath}'`}`,
       );
-      const signal = await untilSignal();
+      const signal = await stopped;
       log.info(`${signal} received, shutting down`);
       await server.stop();
     } finally {
