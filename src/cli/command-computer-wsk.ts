@@ -5,6 +5,7 @@ import { logger } from '../support/logger.js';
 import { defineCommand } from './command.js';
 import { SECURE_OPTIONS, tlsFromOptions } from './secure-option.js';
 import { checkLambdaServerOptions, LAMBDA_SERVER_OPTIONS, serveUntilSignal } from './server-command.js';
+import { untilSignal } from './shutdown.js';
 
 const log = logger('computer');
 
@@ -54,14 +55,23 @@ export const computerWskCommand = defineCommand({
     );
     const { computer } = server;
     if (withController) await computer.list();
+    const stopped = untilSignal();
     log.info(`${computer.name} listening on ${server.endpoint}` + (tls === undefined ? '' : ' (TLS)'));
     for (const line of computer.describe()) log.info(line);
     const registrant = (): Registrant => ({
       computer: { edgeServerEndpoint: server.endpoint, containers: computer.containers() },
     });
-    return serveUntilSignal(o, registrant(), () => server.stop(), log, tls, {
-      current: registrant,
-      onChange: (listener) => computer.onContainersChanged(listener),
-    });
+    return serveUntilSignal(
+      o,
+      registrant(),
+      () => server.stop(),
+      log,
+      tls,
+      {
+        current: registrant,
+        onChange: (listener) => computer.onContainersChanged(listener),
+      },
+      stopped,
+    );
   },
 });

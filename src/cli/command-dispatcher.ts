@@ -6,6 +6,7 @@ import { defineCommand } from './command.js';
 import { FORWARDING_OPTIONS, forwardingLimits } from './forwarding-options.js';
 import { tlsFromOptions } from './secure-option.js';
 import { brokerOptions, checkLambdaServerOptions, fakeFill, serveUntilSignal } from './server-command.js';
+import { untilSignal } from './shutdown.js';
 
 const log = logger('dispatcher');
 
@@ -53,6 +54,7 @@ export const dispatcherCommand = defineCommand({
       tls,
     });
     fakeFill(o, (lambda, destination) => server.dispatcher.table.change(lambda, destination, 1, true));
+    const stopped = untilSignal();
     log.info(
       `dispatcher (${server.dispatcher.estimator.type}) listening on ${server.endpoint}, ` +
         `configuration on ${server.configurationEndpoint}` +
@@ -62,6 +64,6 @@ export const dispatcherCommand = defineCommand({
       edgeServerEndpoint: server.endpoint,
       forwardingTableEndpoint: server.configurationEndpoint,
     };
-    return serveUntilSignal(o, { router }, () => server.stop(), log, tls);
+    return serveUntilSignal(o, { router }, () => server.stop(), log, tls, undefined, stopped);
   },
 });

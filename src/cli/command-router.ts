@@ -6,6 +6,7 @@ import { defineCommand } from './command.js';
 import { FORWARDING_OPTIONS, forwardingLimits } from './forwarding-options.js';
 import { tlsFromOptions } from './secure-option.js';
 import { brokerOptions, checkLambdaServerOptions, fakeFill, serveUntilSignal } from './server-command.js';
+import { untilSignal } from './shutdown.js';
 
 const log = logger('router');
 
@@ -57,6 +58,7 @@ export const routerCommand = defineCommand({
       tls,
     });
     fakeFill(o, (lambda, destination) => server.router.tables[0].change(lambda, destination, 1, true));
+    const stopped = untilSignal();
     log.info(
       `router listening on ${server.endpoint}, configuration on ${server.configurationEndpoint}` +
         (tls === undefined ? '' : ' (TLS)'),
@@ -65,6 +67,6 @@ export const routerCommand = defineCommand({
       edgeServerEndpoint: server.endpoint,
       forwardingTableEndpoint: server.configurationEndpoint,
     };
-    return serveUntilSignal(o, { router }, () => server.stop(), log, tls);
+    return serveUntilSignal(o, { router }, () => server.stop(), log, tls, undefined, stopped);
   },
 });

@@ -106,7 +106,8 @@ export interface RegistrantChanges {
 /**
  * The life of a server command once it listens: registers with the controller if one is given (retrying
  * until it answers; over TLS with `tls`; announcing again on every one of `changes`), waits for
- * SIGINT/SIGTERM, unregisters and stops the servers; resolves to exit status 0.
+ * SIGINT/SIGTERM (`stopped`: the caller's {@link untilSignal}, made before it said it listens, so that a
+ * stop sent on that line is not missed), unregisters and stops the servers; resolves to exit status 0.
  */
 export async function serveUntilSignal(
   o: Pick<OptionValues<typeof LAMBDA_SERVER_OPTIONS>, 'controller-endpoint'>,
@@ -115,12 +116,13 @@ export async function serveUntilSignal(
   log: Logger,
   tls?: TlsCredentials,
   changes?: RegistrantChanges,
+  stopped: Promise<NodeJS.Signals> = untilSignal(),
 ): Promise<number> {
   const controller = o['controller-endpoint'];
   const registration =
     controller === '' ? undefined : new ControllerRegistration(controller, registrant, { tls });
   const unsubscribe = changes?.onChange(() => registration?.update(changes.current()));
-  const signal = await untilSignal();
+  const signal = await stopped;
   log.info(`${signal} received, shutting down`);
   unsubscribe?.();
   await registration?.unregister();

@@ -2,6 +2,7 @@ import type { Registrant } from '../controller/controller-registration.js';
 import { startTypedComputerServer, type TypedComputerServerOptions } from '../platform/computer-server.js';
 import type { Logger } from '../support/logger.js';
 import { serveUntilSignal } from './server-command.js';
+import { untilSignal } from './shutdown.js';
 
 /**
  * The life of a computer command of any registered type: starts the computer, logs where it listens and
@@ -16,6 +17,7 @@ export async function serveTypedComputer(
   const { tls } = options;
   const server = await startTypedComputerServer(options);
   const { computer } = server;
+  const stopped = untilSignal();
   const util = server.utilizationEndpoint === '' ? 'disabled' : server.utilizationEndpoint;
   log.info(
     `${computer.name} listening on ${server.endpoint}, utilization stream on ${util}` +
@@ -32,5 +34,6 @@ export async function serveTypedComputer(
     log,
     tls,
     { current: registrant, onChange: (listener) => computer.onContainersChanged(listener) },
+    stopped,
   );
 }
