@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { LambdaRequest, LambdaResponse } from '../../protocol/messages.js';
+import { lambdaRequest } from '../../protocol/requests.js';
 import { functionSpec } from './function-spec.js';
 import { parseJsConf } from './js-conf.js';
 import { JsComputer } from './js-computer.js';
@@ -12,21 +13,7 @@ const scratch = mkdtempSync(join(tmpdir(), 'soe-js-test-'));
 after(() => rmSync(scratch, { recursive: true, force: true }));
 
 function request(name: string, input: string, dry = false): LambdaRequest {
-  return {
-    name,
-    input,
-    datain: Buffer.alloc(0),
-    dry,
-    forward: false,
-    hops: 0,
-    states: {},
-    callback: '',
-    chain: [],
-    dag: null,
-    dependencies: {},
-    nextFunctionIndex: 0,
-    uuid: '',
-  };
+  return lambdaRequest({ name, input, dry });
 }
 
 /** Waits until `condition` holds, re-checked every 20 ms; fails after 30 s (a hang guard). */
