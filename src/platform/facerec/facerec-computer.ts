@@ -1,6 +1,7 @@
 import { cpus, hostname } from 'node:os';
 import type { ContainerInfo, LambdaRequest, LambdaResponse } from '../../protocol/messages.js';
 import { errorResponse } from '../../protocol/responses.js';
+import { Listeners } from '../../support/listeners.js';
 import { logger } from '../../support/logger.js';
 import { realScheduler, type Cancel } from '../../support/scheduler.js';
 import type { RunningComputer, UtilizationListener } from '../computer-type.js';
@@ -29,7 +30,7 @@ export function cpuName(): string {
 export class FacerecComputer implements RunningComputer {
   private readonly meter = new CpuMeter(() => []);
   private readonly cores = cpus().length || 1;
-  private readonly listeners = new Set<UtilizationListener>();
+  private readonly listeners = new Listeners<Parameters<UtilizationListener>>();
   private readonly stopSampling: Cancel;
   private readonly lastPtime = new Map<string, number>();
   private readonly cpu = cpuName();
@@ -92,9 +93,7 @@ export class FacerecComputer implements RunningComputer {
   }
 
   onUtilization(listener: UtilizationListener): () => void {
-    const own = (values: Record<string, number>): void => listener(values);
-    this.listeners.add(own);
-    return () => this.listeners.delete(own);
+    return this.listeners.add(listener);
   }
 
   onContainersChanged(): () => void {
@@ -131,6 +130,6 @@ export class FacerecComputer implements RunningComputer {
     if (this.stopped) return;
     const { usr, sys } = this.meter.sample();
     const values = { [`${this.cpu}-usr`]: usr, [`${this.cpu}-sys`]: sys };
-    for (const listener of this.listeners) listener(values);
+    this.listeners.emit(values);
   }
 }

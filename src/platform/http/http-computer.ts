@@ -1,6 +1,7 @@
 import type { LambdaCall } from '../../protocol/lambda-transport.js';
 import type { ContainerInfo, LambdaRequest, LambdaResponse } from '../../protocol/messages.js';
 import { errorResponse } from '../../protocol/responses.js';
+import { Listeners } from '../../support/listeners.js';
 import { logger } from '../../support/logger.js';
 import { realScheduler, type Cancel } from '../../support/scheduler.js';
 import { Semaphore } from '../../support/semaphore.js';
@@ -42,7 +43,7 @@ export class HttpComputer implements RunningComputer {
   private readonly http: HttpClient;
   private readonly clients: Semaphore;
   private readonly meter: LoadMeter;
-  private readonly listeners = new Set<UtilizationListener>();
+  private readonly listeners = new Listeners<Parameters<UtilizationListener>>();
   private readonly stopSampling: Cancel;
   private stopped = false;
 
@@ -103,9 +104,7 @@ export class HttpComputer implements RunningComputer {
   }
 
   onUtilization(listener: UtilizationListener): () => void {
-    const own = (values: Record<string, number>): void => listener(values);
-    this.listeners.add(own);
-    return () => this.listeners.delete(own);
+    return this.listeners.add(listener);
   }
 
   onContainersChanged(): () => void {
@@ -145,7 +144,7 @@ export class HttpComputer implements RunningComputer {
     const now = realScheduler.now();
     this.meter.accumulate(now, this.clients.active);
     const values = { [HTTP_PROCESSOR]: this.meter.sample(now) };
-    for (const listener of this.listeners) listener(values);
+    this.listeners.emit(values);
   }
 
   private async invoke(

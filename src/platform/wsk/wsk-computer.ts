@@ -1,5 +1,6 @@
 import type { ContainerInfo, LambdaRequest, LambdaResponse } from '../../protocol/messages.js';
 import { errorResponse } from '../../protocol/responses.js';
+import { Listeners } from '../../support/listeners.js';
 import { logger } from '../../support/logger.js';
 import { realScheduler, type Cancel } from '../../support/scheduler.js';
 import type { RunningComputer } from '../computer-type.js';
@@ -69,7 +70,7 @@ export class WskComputer implements RunningComputer {
   private readonly rest: HttpClient;
   private readonly apiRoot: string;
   private keys: string[] = [];
-  private readonly changeListeners = new Set<() => void>();
+  private readonly changeListeners = new Listeners<[]>();
   private readonly stopListing: Cancel;
   private listing = false;
 
@@ -107,7 +108,7 @@ export class WskComputer implements RunningComputer {
       if (keys.join('\n') !== this.keys.join('\n')) {
         log.info(`OpenWhisk actions: ${keys.join(' ') || '(none)'}`);
         this.keys = keys;
-        for (const listener of this.changeListeners) listener();
+        this.changeListeners.emit();
       }
     } catch (err) {
       log.warn(`cannot list the OpenWhisk actions: ${(err as Error).message}`);
@@ -137,9 +138,7 @@ export class WskComputer implements RunningComputer {
   }
 
   onContainersChanged(listener: () => void): () => void {
-    const own = (): void => listener();
-    this.changeListeners.add(own);
-    return () => this.changeListeners.delete(own);
+    return this.changeListeners.add(listener);
   }
 
   describe(): string[] {
