@@ -9,6 +9,7 @@
 import { GrpcLambdaClient } from '../src/client/lambda-client-grpc.js';
 import { makeInput } from '../src/client/load-client.js';
 import { lambdaTransport } from '../src/protocol/lambda-transports.js';
+import { percentile } from './closed-loop.js';
 import { startServerProcess, type Transport } from './server-process.js';
 
 interface Cell {
@@ -24,11 +25,6 @@ interface Cell {
 const SECONDS = Number(process.argv[2] ?? 3);
 const WARMUP = 0.5;
 const CONCURRENCY = [1, 8, 32];
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
 
 /** `concurrency` closed loops on one channel for WARMUP + SECONDS; statistics over the last SECONDS. */
 async function measure(

@@ -21,6 +21,7 @@ import { join } from 'node:path';
 import { GrpcLambdaClient } from '../src/client/lambda-client-grpc.js';
 import { makeInput } from '../src/client/load-client.js';
 import { RpcClient } from '../src/protocol/rpc-client.js';
+import { closedLoops, percentile, type LoopRun } from './closed-loop.js';
 import { startServerProcess, type ServerProcess } from './server-process.js';
 
 const SECONDS = Number(process.argv[2] ?? 3);
@@ -52,12 +53,6 @@ interface Slice {
   errors: number;
 }
 
-function percentile(sorted: number[], p: number): number {
-  return sorted.length === 0
-    ? NaN
-    : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
-
 /** `concurrency` closed loops calling `lambda` with `input` for WARMUP + `seconds`; the window after WARMUP counts. */
 async function measure(
   endpoint: string,
@@ -67,34 +62,17 @@ async function measure(
   seconds: number,
 ): Promise<Slice> {
   const client = new GrpcLambdaClient(endpoint);
-  const done: [number, number][] = [];
-  let errors = 0;
-  let start = Infinity;
-  let end: number | undefined;
-  const timers = [
-    setTimeout(() => (start = performance.now()), WARMUP * 1000),
-    setTimeout(() => (end = performance.now()), (WARMUP + seconds) * 1000),
-  ];
+  let run: LoopRun<number>;
   try {
-    await Promise.all(
-      Array.from({ length: concurrency }, async () => {
-        while (end === undefined) {
-          const t0 = performance.now();
-          try {
-            const res = await client.runLambda({ name: lambda, input });
-            if (res.retcode !== 'OK' || res.hops !== 2) errors++;
-            else done.push([t0, performance.now()]);
-          } catch {
-            errors++;
-          }
-        }
-      }),
+    run = await closedLoops(
+      client,
+      { name: lambda, input },
+      { hops: 2, concurrency, warmupS: WARMUP, seconds, mark: () => performance.now() },
     );
   } finally {
-    for (const t of timers) clearTimeout(t);
     client.close();
   }
-  const e = end!;
+  const { done, errors, start, end: e } = run;
   return {
     completed: done.filter(([, t1]) => t1 >= start && t1 <= e).length,
     ms: e - start,

@@ -26,6 +26,7 @@ import { GrpcLambdaClient } from '../src/client/lambda-client-grpc.js';
 import { makeInput } from '../src/client/load-client.js';
 import { lambdaTransport } from '../src/protocol/lambda-transports.js';
 import { RpcClient } from '../src/protocol/rpc-client.js';
+import { closedLoops, percentile, type LoopRun } from './closed-loop.js';
 import { startServerProcess, type ServerProcess, type Transport } from './server-process.js';
 
 const SECONDS = Number(process.argv[2] ?? 3);
@@ -133,11 +134,6 @@ interface Snapshot {
   client: number;
 }
 
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
-
 /**
  * `concurrency` closed loops on one channel for WARMUP + `seconds`. The measured window runs from the
  * snapshot taken after WARMUP to the one taken `seconds` later: requests completed in it give req/s and the
@@ -153,36 +149,17 @@ async function measure(path: Path, concurrency: number, seconds = SECONDS): Prom
     client: cpuUsageSeconds(),
   });
   const client = new GrpcLambdaClient(path.endpoint, { transport: lambdaTransport(path.transport) });
-  const input = makeInput(100);
-  const done: [number, number][] = [];
-  let errors = 0;
-  let start: Snapshot | undefined;
-  let end: Snapshot | undefined;
-  const timers = [
-    setTimeout(() => (start = snapshot()), WARMUP * 1000),
-    setTimeout(() => (end = snapshot()), (WARMUP + seconds) * 1000),
-  ];
+  let run: LoopRun<Snapshot>;
   try {
-    await Promise.all(
-      Array.from({ length: concurrency }, async () => {
-        while (end === undefined) {
-          const t0 = performance.now();
-          try {
-            const res = await client.runLambda({ name: LAMBDA, input });
-            if (res.retcode !== 'OK' || res.hops !== path.hops + 1) errors++;
-            else done.push([t0, performance.now()]);
-          } catch {
-            errors++;
-          }
-        }
-      }),
+    run = await closedLoops(
+      client,
+      { name: LAMBDA, input: makeInput(100) },
+      { hops: path.hops + 1, concurrency, warmupS: WARMUP, seconds, mark: snapshot },
     );
   } finally {
-    for (const t of timers) clearTimeout(t);
     client.close();
   }
-  const s = start!;
-  const e = end!;
+  const { done, errors, start: s, end: e } = run;
   const completed = done.filter(([, t1]) => t1 >= s.t && t1 <= e.t).length;
   const latencies = done
     .filter(([t0, t1]) => t0 >= s.t && t1 <= e.t)

@@ -1,0 +1,58 @@
+import type { GrpcLambdaClient } from '../src/client/lambda-client-grpc.js';
+import type { LambdaRequest } from '../src/protocol/messages.js';
+
+/** The `p`th percentile of ascending `sorted` (NaN when empty). */
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+/** What {@link closedLoops} measured. */
+export interface LoopRun<Mark> {
+  /** `[sent, answered]` times (performance.now()) of every call answered OK with the expected hops. */
+  done: [number, number][];
+  /** Calls answered otherwise or failed, over the whole run. */
+  errors: number;
+  /** `mark()` taken when the measured window opened (after the warm-up) and when it closed. */
+  start: Mark;
+  end: Mark;
+}
+
+/**
+ * `concurrency` closed loops calling `request` on `client` for `warmupS` + `seconds`; `mark()` is taken
+ * when the measured window opens and when it closes (the loops stop then). A reply counts as done when its
+ * retcode is OK and its hops are `hops`.
+ */
+export async function closedLoops<Mark>(
+  client: GrpcLambdaClient,
+  request: Partial<LambdaRequest>,
+  options: { hops: number; concurrency: number; warmupS: number; seconds: number; mark: () => Mark },
+): Promise<LoopRun<Mark>> {
+  const done: [number, number][] = [];
+  let errors = 0;
+  let start: Mark | undefined;
+  let end: Mark | undefined;
+  const timers = [
+    setTimeout(() => (start = options.mark()), options.warmupS * 1000),
+    setTimeout(() => (end = options.mark()), (options.warmupS + options.seconds) * 1000),
+  ];
+  try {
+    await Promise.all(
+      Array.from({ length: options.concurrency }, async () => {
+        while (end === undefined) {
+          const t0 = performance.now();
+          try {
+            const res = await client.runLambda(request);
+            if (res.retcode !== 'OK' || res.hops !== options.hops) errors++;
+            else done.push([t0, performance.now()]);
+          } catch {
+            errors++;
+          }
+        }
+      }),
+    );
+  } finally {
+    for (const t of timers) clearTimeout(t);
+  }
+  return { done, errors, start: start!, end: end! };
+}
