@@ -9,6 +9,7 @@ import {
   sameContainers,
   type KnownComputer,
   type RouterEndpoints,
+  type RouterReach,
 } from './registry-entries.js';
 import type { RouterInstaller } from './router-installer.js';
 
@@ -62,8 +63,11 @@ export class EdgeController {
   private readonly logic: InstallerLogic;
   private readonly stateFile: ControllerStateFile | undefined;
   private readonly hooks: ControllerHooks;
+  /** The `--installer-type` programming the routers. */
+  readonly installerType: string;
 
   constructor(options: EdgeControllerOptions) {
+    this.installerType = options.installerType ?? 'flat';
     this.stateFile = options.stateFile;
     this.hooks = options.hooks ?? {};
     const context: InstallerContext = {
@@ -72,7 +76,7 @@ export class EdgeController {
       routers: () => [...this.routerList],
       dropRouter: (router) => this.dropRouter(router),
     };
-    this.logic = createInstallerLogic(options.installerType ?? 'flat', context, options.installerOptions);
+    this.logic = createInstallerLogic(this.installerType, context, options.installerOptions);
   }
 
   /** The known computers, in end-point order. */
@@ -95,6 +99,11 @@ export class EdgeController {
   /** The computers offering a lambda, in end-point order. */
   computersOf(lambda: string): string[] {
     return [...(this.lambdaMap.get(lambda) ?? [])].sort(byteOrder);
+  }
+
+  /** What each known router reaches, by router lambda end-point (see {@link InstallerLogic.reachability}). */
+  reachability(): Map<string, RouterReach[]> {
+    return this.logic.reachability();
   }
 
   /** The registry as saved to the state file. */

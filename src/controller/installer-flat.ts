@@ -1,10 +1,15 @@
 import type { ContainerInfo } from '../protocol/messages.js';
 import { logger } from '../support/logger.js';
 import { installerTypes, type InstallerContext, type InstallerLogic } from './installer-logic.js';
-import type { KnownComputer, RouterEndpoints } from './registry-entries.js';
+import type { KnownComputer, RouterEndpoints, RouterReach } from './registry-entries.js';
 import type { RouteEntry } from './router-installer.js';
 
 const log = logger('controller');
+
+/** Byte-wise string order, as `std::map<std::string, …>` sorts its keys. */
+function byteOrder(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
 
 /** The final route to a computer for one lambda, at weight 1. */
 function finalRoute(lambda: string, computer: string): RouteEntry {
@@ -63,6 +68,20 @@ export class FlatInstallerLogic implements InstallerLogic {
       await this.context.installer.flush(r.forwardingEndpoint);
       if (entries.length > 0) await this.context.installer.change(r.forwardingEndpoint, entries);
     });
+  }
+
+  /** Every router reaches every computer directly, for each of its lambdas. */
+  reachability(): Map<string, RouterReach[]> {
+    const reaches = this.context.computers().map((c) => ({
+      computer: c.endpoint,
+      lambdas: [...new Set(c.containers.map((k) => k.lambda))].sort(byteOrder),
+      via: null,
+    }));
+    return new Map(
+      this.context
+        .routers()
+        .map((r) => [r.lambdaEndpoint, reaches.map((x) => ({ ...x, lambdas: [...x.lambdas] }))]),
+    );
   }
 
   /** Runs a command at each router in turn, dropping those where it fails. */

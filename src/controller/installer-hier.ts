@@ -10,7 +10,7 @@ import {
   type InstallerOptions,
 } from './installer-logic.js';
 import { InvalidNodeError, NodeTopology } from './node-topology.js';
-import type { RouterEndpoints } from './registry-entries.js';
+import type { RouterEndpoints, RouterReach } from './registry-entries.js';
 import type { RouteEntry } from './router-installer.js';
 
 const log = logger('controller');
@@ -218,6 +218,46 @@ export class HierInstallerLogic implements InstallerLogic {
   /** Flushes every router and installs everything again. */
   async reprogram(): Promise<void> {
     await this.reset();
+  }
+
+  /**
+   * Each home router reaches its computers directly; every other router reaches them through the home
+   * router, for the lambdas offered behind it (as installed by the last reset and the changes since).
+   */
+  reachability(): Map<string, RouterReach[]> {
+    const routers = this.context.routers();
+    const byRouter = new Map<string, Map<string, RouterReach>>(
+      routers.map((r) => [r.lambdaEndpoint, new Map()]),
+    );
+    const add = (router: string, computer: string, lambda: string, via: string | null): void => {
+      const reaches = byRouter.get(router);
+      if (reaches === undefined) return;
+      const key = `${computer}\n${via ?? ''}`;
+      let reach = reaches.get(key);
+      if (reach === undefined) {
+        reach = { computer, lambdas: [], via };
+        reaches.set(key, reach);
+      }
+      if (!reach.lambdas.includes(lambda)) reach.lambdas.push(lambda);
+    };
+    for (const [home, served] of this.announced) {
+      for (const [lambda, computers] of served) {
+        for (const computer of computers) {
+          for (const router of routers) {
+            const direct = router.lambdaEndpoint === home;
+            add(router.lambdaEndpoint, computer, lambda, direct ? null : home);
+          }
+        }
+      }
+    }
+    return new Map(
+      [...byRouter].map(([router, reaches]) => [
+        router,
+        [...reaches.values()]
+          .map((r) => ({ ...r, lambdas: r.lambdas.sort(byteOrder) }))
+          .sort((a, b) => byteOrder(a.computer, b.computer) || byteOrder(a.via ?? '', b.via ?? '')),
+      ]),
+    );
   }
 
   /**

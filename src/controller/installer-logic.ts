@@ -1,6 +1,6 @@
 import type { ContainerInfo } from '../protocol/messages.js';
 import { Registry } from '../support/registry.js';
-import type { KnownComputer, RouterEndpoints } from './registry-entries.js';
+import type { KnownComputer, RouterEndpoints, RouterReach } from './registry-entries.js';
 import type { RouterInstaller } from './router-installer.js';
 
 /** What an installer logic sees of the controller: the registry, the router installer, a way to drop routers. */
@@ -46,6 +46,11 @@ export interface InstallerLogic {
   routerAnnouncedAgain(router: RouterEndpoints): Promise<void>;
   /** Rewrites every known router's tables from scratch (after a restart from saved state). */
   reprogram(): Promise<void>;
+  /**
+   * What each known router reaches as the logic programmed it, by router lambda end-point (every
+   * known router has an entry, maybe empty), computers in end-point order.
+   */
+  reachability(): Map<string, RouterReach[]>;
 }
 
 /** Creates an installer logic over a controller's context. */

@@ -14,6 +14,19 @@ export interface RouterEndpoints {
   forwardingEndpoint: string;
 }
 
+/**
+ * What one router can reach, as its installer programmed it: the lambdas of one computer, either
+ * directly (a final route) or relayed through another router (`via`, that router's lambda end-point).
+ */
+export interface RouterReach {
+  /** The computer's lambda end-point. */
+  computer: string;
+  /** The lambdas of that computer the router routes to it, sorted. */
+  lambdas: string[];
+  /** Null: a final route to the computer; else the lambda end-point of the router relaying to it. */
+  via: string | null;
+}
+
 /** True if both lists hold the same containers, field by field, in the same order. */
 export function sameContainers(a: readonly ContainerInfo[], b: readonly ContainerInfo[]): boolean {
   return (
