@@ -21,8 +21,9 @@ export const facerecClientCommand = defineCommand({
     '`elapsed <ms> ms, load <load1>, detected <F> faces and <E> eyes`, or with --output-file a Saver line ' +
     '`<t> <elapsed s> <load1>`; a retcode other than OK ends it with `error: <retcode>`. With --eyes each ' +
     'face found is cropped and sent to --lambda-eyes as a grayscale JPEG (quality 95; the original sent ' +
-    'it in colour, which the lambda turns to gray anyway). Not in this release: --save (it needs a PNG ' +
-    'encoder), --show and --camera (no display or camera); the image is sent as read, where the original ' +
+    "it in colour, which the lambda turns to gray anyway). --save PREFIX writes each answer's image as " +
+    '<PREFIX><n>.png (n from 0), as shown (EXIF orientation applied) with a red box per face and a green ' +
+    'one per eye. Not in this release: --show and --camera (no display or camera); the image is sent as read, where the original ' +
     're-encoded it; the random draws are not libstdc++’s, so a seed picks other images than the original.',
   options: [
     { name: 'server-endpoint', kind: 'string', default: 'localhost:6473', description: 'server end-point' },
@@ -54,7 +55,12 @@ export const facerecClientCommand = defineCommand({
       default: '',
       description: 'JPEG files, comma-separated, drawn at random',
     },
-    { name: 'save', kind: 'string', default: '', description: 'save faces to files (not supported)' },
+    {
+      name: 'save',
+      kind: 'string',
+      default: '',
+      description: 'save each image with its faces and eyes boxed to <save><n>.png',
+    },
     { name: 'loop-delay', kind: 'number', default: 0, description: 'average delay between requests, in s' },
     { name: 'duration', kind: 'number', default: 0, description: 'end the loop after this many s; 0: never' },
     {
@@ -88,7 +94,6 @@ export const facerecClientCommand = defineCommand({
       throw new Error('Invalid loop type, choose one of: constant, uniform, poisson');
     }
     if (o.show || o.camera) throw new Error('--show and --camera need a display and a camera: not supported');
-    if (o.save !== '') throw new Error('--save is not supported by this release');
     const tls = tlsFromOptions(o, { serve: false, call: true });
     const root = o['etsi-api-root'];
     const manager = root === '' ? undefined : new AppContextManager({ apiRoot: root });
@@ -119,6 +124,7 @@ export const facerecClientCommand = defineCommand({
         seed: o.seed === 0 ? Date.now() % 2 ** 31 : o.seed,
         print: (line) => process.stdout.write(`${line}\n`),
         ...(saver !== undefined ? { saver } : {}),
+        save: o.save,
         stopped: () => stopped,
       });
     } finally {

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import { startTypedComputerServer, type EdgeComputerServer } from '../platform/computer-server.js';
 import '../platform/computer-types.js';
+import { decodeWithPillow } from '../support/pillow.test-support.js';
 import { Saver } from '../support/saver.js';
 import { runFacerecClient, type FacerecClientOptions } from './facerec-client.js';
 import { GrpcLambdaClient } from './lambda-client-grpc.js';
@@ -76,6 +77,32 @@ describe('facerec client against a facerec computer', () => {
     const lines = readFileSync(file, 'utf8').trim().split('\n');
     assert.equal(lines.length, 3);
     for (const line of lines) assert.match(line, /^\S+ \S+ 0$/);
+  });
+
+  test('--save writes each image as shown, with a red box per face and a green one per eye', async () => {
+    const expected = JSON.parse(readFileSync(`${FACES}expected-haar.json`, 'utf8')) as {
+      images: Record<string, Record<string, { x: number; y: number; w: number; h: number }[]>>;
+    };
+    const lines: string[] = [];
+    await runFacerecClient(
+      client,
+      options(lines, { images: [`${FACES}astronaut.jpg`], eyes: true, save: join(dir, 'shot-') }),
+    );
+    assert.match(lines[0]!, /detected 1 faces and 2 eyes$/);
+    const png = decodeWithPillow(join(dir, 'shot-0.png'));
+    assert.deepEqual([png.mode, png.width, png.height], ['RGB', 512, 512]);
+    const pixel = (x: number, y: number): number[] => [
+      ...png.pixels.subarray((y * 512 + x) * 3, (y * 512 + x) * 3 + 3),
+    ];
+    const [face] = expected.images['astronaut.jpg']!['facerec0_scale1']!;
+    assert.deepEqual(pixel(face!.x, face!.y), [255, 0, 0]);
+    assert.deepEqual(pixel(face!.x + face!.w - 1, face!.y + face!.h - 1), [255, 0, 0]);
+    assert.notDeepEqual(pixel(face!.x + 10, face!.y + 10), [255, 0, 0]);
+    let green = 0;
+    for (let i = 0; i < png.pixels.length; i += 3) {
+      if (png.pixels[i] === 0 && png.pixels[i + 1] === 255 && png.pixels[i + 2] === 0) green++;
+    }
+    assert.ok(green > 100, `${green} green pixels`);
   });
 
   test('errors: a retcode other than OK, a missing image, no image', async () => {

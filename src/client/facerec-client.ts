@@ -1,10 +1,13 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { decode } from '@cwasm/jpeg-turbo';
 import type { LambdaRequest, LambdaResponse } from '../protocol/messages.js';
 import { encodeGrayJpeg } from '../support/jpeg-gray-encoder.js';
+import { readJpegHeader } from '../support/jpeg-header.js';
 import { formatG } from '../support/number-format.js';
 import { Random } from '../support/random.js';
+import { encodePng } from '../support/png-encoder.js';
+import { orientRgba, strokeRect, type PixelRect, type RgbaImage } from '../support/rgba-image.js';
 import type { Saver } from '../support/saver.js';
 
 /** What the face detection client needs of a lambda client. */
@@ -29,17 +32,17 @@ export interface FacerecClientOptions {
   print(line: string): void;
   /** Saver lines `<t> <elapsed s> <load1>` instead of printed lines, if given. */
   saver?: Saver;
+  /**
+   * If not empty, each answer also writes `<save><n>.png` (n counting requests from 0): the image as
+   * shown (EXIF orientation applied) with a red box around each face and a green one around each eye.
+   */
+  save?: string;
   /** True when the user interrupted the loop. */
   stopped(): boolean;
 }
 
 /** A rectangle of a detection output, truncated to integers as the original's static_cast<int>. */
-interface Rect {
-  x: number;
-  y: number;
-  w: number;
-  h: number;
-}
+type Rect = PixelRect;
 
 /** The rectangles of a face/eye lambda's output, or an error naming what is wrong. */
 export function parseObjects(output: string): Rect[] {
@@ -53,33 +56,57 @@ export function parseObjects(output: string): Rect[] {
   }));
 }
 
-/** A decoded image in gray levels (OpenCV's BGR2GRAY fixed-point weights). */
-interface GrayImage {
+/** A decoded image as shown (EXIF orientation applied), in colour and in gray levels. */
+interface DecodedImage {
+  rgba: RgbaImage;
+  /** OpenCV's BGR2GRAY fixed-point weights. */
   gray: Uint8Array;
-  width: number;
-  height: number;
 }
 
-/** Decodes a JPEG to gray levels, as the eye requests need it. */
-function grayOf(jpeg: Buffer): GrayImage {
+/** Decodes a JPEG and applies its EXIF orientation, as cv::imread does. */
+function decodeShown(jpeg: Buffer): DecodedImage {
   const { data, width, height } = decode(jpeg);
-  const gray = new Uint8Array(width * height);
+  const header = readJpegHeader(jpeg);
+  const rgba = orientRgba(
+    { data: new Uint8Array(data.buffer, data.byteOffset, data.length), width, height },
+    typeof header === 'string' ? 1 : header.orientation,
+  );
+  const gray = new Uint8Array(rgba.width * rgba.height);
+  const d = rgba.data;
   for (let i = 0; i < gray.length; i++) {
-    gray[i] = (data[4 * i]! * 4899 + data[4 * i + 1]! * 9617 + data[4 * i + 2]! * 1868 + 8192) >> 14;
+    gray[i] = (d[4 * i]! * 4899 + d[4 * i + 1]! * 9617 + d[4 * i + 2]! * 1868 + 8192) >> 14;
   }
-  return { gray, width, height };
+  return { rgba, gray };
 }
 
-/** The part of an image inside `r` (clipped to the image), encoded as a grayscale JPEG of quality 95. */
-function cropJpeg(img: GrayImage, r: Rect): Buffer {
-  const x0 = Math.max(0, r.x);
-  const y0 = Math.max(0, r.y);
-  const w = Math.max(1, Math.min(img.width, r.x + r.w) - x0);
-  const h = Math.max(1, Math.min(img.height, r.y + r.h) - y0);
-  const crop = new Uint8Array(w * h);
-  for (let y = 0; y < h; y++)
-    crop.set(img.gray.subarray((y0 + y) * img.width + x0, (y0 + y) * img.width + x0 + w), y * w);
-  return encodeGrayJpeg(crop, w, h, 95);
+/** The part of `r` inside an image of the given size (at least 1×1). */
+function clip(r: Rect, width: number, height: number): Rect {
+  const x = Math.max(0, r.x);
+  const y = Math.max(0, r.y);
+  return {
+    x,
+    y,
+    w: Math.max(1, Math.min(width, r.x + r.w) - x),
+    h: Math.max(1, Math.min(height, r.y + r.h) - y),
+  };
+}
+
+/** The part of an image inside `r` (clipped), encoded as a grayscale JPEG of quality 95. */
+function cropJpeg(img: DecodedImage, r: Rect): Buffer {
+  const { width } = img.rgba;
+  const c = clip(r, width, img.rgba.height);
+  const crop = new Uint8Array(c.w * c.h);
+  for (let y = 0; y < c.h; y++)
+    crop.set(img.gray.subarray((c.y + y) * width + c.x, (c.y + y) * width + c.x + c.w), y * c.w);
+  return encodeGrayJpeg(crop, c.w, c.h, 95);
+}
+
+/** A PNG of the image with a red box per face and a green one per eye (in image coordinates). */
+function annotatedPng(img: DecodedImage, faces: Rect[], eyes: Rect[]): Buffer {
+  const copy: RgbaImage = { ...img.rgba, data: Uint8Array.from(img.rgba.data) };
+  for (const f of faces) strokeRect(copy, f, [255, 0, 0]);
+  for (const e of eyes) strokeRect(copy, e, [0, 255, 0]);
+  return encodePng(copy.data, copy.width, copy.height);
 }
 
 /**
@@ -90,7 +117,9 @@ function cropJpeg(img: GrayImage, r: Rect): Buffer {
  * grayscale JPEG of quality 95; the original sent a colour one), its eyes counted. Each answer prints
  * `elapsed <ms> ms, load <load1>, detected <F> faces and <E> eyes` (ms as a C++ stream prints the double
  * ms + 0.5, eye requests included) or, with a Saver, `<t> <elapsed s> <load1>`. A retcode other than OK
- * throws `error: <retcode>`. The JPEG is sent as read (the original decoded and re-encoded it).
+ * throws `error: <retcode>`. The JPEG is sent as read (the original decoded and re-encoded it); eye crops
+ * and saved images are taken from the image as shown (EXIF orientation applied), whose coordinates the
+ * lambda answers in.
  */
 export async function runFacerecClient(client: FacerecLambdaClient, o: FacerecClientOptions): Promise<void> {
   if (o.images.length === 0) throw new Error('No image file specified');
@@ -101,7 +130,13 @@ export async function runFacerecClient(client: FacerecLambdaClient, o: FacerecCl
       throw new Error(`Could not load image: ${file}`);
     }
   });
-  const grays = new Map<Buffer, GrayImage>();
+  const decoded = new Map<Buffer, DecodedImage>();
+  const shown = (jpeg: Buffer): DecodedImage => {
+    const img = decoded.get(jpeg) ?? decodeShown(jpeg);
+    decoded.set(jpeg, img);
+    return img;
+  };
+  const save = o.save ?? '';
   const random = new Random(o.seed);
   const delays = new Random(o.seed + 1);
   const delay = (): number =>
@@ -126,21 +161,22 @@ export async function runFacerecClient(client: FacerecLambdaClient, o: FacerecCl
     const elapsed = (performance.now() - lastStart) / 1000;
     if (res.retcode !== 'OK') throw new Error(`error: ${res.retcode}`);
     const faces = parseObjects(res.output);
-    let eyes = 0;
+    const eyes: Rect[] = [];
     if (o.eyes && faces.length > 0) {
-      const gray = grays.get(datain) ?? grayOf(datain);
-      grays.set(datain, gray);
+      const img = shown(datain);
       for (const face of faces) {
-        const eye = await client.runLambda({ name: o.lambdaEyes, input: '', datain: cropJpeg(gray, face) });
+        const eye = await client.runLambda({ name: o.lambdaEyes, input: '', datain: cropJpeg(img, face) });
         if (eye.retcode !== 'OK') throw new Error(`error: ${eye.retcode}`);
-        eyes += parseObjects(eye.output).length;
+        const origin = clip(face, img.rgba.width, img.rgba.height);
+        for (const e of parseObjects(eye.output)) eyes.push({ ...e, x: e.x + origin.x, y: e.y + origin.y });
       }
     }
     const total = o.eyes ? (performance.now() - lastStart) / 1000 : elapsed;
     if (o.saver !== undefined) o.saver.write(total, res.load1);
     else
       o.print(
-        `elapsed ${formatG(total * 1e3 + 0.5)} ms, load ${res.load1}, detected ${faces.length} faces and ${eyes} eyes`,
+        `elapsed ${formatG(total * 1e3 + 0.5)} ms, load ${res.load1}, detected ${faces.length} faces and ${eyes.length} eyes`,
       );
+    if (save !== '') writeFileSync(`${save}${i}.png`, annotatedPng(shown(datain), faces, eyes));
   }
 }

@@ -10,7 +10,7 @@ import {
   withOrientation,
 } from './facerec-fixtures.test-support.js';
 import { HaarDetector, loadOpenCv } from './haar-detector.js';
-import { readJpegHeader } from './jpeg-header.js';
+import { readJpegHeader } from '../../support/jpeg-header.js';
 import { jsonDouble, objectsJson } from './objects-json.js';
 
 const MODELS = new Map([

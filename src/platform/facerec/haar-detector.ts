@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { basename } from 'node:path';
 import { decode } from '@cwasm/jpeg-turbo';
 import type * as OpenCv from '@techstark/opencv-js';
-import { readJpegHeader } from './jpeg-header.js';
+import { readJpegHeader } from '../../support/jpeg-header.js';
 import type { ObjectRect } from './objects-json.js';
 
 type Cv = typeof OpenCv;
