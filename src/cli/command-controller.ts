@@ -3,7 +3,11 @@ import { ControllerStateFile, defaultStateFile } from '../controller/controller-
 import { controllerTypes } from '../controller/controller-types.js';
 import { EdgeController } from '../controller/edge-controller.js';
 import { installerTypeNames } from '../controller/installer-types.js';
+import { ControllerRestServer } from '../controller/controller-rest-server.js';
+import { controllerSnapshot } from '../controller/controller-snapshot.js';
 import { RpcRouterInstaller } from '../controller/router-installer-rpc.js';
+import { RouterTablesReader } from '../controller/router-tables-reader.js';
+import type { TlsCredentials } from '../protocol/tls-credentials.js';
 import { setupEtsiControllerTypes } from '../mec/etsi-controller-types.js';
 import { logger } from '../support/logger.js';
 import { defineCommand, version } from './command.js';
@@ -42,7 +46,12 @@ export const controllerCommand = defineCommand({
     'lambda offered (provider ServerlessOnEdge). With --type etsi-balanced it drives the proxy (soe mec proxy) at ' +
     '--balanced-endpoint: each lambda is associated with a default computer for any client, and every ' +
     '--balanced-period seconds the active contexts are spread over the computers serving their lambda, fewest ' +
-    'clients first (docs/mec.md).',
+    'clients first (docs/mec.md). With --rest-endpoint the controller also serves a read-only JSON view over ' +
+    'HTTP (not in the original): GET /v1/topology (computers with their containers and lambdas, routers with the ' +
+    "computers each reaches, lambdas with their computers) and GET /v1/forwarding-tables (each router's tables, " +
+    'read as forwardingtableclient does, at most every 0.5 s, with a 1 s deadline per call); only GET and HEAD, ' +
+    "Host names of this machine only; pages of the --rest-allowed-origin origins may read it (the web GUI's " +
+    'Edge dashboard); the default is no view.',
   options: [
     {
       name: 'server-endpoint',
@@ -110,6 +119,20 @@ export const controllerCommand = defineCommand({
         'JSON file keeping the known computers and routers across restarts (created if missing); empty: none; ' +
         'unset: edgecontroller-state.json in $XDG_STATE_HOME/soe/, else in ~/.local/state/soe/',
     },
+    {
+      name: 'rest-endpoint',
+      kind: 'string',
+      default: '',
+      description:
+        'serve the read-only REST view (GET /v1/topology, /v1/forwarding-tables) on this host:port; empty: none',
+    },
+    {
+      name: 'rest-allowed-origin',
+      kind: 'string',
+      default: '',
+      description:
+        "comma-separated origins whose pages may read the REST view (CORS), e.g. the GUI's http://127.0.0.1:8041",
+    },
     ...SECURE_OPTIONS,
   ],
   async run(o) {
@@ -144,6 +167,7 @@ export const controllerCommand = defineCommand({
       });
       await controller.restore();
       const server = await ControllerServer.start(endpoint, [controller], tls);
+      const rest = await startRestView(controller, o['rest-endpoint'], o['rest-allowed-origin'], tls);
       // Listening for the stop signals before saying it is ready: a signal sent on that line stops it cleanly.
       const stopped = untilSignal();
       log.info(`controller listening on ${server.endpoint}${tls === undefined ? '' : ' (TLS)'}`);
@@ -152,6 +176,7 @@ export const controllerCommand = defineCommand({
       );
       const signal = await stopped;
       log.info(`${signal} received, shutting down`);
+      await rest?.stop();
       await server.stop();
     } finally {
       installer.close();
@@ -160,3 +185,31 @@ export const controllerCommand = defineCommand({
     return 0;
   },
 });
+
+/** Starts the REST view of `--rest-endpoint` (none if empty), logging where; stopping it closes its router clients. */
+async function startRestView(
+  controller: EdgeController,
+  endpoint: string,
+  origins: string,
+  tls: TlsCredentials | undefined,
+): Promise<{ stop(): Promise<void> } | undefined> {
+  if (endpoint === '') return undefined;
+  const reader = new RouterTablesReader({ tls });
+  const server = await ControllerRestServer.start(
+    { snapshot: () => controllerSnapshot(controller), tables: (routers) => reader.read(routers) },
+    {
+      endpoint,
+      allowedOrigins: origins
+        .split(',')
+        .map((x) => x.trim())
+        .filter((x) => x !== ''),
+    },
+  );
+  log.info(`controller REST view on ${server.url}/v1/topology`);
+  return {
+    stop: async () => {
+      await server.stop();
+      reader.close();
+    },
+  };
+}

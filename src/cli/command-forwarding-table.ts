@@ -1,4 +1,5 @@
 import { FLUSH_COMMAND } from '../broker/configure-rules.js';
+import { readForwardingTables } from '../broker/forwarding-table-reader.js';
 import { formatTable, type TableEntry } from '../broker/table-dump.js';
 import type { EdgeRouterConf } from '../protocol/messages.js';
 import { RpcClient } from '../protocol/rpc-client.js';
@@ -47,12 +48,7 @@ export const forwardingTableCommand = defineCommand({
     const tls = tlsFromOptions(o, { serve: false, call: true });
     const client = new RpcClient('uiiit.rpc.EdgeRouter', o['server-endpoint'], { tls });
     try {
-      const tables = async (): Promise<TableEntry[][]> => {
-        const { value } = await client.call('GetNumTables', {});
-        const result: TableEntry[][] = [];
-        for (let i = 0; i < value; i++) result.push((await client.call('GetTable', { value: i })).entries);
-        return result;
-      };
+      const tables = (): Promise<TableEntry[][]> => readForwardingTables(client);
       if (action === 'dump') {
         let out = '';
         for (const [i, entries] of (await tables()).entries()) out += `Table#${i}\n${formatTable(entries)}`;
