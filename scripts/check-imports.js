@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The import graph of src/ (madge): no cycle, and no import that runs against the layers
-//   support ← protocol, timeseries ← platform, client, covid ← broker, openwhisk ← controller, mec ← deploy ← lab ← cli
+//   support ← protocol, timeseries, telemetry ← platform, client, covid ← broker, openwhisk ← controller, mec ← deploy ← lab ← cli
 // A folder imports only folders of a lower rank (or itself). Tests (`*.test.ts`) and their helpers
 // (`*.test-support.ts`, test/) may import any layer; production code imports no test code.
 import madge from 'madge';
@@ -11,6 +11,7 @@ export const RANKS = {
   support: 0,
   protocol: 1,
   timeseries: 1,
+  telemetry: 1,
   platform: 2,
   client: 2,
   covid: 2,
