@@ -4,7 +4,7 @@ import { parseBindEndpoint, socketHost } from '../protocol/endpoint.js';
 import { allowedHostNames, hostOfHeader } from '../timeseries/api/host-check.js';
 import type { ControllerSnapshot } from './controller-snapshot.js';
 import type { RouterEndpoints } from './registry-entries.js';
-import type { RouterTables } from './router-tables-reader.js';
+import type { RouterTables } from './router-tables.js';
 
 /** What the REST view shows: the controller's state and its routers' tables. */
 export interface ControllerRestSource {

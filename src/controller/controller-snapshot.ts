@@ -1,6 +1,9 @@
-import type { ContainerInfo } from '../protocol/messages.js';
-import type { EdgeController } from './edge-controller.js';
-import type { RouterReach } from './registry-entries.js';
+/**
+ * The controller's state as plain JSON, what its REST view serves; this module uses no Node API, so the
+ * web GUI imports its types.
+ */
+import type { ComputerList, ContainerInfo } from '../protocol/messages.js';
+import type { KnownComputer, RouterEndpoints, RouterReach } from './registry-entries.js';
 
 /** One computer the controller knows, in a {@link ControllerSnapshot}. */
 export interface ComputerSnapshot {
@@ -10,6 +13,8 @@ export interface ComputerSnapshot {
   lambdas: string[];
   /** Its containers, in announce order. */
   containers: ContainerInfo[];
+  /** The management API it announced (a js computer's), if any. */
+  managementEndpoint?: string;
 }
 
 /** One router (or dispatcher) the controller knows, in a {@link ControllerSnapshot}. */
@@ -45,22 +50,49 @@ export interface ControllerSnapshot {
   lambdas: LambdaSnapshot[];
 }
 
+/** What a snapshot is taken of: an `EdgeController`. */
+export interface SnapshotSource {
+  readonly installerType: string;
+  computers(): KnownComputer[];
+  routers(): RouterEndpoints[];
+  lambdas(): string[];
+  computersOf(lambda: string): string[];
+  reachability(): Map<string, RouterReach[]>;
+  /** The management end-point a computer announced, or ''. */
+  managementEndpointOf?(endpoint: string): string;
+}
+
 /** Takes a {@link ControllerSnapshot} of a controller's current state. */
-export function controllerSnapshot(controller: EdgeController): ControllerSnapshot {
+export function controllerSnapshot(controller: SnapshotSource): ControllerSnapshot {
   const reach = controller.reachability();
   return {
     installerType: controller.installerType,
-    computers: controller.computers().map((c) => ({
-      endpoint: c.endpoint,
-      lambdas: [...new Set(c.containers.map((k) => k.lambda))].sort(byteOrder),
-      containers: c.containers.map((k) => ({ ...k })),
-    })),
+    computers: controller.computers().map((c) => {
+      const management = controller.managementEndpointOf?.(c.endpoint) ?? '';
+      return {
+        endpoint: c.endpoint,
+        lambdas: [...new Set(c.containers.map((k) => k.lambda))].sort(byteOrder),
+        containers: c.containers.map((k) => ({ ...k })),
+        ...(management === '' ? {} : { managementEndpoint: management }),
+      };
+    }),
     routers: controller.routers().map((r) => ({
       lambdaEndpoint: r.lambdaEndpoint,
       forwardingEndpoint: r.forwardingEndpoint,
       reaches: reach.get(r.lambdaEndpoint) ?? [],
     })),
     lambdas: controller.lambdas().map((lambda) => ({ lambda, computers: controller.computersOf(lambda) })),
+  };
+}
+
+/** The computers of a snapshot as the `soe.rpc.ControllerView` ListComputers answer carries them. */
+export function computerList(snapshot: ControllerSnapshot): ComputerList {
+  return {
+    computers: snapshot.computers.map((c) => ({
+      edgeServerEndpoint: c.endpoint,
+      managementEndpoint: c.managementEndpoint ?? '',
+      lambdas: c.lambdas,
+    })),
   };
 }
 

@@ -1,21 +1,10 @@
 import { readForwardingTables } from '../broker/forwarding-table-reader.js';
-import { compareEntries, formatTable, type TableEntry } from '../broker/table-dump.js';
+import { compareEntries, formatTable } from '../broker/table-dump.js';
 import { RpcClient } from '../protocol/rpc-client.js';
 import type { TlsCredentials } from '../protocol/tls-credentials.js';
 import { unreachableError } from '../protocol/unreachable.js';
 import type { RouterEndpoints } from './registry-entries.js';
-
-/** One router's forwarding tables as read, or why they could not be. */
-export interface RouterTables {
-  lambdaEndpoint: string;
-  forwardingEndpoint: string;
-  /** Each table's rows, sorted by lambda then destination (empty when `error` is set). */
-  tables: TableEntry[][];
-  /** What `forwardingtableclient --server <forwardingEndpoint>` prints (`Table#<i>` then the rows). */
-  dump: string;
-  /** Why the tables could not be read (`cannot connect to <ep>: connection refused`, a deadline, ...). */
-  error?: string;
-}
+import type { RouterTables } from './router-tables.js';
 
 /** Options of a {@link RouterTablesReader}. */
 export interface RouterTablesReaderOptions {
