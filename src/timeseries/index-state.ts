@@ -1,5 +1,6 @@
 import { TimeseriesError } from './errors.js';
 import type { ArchivePolicy, ArchivePolicyRule, Metric, Resource, ResourceType } from './model.js';
+import { ownValue } from './own-property.js';
 
 /** A change to the index, as journaled by the embedded store and replayed at start. */
 export type IndexOp =
@@ -10,8 +11,9 @@ export type IndexOp =
   | { op: 'putMetric'; metric: Metric }
   | { op: 'deleteMetric'; id: string }
   | { op: 'putResourceType'; type: ResourceType }
+  | { op: 'updateResourceType'; type: ResourceType; fill: Record<string, unknown> }
   | { op: 'deleteResourceType'; name: string }
-  | { op: 'putResource'; resource: Resource }
+  | { op: 'putResource'; resource: Resource; past?: Resource }
   | { op: 'deleteResource'; id: string };
 
 /** The whole index as saved in a checkpoint. */
@@ -21,6 +23,10 @@ export interface IndexSnapshot {
   metrics: Metric[];
   resourceTypes: ResourceType[];
   resources: Resource[];
+  /** Past revisions of resources (absent in checkpoints of older versions). */
+  history?: Resource[];
+  /** The number of the last past revision kept, deleted ones included (absent: the highest in `history`). */
+  lastRevision?: number;
 }
 
 const byKey = <T>(items: Iterable<T>, key: (t: T) => string): T[] =>
@@ -37,6 +43,10 @@ export class IndexState {
   readonly metrics = new Map<string, Metric>();
   readonly resourceTypes = new Map<string, ResourceType>();
   readonly resources = new Map<string, Resource>();
+  /** Past revisions by resource id, oldest first. */
+  readonly history = new Map<string, Resource[]>();
+  /** The number of the last past revision kept. */
+  lastRevision = 0;
 
   /** Loads a checkpoint. */
   load(s: IndexSnapshot): void {
@@ -45,6 +55,15 @@ export class IndexState {
     for (const m of s.metrics) this.metrics.set(m.id, m);
     for (const t of s.resourceTypes) this.resourceTypes.set(t.name, t);
     for (const r of s.resources) this.resources.set(r.id, r);
+    for (const r of s.history ?? []) this.keepRevision(r);
+    this.lastRevision = Math.max(this.lastRevision, s.lastRevision ?? 0);
+  }
+
+  private keepRevision(past: Resource): void {
+    const list = this.history.get(past.id);
+    if (list === undefined) this.history.set(past.id, [past]);
+    else list.push(past);
+    this.lastRevision = Math.max(this.lastRevision, past.revision ?? 0);
   }
 
   /** The whole index. */
@@ -55,6 +74,8 @@ export class IndexState {
       metrics: [...this.metrics.values()],
       resourceTypes: [...this.resourceTypes.values()],
       resources: [...this.resources.values()],
+      history: [...this.history.values()].flat(),
+      lastRevision: this.lastRevision,
     };
   }
 
@@ -86,12 +107,40 @@ export class IndexState {
       case 'deleteResourceType':
         this.resourceTypes.delete(o.name);
         break;
+      case 'updateResourceType':
+        this.retypeResources(o.type, o.fill);
+        this.resourceTypes.set(o.type.name, o.type);
+        break;
       case 'putResource':
+        if (o.past !== undefined) this.keepRevision(o.past);
         this.resources.set(o.resource.id, o.resource);
         break;
       case 'deleteResource':
         this.resources.delete(o.id);
+        this.history.delete(o.id);
         break;
+    }
+  }
+
+  /** Gives the resources of `type` (and their past revisions) its new attributes; see updateResourceType. */
+  private retypeResources(type: ResourceType, fill: Record<string, unknown>): void {
+    const before = this.resourceTypes.get(type.name)?.attributes ?? {};
+    const retype = (r: Resource): Resource => ({
+      ...r,
+      attributes: Object.fromEntries(
+        Object.keys(type.attributes).map((name) => [
+          name,
+          Object.hasOwn(before, name)
+            ? (ownValue(r.attributes, name) ?? null)
+            : (ownValue(fill, name) ?? null),
+        ]),
+      ),
+    });
+    for (const r of this.resources.values()) {
+      if (r.type !== type.name) continue;
+      this.resources.set(r.id, retype(r));
+      const past = this.history.get(r.id);
+      if (past !== undefined) this.history.set(r.id, past.map(retype));
     }
   }
 
@@ -158,6 +207,12 @@ export class IndexState {
     return { op: 'putResourceType', type };
   }
 
+  updateResourceType(type: ResourceType, fill: Record<string, unknown>): IndexOp {
+    if (!this.resourceTypes.has(type.name))
+      throw new TimeseriesError(404, `Resource type ${type.name} does not exist`);
+    return { op: 'updateResourceType', type, fill };
+  }
+
   deleteResourceType(name: string): IndexOp {
     if (!this.resourceTypes.has(name)) throw new TimeseriesError(404, `Resource type ${name} does not exist`);
     if ([...this.resources.values()].some((r) => r.type === name)) {
@@ -172,10 +227,24 @@ export class IndexState {
     return { op: 'putResource', resource };
   }
 
-  updateResource(resource: Resource): IndexOp {
-    if (!this.resources.has(resource.id))
-      throw new TimeseriesError(404, `Resource ${resource.id} does not exist`);
-    return { op: 'putResource', resource };
+  /** With `newRevision`, the stored version becomes the next past revision, ended at the new revision_start. */
+  updateResource(resource: Resource, newRevision = false): IndexOp {
+    const current = this.resources.get(resource.id);
+    if (current === undefined) throw new TimeseriesError(404, `Resource ${resource.id} does not exist`);
+    if (!newRevision) return { op: 'putResource', resource };
+    const past: Resource = {
+      ...current,
+      revision_end: resource.revision_start,
+      revision: this.lastRevision + 1,
+    };
+    return { op: 'putResource', resource, past };
+  }
+
+  /** A metric's name, unit and resource change; its policy stays. */
+  updateMetric(metric: Metric): IndexOp {
+    const stored = this.metrics.get(metric.id);
+    if (stored === undefined) throw new TimeseriesError(404, `Metric ${metric.id} does not exist`);
+    return { op: 'putMetric', metric: { ...metric, archive_policy_name: stored.archive_policy_name } };
   }
 
   /** Deleting a resource deletes its metrics too (as Gnocchi's API does). */
@@ -200,6 +269,14 @@ export class IndexState {
 
   listResourceTypes(): ResourceType[] {
     return byKey(this.resourceTypes.values(), (t) => t.name);
+  }
+
+  listResourceHistory(type: string, id?: string): Resource[] {
+    const lists = id === undefined ? [...this.history.values()] : [this.history.get(id) ?? []];
+    return lists
+      .flat()
+      .filter((r) => type === 'generic' || r.type === type)
+      .sort((a, b) => (a.revision ?? 0) - (b.revision ?? 0));
   }
 
   listResources(type: string): Resource[] {

@@ -79,7 +79,13 @@ export interface Resource {
   started_at: number;
   ended_at: number | null;
   revision_start: number;
-  revision_end: null;
+  /** When this revision was replaced (past revisions); null for the current one. */
+  revision_end: number | null;
+  /**
+   * Past revisions only: their number, from 1, in the order the store kept them across all resources
+   * (Gnocchi's `revision`; the current revision is -1 in markers and has none here).
+   */
+  revision?: number;
   /** Metric name → metric id. */
   metrics: Record<string, string>;
   /** Custom attribute values. */

@@ -18,7 +18,13 @@ import { checkMeasuresQuery, tooOldError } from './store-checks.js';
 import { storageError } from './storage-error.js';
 import { storeDrivers } from './store-driver.js';
 import { nodeStoreFs, writeFilesAtomic, type StoreFs } from './store-fs.js';
-import type { MeasureBatch, MeasuresQuery, StoreStatus, TimeseriesStore } from './store.js';
+import type {
+  MeasureBatch,
+  MeasuresQuery,
+  StoreStatus,
+  TimeseriesStore,
+  UpdateResourceOptions,
+} from './store.js';
 
 const log = logger('timeseries');
 
@@ -279,8 +285,20 @@ export class FileTimeseriesStore implements TimeseriesStore {
     return this.index.resources.get(id);
   }
 
-  async updateResource(resource: Resource): Promise<void> {
-    return this.commit(() => [this.index.updateResource(resource)]);
+  async updateResource(resource: Resource, options: UpdateResourceOptions = {}): Promise<void> {
+    return this.commit(() => [this.index.updateResource(resource, options.newRevision === true)]);
+  }
+
+  async listResourceHistory(type: string, id?: string): Promise<Resource[]> {
+    return this.index.listResourceHistory(type, id);
+  }
+
+  async updateMetric(metric: Metric): Promise<void> {
+    return this.commit(() => [this.index.updateMetric(metric)]);
+  }
+
+  async updateResourceType(type: ResourceType, fill: Record<string, unknown>): Promise<void> {
+    return this.commit(() => [this.index.updateResourceType(type, fill)]);
   }
 
   async listResources(type: string): Promise<Resource[]> {

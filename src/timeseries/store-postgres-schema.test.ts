@@ -69,7 +69,7 @@ test(
     );
     const store = new PostgresTimeseriesStore({ connectionString: TEST_PG, schema, max: 2 });
     try {
-      assert.deepEqual(await store.open(), { from: 1, to: 2 });
+      assert.deepEqual(await store.open(), { from: 1, to: 3 });
       for (const aggregation of ['mean', 'count']) {
         assert.deepEqual(await store.getMeasures('m1', { aggregation }), series.read(aggregation));
       }
@@ -97,7 +97,7 @@ test(
     }
     const again = new PostgresTimeseriesStore({ connectionString: TEST_PG, schema, max: 2 });
     try {
-      assert.deepEqual(await again.open(), { from: 2, to: 2 });
+      assert.deepEqual(await again.open(), { from: 3, to: 3 });
       assert.equal((await again.getMeasures('m1', { aggregation: 'count', granularity: 1 })).length, 5000);
     } finally {
       await again.close();
@@ -105,13 +105,54 @@ test(
   },
 );
 
+test(
+  'a database of schema version 2 opens with a resource history table; its resources keep their fields',
+  { skip: PG_SKIP },
+  async () => {
+    const doc = {
+      id: 'r1',
+      type: 'generic',
+      original_resource_id: 'r1',
+      creator: 'u',
+      created_by_user_id: 'u',
+      created_by_project_id: '',
+      user_id: null,
+      project_id: null,
+      started_at: T0,
+      ended_at: null,
+      revision_start: T0,
+      revision_end: null,
+      metrics: {},
+      attributes: {},
+    };
+    const schema = await schemaWith(`${VERSION_1_TABLES};
+      CREATE TABLE ts_split (metric_id text NOT NULL REFERENCES ts_metric(id) ON DELETE CASCADE,
+        granularity float8 NOT NULL, method text NOT NULL, split_key bigint NOT NULL, points bytea NOT NULL,
+        PRIMARY KEY (metric_id, granularity, method, split_key));
+      CREATE TABLE ts_schema_version (version integer NOT NULL); INSERT INTO ts_schema_version VALUES (2);
+      INSERT INTO ts_resource VALUES ('r1', 'generic', '${JSON.stringify(doc)}')`);
+    const store = new PostgresTimeseriesStore({ connectionString: TEST_PG, schema, max: 1 });
+    try {
+      assert.deepEqual(await store.open(), { from: 2, to: 3 });
+      assert.deepEqual(await store.getResource('r1'), doc);
+      assert.deepEqual(await store.listResourceHistory('generic'), []);
+      await store.updateResource({ ...doc, user_id: 'x', revision_start: T0 + 1 }, { newRevision: true });
+      assert.deepEqual(await store.listResourceHistory('generic', 'r1'), [
+        { ...doc, revision_end: T0 + 1, revision: 1 },
+      ]);
+    } finally {
+      await store.close();
+    }
+  },
+);
+
 test('a database of a newer schema version is refused, untouched', { skip: PG_SKIP }, async () => {
   const schema = await schemaWith(`${VERSION_1_TABLES};
-    CREATE TABLE ts_schema_version (version integer NOT NULL); INSERT INTO ts_schema_version VALUES (3)`);
+    CREATE TABLE ts_schema_version (version integer NOT NULL); INSERT INTO ts_schema_version VALUES (4)`);
   const store = new PostgresTimeseriesStore({ connectionString: TEST_PG, schema, max: 1 });
   try {
     await assert.rejects(store.open(), {
-      message: 'The timeseries tables are of schema version 3; this server reads version 2 at most',
+      message: 'The timeseries tables are of schema version 4; this server reads version 3 at most',
     });
     const split = await admin.query<{ t: string | null }>(`SELECT to_regclass('${schema}.ts_split') AS t`);
     assert.equal(split.rows[0]?.t, null);

@@ -2,7 +2,8 @@
  * The tables of the PostgreSQL store and their versions. Version 1 (no `ts_schema_version` table) kept each
  * metric's whole aggregated series as one blob in `ts_series`; version 2 keeps only the raw back-window
  * buffer there and the aggregates in `ts_split`, a row per (metric, granularity, method, split) of up to
- * 3,600 points. Opening a database migrates it, once, under an advisory lock every server takes.
+ * 3,600 points. Version 3 adds `ts_resource_history`, the past revisions of resources (nothing to migrate:
+ * resources had none). Opening a database migrates it, once, under an advisory lock every server takes.
  */
 import type pg from 'pg';
 import type { ArchivePolicy } from './model.js';
@@ -10,7 +11,7 @@ import { MetricSeries } from './metric-series.js';
 import { saveSplits, takeUpdates } from './store-postgres-splits.js';
 
 /** The schema version this code reads and writes. */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 /** Advisory lock key held while the schema is created or migrated. */
 const SCHEMA_LOCK = 7452301;
@@ -35,6 +36,13 @@ CREATE TABLE IF NOT EXISTS ts_split (metric_id text NOT NULL REFERENCES ts_metri
   PRIMARY KEY (metric_id, granularity, method, split_key));
 ALTER TABLE ts_split ALTER COLUMN points SET STORAGE EXTERNAL;
 CREATE TABLE IF NOT EXISTS ts_schema_version (version integer NOT NULL);
+`;
+
+const TABLES_V3 = `
+CREATE TABLE IF NOT EXISTS ts_resource_history (revision bigserial PRIMARY KEY,
+  id text NOT NULL REFERENCES ts_resource(id) ON DELETE CASCADE, type text NOT NULL, doc jsonb NOT NULL);
+CREATE INDEX IF NOT EXISTS ts_resource_history_id ON ts_resource_history (id);
+CREATE INDEX IF NOT EXISTS ts_resource_history_type ON ts_resource_history (type);
 `;
 
 /** The version of the tables in the current schema: 0 when there are none. */
@@ -90,6 +98,7 @@ export async function migratePostgresSchema(c: pg.PoolClient): Promise<{ from: n
     if (from < SCHEMA_VERSION) {
       await c.query(TABLES_V1);
       await c.query(TABLES_V2);
+      await c.query(TABLES_V3);
       if (from === 1) await splitWholeSeries(c);
       await c.query('DELETE FROM ts_schema_version');
       await c.query('INSERT INTO ts_schema_version VALUES ($1)', [SCHEMA_VERSION]);

@@ -22,7 +22,13 @@ import {
   takeUpdates,
   type SeriesUpdate,
 } from './store-postgres-splits.js';
-import type { MeasureBatch, MeasuresQuery, StoreStatus, TimeseriesStore } from './store.js';
+import type {
+  MeasureBatch,
+  MeasuresQuery,
+  StoreStatus,
+  TimeseriesStore,
+  UpdateResourceOptions,
+} from './store.js';
 
 /** Options of the PostgreSQL driver. */
 export interface PostgresStoreOptions {
@@ -313,9 +319,80 @@ export class PostgresTimeseriesStore implements TimeseriesStore {
     return this.one('SELECT doc FROM ts_resource WHERE id = $1', [id]);
   }
 
-  async updateResource(resource: Resource): Promise<void> {
-    const r = await this.pool.query('UPDATE ts_resource SET doc = $2 WHERE id = $1', [resource.id, resource]);
-    if (r.rowCount === 0) throw new TimeseriesError(404, `Resource ${resource.id} does not exist`);
+  async updateResource(resource: Resource, options: UpdateResourceOptions = {}): Promise<void> {
+    if (options.newRevision !== true) {
+      const r = await this.pool.query('UPDATE ts_resource SET doc = $2 WHERE id = $1', [
+        resource.id,
+        resource,
+      ]);
+      if (r.rowCount === 0) throw new TimeseriesError(404, `Resource ${resource.id} does not exist`);
+      return;
+    }
+    await this.tx(async (c) => {
+      // The stored row becomes a past revision (numbered by the table's sequence), ended at the new start.
+      const kept = await c.query(
+        `INSERT INTO ts_resource_history (id, type, doc)
+         SELECT id, type, doc || jsonb_build_object('revision_end', $2::float8) FROM ts_resource
+         WHERE id = $1`,
+        [resource.id, resource.revision_start],
+      );
+      if (kept.rowCount === 0) throw new TimeseriesError(404, `Resource ${resource.id} does not exist`);
+      await c.query('UPDATE ts_resource SET doc = $2 WHERE id = $1', [resource.id, resource]);
+    });
+  }
+
+  async listResourceHistory(type: string, id?: string): Promise<Resource[]> {
+    const conditions: string[] = [];
+    const params: unknown[] = [];
+    if (type !== 'generic') conditions.push(`type = $${params.push(type)}`);
+    if (id !== undefined) conditions.push(`id = $${params.push(id)}`);
+    const where = conditions.length === 0 ? '' : ` WHERE ${conditions.join(' AND ')}`;
+    const { rows } = await this.pool.query<{ doc: Resource; revision: string }>(
+      `SELECT doc, revision FROM ts_resource_history${where} ORDER BY revision`,
+      params,
+    );
+    return rows.map((r) => ({ ...r.doc, revision: Number(r.revision) }));
+  }
+
+  async updateMetric(metric: Metric): Promise<void> {
+    await this.tx(async (c) => {
+      const found = await c.query<{ doc: Metric }>('SELECT doc FROM ts_metric WHERE id = $1 FOR UPDATE', [
+        metric.id,
+      ]);
+      const stored = found.rows[0]?.doc;
+      if (stored === undefined) throw new TimeseriesError(404, `Metric ${metric.id} does not exist`);
+      const doc: Metric = { ...metric, archive_policy_name: stored.archive_policy_name };
+      await c.query('UPDATE ts_metric SET resource_id = $2, doc = $3 WHERE id = $1', [
+        metric.id,
+        doc.resource_id,
+        doc,
+      ]);
+    });
+  }
+
+  async updateResourceType(type: ResourceType, fill: Record<string, unknown>): Promise<void> {
+    await this.tx(async (c) => {
+      const found = await c.query<{ doc: ResourceType }>(
+        'SELECT doc FROM ts_resource_type WHERE name = $1 FOR UPDATE',
+        [type.name],
+      );
+      const before = found.rows[0]?.doc;
+      if (before === undefined) throw new TimeseriesError(404, `Resource type ${type.name} does not exist`);
+      const removed = Object.keys(before.attributes).filter((n) => !Object.hasOwn(type.attributes, n));
+      const added = Object.fromEntries(
+        Object.keys(type.attributes)
+          .filter((n) => !Object.hasOwn(before.attributes, n))
+          .map((n) => [n, Object.hasOwn(fill, n) ? fill[n] : null]),
+      );
+      await c.query('UPDATE ts_resource_type SET doc = $2 WHERE name = $1', [type.name, type]);
+      for (const table of ['ts_resource', 'ts_resource_history']) {
+        await c.query(
+          `UPDATE ${table} SET doc = jsonb_set(doc, '{attributes}',
+             ((doc->'attributes') - $2::text[]) || $3::jsonb) WHERE type = $1`,
+          [type.name, removed, JSON.stringify(added)],
+        );
+      }
+    });
   }
 
   listResources(type: string): Promise<Resource[]> {

@@ -250,6 +250,135 @@ for (const driver of DRIVERS) {
         assert.equal(await again.getResource('r2'), undefined);
       });
 
+      test('past revisions: kept on newRevision, numbered across resources, by type and id, after a reopen, deleted with the resource', async () => {
+        const { store, reopen } = await setup(driver);
+        await store.createResourceType({ name: 'region', state: 'active', attributes: {} });
+        await store.createResource(resource('r1'));
+        await store.createResource(resource('r2', 'region'));
+        await store.updateResource(
+          { ...resource('r1'), user_id: 'a', revision_start: 10 },
+          { newRevision: true },
+        );
+        await store.updateResource(
+          { ...resource('r2', 'region'), user_id: 'b', revision_start: 11 },
+          {
+            newRevision: true,
+          },
+        );
+        // Without newRevision, the stored version is replaced and nothing is kept.
+        await store.updateResource({
+          ...resource('r1'),
+          user_id: 'a',
+          revision_start: 10,
+          metrics: { x: 'm' },
+        });
+        await store.updateResource(
+          { ...resource('r1'), user_id: 'c', revision_start: 12 },
+          { newRevision: true },
+        );
+        const past = (r: Resource): [string, string | null, number | null, number | undefined] => [
+          r.id,
+          r.user_id,
+          r.revision_end,
+          r.revision,
+        ];
+        const expected = [
+          ['r1', null, 10, 1],
+          ['r2', null, 11, 2],
+          ['r1', 'a', 12, 3],
+        ];
+        assert.deepEqual((await store.listResourceHistory('generic')).map(past), expected);
+        assert.deepEqual((await store.listResourceHistory('region')).map(past), [expected[1]]);
+        assert.deepEqual((await store.listResourceHistory('generic', 'r1')).map(past), [
+          expected[0],
+          expected[2],
+        ]);
+        assert.deepEqual((await store.listResourceHistory('generic', 'r1'))[1]?.metrics, { x: 'm' });
+        assert.equal((await store.getResource('r1'))?.revision_end, null);
+        await assert.rejects(store.updateResource(resource('zz'), { newRevision: true }), {
+          status: 404,
+          message: 'Resource zz does not exist',
+        });
+        const again = await reopen();
+        assert.deepEqual((await again.listResourceHistory('generic')).map(past), expected);
+        await again.deleteResource('r1');
+        assert.deepEqual((await again.listResourceHistory('generic')).map(past), [expected[1]]);
+        await again.updateResource(
+          { ...resource('r2', 'region'), revision_start: 13 },
+          { newRevision: true },
+        );
+        assert.deepEqual(
+          (await again.listResourceHistory('generic', 'r2')).map((r) => r.revision),
+          [2, 4],
+        );
+      });
+
+      test('a resource type update drops removed attributes and fills added ones, past revisions too', async () => {
+        const { store, reopen } = await setup(driver);
+        await store.createResourceType({
+          name: 'host',
+          state: 'active',
+          attributes: { name: { type: 'string', required: true }, old: { type: 'bool', required: false } },
+        });
+        const host = { ...resource('h1', 'host'), attributes: { name: 'a', old: true } };
+        await store.createResource(host);
+        await store.createResource(resource('g1'));
+        await store.updateResource(
+          { ...host, attributes: { name: 'b', old: true }, revision_start: 5 },
+          {
+            newRevision: true,
+          },
+        );
+        const type = {
+          name: 'host',
+          state: 'active' as const,
+          attributes: {
+            name: { type: 'string' as const, required: true },
+            size: { type: 'number' as const, required: true, min: null, max: null },
+            note: { type: 'string' as const, required: false },
+          },
+        };
+        await store.updateResourceType(type, { size: 15 });
+        assert.deepEqual(await store.getResourceType('host'), type);
+        const attrs = { size: 15, note: null };
+        assert.deepEqual((await store.getResource('h1'))?.attributes, { name: 'b', ...attrs });
+        assert.deepEqual(
+          (await store.listResourceHistory('host')).map((r) => r.attributes),
+          [{ name: 'a', ...attrs }],
+        );
+        assert.deepEqual((await store.getResource('g1'))?.attributes, {});
+        await assert.rejects(store.updateResourceType({ ...type, name: 'nope' }, {}), {
+          status: 404,
+          message: 'Resource type nope does not exist',
+        });
+        const again = await reopen();
+        assert.deepEqual((await again.getResource('h1'))?.attributes, { name: 'b', ...attrs });
+        assert.deepEqual((await again.getResourceType('host'))?.attributes, type.attributes);
+      });
+
+      test('a metric is detached from and attached to resources; its policy stays', async () => {
+        const { store, reopen } = await setup(driver);
+        await store.createArchivePolicy({ ...POLICY, name: 'p2' });
+        await store.createResource({ ...resource('r1'), metrics: { cpu: 'm1' } }, [
+          metric('m1', { name: 'cpu', resource_id: 'r1' }),
+        ]);
+        await store.updateMetric(metric('m1', { name: 'cpu', resource_id: null, archive_policy_name: 'p2' }));
+        assert.deepEqual(await store.getMetric('m1'), metric('m1', { name: 'cpu' }));
+        await store.deleteResource('r1');
+        assert.deepEqual(await store.getMetric('m1'), metric('m1', { name: 'cpu' }));
+        await store.createResource(resource('r2'));
+        await store.updateMetric(metric('m1', { name: 'load', unit: 'ns', resource_id: 'r2' }));
+        const again = await reopen();
+        assert.deepEqual(
+          await again.getMetric('m1'),
+          metric('m1', { name: 'load', unit: 'ns', resource_id: 'r2' }),
+        );
+        await assert.rejects(again.updateMetric(metric('zz')), {
+          status: 404,
+          message: 'Metric zz does not exist',
+        });
+      });
+
       test('measures are aggregated per granularity and method, coarsest first', async () => {
         const { store } = await setup(driver);
         await store.createMetric(metric('m1'));

@@ -26,6 +26,12 @@ export interface MeasureBatch {
   measures: Measure[];
 }
 
+/** Options of {@link TimeseriesStore.updateResource}. */
+export interface UpdateResourceOptions {
+  /** Keep the stored version as a past revision first. */
+  newRevision?: boolean;
+}
+
 /** Counters of the service, for `/v1/status`. */
 export interface StoreStatus {
   metrics: number;
@@ -105,6 +111,13 @@ export interface TimeseriesStore {
   listResourceTypes(): Promise<ResourceType[]>;
   /** Deletes a resource type; 404 if missing, 400 if resources use it. */
   deleteResourceType(name: string): Promise<void>;
+  /**
+   * Replaces a resource type's attributes with `type.attributes` (Gnocchi's `PATCH
+   * /v1/resource_type/<name>`): the resources of the type and their past revisions lose the attributes the
+   * type no longer has and get `fill[name]` (null when absent) for the attributes it did not have. 404
+   * `Resource type <name> does not exist` if missing.
+   */
+  updateResourceType(type: ResourceType, fill: Record<string, unknown>): Promise<void>;
 
   /**
    * Creates a resource; 409 `Resource <id> already exists`. `metrics` (listed in `resource.metrics`) are
@@ -112,12 +125,26 @@ export interface TimeseriesStore {
    */
   createResource(resource: Resource, metrics?: Metric[]): Promise<void>;
   getResource(id: string): Promise<Resource | undefined>;
-  /** Replaces a resource (same id). */
-  updateResource(resource: Resource): Promise<void>;
+  /**
+   * Replaces a resource (same id); 404 `Resource <id> does not exist` if missing. With `newRevision`, the
+   * stored version is first kept as a past revision: `revision_end` set to the new `revision_start`,
+   * numbered after every earlier past revision of any resource (Gnocchi's `create_revision`).
+   */
+  updateResource(resource: Resource, options?: UpdateResourceOptions): Promise<void>;
   /** Every resource of a type (`generic`: all), sorted by id. */
   listResources(type: string): Promise<Resource[]>;
-  /** Deletes a resource and its metrics; 404 if missing. */
+  /**
+   * The past revisions (with `revision` and `revision_end`) of the resources of a type (`generic`: all),
+   * or of the resource `id` only, by revision number.
+   */
+  listResourceHistory(type: string, id?: string): Promise<Resource[]>;
+  /** Deletes a resource, its past revisions and its metrics; 404 if missing. */
   deleteResource(id: string): Promise<void>;
+  /**
+   * Replaces a metric's name, unit and resource (attaching it to a resource or detaching it, `resource_id`
+   * null); its policy and measures stay. 404 `Metric <id> does not exist` if missing.
+   */
+  updateMetric(metric: Metric): Promise<void>;
 
   /**
    * Accepts batches of measures; resolves once they are durable. Every metric must exist. A measure older
