@@ -135,8 +135,8 @@ void test('granularities: common ones coarsest first, explicit one, no match', (
   });
   fails(() => run('(metric (A mean) (C mean))', { A, C: daily([1], 300) }, { granularity: 60 }), 400, {
     cause: "Metrics can't being aggregated",
-    reason: "granularity '60' is missing",
-    detail: [['C', 'mean']],
+    reason: 'Granularities are missing',
+    detail: [['C', 'mean', 60]],
   });
   fails(() => run('(metric X mean)', {}), 404, {
     cause: 'Unknown metrics',
@@ -161,7 +161,26 @@ void test('aggregate methods across series (numpy nan-functions)', () => {
   assert.deepEqual(agg('count'), [3, 2]);
   assert.deepEqual(agg('var'), [8 / 3, 4]);
   assert.deepEqual(agg('std'), [Math.sqrt(8 / 3), 2]);
-  assert.deepEqual(agg('rate:sum'), [4, 4]);
+  assert.deepEqual(agg('rate:sum'), [3]);
+});
+
+void test('rate: aggregations reduce across series first, then differ along time from the second timestamp', () => {
+  // Gnocchi's gabbit "get aggregates rate:mean": row means 2.5, 6, 4.5 → differences 3.5, -1.5
+  const data = { A: daily([1, 4, 5]), B: daily([4, 8, 4]) };
+  assert.deepEqual(run('(aggregate rate:mean (metric (A m) (B m)))', data), {
+    aggregated: [
+      [day(1), DAY, 3.5],
+      [day(2), DAY, -1.5],
+    ],
+  });
+  // a gap (fill=null) is skipped by the nan-reduction before the difference
+  const gappy = { A: daily([1, undefined, 5]), B: daily([3, 8, 7]) };
+  assert.deepEqual(run('(aggregate rate:max (metric (A m) (B m)))', gappy, { fill: 'null' }), {
+    aggregated: [
+      [day(1), DAY, 5],
+      [day(2), DAY, -1],
+    ],
+  });
 });
 
 void test('operators: arithmetic, comparisons, unary, rates, clip, rolling, resample', () => {
@@ -184,7 +203,8 @@ void test('operators: arithmetic, comparisons, unary, rates, clip, rolling, resa
   assert.deepEqual(values('(clip (metric A m) 0 5)'), [1, 0, 4, 5]);
   assert.deepEqual(values('(clip_max (metric A m) 3)'), [1, -2, 3, 3]);
   assert.deepEqual(values('(rolling sum 2 (metric A m))'), [-1, 2, 12]);
-  assert.deepEqual(values('(rolling rate:sum 3 (metric A m))'), [3, 10]);
+  assert.deepEqual(values('(rolling rate:sum 3 (metric A m))'), [7]);
+  assert.deepEqual(values('(rolling rate:max 2 (metric A m))'), [3, 4]);
   assert.deepEqual(values('(resample sum 2d (metric A m))'), [1, 2, 8]);
   fails(() => run('(rolling sum 5 (metric A m))', data), 400, {
     cause: "Metrics can't being aggregated",

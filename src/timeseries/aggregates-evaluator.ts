@@ -28,7 +28,7 @@ export interface EvaluateOptions {
   stop?: number;
   /**
    * The granularities a reference's archive policy defines; default: those present in its points. With it,
-   * `granularity '60' is missing` and `No granularity match` follow the policies, as in Gnocchi.
+   * `Granularities are missing` and `No granularity match` follow the policies, as in Gnocchi.
    */
   granularities?: (ref: MetricReference) => readonly number[];
 }
@@ -88,12 +88,22 @@ function nanReduce(method: string, values: number[]): number {
   }
 }
 
-function reduceWithRate(method: string, values: number[]): number {
-  if (!method.startsWith('rate:')) return nanReduce(method, values);
-  return nanReduce(
-    method.slice(5),
-    values.slice(1).map((v, i) => v - (values[i] as number)),
-  );
+/** The method a `rate:` method reduces with (`rate:mean` → `mean`), or the method itself. */
+function baseMethod(method: string): string {
+  return method.startsWith('rate:') ? method.slice('rate:'.length) : method;
+}
+
+/**
+ * Gnocchi's `rate:` methods: reduce first, then take the differences along time (numpy.diff), so the
+ * first timestamp goes (`times` and every column lose their first element).
+ */
+function rateAlongTime(frame: Frame, method: string): Frame {
+  if (!method.startsWith('rate:')) return frame;
+  return {
+    ...frame,
+    times: frame.times.slice(1),
+    columns: frame.columns.map((c) => c.subarray(1).map((x, i) => x - (c[i] as number))),
+  };
 }
 
 function frameOf(base: Frame, columns: Float64Array[], refs: (MetricReference | undefined)[]): Frame {
@@ -183,14 +193,15 @@ function evaluate(op: Operation, base: Frame, references: MetricReference[]): Va
     case 'aggregate': {
       const v = sub(op.operand);
       if (typeof v === 'number') return v;
+      const method = baseMethod(op.method);
       const column = new Float64Array(v.times.length);
       for (let row = 0; row < v.times.length; row++) {
-        column[row] = reduceWithRate(
-          op.method,
+        column[row] = nanReduce(
+          method,
           v.columns.map((c) => c[row] as number),
         );
       }
-      return { ...v, columns: [column], refs: [undefined], aggregated: true };
+      return rateAlongTime({ ...v, columns: [column], refs: [undefined], aggregated: true }, op.method);
     }
     case 'rolling': {
       const v = sub(op.operand);
@@ -202,12 +213,11 @@ function evaluate(op: Operation, base: Frame, references: MetricReference[]): Va
         );
       }
       const times = v.times.slice(op.window - 1);
+      const method = baseMethod(op.method);
       const columns = v.columns.map((c) =>
-        Float64Array.from(times, (_, i) =>
-          reduceWithRate(op.method, Array.from(c.subarray(i, i + op.window))),
-        ),
+        Float64Array.from(times, (_, i) => nanReduce(method, Array.from(c.subarray(i, i + op.window)))),
       );
-      return { ...v, times, columns };
+      return rateAlongTime({ ...v, times, columns }, op.method);
     }
     case 'resample': {
       const v = sub(op.operand);
@@ -352,8 +362,13 @@ export function evaluateOperations(
   if (options.granularity !== undefined) {
     const g = micros(options.granularity);
     const missing = refs.filter((_, i) => known[i] !== undefined && !known[i]?.includes(g));
-    if (missing.length)
-      throw unaggregable(missing, `granularity '${Math.trunc(options.granularity)}' is missing`);
+    if (missing.length) {
+      throw new TimeseriesError(400, {
+        cause: UNAGGREGABLE_CAUSE,
+        reason: 'Granularities are missing',
+        detail: missing.map((r) => [r.metric, r.aggregation, options.granularity]),
+      });
+    }
     selected = [g];
   } else {
     const lists = known.filter((k): k is number[] => k !== undefined);

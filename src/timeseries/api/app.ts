@@ -15,6 +15,7 @@ import { registerCors } from './cors.js';
 import { allowedHostNames, checkHostAndOrigin } from './host-check.js';
 import { sendError } from './http.js';
 import { registerAggregatesRoutes } from './routes-aggregates.js';
+import { registerAggregationRoutes } from './routes-aggregation.js';
 import { registerArchivePolicyRoutes } from './routes-archive-policy.js';
 import { registerArchivePolicyRuleRoutes } from './routes-archive-policy-rule.js';
 import { registerBatchRoutes } from './routes-batch.js';
@@ -154,6 +155,7 @@ export function buildApp(store: TimeseriesStore, options: AppOptions): FastifyIn
   registerResourceRoutes(router, mutex);
   registerSearchRoutes(router);
   registerAggregatesRoutes(router);
+  registerAggregationRoutes(router);
   registerUiRoutes(router);
   router.finish();
   return app;

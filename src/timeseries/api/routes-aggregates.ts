@@ -6,12 +6,7 @@
  * policies, fetches the series and shapes the response like Gnocchi.
  */
 import type { FastifyRequest } from 'fastify';
-import {
-  evaluateOperations,
-  type AggregatesResult,
-  type EvaluateOptions,
-  type FillMode,
-} from '../aggregates-evaluator.js';
+import { evaluateOperations, type AggregatesResult, type EvaluateOptions } from '../aggregates-evaluator.js';
 import { metricReferences, type MetricReference, type Operation } from '../aggregates-operation.js';
 import { parseOperations } from '../aggregates-validator.js';
 import { TimeseriesError } from '../errors.js';
@@ -24,57 +19,13 @@ import { parseUuid } from './ids.js';
 import { globMatcher } from './fnmatch.js';
 import { pointsJson } from './measures.js';
 import { liveMetrics, metricListJson } from './metrics.js';
-import {
-  durationParam,
-  queryBool,
-  queryList,
-  queryOf,
-  queryParam,
-  timestampParam,
-  type Query,
-} from './params.js';
+import { aggregationQuery } from './aggregation-query.js';
+import { queryBool, queryList, queryOf } from './params.js';
 import { findResources, resourcesJson } from './resource-query.js';
-import { resourceField, resourceJson } from './resources.js';
+import { groupResources } from './resource-groups.js';
 import type { ApiRouter } from './routing.js';
 import { parseFilterString, validateFilter, type Filter } from './search-filter.js';
 import { checkKeys, expectObject, invalidAt } from './validate.js';
-
-const FILL_WORDS = new Set(['null', 'dropna', 'ffill', 'bfill', 'full_ffill', 'full_bfill']);
-
-/** The query parameters of `/v1/aggregates` (Gnocchi's `validate_qs`). */
-function evaluateOptions(query: Query): EvaluateOptions {
-  const options: EvaluateOptions = {};
-  const overlap = queryParam(query, 'needed_overlap');
-  if (overlap !== undefined) {
-    const n = Number(overlap);
-    if (overlap.trim() === '' || !Number.isFinite(n))
-      throw TimeseriesError.argument('needed_overlap', 'Must be a number');
-    options.needed_overlap = n;
-  }
-  const start = timestampParam(query, 'start');
-  if (start !== undefined) options.start = start;
-  const stop = timestampParam(query, 'stop');
-  if (stop !== undefined) options.stop = stop;
-  const granularity = durationParam(query, 'granularity');
-  if (granularity !== undefined) options.granularity = granularity;
-  const fill = queryParam(query, 'fill');
-  if (fill !== undefined) {
-    let mode: FillMode;
-    if (FILL_WORDS.has(fill)) mode = fill as FillMode;
-    else {
-      const n = Number(fill);
-      if (fill.trim() === '' || Number.isNaN(n)) {
-        throw TimeseriesError.argument(
-          'fill',
-          "Must be a float, 'dropna', 'null', 'ffill', 'bfill', 'full_ffill' or 'full_bfill'",
-        );
-      }
-      mode = n;
-    }
-    options.fill = mode;
-  }
-  return options;
-}
 
 /** Replaces every metric reference of a tree by the references `expand` returns. */
 function mapReferences(op: Operation, expand: (ref: MetricReference) => MetricReference[]): Operation {
@@ -234,7 +185,18 @@ async function fetchByIds(
   return body;
 }
 
-/** The measures of one group of searched resources (metric names, possibly globs, in the tree). */
+/** Gnocchi's `NoSuchMetric` for the names (or globs) of a tree: 400 `Metrics not found`. */
+function metricsNotFound(parsed: Operation): TimeseriesError {
+  return new TimeseriesError(400, {
+    cause: 'Metrics not found',
+    detail: [...new Set(metricReferences(parsed).map((r) => r.metric))],
+  });
+}
+
+/**
+ * The measures of one group of searched resources (metric names, possibly globs, in the tree), or
+ * undefined when none of the resources has a metric the tree names.
+ */
 async function fetchForResources(
   store: TimeseriesStore,
   parsed: Operation,
@@ -242,7 +204,7 @@ async function fetchForResources(
   type: ResourceType,
   options: EvaluateOptions,
   details: boolean,
-): Promise<Record<string, unknown>> {
+): Promise<Record<string, unknown> | undefined> {
   const named: { resource: Resource; name: string; metric: Metric }[] = [];
   for (const resource of resources) {
     for (const [name, id] of Object.entries(await liveMetrics(store, resource))) {
@@ -264,12 +226,7 @@ async function fetchForResources(
       });
   };
   const op = mapReferences(parsed, expand);
-  if (wanted.size === 0) {
-    throw new TimeseriesError(400, {
-      cause: 'Metrics not found',
-      detail: [...new Set(metricReferences(parsed).map((r) => r.metric))],
-    });
-  }
+  if (wanted.size === 0) return undefined;
   const cache = new Map<string, ArchivePolicy>();
   const series = new Map<string, Series>();
   for (const [key, w] of wanted) series.set(key, { ...w, policy: await policyOf(store, w.metric, cache) });
@@ -282,12 +239,6 @@ async function fetchForResources(
 function searchFilter(value: unknown, user: ApiUser): Filter | undefined {
   if (typeof value === 'string') return validateFilter(parseFilterString(value), user.id);
   return validateFilter(value, user.id, ['search']);
-}
-
-/** The groupby value of a resource attribute, as shown in the resource JSON. */
-function groupValue(resource: Resource, type: ResourceType, attr: string): unknown {
-  const json = resourceJson(resource, { type });
-  return Object.hasOwn(json, attr) ? json[attr] : null;
 }
 
 async function searchAndFetch(
@@ -314,28 +265,17 @@ async function searchAndFetch(
     throw new TimeseriesError(400, { cause: 'Resource type does not exist', detail: typeName });
   }
   const resources = await findResources(store, user, type, searchFilter(body.search, user));
-  if (groupby.length === 0) return fetchForResources(store, parsed, resources, type, options, details);
-  for (const attr of groupby) {
-    if (resourceField(type, attr) === undefined) throw new TimeseriesError(400, 'Invalid groupby attribute');
+  if (groupby.length === 0) {
+    const result = await fetchForResources(store, parsed, resources, type, options, details);
+    if (result === undefined) throw metricsNotFound(parsed);
+    return result;
   }
-  const groups = new Map<string, { group: Record<string, unknown>; resources: Resource[] }>();
-  for (const r of resources) {
-    const group = Object.fromEntries(groupby.map((attr) => [attr, groupValue(r, type, attr)]));
-    const key = JSON.stringify(groupby.map((attr) => group[attr]));
-    const entry = groups.get(key) ?? { group, resources: [] };
-    entry.resources.push(r);
-    groups.set(key, entry);
-  }
-  const sortedKeys = [...groups.keys()].sort();
   const out = [];
-  for (const key of sortedKeys) {
-    const entry = groups.get(key);
-    if (entry === undefined) continue;
-    out.push({
-      group: entry.group,
-      measures: await fetchForResources(store, parsed, entry.resources, type, options, details),
-    });
+  for (const entry of groupResources(resources, type, groupby)) {
+    const measures = await fetchForResources(store, parsed, entry.resources, type, options, details);
+    if (measures !== undefined) out.push({ group: entry.group, measures });
   }
+  if (out.length === 0) throw metricsNotFound(parsed);
   return out;
 }
 
@@ -346,7 +286,7 @@ export function registerAggregatesRoutes(router: ApiRouter): void {
   router.route('POST', '/v1/aggregates', async (request, reply) => {
     const user = currentUser(request);
     const query = queryOf(request);
-    const options = evaluateOptions(query);
+    const options = aggregationQuery(query);
     const details = queryBool(query, 'details');
     queryBool(query, 'use_history');
     const groupby = [...new Set(queryList(query, 'groupby'))].sort();
