@@ -7,29 +7,11 @@ import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
 import { parse, stringify } from 'yaml';
 import { freeEndpoint } from './support/ports.js';
+import { withFreePorts } from './support/topology-ports.js';
 import { run } from './support/processes.js';
 
 const TOPOLOGIES = fileURLToPath(new URL('../../topologies/', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'soe-hier-'));
-
-/** Replaces every `127.0.0.x:port` string of a parsed YAML document with a free end-point on the same host. */
-async function withFreePorts(node: unknown, map: Map<string, string>): Promise<unknown> {
-  if (typeof node === 'string' && /^127\.0\.0\.\d+:\d+$/.test(node)) {
-    if (!map.has(node)) map.set(node, await freeEndpoint(node.slice(0, node.indexOf(':'))));
-    return map.get(node);
-  }
-  if (Array.isArray(node)) {
-    const items: unknown[] = [];
-    for (const item of node) items.push(await withFreePorts(item, map));
-    return items;
-  }
-  if (typeof node === 'object' && node !== null) {
-    const out: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(node)) out[key] = await withFreePorts(value, map);
-    return out;
-  }
-  return node;
-}
 
 test('soe up topologies/hier-example.yaml: requests go client → router → computer or → router → router → computer', async () => {
   // The shipped example, on free ports and with the shipped distance file by absolute path.
