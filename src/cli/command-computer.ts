@@ -4,6 +4,8 @@ import { DEFAULT_MAX_PIXELS, DEFAULT_MAX_QUEUED, DEFAULT_MODELS } from '../platf
 import { DEFAULT_HTTP_CONF } from '../platform/http/http-conf.js';
 import { DEFAULT_JS_CONF, JS_CONF_HELP } from '../platform/js/js-conf.js';
 import { DEFAULT_SIM_CONF } from '../platform/sim-computer-type.js';
+import { DEFAULT_MAX_PENDING_ASYNC } from '../platform/composition/async-queue.js';
+import { DEFAULT_MAX_STATE_SIZE } from '../protocol/state/state-store.js';
 import { logger } from '../support/logger.js';
 import { defineCommand } from './command.js';
 import { SECURE_OPTIONS, tlsFromOptions } from './secure-option.js';
@@ -11,12 +13,6 @@ import { checkLambdaServerOptions, LAMBDA_SERVER_OPTIONS } from './server-comman
 import { serveTypedComputer } from './typed-computer-command.js';
 
 const log = logger('computer');
-
-/** Fails with a clear message for options of the original that this release does not implement. */
-function rejectUnsupported(conditions: [boolean, string][]): void {
-  for (const [given, what] of conditions)
-    if (given) throw new Error(`${what} is not supported by this release`);
-}
 
 /** `soe computer` / `edgecomputer`: a simulated edge computer. */
 export const computerCommand = defineCommand({
@@ -53,24 +49,42 @@ export const computerCommand = defineCommand({
     {
       name: 'asynchronous',
       kind: 'flag',
-      description: 'enable asynchronous invocations (not supported by this release)',
+      description:
+        'enable asynchronous invocations (a request with a callback is acknowledged at once, executed by ' +
+        'one of --num-threads workers, and its result sent to the callback end-point)',
+    },
+    {
+      name: 'max-pending-async',
+      kind: 'integer',
+      default: DEFAULT_MAX_PENDING_ASYNC,
+      description:
+        'asynchronous invocations waiting for a worker beyond which new ones are refused ' +
+        '(`Too many asynchronous invocations pending (at most N)`)',
     },
     {
       name: 'companion-endpoint',
       kind: 'string',
       default: '',
-      description: 'next hop of chains/DAGs (not supported by this release)',
+      description: 'next hop (a router) of chains and DAGs; implies --asynchronous',
     },
     {
       name: 'state-endpoint',
       kind: 'string',
       default: '',
-      description: 'state server end-point (not supported by this release)',
+      description:
+        'state server of this computer: remote states the executed function depends on move there; ' +
+        'a state server is started there unless --no-state-server',
     },
     {
       name: 'no-state-server',
       kind: 'flag',
       description: 'do not start a state server (requires --state-endpoint)',
+    },
+    {
+      name: 'max-state-size',
+      kind: 'integer',
+      default: DEFAULT_MAX_STATE_SIZE,
+      description: 'largest state, bytes, the embedded state server stores (`state too big: ...` beyond)',
     },
     {
       name: 'conf',
@@ -156,11 +170,13 @@ export const computerCommand = defineCommand({
     }
     const type = o['computer-type'];
     computerTypes.get(type);
-    rejectUnsupported([
-      [o.asynchronous, '--asynchronous'],
-      [o['companion-endpoint'] !== '', '--companion-endpoint'],
-      [o['state-endpoint'] !== '', '--state-endpoint'],
-    ]);
+    if (!(o['max-pending-async'] >= 0)) {
+      throw new Error(`Invalid --max-pending-async option: ${o['max-pending-async']}`);
+    }
+    if (!(o['max-state-size'] >= 0)) {
+      throw new Error(`Invalid --max-state-size option: ${o['max-state-size']}`);
+    }
+    const asynchronous = o.asynchronous || o['companion-endpoint'] !== '';
 
     const tls = tlsFromOptions(o, { serve: true, call: o['controller-endpoint'] !== '' });
     return serveTypedComputer(
@@ -182,6 +198,14 @@ export const computerCommand = defineCommand({
           'max-queued': String(o['max-queued']),
         },
         tls,
+        composition: {
+          asyncWorkers: asynchronous ? o['num-threads'] : 0,
+          maxPendingAsync: o['max-pending-async'],
+          companion: o['companion-endpoint'],
+          stateEndpoint: o['state-endpoint'],
+          stateServer: !o['no-state-server'],
+          stateLimits: { maxStateSize: o['max-state-size'] },
+        },
       },
       o['controller-endpoint'],
       log,

@@ -24,6 +24,16 @@ export async function serveTypedComputer(
       (tls === undefined ? '' : ' (TLS)'),
   );
   for (const line of computer.describe()) log.info(line);
+  const comp = options.composition;
+  if ((comp?.asyncWorkers ?? 0) > 0) {
+    log.info(
+      `asynchronous invocations: ${comp?.asyncWorkers} workers` +
+        (comp?.companion ? `, companion ${comp.companion}` : ''),
+    );
+  }
+  if (server.stateEndpoint !== '') {
+    log.info(`state server ${comp?.stateServer === false ? 'at' : 'listening on'} ${server.stateEndpoint}`);
+  }
   const registrant = (): Registrant => ({
     computer: { edgeServerEndpoint: server.endpoint, containers: computer.containers() },
   });

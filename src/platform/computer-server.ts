@@ -1,7 +1,11 @@
 import { startLambdaServer } from '../protocol/edge-server.js';
 import { RpcServer, service } from '../protocol/rpc-server.js';
 import type { TlsCredentials } from '../protocol/tls-credentials.js';
+import { startStateServer, type StateServer } from '../protocol/state/state-server.js';
+import { localStates, StateClient } from '../protocol/state/state-client.js';
+import type { StateLimits } from '../protocol/state/state-store.js';
 import { logger } from '../support/logger.js';
+import { CompositionFront, type CompositionOptions } from './composition/composition-front.js';
 import type { Computer } from './computer.js';
 import { computerTypes, type RunningComputer } from './computer-types.js';
 import { SimComputer } from './sim-computer-type.js';
@@ -18,6 +22,18 @@ export interface ComputerEndpoints {
   samplePeriod?: number;
   /** Serve both endpoints over TLS with this material (`--secure`); default: in clear. */
   tls?: TlsCredentials | undefined;
+  /** Asynchronous invocations, chains/DAGs and states (spec §5.7, §11); default: none of them. */
+  composition?: ComputerComposition;
+}
+
+/** The composition settings of a computer: {@link CompositionOptions} plus its state server. */
+export interface ComputerComposition extends Omit<CompositionOptions, 'states' | 'stateEndpoint' | 'tls'> {
+  /** `--state-endpoint`: the computer's state server; '' or undefined: none. */
+  stateEndpoint?: string;
+  /** Start the state server there (false: `--no-state-server`, it runs elsewhere); default true. */
+  stateServer?: boolean;
+  /** Bounds of the embedded state server. */
+  stateLimits?: StateLimits;
 }
 
 /** A running edge computer of any type and its gRPC servers. */
@@ -27,6 +43,10 @@ export interface EdgeComputerServer<T extends RunningComputer = RunningComputer>
   readonly endpoint: string;
   /** Bound utilization endpoint, or '' if disabled. */
   readonly utilizationEndpoint: string;
+  /** Bound endpoint of the embedded state server, or the remote one's, or '' if none. */
+  readonly stateEndpoint: string;
+  /** The composition front: asynchronous invocations and states of every request. */
+  readonly front: CompositionFront;
   stop(): Promise<void>;
 }
 
@@ -39,21 +59,51 @@ export async function serveComputer<T extends RunningComputer>(
   options: ComputerEndpoints,
   start: (name: string) => Promise<T>,
 ): Promise<EdgeComputerServer<T>> {
+  const comp = options.composition ?? {};
+  const wantedStateEndpoint = comp.stateEndpoint ?? '';
+  const stateServer: StateServer | undefined =
+    wantedStateEndpoint !== '' && comp.stateServer !== false
+      ? await startStateServer(wantedStateEndpoint, { limits: comp.stateLimits, tls: options.tls })
+      : undefined;
+  const stateEndpoint = stateServer?.endpoint ?? wantedStateEndpoint;
+  const remoteStates =
+    stateServer === undefined && stateEndpoint !== ''
+      ? new StateClient(stateEndpoint, { tls: options.tls })
+      : undefined;
   // The computer is named after the bound endpoint, so it is created once the lambda server listens.
   const ready: { computer?: T } = {};
-  const lambdaServer = await startLambdaServer(
-    options.serverEndpoint,
+  const front = new CompositionFront(
     (req, call) => {
       if (ready.computer === undefined) throw new Error('computer not ready');
       return ready.computer.process(req, call);
     },
-    { tls: options.tls },
+    {
+      ...comp,
+      stateEndpoint,
+      states: stateServer !== undefined ? localStates(stateServer.store) : remoteStates,
+      tls: options.tls,
+    },
   );
+  const stopStates = async (): Promise<void> => {
+    await front.stop();
+    remoteStates?.close();
+    await stateServer?.stop();
+  };
+  let lambdaServer;
+  try {
+    lambdaServer = await startLambdaServer(options.serverEndpoint, (req, call) => front.process(req, call), {
+      tls: options.tls,
+    });
+  } catch (err) {
+    await stopStates();
+    throw err;
+  }
+  front.setEndpoint(lambdaServer.endpoint);
   let computer: T;
   try {
     computer = await start(`computer@${lambdaServer.endpoint}`);
   } catch (err) {
-    await lambdaServer.stop(0);
+    await Promise.all([lambdaServer.stop(0), stopStates()]);
     throw err;
   }
   let utilServer: RpcServer | undefined;
@@ -77,7 +127,7 @@ export async function serveComputer<T extends RunningComputer>(
       );
     }
   } catch (err) {
-    await Promise.all([computer.stop(), lambdaServer.stop(0)]);
+    await Promise.all([computer.stop(), lambdaServer.stop(0), stopStates()]);
     throw err;
   }
   ready.computer = computer;
@@ -86,8 +136,11 @@ export async function serveComputer<T extends RunningComputer>(
     computer,
     endpoint: lambdaServer.endpoint,
     utilizationEndpoint: utilServer?.endpoint ?? '',
+    stateEndpoint,
+    front,
     async stop() {
       await Promise.all([lambdaServer.stop(), utilServer?.stop()]);
+      await stopStates();
       await computer.stop();
     },
   };
@@ -127,6 +180,10 @@ export interface ComputerServer {
   readonly endpoint: string;
   /** Bound utilization endpoint, or '' if disabled. */
   readonly utilizationEndpoint: string;
+  /** Bound endpoint of its state server, or '' if none. */
+  readonly stateEndpoint: string;
+  /** Its composition front (asynchronous invocations, states). */
+  readonly front: CompositionFront;
   stop(): Promise<void>;
 }
 
@@ -142,6 +199,8 @@ export async function startComputerServer(options: ComputerServerOptions): Promi
     computer: server.computer.model,
     endpoint: server.endpoint,
     utilizationEndpoint: server.utilizationEndpoint,
+    stateEndpoint: server.stateEndpoint,
+    front: server.front,
     stop: () => server.stop(),
   };
 }

@@ -1,0 +1,116 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { GrpcLambdaClient } from '../../client/lambda-client-grpc.js';
+import { startCallbackServer } from '../../protocol/callback/callback-server.js';
+import { lambdaRequest } from '../../protocol/requests.js';
+import { startComputerServer } from '../computer-server.js';
+import { asyncQueueFull } from './composition-front.js';
+
+const state = (name: string, content: string, location = '') => ({
+  name,
+  location,
+  content: Buffer.from(content),
+});
+
+test('an asynchronous invocation is acknowledged at once, then its callback arrives', async () => {
+  const computer = await startComputerServer({
+    serverEndpoint: '127.0.0.1:0',
+    utilizationEndpoint: '',
+    conf: 'type=raspberry',
+    composition: { asyncWorkers: 2 },
+  });
+  const callbacks = await startCallbackServer('127.0.0.1:0');
+  const client = new GrpcLambdaClient(computer.endpoint);
+  try {
+    const ack = await client.runLambda(
+      lambdaRequest({
+        name: 'clambda0',
+        input: 'hello',
+        hops: 3,
+        callback: callbacks.endpoint,
+        states: { s0: state('s0', 'zero') },
+      }),
+    );
+    assert.deepEqual(
+      { retcode: ack.retcode, asynchronous: ack.asynchronous, hops: ack.hops, output: ack.output },
+      { retcode: 'OK', asynchronous: true, hops: 4, output: '' },
+    );
+    const res = await callbacks.next(30_000);
+    assert.ok(res !== undefined);
+    assert.deepEqual(
+      { ...res, dataout: res.dataout.length },
+      {
+        retcode: 'OK',
+        output: 'hello',
+        responder: computer.endpoint,
+        ptime: 0,
+        dataout: 0,
+        load1: 0,
+        load10: 0,
+        load30: 0,
+        hops: 4,
+        states: { s0: state('s0', 'zero') },
+        asynchronous: false,
+      },
+    );
+  } finally {
+    client.close();
+    await callbacks.stop();
+    await computer.stop();
+  }
+});
+
+test('without --asynchronous a request with a callback is refused', async () => {
+  const computer = await startComputerServer({
+    serverEndpoint: '127.0.0.1:0',
+    utilizationEndpoint: '',
+    conf: 'type=raspberry',
+  });
+  const client = new GrpcLambdaClient(computer.endpoint);
+  try {
+    const res = await client.runLambda(
+      lambdaRequest({ name: 'clambda0', input: 'x', callback: '127.0.0.1:1' }),
+    );
+    assert.equal(res.retcode, 'Cannot handle an asynchronous function invocation');
+    assert.equal(res.hops, 1);
+  } finally {
+    client.close();
+    await computer.stop();
+  }
+});
+
+test('a callback to a dead end-point is dropped after bounded attempts; the queue refuses beyond its bound', async () => {
+  const dead = await startCallbackServer('127.0.0.1:0');
+  const deadEndpoint = dead.endpoint;
+  await dead.stop();
+  const computer = await startComputerServer({
+    serverEndpoint: '127.0.0.1:0',
+    utilizationEndpoint: '',
+    conf: 'type=raspberry',
+    composition: {
+      asyncWorkers: 1,
+      maxPendingAsync: 1,
+      callbacks: { attempts: 2, backoffMs: 10, timeoutMs: 2000 },
+    },
+  });
+  const client = new GrpcLambdaClient(computer.endpoint);
+  try {
+    const acks = await Promise.all(
+      [0, 1, 2, 3].map(() =>
+        client.runLambda(lambdaRequest({ name: 'clambda0', input: 'x', callback: deadEndpoint })),
+      ),
+    );
+    const retcodes = acks.map((a) => a.retcode);
+    // One runs, one waits; the others find the queue full (at most 1 waiting) unless the first finished.
+    assert.ok(retcodes.filter((r) => r === 'OK').length >= 2, retcodes.join(', '));
+    for (const r of retcodes) assert.ok(r === 'OK' || r === asyncQueueFull(1), r);
+    await computer.front.whenIdle();
+    assert.deepEqual(computer.front.asyncLoad, { pending: 0, active: 0 });
+    // Still serving.
+    const sync = await client.runLambda(lambdaRequest({ name: 'clambda0', input: 'y' }));
+    assert.equal(sync.retcode, 'OK');
+  } finally {
+    client.close();
+    await computer.stop();
+  }
+});
