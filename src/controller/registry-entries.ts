@@ -1,5 +1,7 @@
 import type { ContainerInfo } from '../protocol/messages.js';
 
+export type { RouterReach } from './router-reach.js';
+
 /** An e-computer known to the controller: its lambda end-point and its containers, in announce order. */
 export interface KnownComputer {
   endpoint: string;
@@ -12,19 +14,6 @@ export interface RouterEndpoints {
   lambdaEndpoint: string;
   /** Where its forwarding tables are programmed (EdgeRouter.Configure). */
   forwardingEndpoint: string;
-}
-
-/**
- * What one router can reach, as its installer programmed it: the lambdas of one computer, either
- * directly (a final route) or relayed through another router (`via`, that router's lambda end-point).
- */
-export interface RouterReach {
-  /** The computer's lambda end-point. */
-  computer: string;
-  /** The lambdas of that computer the router routes to it, sorted. */
-  lambdas: string[];
-  /** Null: a final route to the computer; else the lambda end-point of the router relaying to it. */
-  via: string | null;
 }
 
 /** True if both lists hold the same containers, field by field, in the same order. */

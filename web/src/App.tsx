@@ -1,11 +1,12 @@
 /**
- * The GUI: hash routing between the overview and the area pages, the area list, and sign-in on 401 (a
- * server without authentication opens straight on the map).
+ * The GUI: hash routing between the overview, the area pages and the Edge dashboard, the area list, and
+ * sign-in on 401 (a server without authentication opens straight on the map).
  */
 import { useEffect, useState } from 'preact/hooks';
 import type { UiAuth } from '../../src/timeseries/api/ui-auth.js';
 import { ApiError, listRegions, serverAuth, signedInUser, signIn, signOut } from './api.js';
 import { clearCache } from './data.js';
+import { EdgePage } from './EdgePage.js';
 import { DEFAULT_FIELD, fieldInfo, FIELDS } from './fields.js';
 import { Footer } from './Footer.js';
 import { Header } from './Header.js';
@@ -97,6 +98,8 @@ export function App() {
         }}
       />
     );
+  } else if (route.page === 'edge') {
+    body = <EdgePage controller={route.controller} onApiError={onApiError} />;
   } else if (error !== null) {
     body = <div class="card message error">Could not list the regions: {error}</div>;
   } else if (regions === null || field === undefined) {
@@ -137,6 +140,11 @@ export function App() {
   return (
     <div class="page">
       <Header
+        page={route.page === 'edge' ? 'edge' : 'covid'}
+        edgeHash={formatHash({
+          page: 'edge',
+          ...(route.controller !== undefined ? { controller: route.controller } : {}),
+        })}
         user={signedInUser()}
         onReload={reload}
         onSignOut={() => {

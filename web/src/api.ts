@@ -68,7 +68,8 @@ function describe(body: unknown, fallback: string): string {
   return fallback;
 }
 
-async function call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+/** One call to the timeseries API (signed in if the user did), its JSON answer; a refusal throws {@link ApiError}. */
+export async function call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
   // X-Requested-With: a refusal then comes without WWW-Authenticate, so the browser opens no dialog of its
   // own over the sign-in form.
   const headers: Record<string, string> = {
