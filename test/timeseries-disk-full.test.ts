@@ -117,8 +117,7 @@ test(
       assert.equal(await count(store, id), 1000, 'the refused batch is not applied');
       await assert.rejects(store.checkpoint(), { code: 'ENOSPC' });
       const status = await fetch(`${server.url}/v1/status?details=false`, { headers: json });
-      const { journal } = ((await status.json()) as { storage: { journal: Record<string, unknown> } })
-        .storage;
+      const { journal } = (await status.json()) as { journal: Record<string, unknown> };
       assert.deepEqual(
         [journal.write_failures, journal.last_write_error, journal.checkpoint_failures],
         [1, 'ENOSPC: no space left on device, write', 1],

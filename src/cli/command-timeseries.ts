@@ -181,7 +181,7 @@ applied in memory after that and before the answer, so what a client was told is
 Administrators only. As Gnocchi's, plus fields of ours; the field names are stable. \`storage.summary\`:
 \`metrics\` (metrics with measures waiting to be aggregated), \`measures\` (measures waiting), \`rejected_measures\`
 (measures refused as older than their back window, since start), \`quarantined_records\` (journal records kept aside,
-over every start). \`storage.journal\` (the embedded store; \`null\` on PostgreSQL), counters since start:
+over every start). \`journal\`, beside \`storage\` (the embedded store; \`null\` on PostgreSQL), counters since start:
 
 | field | what |
 |---|---|
@@ -213,7 +213,7 @@ the server (still subject to the Host check). Counters are since the server star
 | \`soe_timeseries_measures_pending\` | gauge | measures waiting to be aggregated (\`summary.measures\`) |
 | \`soe_timeseries_measures_rejected_total{reason="back_window"}\` | counter | measures older than their metric's back window (\`summary.rejected_measures\`) |
 | \`soe_timeseries_quarantined_records_total\` | counter | journal records kept aside at start (\`summary.quarantined_records\`) |
-| \`soe_timeseries_journal_segments\` | gauge | journal segment files (embedded store only, as the \`journal_*\` below: \`storage.journal\`) |
+| \`soe_timeseries_journal_segments\` | gauge | journal segment files (embedded store only, as the \`journal_*\` below: \`journal\`) |
 | \`soe_timeseries_journal_bytes\` | gauge | bytes in them |
 | \`soe_timeseries_journal_last_checkpoint_timestamp_seconds\` | gauge | when the last checkpoint succeeded (0: none since start) |
 | \`soe_timeseries_journal_checkpoint_failures_total\` | counter | checkpoints that failed |

@@ -48,7 +48,7 @@ export interface StoreStatus {
 }
 
 /**
- * The embedded store's journal and checkpoints, as `/v1/status` (`storage.journal`) and the Prometheus
+ * The embedded store's journal and checkpoints, as `/v1/status` (`journal`) and the Prometheus
  * `/metrics` report them; the field names are stable (docs/timeseries.md). Counters are since start.
  */
 export interface JournalStatus {

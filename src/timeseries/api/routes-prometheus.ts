@@ -92,7 +92,7 @@ export function statusMetrics(status: StoreStatus, registry = new PrometheusRegi
   const journal = status.journal;
   if (journal === undefined) return registry;
   registry
-    .gauge('soe_timeseries_journal_segments', 'Journal segment files on disk (/v1/status storage.journal).')
+    .gauge('soe_timeseries_journal_segments', 'Journal segment files on disk (/v1/status journal).')
     .set(journal.segments);
   registry.gauge('soe_timeseries_journal_bytes', 'Bytes in the journal segments.').set(journal.bytes);
   registry
