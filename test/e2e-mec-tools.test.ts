@@ -3,9 +3,11 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import { LcmProxyRpcClient } from '../src/mec/lcm-proxy-rpc.js';
-import { startComputerServer } from '../src/platform/computer-server.js';
+import { startComputerServer, startTypedComputerServer } from '../src/platform/computer-server.js';
+import '../src/platform/computer-types.js';
 
 const SOE = fileURLToPath(new URL('./support/soe-of-this-build.js', import.meta.url));
+const FACES = fileURLToPath(new URL('../../data/faces/', import.meta.url));
 
 /** Runs `soe <args>` of this build with `input` on standard input; resolves with its exit and output. */
 function soe(args: string[], input = ''): Promise<{ code: number | null; stdout: string; stderr: string }> {
@@ -137,6 +139,39 @@ describe('ueapplcmproxy, ueapplcmproxyclient and etsimeccli', () => {
       assert.equal(missing.code, 1);
       assert.match(missing.stderr, /UE application nope not found in the LCM proxy/);
     } finally {
+      rpc.close();
+      await computer.stop();
+    }
+  });
+
+  test('facerecclient --etsi-api-root finds the facerec computer through the proxy and deletes its contexts at exit', async () => {
+    const computer = await startTypedComputerServer({
+      type: 'facerec',
+      serverEndpoint: '127.0.0.1:0',
+      utilizationEndpoint: '',
+      samplePeriod: 0,
+      settings: { 'num-threads': '1' },
+    });
+    const rpc = new LcmProxyRpcClient(grpc);
+    try {
+      for (const lambda of ['facerec0', 'eyerec0']) {
+        await rpc.addLambda(lambda);
+        await rpc.associateAddress('', lambda, computer.endpoint);
+      }
+      const r = await soe([
+        'facerec-client',
+        '--etsi-api-root',
+        root,
+        '--image',
+        `${FACES}kpa_bar55_2.jpg`,
+        '--eyes',
+      ]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, /^elapsed \d+(\.\d+)? ms, load \d+, detected 5 faces and 1 eyes\n$/);
+      assert.equal(await rpc.numContexts(), 0);
+    } finally {
+      for (const lambda of ['facerec0', 'eyerec0'])
+        await rpc.removeAddress('', lambda).catch(() => undefined);
       rpc.close();
       await computer.stop();
     }
