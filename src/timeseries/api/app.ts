@@ -21,9 +21,12 @@ import { registerArchivePolicyRuleRoutes } from './routes-archive-policy-rule.js
 import { registerBatchRoutes } from './routes-batch.js';
 import { registerCapabilitiesRoutes } from './routes-capabilities.js';
 import { registerHealthcheckRoutes } from './routes-healthcheck.js';
+import { DEFAULT_INFLUXDB_LIMITS, registerInfluxdbRoutes, type InfluxdbLimits } from './routes-influxdb.js';
 import { registerMeasuresRoutes } from './routes-measures.js';
 import { registerMetricRoutes } from './routes-metric.js';
 import { registerPrometheusRoutes, type MetricsAuth } from './routes-prometheus.js';
+import { registerPrometheusWriteRoutes } from './routes-prometheus-write.js';
+import { DEFAULT_REMOTE_WRITE_LIMITS, type RemoteWriteLimits } from '../prometheus-remote-write.js';
 import { registerResourceRoutes } from './routes-resource.js';
 import { registerResourceTypeRoutes } from './routes-resource-type.js';
 import { registerRootRoutes } from './routes-root.js';
@@ -62,6 +65,10 @@ export interface AppOptions {
   corsAllowedOrigins?: readonly string[];
   /** Build reply URLs from `Forwarded` / `X-Forwarded-*` (Gnocchi's `enable_proxy_headers_parsing`). */
   proxyHeaders?: boolean;
+  /** Limits of `/v1/influxdb/write` (default {@link DEFAULT_INFLUXDB_LIMITS}). */
+  influxdbLimits?: Partial<InfluxdbLimits>;
+  /** Limits of `/v1/prometheus/write` (default {@link DEFAULT_REMOTE_WRITE_LIMITS}). */
+  remoteWriteLimits?: Partial<RemoteWriteLimits>;
   /** fastify logger switch (default off). */
   logger?: boolean;
 }
@@ -155,6 +162,11 @@ export function buildApp(store: TimeseriesStore, options: AppOptions): FastifyIn
   registerResourceRoutes(router, mutex);
   registerSearchRoutes(router);
   registerAggregatesRoutes(router);
+  registerInfluxdbRoutes(router, mutex, { ...DEFAULT_INFLUXDB_LIMITS, ...options.influxdbLimits });
+  registerPrometheusWriteRoutes(router, mutex, {
+    ...DEFAULT_REMOTE_WRITE_LIMITS,
+    ...options.remoteWriteLimits,
+  });
   registerAggregationRoutes(router);
   registerUiRoutes(router);
   router.finish();

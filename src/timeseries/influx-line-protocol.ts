@@ -1,0 +1,256 @@
+/**
+ * InfluxDB line protocol as Gnocchi 4.4 reads it (`gnocchi/rest/influxdb.py`, a pyparsing grammar), parsed
+ * by hand in one pass: `measurement[,tag=value...] field=value[,field=value...][ timestamp]`. Names are
+ * `"quoted"` (backslash escapes, `\t \n \f \r` as in pyparsing) or bare (`\ `, `\,`, `\=` escaped, a bare
+ * name cannot start with `\`). Field values: `12i` (integer: digits then `i`, no sign), numbers
+ * (`-1.5e3`: `[+-]?\d+(\.\d*)?([eE][+-]?\d+)?`), `"strings"` and, unlike Gnocchi (whose grammar defines
+ * booleans but never uses them, so it refuses the line), booleans (`t`, `true`, `F`, `FALSE`...). The
+ * timestamp is integer nanoseconds. As with pyparsing's `parseString` without `parseAll`, whatever follows
+ * the longest valid start of a line is ignored (`f=5u,g=1 123` reads as `f=5` with no timestamp); no
+ * whitespace is skipped anywhere. Later duplicates of a tag or field win. Two inputs on which Gnocchi fails
+ * with a 500 (a number like `1:e5`, which its regex's typo `(:?` admits but `float()` refuses; a timestamp
+ * past 2^63 ns) are parse errors here; digits outside ASCII in numbers, which Python's `\d` and `float()`
+ * accept, are too.
+ */
+import { MAX_TIMESTAMP, roundToMicroseconds } from './timestamp.js';
+
+/** A field value: numbers (`float`, `int`, `bool` as 1/0) are measures, `string` values are skipped. */
+export type FieldValue =
+  { kind: 'float' | 'int' | 'bool'; value: number } | { kind: 'string'; value: string };
+
+/** One parsed line. */
+export interface LinePoint {
+  measurement: string;
+  /** Tag key → value (a later duplicate replaces an earlier one, keeping its place). */
+  tags: Map<string, string>;
+  /** Field key → value, in the line's order. */
+  fields: Map<string, FieldValue>;
+  /** The timestamp's decimal digits as written (nanoseconds by default), or null when absent. */
+  timestamp: string | null;
+}
+
+const BARE_STOP = new Set([' ', ',', '=', '\\']);
+const NUMBER_RE = /[+-]?[0-9]+(:?\.[0-9]*)?(:?[eE][+-]?[0-9]+)?/y;
+const BOOLEAN_RE = /False|True|false|true|FALSE|TRUE|F|T|f|t/y;
+const DIGITS_RE = /[0-9]+/y;
+const ESCAPED_CHAR_RE = /\\([^\n])/gu;
+
+/** A parse step: the value and the position after it, or undefined when it does not match. */
+type Step<T> = [value: T, next: number] | undefined;
+
+/**
+ * pyparsing's `QuotedString('"', escChar='\\')` at `i`: the unquoted text (whitespace escapes converted,
+ * then `\x` → `x`) and the position after the closing quote, or undefined.
+ */
+export function quoted(s: string, i: number): Step<string> {
+  if (s[i] !== '"') return undefined;
+  let j = i + 1;
+  while (j < s.length) {
+    const c = s[j];
+    if (c === '"') {
+      let text = s.slice(i + 1, j);
+      if (text.includes('\\')) {
+        text = text
+          .replaceAll('\\t', '\t')
+          .replaceAll('\\n', '\n')
+          .replaceAll('\\f', '\f')
+          .replaceAll('\\r', '\r')
+          .replace(ESCAPED_CHAR_RE, '$1');
+      }
+      return [text, j + 1];
+    }
+    if (c === '\\') {
+      if (j + 1 >= s.length || s[j + 1] === '\n') return undefined;
+      j += 2;
+    } else if (c === '\n' || c === '\r') return undefined;
+    else j++;
+  }
+  return undefined;
+}
+
+/** A bare name: runs of characters other than space, comma, `=` and `\`, each run followed by escapes. */
+function bare(s: string, i: number): Step<string> {
+  let out = '';
+  let j = i;
+  for (;;) {
+    const start = j;
+    while (j < s.length && !BARE_STOP.has(s[j] as string)) j++;
+    if (j === start) break;
+    out += s.slice(start, j);
+    while (s[j] === '\\') {
+      const next = s[j + 1];
+      if (next === ' ' || next === ',' || next === '=') {
+        out += next;
+        j += 2;
+      } else {
+        out += '\\';
+        j += 1;
+      }
+    }
+  }
+  return j === i ? undefined : [out, j];
+}
+
+/** A measurement, tag key, tag value or field key: quoted first, else bare. */
+function name(s: string, i: number): Step<string> {
+  return quoted(s, i) ?? bare(s, i);
+}
+
+function sticky(re: RegExp, s: string, i: number): string | undefined {
+  re.lastIndex = i;
+  return re.exec(s)?.[0];
+}
+
+/** A field value: integer, number, quoted string, boolean (in that order, the first that matches). */
+function fieldValue(s: string, i: number): Step<FieldValue> {
+  const digits = sticky(DIGITS_RE, s, i);
+  if (digits !== undefined && s[i + digits.length] === 'i') {
+    return [{ kind: 'int', value: Number(digits) }, i + digits.length + 1];
+  }
+  const number = sticky(NUMBER_RE, s, i);
+  if (number !== undefined) {
+    // Gnocchi's `float()` fails on the `:` its regex admits (a 500 there).
+    if (number.includes(':')) throw new LineSyntaxError();
+    return [{ kind: 'float', value: Number(number) }, i + number.length];
+  }
+  const text = quoted(s, i);
+  if (text !== undefined) return [{ kind: 'string', value: text[0] }, text[1]];
+  const bool = sticky(BOOLEAN_RE, s, i);
+  if (bool !== undefined)
+    return [{ kind: 'bool', value: bool[0] === 't' || bool[0] === 'T' ? 1 : 0 }, i + bool.length];
+  return undefined;
+}
+
+/** Thrown inside the parser for inputs Gnocchi fails on outside its grammar. */
+class LineSyntaxError extends Error {}
+
+/**
+ * `delimitedList(OneOrMore(Group(key "=" value)))`: pairs separated by commas (or, after a quoted value, by
+ * nothing); at least one. Stops before a comma that does not start another pair.
+ */
+function pairs<V>(s: string, i: number, value: (s: string, i: number) => Step<V>): Step<Map<string, V>> {
+  const out = new Map<string, V>();
+  let j = i;
+  let first = true;
+  for (;;) {
+    const at = first ? j : s[j] === ',' ? j + 1 : j;
+    const key = name(s, at);
+    const val = key !== undefined && s[key[1]] === '=' ? value(s, key[1] + 1) : undefined;
+    if (key === undefined || val === undefined) {
+      if (first) return undefined;
+      return [out, j];
+    }
+    out.set(key[0], val[0]);
+    j = val[1];
+    first = false;
+  }
+}
+
+/** Parses one line (without its `\n`); undefined when Gnocchi would refuse it ("Unable to parse line"). */
+export function parseLine(s: string): LinePoint | undefined {
+  try {
+    const measurement = name(s, 0);
+    if (measurement === undefined) return undefined;
+    let i = measurement[1];
+    let tags = new Map<string, string>();
+    if (s[i] === ',') {
+      const parsed = pairs(s, i + 1, name);
+      if (parsed !== undefined) [tags, i] = parsed;
+    }
+    if (s[i] !== ' ') return undefined;
+    const fields = pairs(s, i + 1, fieldValue);
+    if (fields === undefined) return undefined;
+    i = fields[1];
+    const timestamp = s[i] === ' ' ? (sticky(DIGITS_RE, s, i + 1) ?? null) : null;
+    return { measurement: measurement[0], tags, fields: fields[0], timestamp };
+  } catch (e) {
+    if (e instanceof LineSyntaxError) return undefined;
+    throw e;
+  }
+}
+
+/** A line Gnocchi would refuse: its 1-based number in the body. */
+export class LineParseError extends Error {
+  constructor(readonly line: number) {
+    super(`Unable to parse line ${line}`);
+    this.name = 'LineParseError';
+  }
+}
+
+/** A body with more lines than allowed. */
+export class TooManyLinesError extends Error {
+  constructor(readonly limit: number) {
+    super(`The body has more than ${limit} lines`);
+    this.name = 'TooManyLinesError';
+  }
+}
+
+/** A parsed line with its 1-based number in the body. */
+export interface NumberedPoint {
+  line: number;
+  point: LinePoint;
+}
+
+const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/**
+ * Parses a body of lines separated by `\n` (each decoded as strict UTF-8, empty ones skipped, as Gnocchi),
+ * yielding each line as it is parsed: throws {@link TooManyLinesError} before the first when the body has
+ * more than `maxLines` lines, and {@link LineParseError} when it reaches a line that does not parse.
+ */
+export function parseLines(body: Buffer, maxLines: number): Generator<NumberedPoint> {
+  const ends: number[] = [];
+  for (let at = body.indexOf(0x0a); at !== -1; at = body.indexOf(0x0a, at + 1)) {
+    ends.push(at);
+    if (ends.length >= maxLines) {
+      if (at + 1 < body.length || ends.length > maxLines) throw new TooManyLinesError(maxLines);
+    }
+  }
+  ends.push(body.length);
+  return numberedPoints(body, ends);
+}
+
+function* numberedPoints(body: Buffer, ends: readonly number[]): Generator<NumberedPoint> {
+  let start = 0;
+  for (const [index, end] of ends.entries()) {
+    if (end > start) {
+      let text: string;
+      try {
+        text = UTF8.decode(body.subarray(start, end));
+      } catch {
+        throw new LineParseError(index + 1);
+      }
+      const point = parseLine(text);
+      if (point === undefined) throw new LineParseError(index + 1);
+      yield { line: index + 1, point };
+    }
+    start = end + 1;
+  }
+}
+
+/** Units of line timestamps (InfluxDB's `precision` query parameter; Gnocchi reads nanoseconds only). */
+export const PRECISIONS: ReadonlyMap<string, bigint> = new Map([
+  ['n', 1n],
+  ['ns', 1n],
+  ['u', 1_000n],
+  ['us', 1_000n],
+  ['ms', 1_000_000n],
+  ['s', 1_000_000_000n],
+  ['m', 60_000_000_000n],
+  ['h', 3_600_000_000_000n],
+]);
+
+/** More digits than any accepted timestamp has (2^63 ns has 19), so BigInt never reads a megabyte. */
+const MAX_TIMESTAMP_DIGITS = 20;
+
+/**
+ * A line timestamp (decimal digits in units of `nanosPerUnit` nanoseconds) as epoch seconds rounded to the
+ * microsecond, or undefined when it is after {@link MAX_TIMESTAMP} (2262-04-11T23:47:16).
+ */
+export function lineTimestampSeconds(digits: string, nanosPerUnit: bigint): number | undefined {
+  const significant = digits.replace(/^0+/, '');
+  if (significant.length > MAX_TIMESTAMP_DIGITS) return undefined;
+  const nanos = BigInt(significant === '' ? '0' : significant) * nanosPerUnit;
+  const seconds = roundToMicroseconds(Number(nanos / 1_000_000_000n) + Number(nanos % 1_000_000_000n) / 1e9);
+  return seconds <= MAX_TIMESTAMP ? seconds : undefined;
+}
