@@ -211,7 +211,7 @@ export function resourceJson(resource: Resource, options: ResourceJsonOptions = 
     original_resource_id: resource.original_resource_id,
     id: resource.id,
     type: resource.type,
-    revision_end: null,
+    revision_end: resource.revision_end === null ? null : formatTimestamp(resource.revision_end),
   };
   if (options.type !== undefined) {
     for (const [name, schema] of Object.entries(options.type.attributes)) {

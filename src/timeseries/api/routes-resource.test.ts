@@ -341,8 +341,18 @@ describe('resources', () => {
     assert.equal(id.status, 400);
     const bad = await h.request('PATCH', '/v1/resource/region/lazio', { body: { code: 'TOOLONG' } });
     assert.equal(bad.status, 400);
-    const history = await h.request('GET', '/v1/resource/region/lazio/history');
-    assert.equal((history.json() as unknown[]).length, 1);
+    const history = (await h.request('GET', '/v1/resource/region/lazio/history')).json() as {
+      population: number | null;
+      revision_start: string;
+      revision_end: string | null;
+    }[];
+    assert.deepEqual(
+      history.map((r) => [r.population, r.revision_start, r.revision_end]),
+      [
+        [5.7, before.revision_start, body.revision_start],
+        [6, body.revision_start, null],
+      ],
+    );
   });
 
   test('list: generic shows everything, details adds attributes, pagination', async () => {

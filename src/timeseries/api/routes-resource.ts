@@ -1,9 +1,10 @@
 /**
  * `/v1/resource/<type>[/<id>[/metric[/<name>]]]`: resources of `generic` and custom types with attribute
  * validation, `metrics` created with the resource, ETag preconditions, batch delete by filter, and named
- * metric access. Ids that are not UUIDs become the caller's UUID5 (`original_resource_id` keeps the text).
- * The storage interface cannot re-attach or detach an existing metric, so a body that would move an
- * existing metric to or away from a resource is refused with 400.
+ * metric access, and past revisions (`/history`, `?history=true`). Ids that are not UUIDs become the caller's
+ * UUID5 (`original_resource_id` keeps the text). `metrics` in a body is the resource's whole metric map, as
+ * in Gnocchi: metrics it no longer names are detached (they stay, without a resource), ids of existing
+ * metrics of the resource's creator are attached under their new names, definitions create metrics.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Mutex } from '../../support/mutex.js';
@@ -70,19 +71,55 @@ async function parseMetricsSpec(store: TimeseriesStore, user: ApiUser, value: un
   return spec;
 }
 
-/** Refuses metric ids that are not already the resource's metric under the same name. */
-async function checkExistingMetrics(
+/**
+ * The metrics a body names by id, checked like Gnocchi's `_set_metrics_for_resource`: each must exist and
+ * be of the resource's creator (400 `Metric <id> does not exist` otherwise).
+ */
+async function existingMetrics(
   store: TimeseriesStore,
-  resourceId: string | undefined,
+  creator: string,
   spec: MetricsSpec,
-): Promise<void> {
-  for (const [name, id] of Object.entries(spec.existing)) {
+): Promise<Metric[]> {
+  const out: Metric[] = [];
+  for (const id of Object.values(spec.existing)) {
     const metric = await store.getMetric(id);
-    if (metric === undefined) throw new TimeseriesError(400, `Metric ${id} does not exist`);
-    if (resourceId === undefined || metric.resource_id !== resourceId || metric.name !== name) {
-      throw new TimeseriesError(400, `Metric ${id} cannot be attached to a resource by this service`);
-    }
+    if (metric === undefined || metric.creator !== creator)
+      throw new TimeseriesError(400, `Metric ${id} does not exist`);
+    out.push(metric);
   }
+  return out;
+}
+
+/**
+ * Gives `resource` exactly the metrics of `spec` (call under the API mutex, after the resource is stored):
+ * its other metrics are detached, the named existing ones attached under their names, and the definitions
+ * created; the resource's `metrics` map is stored without a new revision. Returns the stored resource.
+ */
+async function setResourceMetrics(
+  store: TimeseriesStore,
+  user: ApiUser,
+  resource: Resource,
+  spec: MetricsSpec,
+): Promise<Resource> {
+  const attach = await existingMetrics(store, resource.creator, spec);
+  const map: Record<string, string> = {};
+  const planned = await planResourceMetrics(store, user, resource, map, spec.create, 'conflict');
+  const live = await liveMetrics(store, resource);
+  const keep = new Set(Object.values(spec.existing));
+  for (const id of Object.values(live)) {
+    if (keep.has(id)) continue;
+    const metric = await store.getMetric(id);
+    if (metric !== undefined) await store.updateMetric({ ...metric, resource_id: null });
+  }
+  for (const [name, id] of Object.entries(spec.existing)) {
+    const metric = attach.find((m) => m.id === id);
+    if (metric !== undefined) await store.updateMetric({ ...metric, name, resource_id: resource.id });
+    setOwnValue(map, name, id);
+  }
+  for (const metric of planned) await store.createMetric(metric);
+  const next: Resource = { ...resource, metrics: map };
+  await store.updateResource(next);
+  return next;
 }
 
 interface ResourceFields {
@@ -94,7 +131,7 @@ interface ResourceFields {
   metrics?: unknown;
 }
 
-/** Validates the standard fields and the type's attributes of a create (all required) or PATCH body. */
+/** Validates the standard fields and the type's attributes of a create or PATCH body. */
 function parseResourceFields(type: ResourceType, body: JsonObject, create: boolean): ResourceFields {
   const fields: ResourceFields = { attributes: {} };
   for (const [key, value] of Object.entries(body)) {
@@ -114,13 +151,15 @@ function parseResourceFields(type: ResourceType, body: JsonObject, create: boole
       );
     }
   }
-  if (create) {
-    if (!('id' in body)) throw invalidAt('required key not provided', ['id']);
-    for (const [name, schema] of Object.entries(type.attributes)) {
-      if (schema.required && !Object.hasOwn(body, name)) throw invalidAt('required key not provided', [name]);
-    }
-  }
   return fields;
+}
+
+/** The keys a create body must have: `id` and the type's required attributes. */
+function checkRequiredFields(type: ResourceType, body: JsonObject): void {
+  if (!('id' in body)) throw invalidAt('required key not provided', ['id']);
+  for (const [name, schema] of Object.entries(type.attributes)) {
+    if (schema.required && !Object.hasOwn(body, name)) throw invalidAt('required key not provided', [name]);
+  }
 }
 
 function httpDate(seconds: number): string {
@@ -186,6 +225,10 @@ export function registerResourceRoutes(router: ApiRouter, mutex: Mutex): void {
     const user = currentUser(request);
     const body = expectObject(readJson(request));
     const fields = parseResourceFields(type, body, true);
+    // Metric definitions are checked before the required keys, as Gnocchi's schema does.
+    const spec =
+      fields.metrics === undefined ? undefined : await parseMetricsSpec(store, user, fields.metrics);
+    checkRequiredFields(type, body);
     const rawId = body.id;
     if (typeof rawId !== 'string') throw invalidValue('expected str', ['id']);
     let id: string;
@@ -194,8 +237,6 @@ export function registerResourceRoutes(router: ApiRouter, mutex: Mutex): void {
     } catch (e) {
       throw invalidValue(e instanceof Error ? e.message : String(e), ['id']);
     }
-    const spec =
-      fields.metrics === undefined ? undefined : await parseMetricsSpec(store, user, fields.metrics);
     const now = nowSeconds();
     const resource: Resource = {
       id,
@@ -221,12 +262,18 @@ export function registerResourceRoutes(router: ApiRouter, mutex: Mutex): void {
     const created = await mutex.run(async () => {
       if ((await store.getResource(id)) !== undefined)
         throw new TimeseriesError(409, `Resource ${id} already exists`);
-      if (spec !== undefined) await checkExistingMetrics(store, undefined, spec);
-      // The resource and its metrics in one store call: after a crash, both exist or neither.
+      const attach = spec === undefined ? [] : await existingMetrics(store, resource.creator, spec);
+      // The resource and its new metrics in one store call: after a crash, both exist or neither.
       const metrics = spec?.create.length
         ? await planResourceMetrics(store, user, resource, resource.metrics, spec.create, 'conflict')
         : [];
       await store.createResource(resource, metrics);
+      if (attach.length > 0 && spec !== undefined) {
+        await setResourceMetrics(store, user, (await store.getResource(id)) ?? resource, {
+          create: [],
+          existing: { ...spec.existing, ...resource.metrics },
+        });
+      }
       return (await store.getResource(id)) ?? resource;
     });
     setLocation(request, reply, `/v1/resource/${type.name}/${id}`);
@@ -239,9 +286,12 @@ export function registerResourceRoutes(router: ApiRouter, mutex: Mutex): void {
     const type = await getResourceTypeOr404(store, typeName);
     const query = queryOf(request);
     const details = queryBool(query, 'details');
-    queryBool(query, 'history');
-    const resources = await findResources(store, currentUser(request), type, undefined);
-    return sendJson(reply, await sendResourcePage(store, request, reply, query, resources, type, details));
+    const history = queryBool(query, 'history');
+    const resources = await findResources(store, currentUser(request), type, undefined, history);
+    return sendJson(
+      reply,
+      await sendResourcePage(store, request, reply, query, resources, type, details, history),
+    );
   });
 
   router.route('DELETE', '/v1/resource/:type', async (request, reply) => {
@@ -270,9 +320,11 @@ export function registerResourceRoutes(router: ApiRouter, mutex: Mutex): void {
   router.route('GET', '/v1/resource/:type/:id/history', async (request, reply) => {
     const { type: typeName, id } = request.params as { type: string; id: string };
     const resource = await getResourceFromPath(store, request, typeName, id);
-    return sendJson(reply, [
-      await resourceWithMetrics(store, resource, await getResourceTypeOr404(store, typeName)),
-    ]);
+    const type = await getResourceTypeOr404(store, typeName);
+    const query = queryOf(request);
+    const details = queryBool(query, 'details');
+    const all = [resource, ...(await store.listResourceHistory(resource.type, resource.id))];
+    return sendJson(reply, await sendResourcePage(store, request, reply, query, all, type, details, true));
   });
 
   router.route('PATCH', '/v1/resource/:type/:id', async (request, reply) => {
@@ -287,21 +339,6 @@ export function registerResourceRoutes(router: ApiRouter, mutex: Mutex): void {
       fields.metrics === undefined ? undefined : await parseMetricsSpec(store, user, fields.metrics);
     const updated = await mutex.run(async () => {
       const resource = (await store.getResource(current.id)) ?? current;
-      const live = await liveMetrics(store, resource);
-      if (spec !== undefined) {
-        await checkExistingMetrics(store, resource.id, spec);
-        const kept = new Set([...Object.keys(spec.existing), ...spec.create.map((c) => c.name)]);
-        const dropped = Object.keys(live).filter((name) => !kept.has(name));
-        if (dropped.length > 0) {
-          throw new TimeseriesError(
-            400,
-            `Metric ${dropped.join(', ')} cannot be detached from a resource by this service`,
-          );
-        }
-        const clashing = spec.create.find((c) => Object.hasOwn(live, c.name));
-        if (clashing !== undefined)
-          throw new TimeseriesError(409, `Named metric ${clashing.name} already exists`);
-      }
       const changed: Partial<Resource> = {};
       if (fields.started_at !== undefined && fields.started_at !== resource.started_at)
         changed.started_at = fields.started_at;
@@ -319,17 +356,24 @@ export function registerResourceRoutes(router: ApiRouter, mutex: Mutex): void {
           attributesChanged = true;
         }
       }
-      const next: Resource = { ...resource, ...changed, attributes, metrics: live };
+      const newRevision = Object.keys(changed).length > 0 || attributesChanged;
+      // Nothing but metrics (or nothing) changes: no new revision (Gnocchi's create_revision=False).
+      if (!newRevision && spec === undefined) return resource;
+      const next: Resource = { ...resource, ...changed, attributes };
       const newEnd = next.ended_at;
       if (newEnd !== null && newEnd < next.started_at) {
         throw new TimeseriesError(400, 'Start timestamp cannot be after end timestamp');
       }
-      if (Object.keys(changed).length > 0 || attributesChanged) next.revision_start = nowSeconds();
-      await store.updateResource(next);
-      if (spec !== undefined && spec.create.length > 0) {
-        await createResourceMetrics(store, user, next.id, spec.create, 'conflict');
+      if (spec !== undefined) {
+        // Checked before anything is stored: unknown metrics or policies change nothing.
+        await existingMetrics(store, resource.creator, spec);
+        await planResourceMetrics(store, user, next, {}, spec.create, 'conflict');
       }
-      return (await store.getResource(next.id)) ?? next;
+      if (newRevision) {
+        next.revision_start = nowSeconds();
+        await store.updateResource(next, { newRevision: true });
+      }
+      return spec === undefined ? next : await setResourceMetrics(store, user, next, spec);
     });
     setEtag(reply, updated);
     return sendJson(reply, await resourceWithMetrics(store, updated, type));
@@ -366,8 +410,15 @@ export function registerResourceRoutes(router: ApiRouter, mutex: Mutex): void {
       throw new TimeseriesError(400, 'Start timestamp cannot be after end timestamp');
     }
     const created = await mutex.run(async () => {
-      await checkExistingMetrics(store, resource.id, spec);
-      return createResourceMetrics(store, user, resource.id, spec.create, 'conflict');
+      const live = await liveMetrics(store, (await store.getResource(resource.id)) ?? resource);
+      const attach = await existingMetrics(store, resource.creator, spec);
+      const made = await createResourceMetrics(store, user, resource.id, spec.create, 'conflict');
+      if (attach.length > 0) {
+        const fresh = (await store.getResource(resource.id)) ?? resource;
+        const all = { ...live, ...Object.fromEntries(made.map((m) => [m.name ?? '', m.id])) };
+        await setResourceMetrics(store, user, fresh, { create: [], existing: { ...all, ...spec.existing } });
+      }
+      return made;
     });
     const fresh = (await store.getResource(resource.id)) ?? resource;
     const others = (await namedMetrics(store, fresh)).filter((m) => !created.some((c) => c.id === m.id));

@@ -20,8 +20,11 @@ export function registerSearchRoutes(router: ApiRouter): void {
     const query = queryOf(request);
     const filter = filterFromRequest(request, query, user);
     const details = queryBool(query, 'details');
-    queryBool(query, 'history');
-    const resources = await findResources(store, user, type, filter);
-    return sendJson(reply, await sendResourcePage(store, request, reply, query, resources, type, details));
+    const history = queryBool(query, 'history');
+    const resources = await findResources(store, user, type, filter, history);
+    return sendJson(
+      reply,
+      await sendResourcePage(store, request, reply, query, resources, type, details, history),
+    );
   });
 }
