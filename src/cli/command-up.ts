@@ -22,7 +22,9 @@ export const upCommand = defineCommand({
     'Starts the timeseries service (if the topology has one; its data in a new folder of the log folder unless ' +
     'data-dir or storage is given) and, in the background, its COVID producer (`covid:` options of soe covid ' +
     'produce), then the ETSI MEC proxy (`mec:` options of soe mec proxy) and the controller, the computers and routers (told where the controller is) and waits until ' +
-    'each is ready (announced to the controller), prints where each listens (the timeseries GUI too), then runs ' +
+    'each is ready (announced to the controller), prints where each listens (the timeseries GUI too, and the Edge ' +
+    'dashboard when the controller serves its REST view: rest-endpoint, with rest-allowed-origin the timeseries ' +
+    "GUI's origin), then runs " +
     'the clients; the producer’s summary line follows once it is done. Everything keeps running until Ctrl-C ' +
     '(SIGINT), SIGTERM or SIGHUP, which stops it all cleanly within 5 s (each part with SIGINT, last started ' +
     'first; SIGKILL for what still runs after 4 s), unless --exit-after-clients. Each part runs in its own ' +
@@ -90,6 +92,8 @@ export const upCommand = defineCommand({
       let summary = `deployment of ${shown} is up (logs in ${where}):\n`;
       for (const r of deployment.components)
         summary += `  ${r.component.name.padEnd(width)}  ${r.listening}\n`;
+      const dashboard = deployment.dashboardUrl;
+      if (dashboard !== undefined) summary += `  ${'dashboard'.padEnd(width)}  ${dashboard}\n`;
       process.stdout.write(summary);
       const producer = deployment.producer?.then(({ code, stdout }) => {
         process.stdout.write(

@@ -20,6 +20,8 @@ export interface RunningComponent {
   listening: string;
   /** The timeseries service's base URL (`http://host:port`). */
   url?: string;
+  /** The controller's REST view URL (`http://host:port`), when it serves one (`rest-endpoint`). */
+  restUrl?: string;
 }
 
 /** Options of a deployment. */
@@ -39,6 +41,8 @@ export interface DeploymentOptions {
   signal?: AbortSignal;
   /** Told, once the deployment is up, of each part that fails (exits unasked, or the producer fails). */
   onFailure?: (message: string) => void;
+  /** The `soe` script every part runs (default: this package's bin/soe.js, which runs dist/). */
+  executable?: string;
 }
 
 /** A child process of the deployment, with the promise of its end. */
@@ -157,6 +161,18 @@ export class Deployment {
     return this.running;
   }
 
+  /**
+   * The Edge dashboard's URL when the deployment has both a timeseries service (serving the GUI) and a
+   * controller serving its REST view: `<timeseries>/ui/#/edge?controller=<REST view URL>`.
+   */
+  get dashboardUrl(): string | undefined {
+    const timeseries = this.running.find((r) => r.component.role === 'timeseries')?.url;
+    const rest = this.running.find((r) => r.component.role === 'controller')?.restUrl;
+    return timeseries === undefined || rest === undefined
+      ? undefined
+      : `${timeseries}/ui/#/edge?controller=${rest}`;
+  }
+
   /** Whether the log folder is kept after the stop: given by the caller, asked for, or a part failed. */
   get logsKept(): boolean {
     return !this.temporaryLogDir || this.options.keepLogs === true || this.failures.length > 0;
@@ -220,7 +236,7 @@ export class Deployment {
    * this process dies, which stops it: {@link STOP_ON_STDIN_CLOSE}).
    */
   private spawnPart(role: Component['role'], args: string[], stdio: StdioOptions): ChildProcess {
-    const child = spawn(process.execPath, [SOE, ...args], {
+    const child = spawn(process.execPath, [this.options.executable ?? SOE, ...args], {
       stdio,
       detached: true,
       env: { ...process.env, [STOP_ON_STDIN_CLOSE]: '1' },
@@ -284,7 +300,7 @@ export class Deployment {
       let text = '';
       let done = false;
       let ready = false;
-      const finish = (err?: Error, listening = '', url?: string): void => {
+      const finish = (err?: Error, listening = '', url?: string, restUrl?: string): void => {
         if (done) return;
         done = true;
         clearTimeout(timer);
@@ -294,7 +310,14 @@ export class Deployment {
           return;
         }
         ready = true;
-        resolve({ component: c, child, logFile, listening, ...(url !== undefined ? { url } : {}) });
+        resolve({
+          component: c,
+          child,
+          logFile,
+          listening,
+          ...(url !== undefined ? { url } : {}),
+          ...(restUrl !== undefined ? { restUrl } : {}),
+        });
       };
       const timer = setTimeout(() => {
         finish(
@@ -310,6 +333,11 @@ export class Deployment {
         if (ready !== null && c.role === 'timeseries') {
           const url = ready[1]!;
           finish(undefined, `${url}/ (GUI: ${url}/ui/)`, url);
+        } else if (ready !== null && c.role === 'controller') {
+          // The controller logs its REST view (if any) before it says it listens.
+          const where = /listening on (.*)/.exec(text)?.[1] ?? '';
+          const rest = /controller REST view on (http:\/\/\S+)\/v1\/topology/.exec(text)?.[1];
+          finish(undefined, rest === undefined ? where : `${where}, REST view on ${rest}`, undefined, rest);
         } else if (ready !== null) {
           const where = /listening on (.*)/.exec(text)?.[1] ?? '';
           finish(undefined, where);
