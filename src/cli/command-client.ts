@@ -1,4 +1,9 @@
+import { CallbackLambdaClient, DEFAULT_CALLBACK_TIMEOUT } from '../client/callback-lambda-client.js';
+import { startClientServers } from '../client/client-servers.js';
 import { INTER_REQUEST_TYPES } from '../client/inter-request.js';
+import { createLambdaClient } from '../client/lambda-client-factory.js';
+import type { LambdaClient } from '../client/lambda-client.js';
+import { Random } from '../support/random.js';
 import { runLoadClient } from '../client/load-client.js';
 import { AppContextManager } from '../mec/app-context-manager.js';
 import { EtsiEdgeClient } from '../mec/etsi-edge-client.js';
@@ -86,13 +91,23 @@ const CLIENT_OPTIONS = defineOptions([
     name: 'callback-endpoint',
     kind: 'string',
     default: '',
-    description: 'asynchronous responses (not supported by this release)',
+    description:
+      'asynchronous responses: start a CallbackServer here; each request carries it as callback, the ' +
+      'immediate acknowledgement is ignored and the callback is the response (one thread only)',
+  },
+  {
+    name: 'callback-timeout',
+    kind: 'number',
+    default: DEFAULT_CALLBACK_TIMEOUT,
+    description: 'seconds to wait for each callback before counting the request as failed',
   },
   {
     name: 'state-endpoint',
     kind: 'string',
     default: '',
-    description: 'state server end-point (not supported by this release)',
+    description:
+      'remote states: start a StateServer here (unless --no-state-server) holding the states of the ' +
+      'chain or DAG, which requests reference by this location instead of carrying them',
   },
   {
     name: 'no-state-server',
@@ -129,7 +144,10 @@ function validate(o: OptionValues<typeof CLIENT_OPTIONS>): void {
   if (o['callback-endpoint'] !== '' && o['num-threads'] > 1) {
     throw new Error('With asynchronous responses it is currently not possible to have > 1 thread');
   }
-  for (const name of ['chain-conf', 'dag-conf', 'callback-endpoint', 'state-endpoint'] as const) {
+  if (!(o['callback-timeout'] > 0)) {
+    throw new Error(`Invalid --callback-timeout option: ${o['callback-timeout']}`);
+  }
+  for (const name of ['chain-conf', 'dag-conf'] as const) {
     if (o[name] !== '') throw new Error(`--${name} is not supported by this release`);
   }
   if (!(o['num-threads'] >= 1)) throw new Error(`Invalid --num-threads option: ${o['num-threads']}`);
@@ -162,9 +180,31 @@ export const clientCommand = defineCommand({
     });
     const etsiRoot = o['etsi-api-root'];
     const manager = etsiRoot === '' ? undefined : new AppContextManager({ apiRoot: etsiRoot });
+    const servers = await startClientServers({
+      callbackEndpoint: o['callback-endpoint'],
+      stateEndpoint: o['state-endpoint'],
+      noStateServer: o['no-state-server'],
+    });
+    const { callbacks } = servers;
+    if (callbacks !== undefined) log.info(`callback server listening on ${callbacks.endpoint}`);
+    const baseClient = (thread: number): LambdaClient =>
+      manager !== undefined
+        ? new EtsiEdgeClient(manager, tls)
+        : createLambdaClient(
+            commaList(o['server-endpoints']),
+            o['client-conf'],
+            Random.fromSeeds(o.seed, thread, 2),
+            tls,
+          );
     try {
       const report = await runLoadClient({
-        ...(manager !== undefined ? { makeClient: () => new EtsiEdgeClient(manager, tls) } : {}),
+        ...(manager !== undefined ? { makeClient: baseClient } : {}),
+        ...(callbacks !== undefined
+          ? {
+              makeClient: (thread: number) =>
+                new CallbackLambdaClient(baseClient(thread), callbacks, o['callback-timeout']),
+            }
+          : {}),
         endpoints: commaList(o['server-endpoints']),
         clientConf: o['client-conf'],
         lambda: o.lambda,
@@ -194,6 +234,7 @@ export const clientCommand = defineCommand({
     } finally {
       saver.close();
       await manager?.close();
+      await servers.stop();
     }
   },
 });
