@@ -22,6 +22,7 @@ const FILES = [
   'edgerouter.proto',
   'edgecontroller.proto',
   'edgecomputer.proto',
+  'soe-controller-view.proto',
 ];
 
 const probe = spawnSync('protoc', ['--version'], { encoding: 'utf8' });
@@ -357,11 +358,45 @@ const CASES: Case[] = [
         { name: 'arm0', processor: 'arm', lambda: 'clambda0', numWorkers: 2 },
         { name: 'gpu0', processor: 'gpu', lambda: 'glambda0', numWorkers: 1 },
       ],
+      managementEndpoint: '',
     },
     text:
       'edgeServerEndpoint: "127.0.0.1:10000"\n' +
       'containers {\n  name: "arm0"\n  processor: "arm"\n  lambda: "clambda0"\n  numWorkers: 2\n}\n' +
       'containers {\n  name: "gpu0"\n  processor: "gpu"\n  lambda: "glambda0"\n  numWorkers: 1\n}\n',
+  },
+  {
+    title: 'ComputerInfo of a js computer, with its management end-point (field 15, ours)',
+    type: 'uiiit.rpc.ComputerInfo',
+    value: {
+      edgeServerEndpoint: '127.0.0.1:10000',
+      containers: [{ name: 'js', processor: 'js', lambda: 'guest.hello', numWorkers: 2 }],
+      managementEndpoint: '127.0.0.1:10080',
+    },
+    text:
+      'edgeServerEndpoint: "127.0.0.1:10000"\n' +
+      'containers {\n  name: "js"\n  processor: "js"\n  lambda: "guest.hello"\n  numWorkers: 2\n}\n' +
+      'managementEndpoint: "127.0.0.1:10080"\n',
+  },
+  {
+    title: 'soe.rpc.ComputerList',
+    type: 'soe.rpc.ComputerList',
+    value: {
+      computers: [
+        { edgeServerEndpoint: '127.0.0.1:10000', managementEndpoint: '127.0.0.1:10080', lambdas: ['a', 'b'] },
+        { edgeServerEndpoint: '127.0.0.1:10001', managementEndpoint: '', lambdas: [] },
+      ],
+    },
+    text:
+      'computers {\n  edgeServerEndpoint: "127.0.0.1:10000"\n  managementEndpoint: "127.0.0.1:10080"\n' +
+      '  lambdas: "a"\n  lambdas: "b"\n}\n' +
+      'computers {\n  edgeServerEndpoint: "127.0.0.1:10001"\n}\n',
+  },
+  {
+    title: 'soe.rpc.ComputerList.Computer',
+    type: 'soe.rpc.ComputerList.Computer',
+    value: { edgeServerEndpoint: '127.0.0.1:10000', managementEndpoint: '', lambdas: ['x'] },
+    text: 'edgeServerEndpoint: "127.0.0.1:10000"\nlambdas: "x"\n',
   },
   {
     title: 'ComputerInfo.Container',
@@ -428,10 +463,12 @@ const DEFAULTS: { [N in MessageName]: MessageTypes[N] } = {
   'uiiit.rpc.ForwardingTable.Entry': { lambda: '', destination: '', weight: 0, final: false },
   'uiiit.rpc.TableId': { value: 0 },
   'uiiit.rpc.NumTables': { value: 0 },
-  'uiiit.rpc.ComputerInfo': { edgeServerEndpoint: '', containers: [] },
+  'uiiit.rpc.ComputerInfo': { edgeServerEndpoint: '', containers: [], managementEndpoint: '' },
   'uiiit.rpc.ComputerInfo.Container': { name: '', processor: '', lambda: '', numWorkers: 0 },
   'uiiit.rpc.RouterInfo': { edgeServerEndpoint: '', forwardingTableEndpoint: '' },
   'uiiit.rpc.Utilization': { values: {} },
+  'soe.rpc.ComputerList': { computers: [] },
+  'soe.rpc.ComputerList.Computer': { edgeServerEndpoint: '', managementEndpoint: '', lambdas: [] },
 };
 
 describe('wire compatibility with protoc (C++ protobuf) as oracle', { skip }, () => {
@@ -511,6 +548,66 @@ describe('wire compatibility with protoc (C++ protobuf) as oracle', { skip }, ()
         protocEncode('uiiit.rpc.EdgeRouterConf', 'weight: -0\n').toString('hex'),
       );
       assert.equal(protocDecode('uiiit.rpc.EdgeRouterConf', bytes), 'weight: -0\n');
+    });
+  });
+
+  describe("ComputerInfo's management end-point and the original's schema", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'soe-oracle-'));
+    after(() => fs.rmSync(dir, { recursive: true, force: true }));
+    // The original's ComputerInfo, as its edgecontroller.proto has it (without field 15).
+    fs.writeFileSync(
+      path.join(dir, 'original.proto'),
+      `syntax = "proto3";
+package uiiit.rpc;
+message ComputerInfo {
+  message Container { string name = 1; string processor = 2; string lambda = 3; uint32 numWorkers = 4; }
+  string edgeServerEndpoint = 1;
+  repeated Container containers = 2;
+}
+`,
+    );
+    const original = ['original.proto'];
+    const containerText =
+      'containers {\n  name: "js"\n  processor: "js"\n  lambda: "f"\n  numWorkers: 1\n}\n';
+    const info = codec('uiiit.rpc.ComputerInfo');
+
+    test("ours, decoded in the original's schema: its fields intact, field 15 an unknown one", () => {
+      const bytes = info.encode({
+        edgeServerEndpoint: '127.0.0.1:10000',
+        containers: [{ name: 'js', processor: 'js', lambda: 'f', numWorkers: 1 }],
+        managementEndpoint: '127.0.0.1:10080',
+      });
+      assert.equal(
+        protocDecode('uiiit.rpc.ComputerInfo', bytes, dir, original),
+        `edgeServerEndpoint: "127.0.0.1:10000"\n${containerText}15: "127.0.0.1:10080"\n`,
+      );
+    });
+
+    test("the original's, decoded by us: managementEndpoint empty", () => {
+      const bytes = protocEncode(
+        'uiiit.rpc.ComputerInfo',
+        `edgeServerEndpoint: "127.0.0.1:10000"\n${containerText}`,
+        dir,
+        original,
+      );
+      assert.deepStrictEqual(info.decode(bytes), {
+        edgeServerEndpoint: '127.0.0.1:10000',
+        containers: [{ name: 'js', processor: 'js', lambda: 'f', numWorkers: 1 }],
+        managementEndpoint: '',
+      });
+    });
+
+    test('a computer other than js announces the same bytes as the original', () => {
+      const value = { edgeServerEndpoint: '127.0.0.1:10000', containers: [], managementEndpoint: '' };
+      assert.equal(
+        info.encode(value).toString('hex'),
+        protocEncode(
+          'uiiit.rpc.ComputerInfo',
+          'edgeServerEndpoint: "127.0.0.1:10000"\n',
+          dir,
+          original,
+        ).toString('hex'),
+      );
     });
   });
 

@@ -4,7 +4,7 @@ import { controllerTypes } from '../controller/controller-types.js';
 import { EdgeController } from '../controller/edge-controller.js';
 import { installerTypeNames } from '../controller/installer-types.js';
 import { ControllerRestServer } from '../controller/controller-rest-server.js';
-import { controllerSnapshot } from '../controller/controller-snapshot.js';
+import { computerList, controllerSnapshot } from '../controller/controller-snapshot.js';
 import { RpcRouterInstaller } from '../controller/router-installer-rpc.js';
 import { RouterTablesReader } from '../controller/router-tables-reader.js';
 import type { TlsCredentials } from '../protocol/tls-credentials.js';
@@ -166,7 +166,9 @@ export const controllerCommand = defineCommand({
           : { stateFile: new ControllerStateFile(statePath, { createFolder: !explicit }) }),
       });
       await controller.restore();
-      const server = await ControllerServer.start(endpoint, [controller], tls);
+      const server = await ControllerServer.start(endpoint, [controller], tls, () =>
+        computerList(controllerSnapshot(controller)),
+      );
       const rest = await startRestView(controller, o['rest-endpoint'], o['rest-allowed-origin'], tls);
       // Listening for the stop signals before saying it is ready: a signal sent on that line stops it cleanly.
       const stopped = untilSignal();

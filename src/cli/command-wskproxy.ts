@@ -17,8 +17,10 @@ export const wskproxyCommand = defineCommand({
     'requests: blocking=true answers the activation record (200, or 502 for an application or developer ' +
     'error), result=true the result alone, non-blocking 202 {"activationId"}; every answer carries ' +
     'x-openwhisk-activation-id. Actions created with PUT (nodejs:* kinds) are deployed to the js computers ' +
-    'of --management-endpoints (soe computer --computer-type js --management-endpoint), all of them or those ' +
-    'of the annotation soe-computers, and invoked as the lambda <ns>.[<pkg>.]<name>; sequences run their ' +
+    'that --controller-endpoint knows (those announcing a management end-point: soe computer --computer-type ' +
+    'js --management-endpoint; one appearing later gets them within --controller-endpoint polls of a second) ' +
+    'or, without it, to those of --management-endpoints; all of them or those of the annotation ' +
+    'soe-computers, and invoked as the lambda <ns>.[<pkg>.]<name>; sequences run their ' +
     'components through the broker. An action this proxy does not know is the lambda <name> (namespace _) or ' +
     '/<ns>/<name>, as the original, whose blocking=true&result=true answer {"payload": <output>} (200) or ' +
     '{"error": <retcode>} (404) is kept, JSON-escaped. Activations are kept for an hour, 10000 at most. ' +
@@ -63,6 +65,13 @@ export const wskproxyCommand = defineCommand({
       description:
         'comma-separated management end-points of the js computers Node.js actions are deployed to',
     },
+    {
+      name: 'controller-endpoint',
+      kind: 'string',
+      default: '',
+      description:
+        'e-controller (host:port) whose js computers Node.js actions are deployed to, instead of --management-endpoints',
+    },
     ...SECURE_OPTIONS,
   ],
   async run(o) {
@@ -76,18 +85,25 @@ export const wskproxyCommand = defineCommand({
       .split(',')
       .map((e) => e.trim())
       .filter((e) => e !== '');
+    const controllerEndpoint = o['controller-endpoint'];
+    if (controllerEndpoint !== '' && managementEndpoints.length > 0)
+      throw new Error('wskproxy takes at most one of --controller-endpoint and --management-endpoints');
     const tls = tlsFromOptions(o, { serve: false, call: true });
     const server = await startWskProxy(o['wsk-api-root'], {
       serverEndpoint: o['server-endpoint'],
       numThreads: o['num-threads'],
       keys,
       managementEndpoints,
+      controllerEndpoint,
       tls,
     });
     log.info(
       `wskproxy serving ${server.apiRoot}/api/v1, invoking ${o['server-endpoint']}` +
         (tls === undefined ? '' : ' (TLS)') +
-        (managementEndpoints.length === 0 ? '' : `, deploying to ${managementEndpoints.join(' ')}`),
+        (managementEndpoints.length === 0 ? '' : `, deploying to ${managementEndpoints.join(' ')}`) +
+        (controllerEndpoint === ''
+          ? ''
+          : `, deploying to the js computers of the controller at ${controllerEndpoint}`),
     );
     const signal = await untilSignal();
     log.info(`${signal} received, shutting down`);

@@ -35,7 +35,11 @@ export async function serveTypedComputer(
     log.info(`state server ${comp?.stateServer === false ? 'at' : 'listening on'} ${server.stateEndpoint}`);
   }
   const registrant = (): Registrant => ({
-    computer: { edgeServerEndpoint: server.endpoint, containers: computer.containers() },
+    computer: {
+      edgeServerEndpoint: server.endpoint,
+      containers: computer.containers(),
+      managementEndpoint: computer.managementEndpoint ?? '',
+    },
   });
   return serveUntilSignal(
     { 'controller-endpoint': controllerEndpoint },

@@ -17,8 +17,10 @@ export interface RegistrationOptions {
   tls?: TlsCredentials | undefined;
 }
 
-/** What registers with a controller: a computer (removable) or a router/dispatcher. */
-export type Registrant = { computer: ComputerInfo } | { router: RouterInfo };
+/** What registers with a controller: a computer (removable; a management end-point only for js ones) or a router/dispatcher. */
+export type Registrant =
+  | { computer: Omit<ComputerInfo, 'managementEndpoint'> & Partial<Pick<ComputerInfo, 'managementEndpoint'>> }
+  | { router: RouterInfo };
 
 /**
  * Keeps a component registered with an edge controller: announces it (retrying every `retryMs` until the

@@ -10,6 +10,7 @@ import { RpcError } from '../protocol/rpc-error.js';
 import { RpcServer, service } from '../protocol/rpc-server.js';
 import { setLogSink } from '../support/logger.js';
 import { ControllerServer, type ControllerHandler } from './controller-server.js';
+import { computerList, controllerSnapshot } from './controller-snapshot.js';
 import { ControllerStateFile } from './controller-state.js';
 import { EdgeController } from './edge-controller.js';
 import { RpcRouterInstaller } from './router-installer-rpc.js';
@@ -215,6 +216,15 @@ describe('EdgeController gRPC service over real gRPC', () => {
         'invalid AnnounceComputer request: edgeServerEndpoint is empty',
       ],
       [
+        () =>
+          client.call('AnnounceComputer', {
+            edgeServerEndpoint: '127.0.0.1:10000',
+            containers: CONTAINERS,
+            managementEndpoint: 'mgmt',
+          }),
+        'invalid AnnounceComputer request: managementEndpoint is not a host:port end-point: "mgmt"',
+      ],
+      [
         () => client.call('AnnounceComputer', { edgeServerEndpoint: 'host0', containers: CONTAINERS }),
         'invalid AnnounceComputer request: edgeServerEndpoint is not a host:port end-point: "host0"',
       ],
@@ -323,6 +333,50 @@ describe('EdgeController gRPC service over real gRPC', () => {
     assert.deepEqual(r1.calls, []);
     assert.deepEqual(controller.computers(), []);
     assert.equal(controller.routers().length, 1);
+  });
+
+  test('ControllerView.ListComputers: the computers with the management end-point a js computer announced', async () => {
+    const installer = new RpcRouterInstaller();
+    const controller = new EdgeController({ installer });
+    const server = await ControllerServer.start('127.0.0.1:0', [controller], undefined, () =>
+      computerList(controllerSnapshot(controller)),
+    );
+    const client = new RpcClient('uiiit.rpc.EdgeController', server.endpoint);
+    const view = new RpcClient('soe.rpc.ControllerView', server.endpoint);
+    cleanups.push(async () => {
+      client.close();
+      view.close();
+      await server.stop();
+      installer.close();
+    });
+    assert.deepEqual(await view.call('ListComputers', {}), { computers: [] });
+    const js = { name: 'js', processor: 'js', lambda: 'guest.hello', numWorkers: 2 };
+    await client.call('AnnounceComputer', {
+      edgeServerEndpoint: '127.0.0.1:10001',
+      containers: [js],
+      managementEndpoint: '127.0.0.1:10080',
+    });
+    await client.call('AnnounceComputer', { edgeServerEndpoint: '127.0.0.1:10000', containers: CONTAINERS });
+    assert.deepEqual(await view.call('ListComputers', {}), {
+      computers: [
+        { edgeServerEndpoint: '127.0.0.1:10000', managementEndpoint: '', lambdas: ['clambda0', 'glambda0'] },
+        {
+          edgeServerEndpoint: '127.0.0.1:10001',
+          managementEndpoint: '127.0.0.1:10080',
+          lambdas: ['guest.hello'],
+        },
+      ],
+    });
+    assert.equal(controllerSnapshot(controller).computers[1]!.managementEndpoint, '127.0.0.1:10080');
+    assert.equal('managementEndpoint' in controllerSnapshot(controller).computers[0]!, false);
+    // The same containers announced without it: the end-point is forgotten, no route changes.
+    await client.call('AnnounceComputer', { edgeServerEndpoint: '127.0.0.1:10001', containers: [js] });
+    assert.equal(controller.managementEndpointOf('127.0.0.1:10001'), '');
+    await client.call('RemoveComputer', { edgeServerEndpoint: '127.0.0.1:10000' });
+    assert.deepEqual(
+      (await view.call('ListComputers', {})).computers.map((c) => c.edgeServerEndpoint),
+      ['127.0.0.1:10001'],
+    );
   });
 
   test('calls are processed one at a time in arrival order; a failing handler is logged, the call still succeeds', async () => {

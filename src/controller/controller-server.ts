@@ -1,6 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
 import { endpointProblem } from '../protocol/endpoint-rules.js';
-import type { ComputerInfo, ContainerInfo, RouterInfo } from '../protocol/messages.js';
+import type { ComputerInfo, ComputerList, ContainerInfo, RouterInfo } from '../protocol/messages.js';
 import { labelProblem, lambdaNameProblem } from '../protocol/name-rules.js';
 import { StatusError } from '../protocol/rpc-error.js';
 import { RpcServer, service } from '../protocol/rpc-server.js';
@@ -12,8 +12,12 @@ const log = logger('controller');
 
 /** What the server applies each announce or removal to (an {@link EdgeController}, an ETSI logic, ...). */
 export interface ControllerHandler {
-  /** A computer announced itself with its containers. */
-  announceComputer(endpoint: string, containers: readonly ContainerInfo[]): Promise<void>;
+  /** A computer announced itself with its containers (and a js computer its management API, else ''). */
+  announceComputer(
+    endpoint: string,
+    containers: readonly ContainerInfo[],
+    managementEndpoint?: string,
+  ): Promise<void>;
   /** A router announced its lambda and forwarding-table end-points. */
   announceRouter(lambdaEndpoint: string, forwardingEndpoint: string): Promise<void>;
   /** A computer is gone. */
@@ -38,6 +42,7 @@ function checkEndpoint(method: string, field: string, value: string): void {
 function checkComputer(method: string, info: ComputerInfo, withContainers: boolean): void {
   checkEndpoint(method, 'edgeServerEndpoint', info.edgeServerEndpoint);
   if (!withContainers) return;
+  if (info.managementEndpoint !== '') checkEndpoint(method, 'managementEndpoint', info.managementEndpoint);
   if (info.containers.length > MAX_CONTAINERS) {
     throw invalid(method, 'containers', `has ${info.containers.length} entries, at most ${MAX_CONTAINERS}`);
   }
@@ -66,6 +71,7 @@ function checkRouter(info: RouterInfo): void {
  * must be `host:port` of a peer (an IPv4 or bracketed IPv6 address or a host name, port 1..65535),
  * lambdas 1 to 256 characters without control characters or blanks, container and processor names at
  * most 256 characters without control characters, at most {@link MAX_CONTAINERS} containers.
+ * With a `view`, it also serves the read-only `soe.rpc.ControllerView` (ListComputers).
  */
 export class ControllerServer {
   private constructor(
@@ -78,11 +84,15 @@ export class ControllerServer {
     return this.server.endpoint;
   }
 
-  /** Starts serving on `endpoint` (`host:port`; port 0: any free port), over TLS when given `tls`. */
+  /**
+   * Starts serving on `endpoint` (`host:port`; port 0: any free port), over TLS when given `tls`; `view`
+   * answers ListComputers (not served without it).
+   */
   static async start(
     endpoint: string,
     handlers: readonly ControllerHandler[],
     tls?: TlsCredentials,
+    view?: () => ComputerList,
   ): Promise<ControllerServer> {
     const queue = new TaskQueue();
     const apply = (
@@ -106,7 +116,7 @@ export class ControllerServer {
           AnnounceComputer: (info) => {
             checkComputer('AnnounceComputer', info, true);
             return apply('AnnounceComputer', (h) =>
-              h.announceComputer(info.edgeServerEndpoint, info.containers),
+              h.announceComputer(info.edgeServerEndpoint, info.containers, info.managementEndpoint),
             );
           },
           AnnounceRouter: (info) => {
@@ -120,6 +130,9 @@ export class ControllerServer {
             return apply('RemoveComputer', (h) => h.removeComputer(info.edgeServerEndpoint));
           },
         }),
+        ...(view === undefined
+          ? []
+          : [service('soe.rpc.ControllerView', { ListComputers: () => queue.run(async () => view()) })]),
       ],
       { tls },
     );

@@ -60,6 +60,8 @@ export class EdgeController {
   private readonly computerMap = new Map<string, readonly ContainerInfo[]>();
   private routerList: RouterEndpoints[] = [];
   private readonly lambdaMap = new Map<string, Set<string>>();
+  /** Management end-points of the computers that announced one (js computers), by lambda end-point. */
+  private readonly managementMap = new Map<string, string>();
   private readonly logic: InstallerLogic;
   private readonly stateFile: ControllerStateFile | undefined;
   private readonly hooks: ControllerHooks;
@@ -101,6 +103,11 @@ export class EdgeController {
     return [...(this.lambdaMap.get(lambda) ?? [])].sort(byteOrder);
   }
 
+  /** The management end-point a known computer announced (a js computer's API), or ''. */
+  managementEndpointOf(endpoint: string): string {
+    return this.managementMap.get(endpoint) ?? '';
+  }
+
   /** What each known router reaches, by router lambda end-point (see {@link InstallerLogic.reachability}). */
   reachability(): Map<string, RouterReach[]> {
     return this.logic.reachability();
@@ -123,14 +130,26 @@ export class EdgeController {
     );
   }
 
-  /** A computer announces (or re-announces) itself with its containers. */
-  async announceComputer(endpoint: string, containers: readonly ContainerInfo[]): Promise<void> {
+  /**
+   * A computer announces (or re-announces) itself with its containers and, a js computer, its management
+   * end-point (kept apart: a change of it alone changes no route).
+   */
+  async announceComputer(
+    endpoint: string,
+    containers: readonly ContainerInfo[],
+    managementEndpoint = '',
+  ): Promise<void> {
     log.info(`computer announce from ${endpoint}:\n${formatContainers(containers).trimEnd()}`);
     const known = this.computerMap.get(endpoint);
+    const setManagement = (): void => {
+      if (managementEndpoint === '') this.managementMap.delete(endpoint);
+      else this.managementMap.set(endpoint, managementEndpoint);
+    };
     if (known !== undefined) {
-      if (sameContainers(known, containers)) return;
+      if (sameContainers(known, containers)) return setManagement();
       await this.removeKnownComputer(endpoint, known);
     }
+    setManagement();
     const copy = containers.map((c) => ({ ...c }));
     this.register(endpoint, copy);
     this.save();
@@ -217,6 +236,7 @@ export class EdgeController {
     const lambdas = containers.map((c) => c.lambda);
     log.info(`computer removed ${endpoint}, lambdas served: ${lambdas.join(', ')}`);
     this.computerMap.delete(endpoint);
+    this.managementMap.delete(endpoint);
     for (const lambda of lambdas) {
       const set = this.lambdaMap.get(lambda);
       if (set === undefined || !set.delete(endpoint)) continue;

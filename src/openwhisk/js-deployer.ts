@@ -1,27 +1,41 @@
 import { HttpClient } from '../platform/http/http-client.js';
+import type { JsComputerSource } from './js-computer-source.js';
 import type { WskActionEntity } from './wsk-action.js';
 import { WskHttpError } from './wsk-errors.js';
 
 /** The annotation naming the js computers (management end-points) an action goes to; default: all. */
 export const COMPUTERS_ANNOTATION = 'soe-computers';
 
+/** Where an action goes: its js computers, and whether its annotation chose them (else: all of them). */
+export interface ActionTargets {
+  targets: string[];
+  pinned: boolean;
+}
+
 /**
  * Deploys Node.js actions to js computers through their management APIs (`PUT`/`DELETE
- * http://<end-point>/functions/<name>`, soe computer --management-endpoint). Only the end-points it was
- * given are ever called.
+ * http://<end-point>/functions/<name>`, soe computer --management-endpoint). Only the end-points its
+ * source gives are ever called.
  */
 export class JsDeployer {
   private readonly rest = new HttpClient(8, { timeoutMs: 30_000, maxResponseBytes: 1024 * 1024 });
 
-  constructor(readonly endpoints: readonly string[]) {}
+  constructor(readonly source: JsComputerSource) {}
 
   /**
    * The end-points an action goes to: those of its {@link COMPUTERS_ANNOTATION} (an array or a
-   * comma-separated string, each one of {@link endpoints}), else all; a 400 names an unknown one.
+   * comma-separated string, each one the source knows), else all the source knows; a 400 names an
+   * unknown one, a 502 says why the source could not be read.
    */
-  targets(action: WskActionEntity): string[] {
+  async targets(action: WskActionEntity): Promise<ActionTargets> {
+    let known: string[];
+    try {
+      known = await this.source.endpoints();
+    } catch (err) {
+      throw new WskHttpError(502, (err as Error).message);
+    }
     const a = action.annotations.find((x) => x.key === COMPUTERS_ANNOTATION);
-    if (a === undefined) return [...this.endpoints];
+    if (a === undefined) return { targets: known, pinned: false };
     const list = Array.isArray(a.value)
       ? a.value
       : typeof a.value === 'string'
@@ -29,11 +43,11 @@ export class JsDeployer {
         : undefined;
     if (list === undefined || list.some((e) => typeof e !== 'string'))
       throw new WskHttpError(400, `annotation ${COMPUTERS_ANNOTATION}: expected management end-points`);
-    const wanted = (list as string[]).map((e) => e.trim()).filter((e) => e !== '');
+    const wanted = [...new Set((list as string[]).map((e) => e.trim()).filter((e) => e !== ''))];
     for (const e of wanted)
-      if (!this.endpoints.includes(e))
+      if (!known.includes(e))
         throw new WskHttpError(400, `annotation ${COMPUTERS_ANNOTATION}: unknown js computer ${e}`);
-    return wanted;
+    return { targets: wanted, pinned: true };
   }
 
   /** Deploys (or replaces) `fn` with the action's code, limits and parameters on every target. */
@@ -69,6 +83,7 @@ export class JsDeployer {
 
   close(): void {
     this.rest.close();
+    this.source.close();
   }
 
   private async call(ep: string, fn: string, method: 'PUT' | 'DELETE', body?: string) {

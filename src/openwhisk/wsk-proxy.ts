@@ -10,6 +10,7 @@ import {
 } from './activation-record.js';
 import type { ApiKeys } from './api-keys.js';
 import { DEFAULT_NAMESPACE } from './api-keys.js';
+import { ControllerJsComputers, FixedJsComputers, type JsComputerSource } from './js-computer-source.js';
 import { JsDeployer } from './js-deployer.js';
 import {
   actionFromPut,
@@ -40,6 +41,8 @@ export interface WskProxyLimits {
   maxActions: number;
   /** Invocations that may wait for a client towards the broker; more are refused. */
   maxWaiting: number;
+  /** With a controller: how often its js computers are listed to deploy actions to new ones, ms. */
+  jsComputersPeriodMs: number;
 }
 
 /** The defaults of {@link WskProxyLimits}. */
@@ -51,6 +54,7 @@ export const DEFAULT_WSK_PROXY_LIMITS: WskProxyLimits = {
   activationTtlMs: 3_600_000,
   maxActions: 10_000,
   maxWaiting: 1000,
+  jsComputersPeriodMs: 1000,
 };
 
 /** How a wskproxy forwards and whom it lets in. */
@@ -61,10 +65,24 @@ export interface WskProxyOptions {
   numThreads: number;
   /** The API keys (`--auth-file`); undefined: no authentication (`--no-auth`). */
   keys: ApiKeys | undefined;
-  /** Management end-points of the js computers Node.js actions are deployed to. */
-  managementEndpoints: readonly string[];
+  /** Management end-points of the js computers Node.js actions are deployed to (`--management-endpoints`). */
+  managementEndpoints?: readonly string[];
+  /**
+   * The e-controller whose js computers Node.js actions are deployed to (`--controller-endpoint`), instead
+   * of {@link managementEndpoints}; a js computer appearing later gets the actions not pinned by annotation.
+   */
+  controllerEndpoint?: string;
   tls?: TlsCredentials | undefined;
   limits?: Partial<WskProxyLimits>;
+}
+
+/** An action this proxy created: its entity, its lambda, the js computers it is deployed to. */
+interface KnownAction {
+  entity: WskActionEntity;
+  fn: string;
+  targets: string[];
+  /** Its targets come from its annotation (not extended to new js computers). */
+  pinned: boolean;
 }
 
 /** What an invocation came to. */
@@ -108,9 +126,14 @@ export class WskProxy {
   readonly limits: WskProxyLimits;
   private readonly pool: ClientPool;
   private readonly activations: ActivationStore;
-  private readonly actions = new Map<string, { entity: WskActionEntity; fn: string; targets: string[] }>();
+  private readonly actions = new Map<string, KnownAction>();
   private readonly deployer: JsDeployer;
   private readonly pending = new Set<Promise<unknown>>();
+  private watchTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The tail of the changes of {@link actions} and deployments, which run one at a time. */
+  private changes: Promise<unknown> = Promise.resolve();
+  private closed = false;
+  private watchFailing = false;
 
   constructor(readonly options: WskProxyOptions) {
     this.limits = { ...DEFAULT_WSK_PROXY_LIMITS, ...options.limits };
@@ -119,7 +142,59 @@ export class WskProxy {
       maxRecords: this.limits.maxActivations,
       maxAgeMs: this.limits.activationTtlMs,
     });
-    this.deployer = new JsDeployer(options.managementEndpoints);
+    const source: JsComputerSource =
+      options.controllerEndpoint === undefined || options.controllerEndpoint === ''
+        ? new FixedJsComputers(options.managementEndpoints ?? [])
+        : new ControllerJsComputers(options.controllerEndpoint, options.tls);
+    this.deployer = new JsDeployer(source);
+    if (source.changes) this.scheduleWatch();
+  }
+
+  private scheduleWatch(): void {
+    if (this.closed) return;
+    this.watchTimer = setTimeout(() => {
+      const round = this.exclusive(() => this.deployToNewComputers()).then(
+        () => (this.watchFailing = false),
+        (err: Error) => {
+          if (!this.watchFailing) log.warn(`js computers not updated (retrying): ${err.message}`);
+          this.watchFailing = true;
+        },
+      );
+      this.track(round);
+      void round.then(() => this.scheduleWatch());
+    }, this.limits.jsComputersPeriodMs);
+  }
+
+  /**
+   * Deploys the Node.js actions not pinned by annotation to the js computers that appeared since they
+   * were deployed; computers gone are forgotten. One round; a failed deployment is retried next round.
+   */
+  async deployToNewComputers(): Promise<void> {
+    const known = await this.deployer.source.endpoints();
+    for (const [key, a] of [...this.actions]) {
+      if (a.pinned || 'components' in a.entity.exec) continue;
+      const fresh = known.filter((e) => !a.targets.includes(e));
+      const kept = a.targets.filter((e) => known.includes(e));
+      if (fresh.length === 0 && kept.length === a.targets.length) continue;
+      const deployed: string[] = [];
+      for (const ep of fresh) {
+        try {
+          await this.deployer.deploy(a.fn, a.entity, [ep]);
+          deployed.push(ep);
+          log.info(`action ${key} deployed to the new js computer ${ep}`);
+        } catch (err) {
+          log.warn(`action ${key} not deployed to ${ep}: ${(err as Error).message}`);
+        }
+      }
+      a.targets = [...kept, ...deployed];
+    }
+  }
+
+  /** Runs `change` once the changes before it are done. */
+  private exclusive<T>(change: () => Promise<T>): Promise<T> {
+    const run = this.changes.then(change);
+    this.changes = run.catch(() => undefined);
+    return run;
   }
 
   /** Serves one HTTP request; never rejects. */
@@ -136,6 +211,8 @@ export class WskProxy {
 
   /** Waits for the non-blocking invocations in flight, then closes the connections. */
   async close(): Promise<void> {
+    this.closed = true;
+    clearTimeout(this.watchTimer);
     await Promise.allSettled([...this.pending]);
     this.pool.close();
     this.deployer.close();
@@ -237,6 +314,12 @@ export class WskProxy {
     checkEntityName(path.name, 'action');
     if (path.pkg !== undefined) checkEntityName(path.pkg, 'package');
     const body = await readJson(req, this.limits.maxActionBytes);
+    const entity = await this.exclusive(() => this.createAction(path, body, overwrite));
+    send(res, 200, showAction(entity));
+  }
+
+  /** Creates or replaces an action and deploys it; the action. */
+  private async createAction(path: ActionPath, body: unknown, overwrite: boolean): Promise<WskActionEntity> {
     const key = fullName(path);
     const old = this.actions.get(key);
     if (old !== undefined && !overwrite) throw new WskHttpError(409, WSK_TEXTS.exists);
@@ -244,21 +327,25 @@ export class WskProxy {
       throw new WskHttpError(403, `Too many actions (at most ${this.limits.maxActions}).`);
     const entity = actionFromPut(body, path, old?.entity);
     const fn = key.replaceAll('/', '.');
-    const targets = 'components' in entity.exec ? [] : this.deployer.targets(entity);
+    const { targets, pinned } =
+      'components' in entity.exec ? { targets: [], pinned: true } : await this.deployer.targets(entity);
     await this.deployer.deploy(fn, entity, targets);
     const dropped = (old?.targets ?? []).filter((t) => !targets.includes(t));
     if (dropped.length > 0) await this.deployer.remove(fn, dropped);
-    this.actions.set(key, { entity, fn, targets });
+    this.actions.set(key, { entity, fn, targets, pinned });
     log.info(`action ${key} ${old === undefined ? 'created' : 'updated'} (${entity.exec.kind})`);
-    send(res, 200, showAction(entity));
+    return entity;
   }
 
   private async deleteAction(res: ServerResponse, path: ActionPath): Promise<void> {
-    const a = this.action(path);
-    await this.deployer.remove(a.fn, a.targets);
-    this.actions.delete(fullName(path));
-    log.info(`action ${fullName(path)} deleted`);
-    send(res, 200, showAction(a.entity));
+    const entity = await this.exclusive(async () => {
+      const a = this.action(path);
+      await this.deployer.remove(a.fn, a.targets);
+      this.actions.delete(fullName(path));
+      log.info(`action ${fullName(path)} deleted`);
+      return a.entity;
+    });
+    send(res, 200, showAction(entity));
   }
 
   private async invoke(

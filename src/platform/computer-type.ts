@@ -40,6 +40,8 @@ export interface RunningComputer {
   onContainersChanged(listener: () => void): () => void;
   /** Lines describing the computer for the start-up log (its containers, its other end-points). */
   describe(): string[];
+  /** Its management API (`host:port`), announced to the controller; types without one leave it out. */
+  readonly managementEndpoint?: string;
   /** Stops it: requests in progress get an error response or complete, no sample is emitted afterwards. */
   stop(): Promise<void>;
 }

@@ -3,7 +3,10 @@ import { fileURLToPath } from 'node:url';
 import protobuf from 'protobufjs';
 import type { MessageName, MessageTypes } from './messages.js';
 
-/** Folder holding the `uiiit.rpc` and `uiiit.etsimec.rpc` .proto files, verbatim from the original system. */
+/**
+ * Folder holding the `uiiit.rpc` and `uiiit.etsimec.rpc` .proto files of the original system (with one added
+ * field, `ComputerInfo.managementEndpoint`) and our `soe.rpc` ones.
+ */
 export const PROTO_DIR = fileURLToPath(new URL('../../../proto/', import.meta.url));
 
 /** The .proto files of the protocol, relative to {@link PROTO_DIR}. */
@@ -14,6 +17,7 @@ export const PROTO_FILES = [
   'edgecontroller.proto',
   'edgecomputer.proto',
   'ueapplcmproxy.proto',
+  'soe-controller-view.proto',
 ] as const;
 
 const CONVERSION: protobuf.IConversionOptions = {

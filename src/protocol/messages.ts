@@ -114,6 +114,21 @@ export interface ContainerInfo {
 export interface ComputerInfo {
   edgeServerEndpoint: string;
   containers: ContainerInfo[];
+  /** Not in the original (field 15, which it skips): a js computer's management API, else empty. */
+  managementEndpoint: string;
+}
+
+/** One computer in a {@link ComputerList}. */
+export interface ComputerListEntry {
+  edgeServerEndpoint: string;
+  /** Its management API (a js computer's), or empty. */
+  managementEndpoint: string;
+  lambdas: string[];
+}
+
+/** The computers a controller knows (`soe.rpc.ComputerList`, of `soe.rpc.ControllerView`). */
+export interface ComputerList {
+  computers: ComputerListEntry[];
 }
 
 /** What an edge router announces to the controller. */
@@ -181,6 +196,8 @@ export interface MessageTypes {
   'uiiit.rpc.ComputerInfo.Container': ContainerInfo;
   'uiiit.rpc.RouterInfo': RouterInfo;
   'uiiit.rpc.Utilization': Utilization;
+  'soe.rpc.ComputerList': ComputerList;
+  'soe.rpc.ComputerList.Computer': ComputerListEntry;
 }
 
 /** Fully-qualified name of a protocol message type. */

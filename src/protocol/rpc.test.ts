@@ -365,6 +365,7 @@ describe('service definitions', () => {
     'uiiit.rpc.EdgeRouter': ['Configure', 'GetTable', 'GetNumTables'],
     'uiiit.rpc.EdgeController': ['AnnounceComputer', 'AnnounceRouter', 'RemoveComputer'],
     'uiiit.rpc.EdgeComputer': ['StreamUtil'],
+    'soe.rpc.ControllerView': ['ListComputers'],
     'uiiit.etsimec.rpc.UeAppLcmProxy': [
       'associateAddress',
       'removeAddress',

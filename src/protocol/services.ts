@@ -23,6 +23,7 @@ export interface Services {
     RemoveComputer: [M.ComputerInfo, M.Void];
   };
   'uiiit.rpc.EdgeComputer': { StreamUtil: [M.Void, M.Utilization, 'stream'] };
+  'soe.rpc.ControllerView': { ListComputers: [M.Void, M.ComputerList] };
   'uiiit.etsimec.rpc.UeAppLcmProxy': {
     associateAddress: [M.AddressTuple, M.Void];
     removeAddress: [M.AddressTuple, M.Void];

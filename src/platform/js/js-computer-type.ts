@@ -22,6 +22,10 @@ export class JsComputerService implements RunningComputer {
     return this.js.name;
   }
 
+  get managementEndpoint(): string {
+    return this.management?.endpoint ?? '';
+  }
+
   process(request: LambdaRequest, call?: LambdaCall): Promise<LambdaResponse> {
     return this.js.process(request, call);
   }
