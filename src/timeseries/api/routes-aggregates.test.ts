@@ -340,6 +340,79 @@ describe('aggregates', () => {
     assert.deepEqual((total.json() as { measures: unknown }).measures, { aggregated: [[out(1), 86400, 6]] });
   });
 
+  test('rate: methods aggregate across metrics, then differ along time from the second day', async () => {
+    const r = await post('?granularity=86400', {
+      operations: `(aggregate rate:sum (metric (${lombardia} sum) (${lazio} sum)))`,
+    });
+    assert.deepEqual((r.json() as { measures: unknown }).measures, {
+      aggregated: [
+        [out(2), 86400, 11],
+        [out(3), 86400, 11],
+      ],
+    });
+  });
+
+  test("Gnocchi 4.4's texts: missing granularity, bad fill, unknown groupby attribute", async () => {
+    const missing = await post('?granularity=60', { operations: `(metric ${lombardia} sum)` });
+    assert.deepEqual(
+      missing.json(),
+      envelope(400, 'Bad Request', {
+        cause: "Metrics can't being aggregated",
+        reason: 'Granularities are missing',
+        detail: [[lombardia, 'sum', 60]],
+      }),
+    );
+    const badFill = await post('?fill=lots', { operations: `(metric ${lombardia} sum)` });
+    assert.deepEqual(
+      badFill.json(),
+      envelope(400, 'Bad Request', {
+        cause: 'Argument value error',
+        detail: 'fill',
+        reason: "Must be a float, 'dropna' or 'null'",
+      }),
+    );
+    const unit = await post('?groupby=unit', {
+      resource_type: 'generic',
+      search: {},
+      operations: '(metric Lombardia sum)',
+    });
+    assert.deepEqual(
+      unit.json(),
+      envelope(400, 'Bad Request', "Invalid pagination: `Sort key supplied is invalid: unit'"),
+    );
+  });
+
+  test('groupby leaves out the groups without the metric; none has it: 400 Metrics not found', async () => {
+    const other = await h.request('POST', '/v1/resource/generic', {
+      body: {
+        id: 'groupby-other',
+        project_id: 'c7f32f1f-c5ef-427a-8ecd-915b219c66e8',
+        metrics: { Other: { archive_policy_name: 'years_rate' } },
+      },
+    });
+    assert.equal(other.status, 201, other.body);
+    const r = await post('?granularity=86400&groupby=project_id', {
+      resource_type: 'generic',
+      search: {},
+      operations: '(aggregate sum (metric Lombardia sum))',
+    });
+    assert.deepEqual(r.json(), [
+      {
+        group: { project_id: null },
+        measures: { measures: { aggregated: [1, 2, 3].map((d) => [out(d), 86400, d * 10]) } },
+      },
+    ]);
+    const none = await post('?groupby=project_id', {
+      resource_type: 'generic',
+      search: {},
+      operations: '(aggregate sum (metric Nope sum))',
+    });
+    assert.deepEqual(
+      none.json(),
+      envelope(400, 'Bad Request', { cause: 'Metrics not found', detail: ['Nope'] }),
+    );
+  });
+
   test("another user cannot aggregate admin's metrics", async () => {
     const r = await h.request('POST', '/v1/aggregates', {
       user: 'bob',
