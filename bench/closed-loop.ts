@@ -1,5 +1,9 @@
-import type { GrpcLambdaClient } from '../src/client/lambda-client-grpc.js';
-import type { LambdaRequest } from '../src/protocol/messages.js';
+import type { LambdaRequest, LambdaResponse } from '../src/protocol/messages.js';
+
+/** What {@link closedLoops} calls: a GrpcLambdaClient, or any front answering like one. */
+export interface LoopClient {
+  runLambda(request: Partial<LambdaRequest>): Promise<Pick<LambdaResponse, 'retcode' | 'hops'>>;
+}
 
 /** The `p`th percentile of ascending `sorted` (NaN when empty). */
 export function percentile(sorted: number[], p: number): number {
@@ -24,7 +28,7 @@ export interface LoopRun<Mark> {
  * retcode is OK and its hops are `hops`.
  */
 export async function closedLoops<Mark>(
-  client: GrpcLambdaClient,
+  client: LoopClient,
   request: Partial<LambdaRequest>,
   options: { hops: number; concurrency: number; warmupS: number; seconds: number; mark: () => Mark },
 ): Promise<LoopRun<Mark>> {

@@ -3,7 +3,8 @@
  * cores as separate processes do in a deployment: `node dist/bench/servers.js echo|computer`,
  * `node dist/bench/servers.js jscomputer <functions folder> <js-conf>`, or
  * `node dist/bench/servers.js router [table-conf [optimizer-conf [router-conf]]]` (defaults `type=random`,
- * `type=none`, `max-pending-clients=0,min-forward-time=0,max-forward-time=0`: an unprogrammed e-router).
+ * `type=none`, `max-pending-clients=0,min-forward-time=0,max-forward-time=0`: an unprogrammed e-router), or
+ * `node dist/bench/servers.js wskproxy <broker> <management end-point> <UUID:KEY> [num-threads]` (prints its API root).
  * Lambda servers use the transport `SOE_LAMBDA_TRANSPORT` names (default `lean`).
  * Prints the bound endpoint on stdout (for a router: the lambda endpoint, a space, the configuration
  * endpoint), then serves until killed; SIGTERM and SIGINT exit cleanly, so that `node --cpu-prof` writes
@@ -13,6 +14,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseRouterConf } from '../src/broker/router-conf.js';
+import { ApiKeys } from '../src/openwhisk/api-keys.js';
+import { startWskProxy } from '../src/openwhisk/wsk-proxy.js';
 import { startRouterServer } from '../src/broker/router/router-server.js';
 import { startComputerServer, startTypedComputerServer } from '../src/platform/computer-server.js';
 import type { JsComputerService } from '../src/platform/js/js-computer-type.js';
@@ -85,6 +88,22 @@ async function router(tableConf: string, optimizerConf: string, routerConf: stri
   return `${server.endpoint} ${server.configurationEndpoint}`;
 }
 
+/** A wskproxy invoking `broker`, deploying to the js computer at `management`, with one API key (namespace guest). */
+async function wskproxy(
+  broker: string,
+  management: string,
+  key: string,
+  numThreads: number,
+): Promise<string> {
+  const server = await startWskProxy('http://127.0.0.1:0', {
+    serverEndpoint: broker,
+    numThreads,
+    keys: ApiKeys.parse(key),
+    managementEndpoints: [management],
+  });
+  return server.apiRoot;
+}
+
 for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => process.exit(0));
 const [kind, ...args] = process.argv.slice(2);
 const endpoint =
@@ -100,9 +119,12 @@ const endpoint =
               args[1] ?? 'type=none',
               args[2] ?? 'max-pending-clients=0,min-forward-time=0,max-forward-time=0',
             )
-          : undefined;
+          : kind === 'wskproxy'
+            ? await wskproxy(args[0] ?? '', args[1] ?? '', args[2] ?? '', Number(args[3] ?? 8))
+            : undefined;
 if (endpoint === undefined)
   throw new Error(
-    'usage: servers.js echo|computer|jscomputer <functions> <js-conf>|router [table-conf [optimizer-conf [router-conf]]]',
+    'usage: servers.js echo|computer|jscomputer <functions> <js-conf>|router [table-conf [optimizer-conf [router-conf]]]' +
+      '|wskproxy <broker> <management> <UUID:KEY> [num-threads]',
   );
 process.stdout.write(`${endpoint}\n`);
