@@ -68,7 +68,8 @@ export function resourceTypeJson(type: ResourceType): Record<string, unknown> {
   return { name: type.name, attributes, state: type.state };
 }
 
-const NAME_RE = /^[a-zA-Z0-9][a-zA-Z0-9_]*$/;
+/** Gnocchi's `VALID_CHARS.match(name)`: Python's `match` anchors only the start, so this is the first character. */
+const NAME_RE = /^[a-zA-Z0-9]/;
 
 /** The keys an attribute definition may hold, by attribute type. */
 const SCHEMA_KEYS: ReadonlyMap<string, readonly string[]> = new Map([
@@ -85,15 +86,25 @@ function isInteger(value: unknown): value is number {
 
 /**
  * Validates one attribute definition of a resource type (`{"type", "required"?, …}`) and returns the
- * schema with defaults; 400 Invalid input otherwise (messages as Gnocchi's).
+ * schema with defaults; 400 Invalid input otherwise (messages as Gnocchi's). `forUpdate` also allows
+ * `options` (`{"fill"?}`, an object), as a resource type PATCH does; the schema returned never has it.
  */
-export function parseAttributeSchema(name: string, value: unknown, path: BodyPath): AttributeSchema {
+export function parseAttributeSchema(
+  name: string,
+  value: unknown,
+  path: BodyPath,
+  forUpdate = false,
+): AttributeSchema {
   if (!isObject(value)) throw invalidValue('expected a dictionary', path);
   const type = value.type;
   const keys = typeof type === 'string' ? SCHEMA_KEYS.get(type) : undefined;
   if (keys === undefined) throw invalidValue('not a valid value', path);
   for (const key of Object.keys(value)) {
-    if (!keys.includes(key)) throw invalidValue('not a valid value', path);
+    if (forUpdate && key === 'options') {
+      const options = value.options;
+      if (!isObject(options) || Object.keys(options).some((k) => k !== 'fill'))
+        throw invalidValue('not a valid value', path);
+    } else if (!keys.includes(key)) throw invalidValue('not a valid value', path);
   }
   const required = value.required ?? true;
   if (typeof required !== 'boolean') throw invalidValue('not a valid value', path);
@@ -145,8 +156,10 @@ export function parseAttributeValue(schema: AttributeSchema, value: unknown, pat
       return value;
     }
     case 'uuid': {
-      const uuid = typeof value === 'string' ? parseUuid(value) : undefined;
-      if (uuid === undefined) throw invalidValue('not a valid value', path);
+      if (typeof value !== 'string') throw invalidValue('not a valid value', path);
+      const uuid = parseUuid(value);
+      // Python's uuid.UUID() words, as Gnocchi reports them.
+      if (uuid === undefined) throw invalidValue('badly formed hexadecimal UUID string', path);
       return uuid;
     }
     case 'number': {

@@ -118,13 +118,59 @@ describe('resource types', () => {
     assert.deepEqual(missing.json(), envelope(404, 'Not Found', 'Resource type nope does not exist'));
   });
 
-  test('PATCH is not offered (405)', async () => {
-    const r = await h.request('PATCH', '/v1/resource_type/region', { body: [] });
-    assert.equal(r.status, 405);
+  test('PATCH adds attributes (existing resources get the fill) and removes them; admin only', async () => {
+    const created = await h.request('POST', '/v1/resource/region', { body: { id: 'sicilia', code: 'SI' } });
+    assert.equal(created.status, 201);
+    const patch = (body: unknown, user = 'admin', type = 'application/json-patch+json') =>
+      h.request('PATCH', '/v1/resource_type/region', { body, user, headers: { 'content-type': type } });
+    const ops = [
+      {
+        op: 'add',
+        path: '/attributes/area',
+        value: { type: 'number', required: true, options: { fill: 25 } },
+      },
+      { op: 'add', path: '/attributes/motto', value: { type: 'string', required: false } },
+      { op: 'remove', path: '/attributes/founded' },
+    ];
+    assert.equal((await patch(ops, 'bob')).status, 403);
+    assert.equal((await patch(ops, 'admin', 'application/json')).status, 415);
+    const r = await patch(ops);
+    assert.equal(r.status, 200);
+    assert.deepEqual(Object.keys((r.json() as { attributes: object }).attributes), [
+      'code',
+      'population',
+      'capital',
+      'island',
+      'area',
+      'motto',
+    ]);
+    const resource = (await h.request('GET', '/v1/resource/region/sicilia')).json() as Record<
+      string,
+      unknown
+    >;
+    assert.deepEqual([resource.area, resource.motto, 'founded' in resource], [25, null, false]);
+    const again = await patch([{ op: 'remove', path: '/attributes/founded' }]);
+    assert.equal(again.status, 400);
+    assert.deepEqual(
+      again.json(),
+      envelope(400, 'Bad Request', "can't remove a non-existent object 'founded'"),
+    );
+    const missingFill = await patch([{ op: 'add', path: '/attributes/x', value: { type: 'bool' } }]);
+    assert.deepEqual(
+      missingFill.json(),
+      envelope(
+        400,
+        'Bad Request',
+        "Invalid input: Option 'fill' of resource attribute x is invalid: must not be empty if required=True",
+      ),
+    );
+    assert.equal((await h.request('DELETE', '/v1/resource/region/sicilia')).status, 204);
   });
 
   test('delete: 400 while in use, then 204, then 404', async () => {
-    const created = await h.request('POST', '/v1/resource/region', { body: { id: 'lazio', code: 'LZ' } });
+    const created = await h.request('POST', '/v1/resource/region', {
+      body: { id: 'lazio', code: 'LZ', area: 17 },
+    });
     assert.equal(created.status, 201);
     const inUse = await h.request('DELETE', '/v1/resource_type/region');
     assert.equal(inUse.status, 400);

@@ -1,12 +1,13 @@
 /**
- * `/v1/resource_type`: custom resource types with typed attributes (admin only to create or delete);
- * `generic` always exists. Changing a type's attributes (`PATCH` with JSON-Patch) is not offered: the
- * storage interface has no operation for it, so the route answers 405.
+ * `/v1/resource_type`: custom resource types with typed attributes (admin only to create, change or
+ * delete); `generic` always exists. `PATCH` adds and removes attributes with a JSON Patch
+ * (resource-type-patch.ts); existing resources get the added attributes' `options.fill` values.
  */
 import type { AttributeSchema, ResourceType } from '../model.js';
 import { TimeseriesError } from '../errors.js';
 import { requireAdmin } from './auth.js';
 import { readJson, sendJson, sendNoContent, setLocation } from './http.js';
+import { parseResourceTypePatch, patchResourceType } from './resource-type-patch.js';
 import { GENERIC_TYPE, getResourceTypeOr404, parseAttributeSchema, resourceTypeJson } from './resources.js';
 import type { ApiRouter } from './routing.js';
 import { checkKeys, expectObject, invalidValue, stringField } from './validate.js';
@@ -45,6 +46,24 @@ export function registerResourceTypeRoutes(router: ApiRouter): void {
   router.route('GET', '/v1/resource_type/:name', async (request, reply) => {
     const { name } = request.params as { name: string };
     return sendJson(reply, resourceTypeJson(await getResourceTypeOr404(store, name)));
+  });
+
+  router.route('PATCH', '/v1/resource_type/:name', async (request, reply) => {
+    const { name } = request.params as { name: string };
+    const type = await getResourceTypeOr404(store, name);
+    requireAdmin(request);
+    const operations = parseResourceTypePatch(readJson(request, ['application/json-patch+json']));
+    const change = patchResourceType(type, operations);
+    if (!change.changed) return sendJson(reply, resourceTypeJson(type));
+    try {
+      await store.updateResourceType(change.type, change.fill);
+    } catch (err) {
+      // Gnocchi answers a type that vanished meanwhile (or `generic`, which has no stored row) with 400.
+      if (err instanceof TimeseriesError && err.status === 404)
+        throw new TimeseriesError(400, err.description);
+      throw err;
+    }
+    return sendJson(reply, resourceTypeJson(change.type));
   });
 
   router.route(
