@@ -1,11 +1,14 @@
 import { Worker } from 'node:worker_threads';
 import type { Detection } from './haar-detector.js';
+import { openCvParts, type OpenCvParts } from './opencv-loader.js';
 
 /** What a detector worker is started with. */
 export interface DetectorWorkerData {
   /** [lambda, cascade file] pairs. */
   models: [string, string][];
   maxPixels: number;
+  /** OpenCV.js's glue and compiled WebAssembly, split and compiled once by the pool. */
+  openCv: OpenCvParts;
 }
 
 /** One detection asked of a worker. */
@@ -37,7 +40,7 @@ interface Slot {
 const WORKER = new URL('./detector-worker.js', import.meta.url);
 
 /** Settings of a {@link DetectorPool}. */
-export interface DetectorPoolOptions extends DetectorWorkerData {
+export interface DetectorPoolOptions extends Omit<DetectorWorkerData, 'openCv'> {
   /** Worker threads (each runs one detection at a time). */
   workers: number;
   /** Jobs waiting for a worker beyond which new ones are refused at once. */
@@ -46,7 +49,7 @@ export interface DetectorPoolOptions extends DetectorWorkerData {
 
 /**
  * Haar detection off the main thread: `workers` worker threads, each with its own OpenCV.js instance and
- * cascades, take jobs in arrival order; at most `maxQueued` wait. A worker that dies is replaced and its
+ * cascades (the WebAssembly compiled once, here, and its code shared), take jobs in arrival order; at most `maxQueued` wait. A worker that dies is replaced and its
  * job answered with an error, so the pool keeps serving.
  */
 export class DetectorPool {
@@ -104,7 +107,11 @@ export class DetectorPool {
   }
 
   private spawn(): Promise<void> {
-    const data: DetectorWorkerData = { models: this.options.models, maxPixels: this.options.maxPixels };
+    const data: DetectorWorkerData = {
+      models: this.options.models,
+      maxPixels: this.options.maxPixels,
+      openCv: openCvParts(),
+    };
     const worker = new Worker(WORKER, { workerData: data });
     const slot: Slot = { worker, running: undefined };
     return new Promise((resolve, reject) => {

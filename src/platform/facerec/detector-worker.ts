@@ -1,5 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { HaarDetector, loadOpenCv } from './haar-detector.js';
+import { HaarDetector } from './haar-detector.js';
+import { instantiateOpenCv } from './opencv-loader.js';
 import type { DetectorJob, DetectorWorkerData, WorkerMessage } from './detector-pool.js';
 
 /** A detector pool's worker thread: loads OpenCV.js and the cascades, then detects one job at a time. */
@@ -9,7 +10,7 @@ async function main(): Promise<void> {
   const post = (m: WorkerMessage): void => port.postMessage(m);
   let detector: HaarDetector;
   try {
-    const { cv } = await loadOpenCv();
+    const { cv } = await instantiateOpenCv(data.openCv);
     detector = new HaarDetector(cv, new Map(data.models), data.maxPixels);
   } catch (err) {
     post({ type: 'failed', message: (err as Error).message });

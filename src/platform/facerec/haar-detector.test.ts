@@ -9,7 +9,8 @@ import {
   withFrameSize,
   withOrientation,
 } from './facerec-fixtures.test-support.js';
-import { HaarDetector, loadOpenCv } from './haar-detector.js';
+import { HaarDetector } from './haar-detector.js';
+import { instantiateOpenCv } from './opencv-loader.js';
 import { readJpegHeader } from '../../support/jpeg-header.js';
 import { jsonDouble, objectsJson } from './objects-json.js';
 
@@ -22,7 +23,7 @@ describe('HaarDetector', () => {
   let detector: HaarDetector;
 
   before(async () => {
-    const { cv } = await loadOpenCv();
+    const { cv } = await instantiateOpenCv();
     detector = new HaarDetector(cv, MODELS, 12_000_000);
   });
 

@@ -1,28 +1,12 @@
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { basename } from 'node:path';
 import { decode } from '@cwasm/jpeg-turbo';
 import type * as OpenCv from '@techstark/opencv-js';
 import { readJpegHeader } from '../../support/jpeg-header.js';
+import type { Cv } from './opencv-loader.js';
 import type { ObjectRect } from './objects-json.js';
 
-type Cv = typeof OpenCv;
 type Mat = OpenCv.Mat;
-
-/**
- * Loads OpenCV.js and waits for its runtime. The module object has a `then` that resolves to itself:
- * it is wrapped, never awaited or resolved with.
- */
-export async function loadOpenCv(): Promise<{ cv: Cv }> {
-  const require = createRequire(import.meta.url);
-  const cv = require('@techstark/opencv-js') as Cv & { onRuntimeInitialized?: () => void };
-  if (typeof (cv as { Mat?: unknown }).Mat !== 'function') {
-    await new Promise<void>((resolve) => {
-      cv.onRuntimeInitialized = () => resolve();
-    });
-  }
-  return { cv };
-}
 
 /** A detection's outcome: rectangles in input pixels (times the scale), or why there are none. */
 export type Detection = { rects: ObjectRect[] } | { error: string };
