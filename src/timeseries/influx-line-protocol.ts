@@ -5,7 +5,8 @@
  * name cannot start with `\`). Field values: `12i` (integer: digits then `i`, no sign), numbers
  * (`-1.5e3`: `[+-]?\d+(\.\d*)?([eE][+-]?\d+)?`), `"strings"` and, unlike Gnocchi (whose grammar defines
  * booleans but never uses them, so it refuses the line), booleans (`t`, `true`, `F`, `FALSE`...). The
- * timestamp is integer nanoseconds. As with pyparsing's `parseString` without `parseAll`, whatever follows
+ * timestamp is integer nanoseconds. Tabs are first expanded to spaces (tab stops of 8), as pyparsing does. As
+ * with pyparsing's `parseString` without `parseAll`, whatever follows
  * the longest valid start of a line is ignored (`f=5u,g=1 123` reads as `f=5` with no timestamp); no
  * whitespace is skipped anywhere. Later duplicates of a tag or field win. Two inputs on which Gnocchi fails
  * with a 500 (a number like `1:e5`, which its regex's typo `(:?` admits but `float()` refuses; a timestamp
@@ -101,8 +102,8 @@ function sticky(re: RegExp, s: string, i: number): string | undefined {
   return re.exec(s)?.[0];
 }
 
-/** A field value: integer, number, quoted string, boolean (in that order, the first that matches). */
-function fieldValue(s: string, i: number): Step<FieldValue> {
+/** A field value as Gnocchi reads it: integer, number or quoted string (the first that matches). */
+function gnocchiFieldValue(s: string, i: number): Step<FieldValue> {
   const digits = sticky(DIGITS_RE, s, i);
   if (digits !== undefined && s[i + digits.length] === 'i') {
     return [{ kind: 'int', value: Number(digits) }, i + digits.length + 1];
@@ -114,11 +115,16 @@ function fieldValue(s: string, i: number): Step<FieldValue> {
     return [{ kind: 'float', value: Number(number) }, i + number.length];
   }
   const text = quoted(s, i);
-  if (text !== undefined) return [{ kind: 'string', value: text[0] }, text[1]];
+  return text === undefined ? undefined : [{ kind: 'string', value: text[0] }, text[1]];
+}
+
+/** A field value, booleans too (tried last). */
+function anyFieldValue(s: string, i: number): Step<FieldValue> {
+  const value = gnocchiFieldValue(s, i);
+  if (value !== undefined) return value;
   const bool = sticky(BOOLEAN_RE, s, i);
-  if (bool !== undefined)
-    return [{ kind: 'bool', value: bool[0] === 't' || bool[0] === 'T' ? 1 : 0 }, i + bool.length];
-  return undefined;
+  if (bool === undefined) return undefined;
+  return [{ kind: 'bool', value: bool[0] === 't' || bool[0] === 'T' ? 1 : 0 }, i + bool.length];
 }
 
 /** Thrown inside the parser for inputs Gnocchi fails on outside its grammar. */
@@ -146,8 +152,34 @@ function pairs<V>(s: string, i: number, value: (s: string, i: number) => Step<V>
   }
 }
 
+/** Python's `str.expandtabs()` (tab stops every 8 code points), which pyparsing applies to its input first. */
+function expandTabs(s: string): string {
+  if (!s.includes('\t')) return s;
+  let out = '';
+  let column = 0;
+  for (const c of s) {
+    if (c === '\t') {
+      const spaces = 8 - (column % 8);
+      out += ' '.repeat(spaces);
+      column += spaces;
+    } else {
+      out += c;
+      column = c === '\n' || c === '\r' ? 0 : column + 1;
+    }
+  }
+  return out;
+}
+
+/** Options of {@link parseLine}. */
+export interface ParseLineOptions {
+  /** Read boolean field values (default true; false refuses them as Gnocchi does). */
+  booleans?: boolean;
+}
+
 /** Parses one line (without its `\n`); undefined when Gnocchi would refuse it ("Unable to parse line"). */
-export function parseLine(s: string): LinePoint | undefined {
+export function parseLine(line: string, options: ParseLineOptions = {}): LinePoint | undefined {
+  const s = expandTabs(line);
+  const fieldValue = options.booleans === false ? gnocchiFieldValue : anyFieldValue;
   try {
     const measurement = name(s, 0);
     if (measurement === undefined) return undefined;
@@ -198,7 +230,7 @@ const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
  * yielding each line as it is parsed: throws {@link TooManyLinesError} before the first when the body has
  * more than `maxLines` lines, and {@link LineParseError} when it reaches a line that does not parse.
  */
-export function parseLines(body: Buffer, maxLines: number): Generator<NumberedPoint> {
+export function parseLines(body: Buffer, maxLines: number): Generator<NumberedPoint, void, undefined> {
   const ends: number[] = [];
   for (let at = body.indexOf(0x0a); at !== -1; at = body.indexOf(0x0a, at + 1)) {
     ends.push(at);
@@ -210,7 +242,7 @@ export function parseLines(body: Buffer, maxLines: number): Generator<NumberedPo
   return numberedPoints(body, ends);
 }
 
-function* numberedPoints(body: Buffer, ends: readonly number[]): Generator<NumberedPoint> {
+function* numberedPoints(body: Buffer, ends: readonly number[]): Generator<NumberedPoint, void, undefined> {
   let start = 0;
   for (const [index, end] of ends.entries()) {
     if (end > start) {
