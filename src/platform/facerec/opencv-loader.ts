@@ -83,7 +83,7 @@ export async function instantiateOpenCv(p: OpenCvParts = openCvParts()): Promise
     {
       filename: FILE,
     },
-  );
+  ) as (...args: unknown[]) => void;
   const mod = { exports: {} as Record<string, unknown> };
   load(mod.exports, require, mod, FILE, dirname(FILE), emscriptenModule);
   const cv = mod.exports as unknown as Cv;
