@@ -19,13 +19,13 @@ before(() => {
 });
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-/** A topology on free ports (port 0 but for the controller, which the others are told), with every kind of part. */
+/** A topology on free ports (port 0 but for the controller, which the others are told), with every kind of part (and the controller's REST view). */
 async function topology(name: string): Promise<string> {
   const file = join(dir, `${name}.yaml`);
   writeFileSync(
     file,
     'timeseries:\n  listen: 127.0.0.1:0\n  covid:\n    until: 2020-02-26\n    days: 1000\n    rate: 1\n' +
-      `controller:\n  server-endpoint: ${await freeEndpoint()}\n  state-file: ''\n` +
+      `controller:\n  server-endpoint: ${await freeEndpoint()}\n  state-file: ''\n  rest-endpoint: 127.0.0.1:0\n` +
       'computers:\n  - server-endpoint: 127.0.0.1:0\n    utilization-endpoint: 127.0.0.1:0\n' +
       'routers:\n  - server-endpoint: 127.0.0.1:0\n    configuration-endpoint: 127.0.0.1:0\n',
   );
@@ -122,7 +122,12 @@ for (const c of CASES) {
     const s = await npmStart(await topology(c.name.replace(/\W+/g, '-')));
     // A timeseries service, its COVID producer, a controller, a computer and a router.
     assert.equal(s.parts.length, 5, `the parts: ${s.parts.join(' ')}`);
-    assert.equal(s.ports.length, 6, `listening on ${s.ports.join(' ')}`);
+    // The controller's REST view too, and the Edge dashboard's URL next to the GUI's.
+    assert.equal(s.ports.length, 7, `listening on ${s.ports.join(' ')}`);
+    assert.match(
+      s.stdout(),
+      /\n {2}dashboard +http:\/\/127\.0\.0\.1:\d+\/ui\/#\/edge\?controller=http:\/\/127\.0\.0\.1:\d+\n/,
+    );
     const signalled = performance.now();
     process.kill(c.to === 'npm' ? s.npm.pid! : -s.npm.pid!, c.signal);
     await s.closed;

@@ -16,7 +16,7 @@ export interface EdgeTopologyProps {
 }
 
 const WIDTH = 900;
-const NODE_W = 170;
+const NODE_W = 200;
 const ROWS = { controller: 40, brokers: 150, computers: 290 };
 
 /** x centres of `n` nodes spread over the width. */
@@ -83,7 +83,7 @@ export function EdgeTopology({ controller, topology, loads }: EdgeTopologyProps)
             controller
           </text>
           <text x={NODE_W / 2} y={34} class="edge-node-sub">
-            {controller.replace(/^https?:\/\//, '')}
+            REST view {controller.replace(/^https?:\/\//, '')}
           </text>
         </g>
         {topology.routers.map((r, i) => (
