@@ -4,6 +4,8 @@ import { INTER_REQUEST_TYPES } from '../client/inter-request.js';
 import { createLambdaClient } from '../client/lambda-client-factory.js';
 import type { LambdaClient } from '../client/lambda-client.js';
 import { Random } from '../support/random.js';
+import { compositionFromConf, type Composition } from '../client/composition-conf.js';
+import { compositionExecution } from '../client/composition-execution.js';
 import { runLoadClient } from '../client/load-client.js';
 import { AppContextManager } from '../mec/app-context-manager.js';
 import { EtsiEdgeClient } from '../mec/etsi-edge-client.js';
@@ -79,13 +81,17 @@ const CLIENT_OPTIONS = defineOptions([
     name: 'chain-conf',
     kind: 'string',
     default: '',
-    description: 'function chain (not supported by this release)',
+    description:
+      'function chain: type=file,filename=F runs the chain of F (JSON: functions, dependencies, ' +
+      'state-sizes), type=make-template writes chain-example.json and exits',
   },
   {
     name: 'dag-conf',
     kind: 'string',
     default: '',
-    description: 'function DAG (not supported by this release)',
+    description:
+      'function DAG: type=file,filename=F runs the DAG of F (JSON: successors, functionNames, ' +
+      'dependencies, state-sizes), type=make-template writes dag-example.json and exits',
   },
   {
     name: 'callback-endpoint',
@@ -147,9 +153,6 @@ function validate(o: OptionValues<typeof CLIENT_OPTIONS>): void {
   if (!(o['callback-timeout'] > 0)) {
     throw new Error(`Invalid --callback-timeout option: ${o['callback-timeout']}`);
   }
-  for (const name of ['chain-conf', 'dag-conf'] as const) {
-    if (o[name] !== '') throw new Error(`--${name} is not supported by this release`);
-  }
   if (!(o['num-threads'] >= 1)) throw new Error(`Invalid --num-threads option: ${o['num-threads']}`);
 }
 
@@ -167,10 +170,24 @@ export const clientCommand = defineCommand({
     'original rejected its own default, quirk Q4). With --show-output each OK line is followed by the ' +
     'response’s output as it is, on a line of its own (a newline added unless it ends with one), and a failed ' +
     'call prints `invalid response to <lambda>: <retcode>`, the text the original logs, where it printed ' +
-    'nothing.',
+    'nothing. With --chain-conf or --dag-conf the line names the application (`f1-f2-f1`; docs/composition.md). ' +
+    'Without --callback-endpoint the client drives it: a chain calls each function in turn (input = previous ' +
+    'output, each call carrying the states its function needs), a DAG calls every node whose ancestors ' +
+    'completed, concurrently, with the original input; with several functions the line has an empty ' +
+    'responder, load 0, and the hops and processing times summed over the calls. With --callback-endpoint ' +
+    'one request carries the whole chain or DAG from computer to computer (hop by hop, through their ' +
+    'companion routers) and the line is the callback of the last function (hops 2 per function). With ' +
+    '--state-endpoint the states are put on that state server and travel by reference.',
   options: CLIENT_OPTIONS,
   async run(o) {
     validate(o);
+    let composition: Composition | undefined;
+    if (o['chain-conf'] !== '' || o['dag-conf'] !== '') {
+      const kind = o['chain-conf'] !== '' ? 'chain' : 'dag';
+      composition = compositionFromConf(kind, o[`${kind}-conf`]);
+      if (composition === undefined) return 0;
+      log.info(`operating in function ${kind} mode, overriding the lambda name: ${o.lambda}`);
+    }
     const tls = tlsFromOptions(o, { serve: false, call: true });
     const duration = o.duration;
     const saver = new Saver(o['output-file'], {
@@ -203,6 +220,15 @@ export const clientCommand = defineCommand({
           ? {
               makeClient: (thread: number) =>
                 new CallbackLambdaClient(baseClient(thread), callbacks, o['callback-timeout']),
+            }
+          : {}),
+        ...(composition !== undefined
+          ? {
+              execute: compositionExecution(composition, {
+                callback: callbacks?.endpoint ?? '',
+                stateEndpoint: servers.stateEndpoint,
+                tls,
+              }),
             }
           : {}),
         endpoints: commaList(o['server-endpoints']),

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { LambdaResponse } from '../protocol/messages.js';
 import type { TlsCredentials } from '../protocol/tls-credentials.js';
 import { logger } from '../support/logger.js';
 import { Random } from '../support/random.js';
@@ -51,6 +52,14 @@ export interface LoadClientOptions {
   tls?: TlsCredentials | undefined;
   /** Builds each thread's client instead of `endpoints` and `clientConf` (e.g. the ETSI MEC client). */
   makeClient?: (thread: number) => LambdaClient;
+  /**
+   * Runs one invocation of the application instead of one `runLambda` of `lambda` (a client-driven
+   * chain or DAG); `name` is what the lines report (e.g. `f1-f2-f1`). Default: one call of `lambda`.
+   */
+  execute?: {
+    name: string;
+    run(client: LambdaClient, input: string, uuid: string, dry: boolean): Promise<LambdaResponse>;
+  };
 }
 
 /** What one thread did. */
@@ -115,6 +124,7 @@ async function runThread(
   const client =
     o.makeClient?.(index) ??
     createLambdaClient(o.endpoints, o.clientConf, Random.fromSeeds(o.seed, index, 2), o.tls);
+  const name = o.execute?.name ?? o.lambda;
   const report: ThreadReport = { sent: 0, ok: 0, latency: new SummaryStat(), processing: new SummaryStat() };
   let lags = 0;
   let failures = 0;
@@ -128,10 +138,13 @@ async function runThread(
       const start = monotonicSeconds();
       let res;
       try {
-        res = await client.runLambda(
-          { name: o.lambda, input, hops: 0, forward: false, uuid: randomUUID() },
-          o.dry,
-        );
+        res =
+          o.execute !== undefined
+            ? await o.execute.run(client, input, randomUUID(), o.dry)
+            : await client.runLambda(
+                { name: o.lambda, input, hops: 0, forward: false, uuid: randomUUID() },
+                o.dry,
+              );
       } catch (err) {
         errors.push((err as Error).message);
         break;
@@ -146,14 +159,14 @@ async function runThread(
           o.dry ? res.ptime / 1000 : latency,
           String(res.load1),
           res.responder,
-          o.lambda,
+          name,
           String(res.hops),
         );
         if (o.showOutput) o.saver.writeText(res.output);
       } else if (o.showOutput) {
-        o.saver.writeText(`invalid response to ${o.lambda}: ${res.retcode}`);
+        o.saver.writeText(`invalid response to ${name}: ${res.retcode}`);
       } else if (failures++ < MAX_WARNINGS) {
-        log.warn(`request to ${o.lambda} failed: ${res.retcode}`);
+        log.warn(`request to ${name} failed: ${res.retcode}`);
       }
       next += gap;
       if (report.sent >= o.maxRequests) break;

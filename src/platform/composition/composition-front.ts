@@ -7,7 +7,8 @@ import type { TlsCredentials } from '../../protocol/tls-credentials.js';
 import { logger } from '../../support/logger.js';
 import { compositionRejection } from '../request-rejection.js';
 import { AsyncQueue, DEFAULT_MAX_PENDING_ASYNC } from './async-queue.js';
-import { callbackContinuation, type Continuation, type ContinuationContext } from './continuation.js';
+import { ChainDagContinuation } from './chain-dag-continuation.js';
+import type { Continuation, ContinuationContext } from './continuation.js';
 import { RemoteStates, StateHandlingError } from './remote-states.js';
 
 const log = logger('computer');
@@ -24,7 +25,7 @@ export interface CompositionOptions {
   stateEndpoint?: string;
   /** Get/Put/Del on that state server (in process when embedded); undefined if none. */
   states?: StateAccess | undefined;
-  /** What happens around async executions; default {@link callbackContinuation}. */
+  /** What happens around async executions; default a {@link ChainDagContinuation} (callback at the last function). */
   continuation?: Continuation;
   /** Delivery of callbacks (attempts, timeouts). */
   callbacks?: CallbackSenderOptions;
@@ -63,7 +64,7 @@ export class CompositionFront {
     const workers = options.asyncWorkers ?? 0;
     this.stateClients = new StateClients({ tls: options.tls });
     this.callbacks = new CallbackSender({ tls: options.tls, ...options.callbacks });
-    this.continuation = options.continuation ?? callbackContinuation;
+    this.continuation = options.continuation ?? new ChainDagContinuation();
     const stateEndpoint = options.stateEndpoint ?? '';
     this.remote = new RemoteStates(stateEndpoint, options.states, this.stateClients);
     this.context = {
@@ -126,6 +127,7 @@ export class CompositionFront {
   async stop(): Promise<void> {
     const dropped = (await this.queue?.stop()) ?? 0;
     if (dropped > 0) log.warn(`${dropped} asynchronous invocation(s) dropped at stop`);
+    this.continuation.close?.();
     this.callbacks.close();
     this.stateClients.close();
   }
@@ -142,7 +144,8 @@ export class CompositionFront {
     const res = await this.execute(single(req, prepared.embedded), call);
     if (res.retcode !== 'OK') return res;
     try {
-      res.states = await this.remote.finish(prepared, res.states);
+      // A type that returns no states (http, wsk) passes them on; one that writes some (js) overrides them.
+      res.states = await this.remote.finish(prepared, { ...prepared.embedded, ...res.states });
     } catch (err) {
       return errorResponse(stateError(err), hops);
     }

@@ -45,6 +45,8 @@ export interface Continuation {
    * companion for a non-last function. A rejection is logged and the invocation dropped.
    */
   complete(done: CompletedInvocation, context: ContinuationContext): Promise<void>;
+  /** Releases what it holds (channels, timers) when the computer stops. */
+  close?(): void;
 }
 
 /** Whether the request's function is the last of its application: no chain/DAG, or the last index. */
