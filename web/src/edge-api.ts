@@ -10,7 +10,7 @@ import {
   parseEdgeMetricName,
   type EdgeResourceType,
 } from '../../src/telemetry/contract.js';
-import { call } from './api.js';
+import { ApiError, call } from './api.js';
 
 /** Reads one path of the controller's REST view. */
 async function controllerGet<T>(base: string, path: string): Promise<T> {
@@ -72,14 +72,22 @@ const MAX_SERIES = 300;
 /**
  * The series of the metrics `pick` wants on every resource of `type`, at the live granularity from
  * `sinceSeconds` ago: one listing of the resources, then one `/v1/aggregates` call over the metric ids
- * (none when no resource has such a metric yet), sorted by endpoint then metric name.
+ * (none when no resource has such a metric yet, nor when the type does not exist yet), sorted by endpoint
+ * then metric name.
  */
 export async function fetchEdgeSeries(
   type: EdgeResourceType,
   pick: MetricPick,
   sinceSeconds: number,
 ): Promise<EdgeSeries[]> {
-  const resources = await call<EdgeResource[]>('GET', `/v1/resource/${type}`);
+  let resources: EdgeResource[];
+  try {
+    resources = await call<EdgeResource[]>('GET', `/v1/resource/${type}`);
+  } catch (e) {
+    // No component of this type has reported yet: its resource type does not exist.
+    if (e instanceof ApiError && e.status === 404) return [];
+    throw e;
+  }
   const wanted: { id: string; aggregation: string; series: Omit<EdgeSeries, 'times' | 'values'> }[] = [];
   for (const resource of resources) {
     for (const [metric, id] of Object.entries(resource.metrics ?? {})) {
