@@ -6,6 +6,7 @@ import type { TlsCredentials } from '../protocol/tls-credentials.js';
 import { logger, type Logger } from '../support/logger.js';
 import { Random } from '../support/random.js';
 import { ClientPool, PoolRefusal, type PoolResult } from '../client/client-pool.js';
+import type { TrafficStats } from '../telemetry/traffic-stats.js';
 import { DEFAULT_FORWARDING_LIMITS, type ForwardingLimits } from './forwarding-limits.js';
 import type { RouterConf } from './router-conf.js';
 
@@ -45,6 +46,8 @@ export interface ForwarderOptions {
   limits?: Partial<ForwardingLimits>;
   /** Forward, and talk to the controller, over TLS with this material (`--secure`); default: in clear. */
   tls?: TlsCredentials | undefined;
+  /** Where each forwarding attempt is counted (requests, errors, latency per lambda and destination). */
+  traffic?: TrafficStats | undefined;
 }
 
 /**
@@ -96,12 +99,17 @@ export class Forwarder {
    * `call` is the incoming call: its deadline bounds the forwarded calls, its signal ends a wait for a slot.
    */
   async process(req: LambdaRequest, policy: ForwardingPolicy, call?: LambdaCall): Promise<LambdaResponse> {
-    if (req.hops > MAX_HOPS) return errorResponse('loop detected', 0);
+    const traffic = this.options.traffic;
+    if (req.hops > MAX_HOPS) {
+      traffic?.unrouted();
+      return errorResponse('loop detected', 0);
+    }
     for (;;) {
       let destination: string;
       try {
         destination = await policy.choose(req);
       } catch (err) {
+        traffic?.unrouted();
         return errorResponse((err as Error).message, 0);
       }
       await this.delay();
@@ -110,6 +118,7 @@ export class Forwarder {
         result = await this.forward(destination, req, call);
       } catch (err) {
         policy.settled?.(req, destination);
+        traffic?.failed(req.name, destination);
         if (err instanceof PoolRefusal) return errorResponse(err.message, 0);
         this.drop(policy, req.name, destination, (err as Error).message);
         continue;
@@ -117,13 +126,15 @@ export class Forwarder {
       const { response, seconds } = result;
       if (response.retcode.startsWith(NO_CONTAINER)) {
         policy.settled?.(req, destination);
+        traffic?.failed(req.name, destination);
         this.drop(policy, req.name, destination, response.retcode);
         continue;
       }
       if (response.retcode === 'OK') {
         if (!req.dry) policy.learn(req, destination, response, seconds);
         if (response.responder === '') response.responder = destination;
-      }
+        traffic?.ok(req.name, destination, seconds);
+      } else traffic?.failed(req.name, destination);
       policy.settled?.(req, destination);
       return response;
     }

@@ -1,6 +1,7 @@
 import '../platform/computer-types.js';
 import { DEFAULT_MAX_PIXELS, DEFAULT_MAX_QUEUED, DEFAULT_MODELS } from '../platform/facerec/facerec-conf.js';
 import { logger } from '../support/logger.js';
+import { TELEMETRY_OPTIONS } from '../telemetry/component-telemetry.js';
 import { defineCommand } from './command.js';
 import { SECURE_OPTIONS, tlsFromOptions } from './secure-option.js';
 import { checkLambdaServerOptions, LAMBDA_SERVER_OPTIONS } from './server-command.js';
@@ -74,6 +75,7 @@ export const computerFacerecCommand = defineCommand({
       description: 'requests waiting for a detector thread beyond which new ones are refused',
     },
     ...SECURE_OPTIONS,
+    ...TELEMETRY_OPTIONS,
   ],
   async run(o) {
     if (o['server-endpoint'] === '') throw new Error(`Empty end-point: ${o['server-endpoint']}`);
@@ -97,6 +99,7 @@ export const computerFacerecCommand = defineCommand({
       },
       o['controller-endpoint'],
       log,
+      o,
     );
   },
 });

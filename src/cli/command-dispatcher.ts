@@ -1,3 +1,6 @@
+import { dispatcherFigures } from '../broker/broker-figures.js';
+import { wantsTelemetry } from '../telemetry/component-telemetry.js';
+import { TrafficStats } from '../telemetry/traffic-stats.js';
 import { startDispatcherServer } from '../broker/dispatcher/dispatcher-server.js';
 import { DEFAULT_PTIMEEST_CONF } from '../broker/estimators/index.js';
 import { DEFAULT_ROUTER_CONF, parseRouterConf } from '../broker/router-conf.js';
@@ -6,6 +9,7 @@ import { defineCommand } from './command.js';
 import { FORWARDING_OPTIONS, forwardingLimits } from './forwarding-options.js';
 import { tlsFromOptions } from './secure-option.js';
 import { brokerOptions, checkLambdaServerOptions, fakeFill, serveUntilSignal } from './server-command.js';
+import { checkReportingOptions, startReporting } from './reporting.js';
 import { untilSignal } from './shutdown.js';
 
 const log = logger('dispatcher');
@@ -46,24 +50,46 @@ export const dispatcherCommand = defineCommand({
   async run(o) {
     checkLambdaServerOptions(o);
     const tls = tlsFromOptions(o, { serve: true, call: true });
+    checkReportingOptions(o);
+    const traffic = wantsTelemetry(o) ? new TrafficStats() : undefined;
     const server = await startDispatcherServer(o['server-endpoint'], o['configuration-endpoint'], {
       ptimeEstConf: o['ptimeest-conf'],
       router: parseRouterConf(o['router-conf']),
       limits: forwardingLimits(o),
       controllerEndpoint: o['controller-endpoint'],
       tls,
+      traffic,
     });
     fakeFill(o, (lambda, destination) => server.dispatcher.table.change(lambda, destination, 1, true));
+    const reporting = await startReporting(
+      o,
+      {
+        type: 'edge-dispatcher',
+        name: server.endpoint,
+        attributes: {
+          configuration_endpoint: server.configurationEndpoint,
+          controller_endpoint: o['controller-endpoint'],
+        },
+        source: dispatcherFigures(server.dispatcher, traffic ?? new TrafficStats()),
+        log,
+      },
+      () => server.stop(),
+    );
     const stopped = untilSignal();
     log.info(
       `dispatcher (${server.dispatcher.estimator.type}) listening on ${server.endpoint}, ` +
         `configuration on ${server.configurationEndpoint}` +
-        (tls === undefined ? '' : ' (TLS)'),
+        (tls === undefined ? '' : ' (TLS)') +
+        (reporting.metrics === undefined ? '' : `, metrics on ${reporting.metrics.endpoint}`),
     );
     const router = {
       edgeServerEndpoint: server.endpoint,
       forwardingTableEndpoint: server.configurationEndpoint,
     };
-    return serveUntilSignal(o, { router }, () => server.stop(), log, tls, undefined, stopped);
+    const stop = async (): Promise<void> => {
+      await reporting.stop();
+      await server.stop();
+    };
+    return serveUntilSignal(o, { router }, stop, log, tls, undefined, stopped);
   },
 });

@@ -1,11 +1,15 @@
 import { DEFAULT_OPTIMIZER_CONF } from '../broker/optimizers/index.js';
 import { DEFAULT_ROUTER_CONF, parseRouterConf } from '../broker/router-conf.js';
+import { routerFigures } from '../broker/broker-figures.js';
 import { startRouterServer } from '../broker/router/router-server.js';
+import { wantsTelemetry } from '../telemetry/component-telemetry.js';
+import { TrafficStats } from '../telemetry/traffic-stats.js';
 import { logger } from '../support/logger.js';
 import { defineCommand } from './command.js';
 import { FORWARDING_OPTIONS, forwardingLimits } from './forwarding-options.js';
 import { tlsFromOptions } from './secure-option.js';
 import { brokerOptions, checkLambdaServerOptions, fakeFill, serveUntilSignal } from './server-command.js';
+import { checkReportingOptions, startReporting } from './reporting.js';
 import { untilSignal } from './shutdown.js';
 
 const log = logger('router');
@@ -49,6 +53,8 @@ export const routerCommand = defineCommand({
   async run(o) {
     checkLambdaServerOptions(o);
     const tls = tlsFromOptions(o, { serve: true, call: true });
+    checkReportingOptions(o);
+    const traffic = wantsTelemetry(o) ? new TrafficStats() : undefined;
     const server = await startRouterServer(o['server-endpoint'], o['configuration-endpoint'], {
       tableConf: o['table-conf'],
       optimizerConf: o['optimizer-conf'],
@@ -56,17 +62,37 @@ export const routerCommand = defineCommand({
       limits: forwardingLimits(o),
       controllerEndpoint: o['controller-endpoint'],
       tls,
+      traffic,
     });
     fakeFill(o, (lambda, destination) => server.router.tables[0].change(lambda, destination, 1, true));
+    const reporting = await startReporting(
+      o,
+      {
+        type: 'edge-router',
+        name: server.endpoint,
+        attributes: {
+          configuration_endpoint: server.configurationEndpoint,
+          controller_endpoint: o['controller-endpoint'],
+        },
+        source: routerFigures(server.router, traffic ?? new TrafficStats()),
+        log,
+      },
+      () => server.stop(),
+    );
     const stopped = untilSignal();
     log.info(
       `router listening on ${server.endpoint}, configuration on ${server.configurationEndpoint}` +
-        (tls === undefined ? '' : ' (TLS)'),
+        (tls === undefined ? '' : ' (TLS)') +
+        (reporting.metrics === undefined ? '' : `, metrics on ${reporting.metrics.endpoint}`),
     );
     const router = {
       edgeServerEndpoint: server.endpoint,
       forwardingTableEndpoint: server.configurationEndpoint,
     };
-    return serveUntilSignal(o, { router }, () => server.stop(), log, tls, undefined, stopped);
+    const stop = async (): Promise<void> => {
+      await reporting.stop();
+      await server.stop();
+    };
+    return serveUntilSignal(o, { router }, stop, log, tls, undefined, stopped);
   },
 });

@@ -3,6 +3,7 @@ import type { TlsCredentials } from '../protocol/tls-credentials.js';
 import { Conf } from '../support/conf.js';
 import type { Logger } from '../support/logger.js';
 import { defineOptions, type OptionSpec, type OptionValues } from '../support/options.js';
+import { TELEMETRY_OPTIONS } from '../telemetry/component-telemetry.js';
 import { SECURE_OPTIONS } from './secure-option.js';
 import { untilSignal } from './shutdown.js';
 
@@ -74,6 +75,7 @@ export function brokerOptions<const TableSpecs extends readonly OptionSpec[]>(
     },
     ...FAKE_FILL_OPTIONS,
     ...SECURE_OPTIONS,
+    ...TELEMETRY_OPTIONS,
   ]);
 }
 

@@ -1,10 +1,13 @@
 import { startLambdaServer } from '../protocol/edge-server.js';
+import type { LambdaCall } from '../protocol/lambda-transport.js';
+import type { LambdaRequest } from '../protocol/messages.js';
 import { RpcServer, service } from '../protocol/rpc-server.js';
 import type { TlsCredentials } from '../protocol/tls-credentials.js';
 import { startStateServer, type StateServer } from '../protocol/state/state-server.js';
 import { localStates, StateClient } from '../protocol/state/state-client.js';
 import type { StateLimits } from '../protocol/state/state-store.js';
 import { logger } from '../support/logger.js';
+import type { ComputerStats } from '../telemetry/computer-stats.js';
 import { CompositionFront, type CompositionOptions } from './composition/composition-front.js';
 import type { Computer } from './computer.js';
 import { computerTypes, type RunningComputer } from './computer-types.js';
@@ -24,6 +27,8 @@ export interface ComputerEndpoints {
   tls?: TlsCredentials | undefined;
   /** Asynchronous invocations, chains/DAGs and states (spec §5.7, §11); default: none of them. */
   composition?: ComputerComposition;
+  /** Where every call's outcome and the utilization samples are counted, for telemetry (default: nowhere). */
+  stats?: ComputerStats | undefined;
 }
 
 /** The composition settings of a computer: {@link CompositionOptions} plus its state server. */
@@ -91,9 +96,19 @@ export async function serveComputer<T extends RunningComputer>(
   };
   let lambdaServer;
   try {
-    lambdaServer = await startLambdaServer(options.serverEndpoint, (req, call) => front.process(req, call), {
-      tls: options.tls,
-    });
+    const stats = options.stats;
+    const serve =
+      stats === undefined
+        ? (req: LambdaRequest, call?: LambdaCall) => front.process(req, call)
+        : async (req: LambdaRequest, call?: LambdaCall) => {
+            const res = await front.process(req, call);
+            if (!req.dry) {
+              const ok = res.retcode === 'OK';
+              stats.call(req.name, ok, res.ptime / 1000, res.load1 / 100, res.load10 / 100, res.load30 / 100);
+            }
+            return res;
+          };
+    lambdaServer = await startLambdaServer(options.serverEndpoint, serve, { tls: options.tls });
   } catch (err) {
     await stopStates();
     throw err;
@@ -131,6 +146,9 @@ export async function serveComputer<T extends RunningComputer>(
     throw err;
   }
   ready.computer = computer;
+  const stats = options.stats;
+  const unsubscribeStats =
+    stats === undefined ? undefined : computer.onUtilization((values) => stats.utilizationSample(values));
   log.debug(1, () => `computer description:\n${computer.describe().join('\n')}`);
   return {
     computer,
@@ -139,6 +157,7 @@ export async function serveComputer<T extends RunningComputer>(
     stateEndpoint,
     front,
     async stop() {
+      unsubscribeStats?.();
       await Promise.all([lambdaServer.stop(), utilServer?.stop()]);
       await stopStates();
       await computer.stop();

@@ -6,6 +6,7 @@ import type {
   LambdaResponse,
   Return,
 } from '../../protocol/messages.js';
+import type { TrafficStats } from '../../telemetry/traffic-stats.js';
 import { logger } from '../../support/logger.js';
 import type { TlsCredentials } from '../../protocol/tls-credentials.js';
 import type { Random } from '../../support/random.js';
@@ -37,6 +38,8 @@ export interface EdgeDispatcherOptions {
   dryRun?: DryRun;
   /** Serve, forward, probe and talk to the controller over TLS with this material (`--secure`); default: in clear. */
   tls?: TlsCredentials | undefined;
+  /** Where each forwarding attempt is counted, for telemetry (default: nowhere). */
+  traffic?: TrafficStats | undefined;
 }
 
 /**

@@ -24,6 +24,8 @@ export interface DelayEstimatorConf {
 export class DelayEstimator implements PtimeEstimator {
   readonly type = 'delay';
   private readonly pairs = new PairMap<Map<number, LinearEstimator>>();
+  /** The size of the last request chosen for, which {@link predictedDelay} predicts for. */
+  private lastSize = 0;
   private readonly loads: LastLoads;
 
   constructor(
@@ -45,6 +47,7 @@ export class DelayEstimator implements PtimeEstimator {
 
   async choose(request: LambdaRequest, destinations: readonly string[]): Promise<string> {
     const size = requestSize(request);
+    this.lastSize = size;
     return pickMinimum(destinations, (d) => this.estimate(request.name, d, size));
   }
 
@@ -61,6 +64,10 @@ export class DelayEstimator implements PtimeEstimator {
     byLoad.add(response.load1, seconds);
     this.loads.update(destination, response.load1);
     this.saver.write(request.name, destination, size, response.load1, estimate, seconds);
+  }
+
+  predictedDelay(lambda: string, destination: string): number {
+    return this.estimate(lambda, destination, this.lastSize);
   }
 
   close(): void {

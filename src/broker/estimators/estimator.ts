@@ -22,6 +22,11 @@ export interface PtimeEstimator {
    * dispatcher's client pool. Ignored if the pair is no longer known.
    */
   success(request: LambdaRequest, destination: string, response: LambdaResponse, seconds: number): void;
+  /**
+   * The predicted delay (seconds) of `destination` for `lambda` now, as telemetry shows it (for the size of
+   * the last request seen); undefined if unknown. Optional: estimators without it show none.
+   */
+  predictedDelay?(lambda: string, destination: string): number | undefined;
   /** Releases connections, subscriptions and output files. */
   close(): void;
 }

@@ -15,6 +15,8 @@ import type { Clock } from '../policies/selection-policy.js';
 export class RttEstimator implements PtimeEstimator {
   readonly type = 'rtt';
   private readonly rtt = new PairMap<LinearEstimator>();
+  /** The size of the last request chosen for, which {@link predictedDelay} predicts for. */
+  private lastSize = 0;
 
   constructor(
     private readonly windowSize: number,
@@ -32,11 +34,17 @@ export class RttEstimator implements PtimeEstimator {
 
   async choose(request: LambdaRequest, destinations: readonly string[]): Promise<string> {
     const size = requestSize(request);
+    this.lastSize = size;
     return pickMinimum(destinations, (d) => Math.max(0, this.rtt.get(request.name, d)?.estimate(size) ?? 0));
   }
 
   success(request: LambdaRequest, destination: string, response: LambdaResponse, seconds: number): void {
     this.rtt.get(request.name, destination)?.add(requestSize(request), rttSample(response, seconds));
+  }
+
+  predictedDelay(lambda: string, destination: string): number | undefined {
+    const estimated = this.rtt.get(lambda, destination)?.estimate(this.lastSize);
+    return estimated === undefined ? undefined : Math.max(0, estimated);
   }
 
   close(): void {}
