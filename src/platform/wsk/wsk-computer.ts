@@ -80,7 +80,14 @@ export class WskComputer implements RunningComputer {
   ) {
     if (options.auth === '') throw new Error('Invalid empty OpenWhisk auth token');
     this.apiRoot = options.apiRoot.replace(/\/+$/, '');
-    new URL(`${this.apiRoot}/api/v1`);
+    let root: URL;
+    try {
+      root = new URL(`${this.apiRoot}/api/v1`);
+    } catch {
+      throw new Error(`Invalid OpenWhisk API root '${options.apiRoot}': not an absolute URL`);
+    }
+    if (root.protocol !== 'http:' && root.protocol !== 'https:')
+      throw new Error(`Invalid OpenWhisk API root '${options.apiRoot}': only http and https are supported`);
     // HTTPS certificates are not verified, as by the original's OpenWhisk client: an OpenWhisk deployment
     // usually has a self-signed one.
     this.rest = new HttpClient(
