@@ -7,6 +7,7 @@ import { DEFAULT_SIM_CONF } from '../platform/sim-computer-type.js';
 import { DEFAULT_MAX_PENDING_ASYNC } from '../platform/composition/async-queue.js';
 import { DEFAULT_MAX_STATE_SIZE } from '../protocol/state/state-store.js';
 import { logger } from '../support/logger.js';
+import { TELEMETRY_OPTIONS } from '../telemetry/component-telemetry.js';
 import { defineCommand } from './command.js';
 import { SECURE_OPTIONS, tlsFromOptions } from './secure-option.js';
 import { checkLambdaServerOptions, LAMBDA_SERVER_OPTIONS } from './server-command.js';
@@ -157,6 +158,7 @@ export const computerCommand = defineCommand({
       kind: 'flag',
       description: 'print an example JSON computer description and exit',
     },
+    ...TELEMETRY_OPTIONS,
   ],
   async run(o) {
     if (o['json-example']) {
@@ -209,6 +211,7 @@ export const computerCommand = defineCommand({
       },
       o['controller-endpoint'],
       log,
+      o,
     );
   },
 });

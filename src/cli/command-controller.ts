@@ -2,6 +2,9 @@ import { ControllerServer } from '../controller/controller-server.js';
 import { ControllerStateFile, defaultStateFile } from '../controller/controller-state.js';
 import { controllerTypes } from '../controller/controller-types.js';
 import { EdgeController } from '../controller/edge-controller.js';
+import { controllerFigures } from '../controller/controller-figures.js';
+import { TELEMETRY_OPTIONS } from '../telemetry/component-telemetry.js';
+import { checkReportingOptions, startReporting } from './reporting.js';
 import { installerTypeNames } from '../controller/installer-types.js';
 import { ControllerRestServer } from '../controller/controller-rest-server.js';
 import { computerList, controllerSnapshot } from '../controller/controller-snapshot.js';
@@ -134,10 +137,12 @@ export const controllerCommand = defineCommand({
         "comma-separated origins whose pages may read the REST view (CORS), e.g. the GUI's http://127.0.0.1:8041",
     },
     ...SECURE_OPTIONS,
+    ...TELEMETRY_OPTIONS,
   ],
   async run(o) {
     const endpoint = o['server-endpoint'];
     if (endpoint === '') throw new Error('Empty edge controller end-point: ');
+    checkReportingOptions(o);
     const type = controllerTypes.get(o.type);
     const tls = tlsFromOptions(o, { serve: true, call: true });
     const logic = await type.start({
@@ -170,14 +175,32 @@ export const controllerCommand = defineCommand({
         computerList(controllerSnapshot(controller)),
       );
       const rest = await startRestView(controller, o['rest-endpoint'], o['rest-allowed-origin'], tls);
+      const report = await startReporting(
+        o,
+        {
+          type: 'edge-controller',
+          name: server.endpoint,
+          attributes: { installer: o['installer-type'] },
+          source: controllerFigures(controller),
+          log,
+        },
+        async () => {
+          await rest?.stop();
+          await server.stop();
+        },
+      );
       // Listening for the stop signals before saying it is ready: a signal sent on that line stops it cleanly.
       const stopped = untilSignal();
-      log.info(`controller listening on ${server.endpoint}${tls === undefined ? '' : ' (TLS)'}`);
+      log.info(
+        `controller listening on ${server.endpoint}${tls === undefined ? '' : ' (TLS)'}` +
+          (report.metrics === undefined ? '' : `, metrics on ${report.metrics.endpoint}`),
+      );
       log.info(
         `${o['installer-type']} installer, state file: ${statePath === '' ? 'none' : `'${statePath}'`}`,
       );
       const signal = await stopped;
       log.info(`${signal} received, shutting down`);
+      await report.stop();
       await rest?.stop();
       await server.stop();
     } finally {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { LambdaResponse } from '../protocol/messages.js';
 import type { TlsCredentials } from '../protocol/tls-credentials.js';
 import { logger } from '../support/logger.js';
+import type { TrafficStats } from '../telemetry/traffic-stats.js';
 import { Random } from '../support/random.js';
 import type { Saver } from '../support/saver.js';
 import { SummaryStat } from '../support/summary-stat.js';
@@ -50,6 +51,8 @@ export interface LoadClientOptions {
   signal?: AbortSignal;
   /** Call over TLS with this material; default: in clear. */
   tls?: TlsCredentials | undefined;
+  /** Where each call's outcome is counted, by responder, for telemetry (default: nowhere). */
+  traffic?: TrafficStats | undefined;
   /** Builds each thread's client instead of `endpoints` and `clientConf` (e.g. the ETSI MEC client). */
   makeClient?: (thread: number) => LambdaClient;
   /**
@@ -146,11 +149,14 @@ async function runThread(
                 o.dry,
               );
       } catch (err) {
+        o.traffic?.unrouted();
         errors.push((err as Error).message);
         break;
       }
       report.sent++;
       const latency = monotonicSeconds() - start;
+      if (res.retcode === 'OK') o.traffic?.ok(name, res.responder, latency);
+      else o.traffic?.failed(name, res.responder);
       if (res.retcode === 'OK') {
         report.ok++;
         report.latency.add(latency);
