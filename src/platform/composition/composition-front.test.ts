@@ -114,3 +114,42 @@ test('a callback to a dead end-point is dropped after bounded attempts; the queu
     await computer.stop();
   }
 });
+
+test('bad input: remote states without a state server, a DAG without a uuid, a chain index out of range', async () => {
+  const computer = await startComputerServer({
+    serverEndpoint: '127.0.0.1:0',
+    utilizationEndpoint: '',
+    conf: 'type=raspberry',
+    composition: { asyncWorkers: 1 },
+  });
+  const client = new GrpcLambdaClient(computer.endpoint);
+  try {
+    const remote = await client.runLambda(
+      lambdaRequest({ name: 'clambda0', states: { s: state('s', '', '127.0.0.1:1') } }),
+    );
+    assert.equal(remote.retcode, 'cannot handle remote states without a state server');
+    const dag = {
+      names: ['clambda0', 'clambda0'],
+      successors: [{ functions: [1] }],
+    };
+    const noUuid = await client.runLambda(lambdaRequest({ name: 'clambda0', dag, callback: '127.0.0.1:1' }));
+    assert.equal(noUuid.retcode, 'Cannot execute a DAG without a UUID in the request');
+    const noCallback = await client.runLambda(
+      lambdaRequest({ name: 'clambda0', chain: ['clambda0', 'clambda0'] }),
+    );
+    assert.equal(noCallback.retcode, 'Cannot handle multiple functions without a callback in the request');
+    const outOfRange = await client.runLambda(
+      lambdaRequest({
+        name: 'clambda0',
+        chain: ['clambda0'],
+        nextFunctionIndex: 1,
+        callback: '127.0.0.1:1',
+      }),
+    );
+    assert.equal(outOfRange.retcode, 'Out-of-range function execution requested in a chain');
+    assert.deepEqual(computer.front.asyncLoad, { pending: 0, active: 0 });
+  } finally {
+    client.close();
+    await computer.stop();
+  }
+});

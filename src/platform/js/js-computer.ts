@@ -9,6 +9,7 @@ import { errorResponse } from '../../protocol/responses.js';
 import { logger } from '../../support/logger.js';
 import type { RunningComputer, UtilizationListener } from '../computer-type.js';
 import { requestRejection } from '../request-rejection.js';
+import { STATES_PARAMETER, stateContents, writtenStates } from './function-states.js';
 import { ContainerFailure } from './container-process.js';
 import { CpuMeter } from './cpu-meter.js';
 import { FunctionPool, type PoolStats } from './function-pool.js';
@@ -269,6 +270,7 @@ export class JsComputer implements RunningComputer {
     let params: Record<string, unknown>;
     try {
       params = { ...pool.fn.parameters, ...parameters(req.input) };
+      if (Object.keys(req.states).length > 0) params[STATES_PARAMETER] = stateContents(req.states);
     } catch (err) {
       return fail((err as Error).message);
     }
@@ -303,6 +305,12 @@ export class JsComputer implements RunningComputer {
     const res = this.withLoads(errorResponse('OK', hops));
     res.output = answer.body;
     res.states = req.states;
+    if (answer.body.includes(`"${STATES_PARAMETER}"`)) {
+      const written = writtenStates(answer.body, req.states);
+      if (typeof written === 'string') return fail(written);
+      res.output = written.output;
+      res.states = written.states;
+    }
     if (answer.body.includes('"error"')) {
       const result = JSON.parse(answer.body) as Record<string, unknown>;
       if (!Array.isArray(result) && Object.hasOwn(result, 'error'))
