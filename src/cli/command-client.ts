@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { CallbackLambdaClient, DEFAULT_CALLBACK_TIMEOUT } from '../client/callback-lambda-client.js';
 import { startClientServers } from '../client/client-servers.js';
 import { INTER_REQUEST_TYPES } from '../client/inter-request.js';
@@ -15,6 +16,9 @@ import { Saver } from '../support/saver.js';
 import { defineCommand } from './command.js';
 import { defineOptions, type OptionValues } from '../support/options.js';
 import { SECURE_OPTIONS, tlsFromOptions } from './secure-option.js';
+import { TELEMETRY_OPTIONS, wantsTelemetry } from '../telemetry/component-telemetry.js';
+import { TrafficStats } from '../telemetry/traffic-stats.js';
+import { checkReportingOptions, startReporting } from './reporting.js';
 
 const log = logger('client');
 
@@ -139,6 +143,7 @@ const CLIENT_OPTIONS = defineOptions([
       'following its notifications) instead of --server-endpoints; empty: do not',
   },
   ...SECURE_OPTIONS,
+  ...TELEMETRY_OPTIONS,
 ]);
 
 function validate(o: OptionValues<typeof CLIENT_OPTIONS>): void {
@@ -181,6 +186,7 @@ export const clientCommand = defineCommand({
   options: CLIENT_OPTIONS,
   async run(o) {
     validate(o);
+    checkReportingOptions(o);
     let composition: Composition | undefined;
     if (o['chain-conf'] !== '' || o['dag-conf'] !== '') {
       const kind = o['chain-conf'] !== '' ? 'chain' : 'dag';
@@ -204,6 +210,18 @@ export const clientCommand = defineCommand({
     });
     const { callbacks } = servers;
     if (callbacks !== undefined) log.info(`callback server listening on ${callbacks.endpoint}`);
+    const traffic = wantsTelemetry(o) ? new TrafficStats() : undefined;
+    const reporting = await startReporting(
+      o,
+      {
+        type: 'edge-client',
+        name: `${hostname()}:${process.pid}`,
+        attributes: { targets: o['server-endpoints'], lambda: o.lambda },
+        source: (traffic ?? new TrafficStats()).totals,
+        log,
+      },
+      () => servers.stop(),
+    );
     const baseClient = (thread: number): LambdaClient =>
       manager !== undefined
         ? new EtsiEdgeClient(manager, tls)
@@ -247,6 +265,7 @@ export const clientCommand = defineCommand({
         saver,
         showOutput: o['show-output'],
         tls,
+        traffic,
       });
       for (const t of report.threads) {
         log.info(`latency ${formatG(t.latency.mean)} +- ${formatG(t.latency.stddev)}`);
@@ -258,6 +277,7 @@ export const clientCommand = defineCommand({
       }
       return 0;
     } finally {
+      await reporting.stop();
       saver.close();
       await manager?.close();
       await servers.stop();
