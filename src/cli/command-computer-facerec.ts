@@ -19,9 +19,10 @@ export const computerFacerecCommand = defineCommand({
     '(numbers printed as doubles, 177.0, and multiplied by --scale), as the original: EXIF orientation ' +
     'applied, gray, resized by 1/scale, histogram equalised, Haar cascade with scale factor 1.1, 2 minimum ' +
     'neighbours, 30×30 minimum size; the rectangles equal native OpenCV 4.6 (single thread) on the test ' +
-    'photos. Detection runs in --num-threads worker threads, each with its own OpenCV.js: memory is about ' +
-    '60 MB plus, per thread, 100 MB and about 50 bytes per pixel of the largest image it has seen (measured: ' +
-    '1 thread, 4-megapixel photo: 355 MB peak; 2 threads, 800×600 photos: 310 MB), so --max-pixels and ' +
+    'photos. Detection runs in --num-threads worker threads, each with its own OpenCV.js instance (the ' +
+    'WebAssembly compiled once and its code shared): memory is about 125 MB plus, per thread, 25 MB and ' +
+    'about 45 bytes per pixel of the largest image it has seen (measured: 1 thread, 151 MB ready; 2 ' +
+    'threads, 640×480 photos: 199 MB peak; 1 thread, 4-megapixel photo: 332 MB peak), so --max-pixels and ' +
     '--num-threads bound it. An image ' +
     'that cannot be decoded, a CMYK JPEG or one over --max-pixels gets `Could not read image (size N ' +
     'bytes)`. The dummy lambda answers OK at once; other names get `Unsupported lambda: <n> (supported ' +
