@@ -126,8 +126,7 @@ describe('decodeWriteRequest', () => {
   });
 
   test('a series with a million labels is refused at label 1,001', () => {
-    const label = Uint8Array.from([0x0a, 0x00]); // an empty LabelPair
-    const labels = Buffer.concat(Array.from({ length: 1_000_000 }, () => label));
+    const labels = Buffer.alloc(2_000_000, Uint8Array.from([0x0a, 0x00])); // a million empty LabelPairs
     const body = protobuf.Writer.create()
       .uint32((1 << 3) | 2)
       .bytes(labels)
