@@ -130,6 +130,9 @@ describe('resource search', () => {
     assert.deepEqual(await search({ lt: { cpus: 8 } }), ['h1']);
     assert.deepEqual(await search({ '<=': { cpus: 8 } }), ['h1', 'h2']);
     assert.deepEqual(await search({ ne: { name: 'compute1' } }), ['h2', 'h3']);
+    // Gnocchi's ne is `IS NULL OR !=`: h3 has no user.
+    assert.deepEqual(await search({ ne: { user_id: 'alice' } }), ['h2', 'h3']);
+    assert.deepEqual(await search({ ne: { user_id: null } }), ['h1', 'h2']);
     assert.deepEqual(await search({ in: { name: ['compute1', 'storage1'] } }), ['h1', 'h3']);
     assert.deepEqual(await search({ like: { name: 'compute%' } }), ['h1', 'h2']);
     assert.deepEqual(await search({ like: { name: 'compute_' } }), ['h1', 'h2']);
@@ -158,9 +161,18 @@ describe('resource search', () => {
       'h1',
       'h3',
     ]);
-    const bad = await h.request('POST', `/v1/search/resource/host?filter=${encodeURIComponent('name =')}`);
-    assert.equal(bad.status, 400);
-    assert.match(String((bad.json() as { description: string }).description), /^Invalid filter: /);
+    for (const text of ['name =', 'name == compute1']) {
+      const bad = await h.request('POST', `/v1/search/resource/host?filter=${encodeURIComponent(text)}`);
+      assert.equal(bad.status, 400);
+      assert.match(String((bad.json() as { description: string }).description), /^Invalid filter: Expected /);
+    }
+  });
+
+  test('another method on a search path: 404 for an unknown type, else 405 allowing POST', async () => {
+    const unknown = await h.request('GET', '/v1/search/resource/foobar');
+    assert.deepEqual(unknown.json(), envelope(404, 'Not Found', 'Resource type foobar does not exist'));
+    const known = await h.request('GET', '/v1/search/resource/host');
+    assert.deepEqual([known.status, known.headers.allow], [405, 'POST']);
   });
 
   test('errors: unknown attribute, bad value, unknown type, bad operator', async () => {

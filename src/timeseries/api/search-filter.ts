@@ -155,7 +155,8 @@ function tokenize(text: string): Token[] {
       continue;
     }
     const two = text.slice(i, i + 2);
-    if (['>=', '<=', '!=', '=='].includes(two)) {
+    // No '==': Gnocchi's operator regex tries '=' first, so '==' reads as two '=' (an error), as there.
+    if (['>=', '<=', '!='].includes(two)) {
       tokens.push({ kind: 'op', text: two, pos: i });
       i += 2;
       continue;
@@ -407,7 +408,8 @@ export function compileFilter<T>(
         if (cmp === 'ne') return actual !== null && actual !== undefined;
         return false;
       }
-      if (actual === null || actual === undefined) return false;
+      // Gnocchi's `ne` with a value is `attr IS NULL OR attr != value`: nulls differ from any value.
+      if (actual === null || actual === undefined) return cmp === 'ne';
       const c = compare(actual, expected);
       switch (cmp) {
         case 'eq':
