@@ -7,7 +7,7 @@ import { readJpegHeader } from '../support/jpeg-header.js';
 import { formatG } from '../support/number-format.js';
 import { Random } from '../support/random.js';
 import { encodePng } from '../support/png-encoder.js';
-import { orientRgba, strokeRect, type PixelRect, type RgbaImage } from '../support/rgba-image.js';
+import { grayInto, orientRgba, strokeRect, type PixelRect, type RgbaImage } from '../support/rgba-image.js';
 import type { Saver } from '../support/saver.js';
 
 /** What the face detection client needs of a lambda client. */
@@ -59,7 +59,7 @@ export function parseObjects(output: string): Rect[] {
 /** A decoded image as shown (EXIF orientation applied), in colour and in gray levels. */
 interface DecodedImage {
   rgba: RgbaImage;
-  /** OpenCV's BGR2GRAY fixed-point weights. */
+  /** cv::cvtColor's gray levels. */
   gray: Uint8Array;
 }
 
@@ -72,10 +72,7 @@ function decodeShown(jpeg: Buffer): DecodedImage {
     typeof header === 'string' ? 1 : header.orientation,
   );
   const gray = new Uint8Array(rgba.width * rgba.height);
-  const d = rgba.data;
-  for (let i = 0; i < gray.length; i++) {
-    gray[i] = (d[4 * i]! * 4899 + d[4 * i + 1]! * 9617 + d[4 * i + 2]! * 1868 + 8192) >> 14;
-  }
+  grayInto(rgba.data, gray);
   return { rgba, gray };
 }
 

@@ -68,3 +68,13 @@ export function strokeRect(
     for (let x = Math.max(x0 + thickness, x1 - thickness); x < x1; x++) paint(x, y);
   }
 }
+
+/**
+ * RGBA pixels to gray levels into `gray` (one byte a pixel), exactly as cv::cvtColor(RGBA2GRAY) computes
+ * them for 8-bit images: fixed point on 14 bits, 4899·R + 9617·G + 1868·B, rounded.
+ */
+export function grayInto(rgba: Uint8Array | Uint8ClampedArray, gray: Uint8Array): void {
+  for (let i = 0; i < gray.length; i++) {
+    gray[i] = (rgba[4 * i]! * 4899 + rgba[4 * i + 1]! * 9617 + rgba[4 * i + 2]! * 1868 + 8192) >> 14;
+  }
+}

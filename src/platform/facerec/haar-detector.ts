@@ -3,21 +3,11 @@ import { basename } from 'node:path';
 import { decode } from '@cwasm/jpeg-turbo';
 import type * as OpenCv from '@techstark/opencv-js';
 import { readJpegHeader } from '../../support/jpeg-header.js';
+import { grayInto } from '../../support/rgba-image.js';
 import type { Cv } from './opencv-loader.js';
 import type { ObjectRect } from './objects-json.js';
 
 type Mat = OpenCv.Mat;
-
-/**
- * RGBA pixels to gray levels exactly as cv::cvtColor(RGBA2GRAY) computes them for 8-bit images (fixed
- * point, 14 bits: 4899·R + 9617·G + 1868·B, rounded), written straight into the WebAssembly heap: a
- * 4-channel copy there would cost 4 bytes a pixel more of memory that never shrinks.
- */
-function grayInto(rgba: Uint8ClampedArray, gray: Uint8Array): void {
-  for (let i = 0; i < gray.length; i++) {
-    gray[i] = (rgba[4 * i]! * 4899 + rgba[4 * i + 1]! * 9617 + rgba[4 * i + 2]! * 1868 + 8192) >> 14;
-  }
-}
 
 /** A detection's outcome: rectangles in input pixels (times the scale), or why there are none. */
 export type Detection = { rects: ObjectRect[] } | { error: string };
@@ -94,6 +84,7 @@ export class HaarDetector {
     const rects = new cv.RectVector();
     try {
       let gray = mat(new cv.Mat(image.height, image.width, cv.CV_8UC1));
+      // Straight into the WebAssembly heap: a 4-channel copy there would cost memory that never shrinks.
       grayInto(image.data, gray.data);
       gray = this.orient(gray, orientation, mat);
       const small = mat(new cv.Mat());
