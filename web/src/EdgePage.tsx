@@ -31,7 +31,7 @@ const WINDOW = 120;
 /** Refresh period, ms. */
 const PERIOD_MS = 1000;
 /** Seconds the traffic table averages over. */
-const RECENT = 5;
+const RECENT = 3;
 
 /** Computers: load, requests and errors. */
 const COMPUTER_PICK: MetricPick = (figure, keys) =>
@@ -201,8 +201,19 @@ export function EdgePage({ controller, onApiError }: EdgePageProps) {
   const clients = seriesOf(data.clients);
   const brokerCount = new Set(brokers.map((s) => s.endpoint)).size;
   const many = brokerCount > 1;
+  // Per destination, only the lambdas with traffic (all of them while none has any).
+  const busy = new Set(
+    brokers
+      .filter((s) => s.figure === 'requests' && s.keys.length === 2)
+      .map((s) => `${s.endpoint}@${s.keys[0]}`),
+  );
   const perDestination = (figure: string): EdgeSeries[] =>
-    brokers.filter((s) => s.figure === figure && s.keys.length === 2);
+    brokers.filter(
+      (s) =>
+        s.figure === figure &&
+        s.keys.length === 2 &&
+        (busy.size === 0 || busy.has(`${s.endpoint}@${s.keys[0]}`)),
+    );
   const loads = new Map<string, number>();
   for (const s of computers) {
     const v = latest(s);
@@ -218,6 +229,11 @@ export function EdgePage({ controller, onApiError }: EdgePageProps) {
   ].filter((l): l is LiveLine => l !== undefined);
   const line = (s: EdgeSeries, label: string): LiveLine => ({ label, times: s.times, values: s.values });
 
+  const topology = data.topology !== undefined && 'value' in data.topology ? data.topology.value : undefined;
+  const known = new Set([
+    ...(topology?.computers.map((c) => c.endpoint) ?? []),
+    ...(topology?.routers.map((r) => r.lambdaEndpoint) ?? []),
+  ]);
   const traffic = perDestination('requests').map((s) => {
     const find = (figure: string) =>
       brokers.find(
@@ -267,7 +283,10 @@ export function EdgePage({ controller, onApiError }: EdgePageProps) {
               >
                 <td>{t.broker}</td>
                 <td>{t.lambda}</td>
-                <td>{t.destination}</td>
+                <td>
+                  {t.destination}
+                  {topology !== undefined && !known.has(t.destination) && <span class="muted"> (gone)</span>}
+                </td>
                 <td class="num">{formatLive(t.rate)}</td>
                 <td class="num">{t.latency === undefined ? '–' : formatLive(t.latency)}</td>
                 <td class="num">{t.weight === undefined ? '–' : formatLive(t.weight)}</td>

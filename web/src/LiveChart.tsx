@@ -65,7 +65,11 @@ export function LiveChart({ title, unit, lines, windowSeconds, testId }: LiveCha
       width: Math.max(200, el.clientWidth),
       height: 220,
       legend: { show: false },
-      scales: { x: { time: true, range: () => [now - windowSeconds, now] } },
+      scales: {
+        x: { time: true, range: () => [now - windowSeconds, now] },
+        // From 0, to a little above the highest value (0 to 1 while everything is 0).
+        y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.1 : 1] },
+      },
       axes: [
         { stroke: '#475569', grid: { stroke: '#e9eef5', width: 1 } },
         { stroke: '#475569', grid: { stroke: '#e9eef5', width: 1 }, label: unit, labelSize: 18, size: 56 },
