@@ -240,6 +240,65 @@ and fails if a file passes fewer tests than \`test/gabbits/expected.json\` recor
 the per-file table, ours / Gnocchi's (\`--storage postgres://…\` runs each file on a new database of that server).
 Besides, \`GET /healthcheck\` answers 200 \`OK\` without authentication, and \`OPTIONS\` on any API path answers
 200 with \`Allow\`, as Gnocchi (oslo.middleware) does.
+
+## InfluxDB line protocol (Telegraf)
+
+The InfluxDB 1.x endpoints Gnocchi 4.4 serves under \`/v1/influxdb\`, for Telegraf and other InfluxDB writers:
+
+- \`GET\` or \`HEAD /v1/influxdb/ping\`: 204 with \`X-Influxdb-Version: Gnocchi 4.4.2\`, without authentication.
+- \`POST /v1/influxdb/query?q=CREATE DATABASE "<name>"\` (\`q\` may also come in a form body, as Telegraf sends
+  it): creates the resource type \`<name>\` if missing (administrators only), 204. Any other query is 501
+  \`Query not implemented\`.
+- \`POST /v1/influxdb/write?db=<name>\` (default \`influxdb\`), a body of lines
+  \`measurement[,tag=value...] field=value[,field=value...] [timestamp]\`, 204. Each line's resource is the value
+  of its tag \`host\` (or of the tag the header \`X-Gnocchi-InfluxDB-Tag-Resource-ID\` names), a resource of type
+  \`<name>\` (which must exist: 404) whose id comes from that value as for any resource name (one per user);
+  each field becomes the metric \`<measurement>.<field>@<tag>=<value>,...\` (the other tags, sorted; no \`@\`
+  without other tags; \`/\` replaced by \`_\`), created with the policy the archive policy rules give its name
+  (none matching: 400). Integer (\`12i\`) and float values are measures; string values are skipped; a line
+  without timestamp takes the time of the request. A line Gnocchi's grammar cannot read is 400
+  \`Unable to parse line N\`; a line without the tag, 400 \`Unable to find key \`host' in tags\`.
+
+Beyond Gnocchi: boolean values (\`true\`, \`F\`...) are measures 1 and 0 (Gnocchi refuses the line);
+\`precision=n|ns|u|us|ms|s|m|h\` sets the unit of timestamps (Gnocchi reads nanoseconds whatever it says);
+\`Content-Encoding: gzip\` bodies (Telegraf's default) are read; chunked bodies are read (Gnocchi outside uwsgi
+answers 501). A tag value that cannot be a resource id, an infinite value and a timestamp after 2262 are 400s
+(500s in Gnocchi). A body of more than 100,000 lines or 500,000 values, or over 32 MiB once gunzipped, is 413.
+
+\`\`\`toml
+# telegraf.conf; create the database once (Telegraf's own attempt gets Gnocchi's 204 where it expects a
+# 200 with JSON, and logs a warning):
+#   curl -u admin: --data-urlencode 'q=CREATE DATABASE "telegraf"' http://127.0.0.1:8041/v1/influxdb/query
+[[outputs.influxdb]]
+  urls = ["http://127.0.0.1:8041/v1/influxdb"]
+  database = "telegraf"
+  skip_database_creation = true
+  username = "admin"   # --auth basic: the user name is the identity (with --auth users, a real password)
+  password = ""
+\`\`\`
+
+## Prometheus remote write
+
+\`POST /v1/prometheus/write\` takes what a Prometheus server sends to a \`remote_write\` URL (remote write 1.0: a
+snappy block of a protobuf \`WriteRequest\`), 202, as Gnocchi 4.4 does. Each series' resource is
+\`<job>@<instance>\` (\`none\` for a missing label) of type \`prometheus\`, which the first write creates with the
+string attributes \`job\` and \`instance\` (so that write must come from an administrator: 403 otherwise), and
+its metric is the series' \`__name__\`, created with the policy the archive policy rules give it. Other labels
+are not kept: series that differ only in them write to one metric, the later one's samples replacing the
+earlier's. Samples whose value is NaN or infinite (Prometheus's staleness markers) are skipped, as the store
+keeps finite values only. A body that is not a snappy block or a \`WriteRequest\`, or a series with samples and
+no \`__name__\`, is 400 (500s in Gnocchi); one that declares more than 32 MiB decompressed (refused before
+decompressing) or holds more than 500,000 samples is 413, a series of more than 1,000 labels 400.
+
+\`\`\`yaml
+# prometheus.yml
+remote_write:
+  - url: http://127.0.0.1:8041/v1/prometheus/write
+    protobuf_message: prometheus.WriteRequest   # Prometheus 3 (its default); leave out on Prometheus 2
+    basic_auth:
+      username: admin   # --auth basic: the user name is the identity
+      password: ""
+\`\`\`
 `,
   positional: {
     name: 'serve | user add NAME | token add NAME',
