@@ -304,6 +304,36 @@ describe('gnocchi CLI against the timeseries API', { skip }, () => {
     );
   });
 
+  test('measures aggregation -m A B C (the deprecated /v1/aggregation/metric route)', async () => {
+    const out = await ok(
+      'measures',
+      'aggregation',
+      '--aggregation',
+      'sum',
+      '--granularity',
+      '86400',
+      '-m',
+      ids.Lazio ?? '',
+      ids.Veneto ?? '',
+      ids.Sicilia ?? '',
+    );
+    assert.equal(
+      out,
+      [
+        '+---------------------------+-------------+-------+',
+        '| timestamp                 | granularity | value |',
+        '+---------------------------+-------------+-------+',
+        '| 2024-01-01T00:00:00+00:00 |     86400.0 |  30.0 |',
+        '| 2024-01-02T00:00:00+00:00 |     86400.0 |  33.0 |',
+        '| 2024-01-03T00:00:00+00:00 |     86400.0 |  36.0 |',
+        '| 2024-01-04T00:00:00+00:00 |     86400.0 |  39.0 |',
+        '| 2024-01-05T00:00:00+00:00 |     86400.0 |  42.0 |',
+        '+---------------------------+-------------+-------+',
+        '',
+      ].join('\n'),
+    );
+  });
+
   test('resource create generic with a named metric (UUID5 id as in Gnocchi)', async () => {
     const out = await ok(
       'resource',
