@@ -244,6 +244,30 @@ describe('parseLines', () => {
   });
 });
 
+describe('fuzz', () => {
+  test('20,000 random lines and byte bodies: parse or refuse, never throw anything else', () => {
+    const next = random(7);
+    for (let n = 0; n < 10_000; n++) {
+      const line = randomLine(next);
+      const point = parseLine(line);
+      if (point !== undefined) {
+        assert.ok(point.fields.size > 0, JSON.stringify(line));
+        if (point.timestamp !== null) lineTimestampSeconds(point.timestamp, 1n);
+      }
+    }
+    for (let n = 0; n < 10_000; n++) {
+      const bytes = Buffer.from(
+        Array.from({ length: Math.floor(next() * 40) }, () => Math.floor(next() * 256)),
+      );
+      try {
+        for (const { point } of parseLines(bytes, 5)) assert.ok(point.fields.size > 0);
+      } catch (e) {
+        assert.ok(e instanceof LineParseError || e instanceof TooManyLinesError, String(e));
+      }
+    }
+  });
+});
+
 describe('lineTimestampSeconds', () => {
   test('nanoseconds by default, other precisions, the 2262 limit', () => {
     assert.equal(lineTimestampSeconds('1510581804179554816', 1n), 1510581804.179555);

@@ -153,6 +153,39 @@ describe('decodeWriteRequest', () => {
   });
 });
 
+describe('fuzz', () => {
+  test('5,000 mutated and random bodies: decoded or refused with RemoteWriteError, never anything else', () => {
+    let seed = 12345;
+    const next = (): number => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return seed / 4294967296;
+    };
+    const valid = encodeWriteRequest([
+      {
+        labels: { __name__: 'up', job: 'node', instance: 'h:1' },
+        samples: [
+          [1000, 1],
+          [2000, 2],
+        ],
+      },
+      { labels: { __name__: 'x' }, samples: [[3000, 3]] },
+    ]);
+    for (let n = 0; n < 5000; n++) {
+      const body = Buffer.from(n % 2 === 0 ? valid : snappyBlock(valid));
+      for (let flips = 1 + Math.floor(next() * 4); flips > 0; flips--) {
+        body[Math.floor(next() * body.length)] = Math.floor(next() * 256);
+      }
+      const cut = next() < 0.3 ? body.subarray(0, Math.floor(next() * body.length)) : body;
+      try {
+        const series = decodeWriteRequest(n % 2 === 0 ? cut : uncompressSnappy(cut, 1 << 20));
+        for (const one of series) assert.ok(one.samples.length > 0);
+      } catch (e) {
+        assert.ok(e instanceof RemoteWriteError, String(e));
+      }
+    }
+  });
+});
+
 function encodeLabel(name: string, value: string): Uint8Array {
   return protobuf.Writer.create()
     .uint32((1 << 3) | 2)
