@@ -1,5 +1,5 @@
 import '../platform/computer-types.js';
-import { DEFAULT_MAX_PIXELS, DEFAULT_MAX_QUEUED, DEFAULT_MODELS } from '../platform/facerec/facerec-conf.js';
+import { FACEREC_OPTIONS, facerecSettings } from './facerec-options.js';
 import { logger } from '../support/logger.js';
 import { TELEMETRY_OPTIONS } from '../telemetry/component-telemetry.js';
 import { defineCommand } from './command.js';
@@ -45,36 +45,7 @@ export const computerFacerecCommand = defineCommand({
       default: '0.0.0.0:6476',
       description: 'utilization stream end-point (<cpu>-usr, <cpu>-sys every second); empty: disabled',
     },
-    {
-      name: 'scale',
-      kind: 'number',
-      default: 1,
-      description: 'image scale (the image is resized by 1/scale)',
-    },
-    {
-      name: 'dummy-lambda',
-      kind: 'string',
-      default: 'clambda0',
-      description: 'name of a lambda that returns immediately with success',
-    },
-    {
-      name: 'models',
-      kind: 'string',
-      default: DEFAULT_MODELS,
-      description: 'comma-separated pairs lambda=cascade XML file',
-    },
-    {
-      name: 'max-pixels',
-      kind: 'integer',
-      default: DEFAULT_MAX_PIXELS,
-      description: 'largest image accepted, in pixels (memory: about 50 bytes per pixel per thread)',
-    },
-    {
-      name: 'max-queued',
-      kind: 'integer',
-      default: DEFAULT_MAX_QUEUED,
-      description: 'requests waiting for a detector thread beyond which new ones are refused',
-    },
+    ...FACEREC_OPTIONS,
     ...SECURE_OPTIONS,
     ...TELEMETRY_OPTIONS,
   ],
@@ -88,14 +59,7 @@ export const computerFacerecCommand = defineCommand({
         serverEndpoint: o['server-endpoint'],
         utilizationEndpoint: o['utilization-endpoint'],
         samplePeriod: o['utilization-endpoint'] === '' ? 0 : 1,
-        settings: {
-          'num-threads': String(o['num-threads']),
-          scale: String(o.scale),
-          'dummy-lambda': o['dummy-lambda'],
-          models: o.models,
-          'max-pixels': String(o['max-pixels']),
-          'max-queued': String(o['max-queued']),
-        },
+        settings: facerecSettings(o, o['num-threads']),
         tls,
       },
       o['controller-endpoint'],

@@ -1,6 +1,5 @@
 import { jsonExample } from '../platform/composer.js';
 import { computerTypes } from '../platform/computer-types.js';
-import { DEFAULT_MAX_PIXELS, DEFAULT_MAX_QUEUED, DEFAULT_MODELS } from '../platform/facerec/facerec-conf.js';
 import { DEFAULT_HTTP_CONF } from '../platform/http/http-conf.js';
 import { DEFAULT_JS_CONF, JS_CONF_HELP } from '../platform/js/js-conf.js';
 import { DEFAULT_SIM_CONF } from '../platform/sim-computer-type.js';
@@ -8,6 +7,7 @@ import { DEFAULT_MAX_PENDING_ASYNC } from '../platform/composition/async-queue.j
 import { DEFAULT_MAX_STATE_SIZE } from '../protocol/state/state-store.js';
 import { logger } from '../support/logger.js';
 import { TELEMETRY_OPTIONS } from '../telemetry/component-telemetry.js';
+import { FACEREC_OPTIONS, facerecSettings } from './facerec-options.js';
 import { defineCommand } from './command.js';
 import { SECURE_OPTIONS, tlsFromOptions } from './secure-option.js';
 import { checkLambdaServerOptions, LAMBDA_SERVER_OPTIONS } from './server-command.js';
@@ -128,31 +128,7 @@ export const computerCommand = defineCommand({
       default: 4,
       description: 'facerec: detector threads (soe computer-facerec --num-threads)',
     },
-    { name: 'scale', kind: 'number', default: 1, description: 'facerec: image scale' },
-    {
-      name: 'dummy-lambda',
-      kind: 'string',
-      default: 'clambda0',
-      description: 'facerec: lambda that returns immediately with success',
-    },
-    {
-      name: 'models',
-      kind: 'string',
-      default: DEFAULT_MODELS,
-      description: 'facerec: comma-separated pairs lambda=cascade XML file',
-    },
-    {
-      name: 'max-pixels',
-      kind: 'integer',
-      default: DEFAULT_MAX_PIXELS,
-      description: 'facerec: largest image accepted, in pixels',
-    },
-    {
-      name: 'max-queued',
-      kind: 'integer',
-      default: DEFAULT_MAX_QUEUED,
-      description: 'facerec: requests waiting for a detector thread beyond which new ones are refused',
-    },
+    ...FACEREC_OPTIONS.map((spec) => ({ ...spec, description: `facerec: ${spec.description}` })),
     {
       name: 'json-example',
       kind: 'flag',
@@ -192,12 +168,7 @@ export const computerCommand = defineCommand({
           functions: o.functions,
           'js-conf': o['js-conf'],
           'management-endpoint': o['management-endpoint'],
-          'num-threads': String(o['detector-threads']),
-          scale: String(o.scale),
-          'dummy-lambda': o['dummy-lambda'],
-          models: o.models,
-          'max-pixels': String(o['max-pixels']),
-          'max-queued': String(o['max-queued']),
+          ...facerecSettings(o, o['detector-threads']),
         },
         tls,
         composition: {
