@@ -186,7 +186,8 @@ export class Deployment {
         (c) =>
           new Promise<number>((resolve) => {
             if (this.stopping !== undefined) return resolve(1);
-            const child = this.spawnPart(c.role, [c.command.name, ...c.args], ['pipe', 'inherit', 'inherit']);
+            const args = [c.command.name, ...c.args, ...this.telemetryArgs(c)];
+            const child = this.spawnPart(c.role, args, ['pipe', 'inherit', 'inherit']);
             child.on('close', (code) => resolve(code ?? 1));
           }),
       ),
@@ -278,6 +279,21 @@ export class Deployment {
     );
   }
 
+  /**
+   * `--telemetry URL[,conf]` for a controller, computer, router, dispatcher or client when the topology has
+   * a `telemetry:` section and the part does not set its own; the URL defaults to the deployment's
+   * timeseries service (started first).
+   */
+  private telemetryArgs(c: Component): string[] {
+    const section = this.topology.telemetry;
+    const reports = c.command.options.some((o) => o.name === 'telemetry');
+    if (section === undefined || !reports || c.role === 'timeseries' || c.args.includes('--telemetry'))
+      return [];
+    const url = section.endpoint ?? this.running.find((r) => r.component.role === 'timeseries')?.url;
+    if (url === undefined) return [];
+    return ['--telemetry', section.conf === '' ? url : `${url},${section.conf}`];
+  }
+
   private launch(c: Component): Promise<RunningComponent> {
     const args = [c.command.name, ...(c.role === 'routers' ? withRouterDefaults(c.args) : c.args)];
     if (c.role === 'timeseries') {
@@ -291,6 +307,7 @@ export class Deployment {
     if (announces && controller !== '' && c.options['controller-endpoint'] === '') {
       args.push('--controller-endpoint', controller);
     }
+    args.push(...this.telemetryArgs(c));
     const logFile = join(this.logDir, `${c.name.replace(/[[\]]/g, '-').replace(/-$/, '')}.log`);
     const log = this.logStream(logFile);
     const child = this.spawnPart(c.role, args, ['pipe', 'ignore', 'pipe']);

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { optionText, parseOptions, UsageError, type OptionSpec } from '../support/options.js';
+import { parseTelemetryConf } from '../telemetry/telemetry-conf.js';
 
 /** Kinds of component a topology holds, in start order. */
 export const ROLES = [
@@ -41,6 +42,17 @@ export interface Component {
   options: Record<string, string>;
 }
 
+/** The `telemetry:` section: where every controller, computer, router, dispatcher and client writes its figures. */
+export interface TelemetrySection {
+  /** The timeseries service's URL; undefined: the deployment's own (its `timeseries:` section). */
+  endpoint?: string;
+  /** The `key=value` pairs `--telemetry` takes after the URL (`interval=0.5,queue=1000`), '' if none. */
+  conf: string;
+}
+
+/** The keys of the `telemetry:` section besides `endpoint`: those of `--telemetry` but `name`. */
+const TELEMETRY_SECTION_KEYS = ['user', 'interval', 'queue', 'timeout'];
+
 /** A parsed, validated topology. */
 export interface Topology {
   components: Component[];
@@ -48,6 +60,8 @@ export interface Topology {
   controllerEndpoint: string;
   /** `soe covid produce` options to run once the timeseries service is up (its `covid:` mapping). */
   covid?: Component;
+  /** Telemetry of every part (its `telemetry:` section), if any. */
+  telemetry?: TelemetrySection;
 }
 
 function fail(source: string, where: string, what: string): never {
@@ -110,8 +124,8 @@ export function parseTopology(text: string, catalog: CommandCatalog, source = 't
     fail(source, 'top level', 'expected a mapping');
   const root = doc as Record<string, unknown>;
   for (const key of Object.keys(root)) {
-    if (!(ROLES as readonly string[]).includes(key))
-      fail(source, key, `unknown section (valid: ${ROLES.join(', ')})`);
+    if (!(ROLES as readonly string[]).includes(key) && key !== 'telemetry')
+      fail(source, key, `unknown section (valid: ${[...ROLES, 'telemetry'].join(', ')})`);
   }
   const components: Component[] = [];
   let covid: Component | undefined;
@@ -140,11 +154,52 @@ export function parseTopology(text: string, catalog: CommandCatalog, source = 't
     list.forEach((item, i) => components.push(component(catalog, source, role, `${role}[${i}]`, item)));
   }
   const controller = components.find((c) => c.role === 'controller');
+  const telemetry =
+    root.telemetry === undefined || root.telemetry === null
+      ? undefined
+      : telemetrySection(
+          source,
+          root.telemetry,
+          components.some((c) => c.role === 'timeseries'),
+        );
   return {
     components,
     controllerEndpoint: controller?.options['server-endpoint'] ?? '',
     ...(covid !== undefined ? { covid } : {}),
+    ...(telemetry !== undefined ? { telemetry } : {}),
   };
+}
+
+/**
+ * The `telemetry:` section: `endpoint` (an http(s) URL; default the deployment's timeseries service) and
+ * the keys of {@link TELEMETRY_SECTION_KEYS}, checked as `--telemetry` checks them.
+ */
+function telemetrySection(source: string, value: unknown, hasTimeseries: boolean): TelemetrySection {
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    fail(source, 'telemetry', 'expected a mapping (endpoint, user, interval, queue, timeout)');
+  let endpoint: string | undefined;
+  const pairs: string[] = [];
+  for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
+    if (typeof v !== 'string' && typeof v !== 'number')
+      fail(source, 'telemetry', `option '${key}' needs a string or a number`);
+    if (key === 'endpoint') endpoint = String(v);
+    else if (TELEMETRY_SECTION_KEYS.includes(key)) pairs.push(`${key}=${String(v)}`);
+    else
+      fail(
+        source,
+        'telemetry',
+        `unknown option '${key}' (valid: endpoint, ${TELEMETRY_SECTION_KEYS.join(', ')})`,
+      );
+  }
+  if (endpoint === undefined && !hasTimeseries)
+    fail(source, 'telemetry', "option 'endpoint' is needed without a timeseries section");
+  const conf = pairs.join(',');
+  try {
+    parseTelemetryConf([endpoint ?? 'http://127.0.0.1:8041', ...pairs].join(','));
+  } catch (err) {
+    fail(source, 'telemetry', (err as Error).message.replace(/^--telemetry: /, ''));
+  }
+  return { ...(endpoint !== undefined ? { endpoint } : {}), conf };
 }
 
 /** Reads and parses a topology file. */
