@@ -8,7 +8,7 @@
  * default and cap `--api-max-limit`, `marker`, with a `Link` header when the page is full), sorted by the
  * groupby attributes; a bad attribute or marker is 400 `Invalid groupby attribute`.
  */
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { TimeseriesError } from '../errors.js';
 import type { Metric } from '../model.js';
 import type { TimeseriesStore } from '../store.js';
@@ -95,7 +95,7 @@ function isPaginationError(e: unknown): boolean {
 export function registerAggregationRoutes(router: ApiRouter): void {
   const { store } = router;
 
-  const byIds = async (request: FastifyRequest, reply: Parameters<typeof sendJson>[0]): Promise<unknown> => {
+  const byIds = async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
     const query = queryOf(request);
     const ids = metricIds(request, query);
     const metrics = await metricsOf(store, ids);
