@@ -194,7 +194,9 @@ export const clientCommand = defineCommand({
       if (composition === undefined) return 0;
       log.info(`operating in function ${kind} mode, overriding the lambda name: ${o.lambda}`);
     }
-    const tls = tlsFromOptions(o, { serve: false, call: true });
+    // With --secure the client's own callback and state servers serve TLS too, as the computers call them.
+    const serves = o['callback-endpoint'] !== '' || (o['state-endpoint'] !== '' && !o['no-state-server']);
+    const tls = tlsFromOptions(o, { serve: serves, call: true });
     const duration = o.duration;
     const saver = new Saver(o['output-file'], {
       timestamp: true,
@@ -207,6 +209,7 @@ export const clientCommand = defineCommand({
       callbackEndpoint: o['callback-endpoint'],
       stateEndpoint: o['state-endpoint'],
       noStateServer: o['no-state-server'],
+      tls,
     });
     const { callbacks } = servers;
     if (callbacks !== undefined) log.info(`callback server listening on ${callbacks.endpoint}`);
