@@ -109,7 +109,8 @@ async function resourceMetrics(context: IngestContext, id: string, target: Inges
 }
 
 /**
- * Finds or creates the resources and metrics of `targets` and adds their measures. Errors: 404 or 403 for
+ * Finds or creates the resources and metrics of `targets` and adds their measures (nothing, not even the
+ * resource type check, without targets). Errors: 404 or 403 for
  * the resource type (see {@link IngestContext.typeAttributes}), 400 for a resource name that cannot be an id
  * or a metric name no archive policy rule matches, 409 `{"cause": "Resource already exists", "detail": id}`
  * when the id belongs to a resource of another type, 403 for a resource or metric of another user.
@@ -119,6 +120,7 @@ export async function ingestMeasures(
   targets: readonly IngestTarget[],
 ): Promise<void> {
   const { store, mutex, user } = context;
+  if (targets.length === 0) return;
   const ids = targets.map((target) => {
     try {
       return resourceUuid(target.originalId, user.id);

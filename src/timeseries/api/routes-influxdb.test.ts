@@ -169,6 +169,13 @@ describe('InfluxDB endpoints', () => {
     assert.deepEqual(await measures('web-1', 'swap.in'), [['2023-11-14T22:14:00+00:00', 60.0, 3.0]]);
   });
 
+  test('lines with string fields only create no resource; a body of empty lines is 204 whatever the db', async () => {
+    const r = await send(h, 'POST', '/v1/influxdb/write?db=telegraf', 'log,host=quiet msg="hello"');
+    assert.equal(r.status, 204);
+    assert.equal((await h.request('GET', '/v1/resource/telegraf/quiet')).status, 404);
+    assert.equal((await send(h, 'POST', '/v1/influxdb/write?db=nope', '\n\n')).status, 204);
+  });
+
   test('X-Gnocchi-InfluxDB-Tag-Resource-ID names the tag; host becomes a metric tag', async () => {
     const r = await send(
       h,

@@ -125,11 +125,6 @@ export function groupLines(
             .sort(byCodePoint)
             .map((k) => `${k}=${tags.get(k) ?? ''}`)
             .join(',');
-    let metrics = resources.get(resource);
-    if (metrics === undefined) {
-      metrics = new Map();
-      resources.set(resource, metrics);
-    }
     for (const [field, value] of point.fields) {
       if (value.kind === 'string') continue;
       if (!Number.isFinite(value.value)) {
@@ -142,6 +137,12 @@ export function groupLines(
         throw new TimeseriesError(413, `The body has more than ${maxValues} field values`);
       }
       const name = `${point.measurement}.${field}${tagText}`.replaceAll('/', '_');
+      // A resource only with a numeric field, as Gnocchi's defaultdict.
+      let metrics = resources.get(resource);
+      if (metrics === undefined) {
+        metrics = new Map();
+        resources.set(resource, metrics);
+      }
       let measures = metrics.get(name);
       if (measures === undefined) {
         measures = [];

@@ -67,7 +67,7 @@ describe('Prometheus remote write', () => {
       await h.request('GET', `/v1/resource/prometheus/${resource}/metric/${metric}/measures?refresh=true`)
     ).json();
 
-  test("a non-administrator's first write is 403: the prometheus type does not exist yet", async () => {
+  test("a non-administrator's first write is 403 (the prometheus type does not exist yet), unless it has no samples", async () => {
     const r = await write(
       h.app,
       [{ labels: { __name__: 'up', job: 'j', instance: 'i' }, samples: [[T0, 1]] }],
@@ -75,6 +75,8 @@ describe('Prometheus remote write', () => {
     );
     assert.deepEqual([r.status, JSON.parse(r.body)], [403, envelope(403, 'Forbidden', '')]);
     assert.equal((await h.request('GET', '/v1/resource_type/prometheus')).status, 404);
+    const empty = await write(h.app, [{ labels: { __name__: 'up' }, samples: [] }], 'alice');
+    assert.deepEqual([empty.status, empty.body], [202, '']);
   });
 
   test('the first write creates the type, the job@instance resource and its metrics: 202', async () => {
