@@ -10,13 +10,15 @@ import { UI_PREFIX } from './routes-ui.js';
 /** The Gnocchi release whose API this service reproduces (reported as `build`). */
 export const GNOCCHI_BUILD = '4.4.2';
 
-/** The sub-collections listed by `GET /v1/`. */
+/** The sub-collections listed by `GET /v1/`, sorted, as Gnocchi 4.4 lists them (without `prometheus`). */
 export const V1_COLLECTIONS = [
   'aggregates',
+  'aggregation',
   'archive_policy',
   'archive_policy_rule',
   'batch',
   'capabilities',
+  'influxdb',
   'metric',
   'resource',
   'resource_type',
