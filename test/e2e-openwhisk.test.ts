@@ -151,6 +151,35 @@ test('invoke blocking with result, non-blocking then activations.get', async () 
   assert.ok(listed.some((a) => a.activationId === activationId));
 });
 
+test("an activation's logs: what the action printed, through the router, also of a failing action", async () => {
+  const ow = client(edge);
+  const code =
+    "function main(p) { console.log('hello', p.name); console.error('careful'); " +
+    "if (p.fail) throw new Error('down'); return { ok: true }; }";
+  await ow.actions.create({ name: 'chatty', action: code, kind: 'nodejs:20' });
+  const record = await eventually(() =>
+    ow.actions.invoke({ name: 'chatty', blocking: true, params: { name: 'edge' } }),
+  );
+  const time = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z /;
+  const untimed = (lines: string[]) => lines.map((l) => (assert.match(l, time), l.replace(time, '')));
+  assert.deepEqual(untimed(record.logs), ['stdout: hello edge', 'stderr: careful']);
+  const { logs } = await ow.activations.logs({ name: record.activationId });
+  assert.deepEqual(logs, record.logs);
+  const failed = owError(
+    await ow.actions
+      .invoke({ name: 'chatty', blocking: true, params: { fail: true } })
+      .catch((e: unknown) => e),
+  );
+  assert.equal(failed.statusCode, 502);
+  const id = (failed.error as { activationId?: string }).activationId!;
+  const failedLogs = (await ow.activations.logs({ name: id })).logs as string[];
+  assert.deepEqual(untimed(failedLogs).slice(0, 3), [
+    'stdout: hello undefined',
+    'stderr: careful',
+    'stderr: Error: down',
+  ]);
+});
+
 test('a failing action is an OpenWhiskError with statusCode 502', async () => {
   const ow = client(edge);
   await ow.actions.create({ name: 'fail', action: FAIL, kind: 'nodejs:20' });

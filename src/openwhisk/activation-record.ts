@@ -44,20 +44,26 @@ export interface ActivationStoreLimits {
   maxRecords: number;
   /** Longest a record is kept, ms. */
   maxAgeMs: number;
+  /** Bytes of results and logs kept at most (as their sizes are given to {@link ActivationStore.add}). */
+  maxBytes?: number;
 }
 
 /**
- * The activations of the last `maxAgeMs`, at most `maxRecords` of them (the oldest dropped first), by id;
- * lists are newest first, as OpenWhisk's.
+ * The activations of the last `maxAgeMs`, at most `maxRecords` of them and `maxBytes` of their results and
+ * logs (the oldest dropped first), by id; lists are newest first, as OpenWhisk's.
  */
 export class ActivationStore {
   private readonly records = new Map<string, ActivationRecord>();
+  private readonly sizes = new Map<string, number>();
+  private bytes = 0;
 
   constructor(private readonly limits: ActivationStoreLimits) {}
 
-  /** Keeps a completed activation. */
-  add(record: ActivationRecord): void {
+  /** Keeps a completed activation whose result and logs take about `bytes`. */
+  add(record: ActivationRecord, bytes = 0): void {
     this.records.set(record.activationId, record);
+    this.sizes.set(record.activationId, bytes);
+    this.bytes += bytes;
     this.prune();
   }
 
@@ -88,9 +94,12 @@ export class ActivationStore {
 
   private prune(): void {
     const oldest = Date.now() - this.limits.maxAgeMs;
+    const maxBytes = this.limits.maxBytes ?? Infinity;
     for (const [id, r] of this.records) {
-      if (this.records.size <= this.limits.maxRecords && r.end >= oldest) break;
+      if (this.records.size <= this.limits.maxRecords && r.end >= oldest && this.bytes <= maxBytes) break;
       this.records.delete(id);
+      this.bytes -= this.sizes.get(id) ?? 0;
+      this.sizes.delete(id);
     }
   }
 }

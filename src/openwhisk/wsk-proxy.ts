@@ -37,6 +37,10 @@ export interface WskProxyLimits {
   maxActivations: number;
   /** How long an activation is kept, ms. */
   activationTtlMs: number;
+  /** Bytes of results and logs the activations kept hold at most (the oldest dropped first). */
+  activationBytes: number;
+  /** Bytes of log lines kept of one activation (more are cut, a last line saying so). */
+  maxLogBytes: number;
   /** Actions kept, over all namespaces. */
   maxActions: number;
   /** Invocations that may wait for a client towards the broker; more are refused. */
@@ -52,6 +56,8 @@ export const DEFAULT_WSK_PROXY_LIMITS: WskProxyLimits = {
   blockingTimeoutMs: 60_000,
   maxActivations: 10_000,
   activationTtlMs: 3_600_000,
+  activationBytes: 64 * 1024 * 1024,
+  maxLogBytes: 64 * 1024,
   maxActions: 10_000,
   maxWaiting: 1000,
   jsComputersPeriodMs: 1000,
@@ -94,6 +100,8 @@ interface Outcome {
   /** The broker's retcode or output, for the original's `{"payload"}`/`{"error"}` answers. */
   retcode?: string;
   output?: string;
+  /** What the action printed (a js computer's answer carries it in dataout). */
+  logs?: string[];
 }
 
 /** Retcodes of brokers and computers that mean "no such lambda". */
@@ -141,6 +149,7 @@ export class WskProxy {
     this.activations = new ActivationStore({
       maxRecords: this.limits.maxActivations,
       maxAgeMs: this.limits.activationTtlMs,
+      maxBytes: this.limits.activationBytes,
     });
     const source: JsComputerSource =
       options.controllerEndpoint === undefined || options.controllerEndpoint === ''
@@ -377,7 +386,7 @@ export class WskProxy {
         start,
         end,
         duration: end - start,
-        logs: [],
+        logs: outcome.logs ?? [],
         annotations: [
           { key: 'path', value: fullName(path) },
           { key: 'kind', value: entity?.exec.kind ?? 'edge' },
@@ -385,7 +394,8 @@ export class WskProxy {
         ],
         response: activationResponse(outcome.status, outcome.result),
       };
-      this.activations.add(record);
+      const logBytes = record.logs.reduce((a, l) => a + l.length, 0);
+      this.activations.add(record, (outcome.output?.length ?? 0) + logBytes);
       return { outcome, record };
     });
     this.track(run);
@@ -454,10 +464,10 @@ export class WskProxy {
             result: { error: `Sequence component does not exist: ${c}` },
           };
         last = await this.run(p, true, current, depth + 1);
-        if (last.status !== 'success') return last;
+        if (last.status !== 'success') return { ...last, logs: undefined };
         current = last.result as Record<string, unknown>;
       }
-      return last;
+      return { ...last, logs: undefined };
     }
     const lambda =
       known?.fn ??
@@ -466,6 +476,7 @@ export class WskProxy {
         path.name;
     let retcode: string;
     let output: string;
+    let logs: string[] | undefined;
     try {
       const { response } = await this.pool.send(
         this.options.serverEndpoint,
@@ -473,6 +484,7 @@ export class WskProxy {
         { callTimeoutMs: this.limits.blockingTimeoutMs * 5, maxWaiting: this.limits.maxWaiting },
       );
       ({ retcode, output } = response);
+      if (known !== undefined) logs = logLines(response.dataout, this.limits.maxLogBytes);
     } catch (err) {
       const message = (err as Error).message;
       return { status: 'whisk internal error', result: { error: message }, retcode: message };
@@ -491,17 +503,47 @@ export class WskProxy {
         result = { payload: output };
       }
       const isError = typeof result === 'object' && result !== null && Object.hasOwn(result, 'error');
-      return { status: isError ? 'application error' : 'success', result, retcode, output };
+      return { status: isError ? 'application error' : 'success', result, retcode, output, logs };
     }
     const prefixed = (p: string): string | undefined =>
       retcode.startsWith(p) ? retcode.slice(p.length) : undefined;
     const app = prefixed('application error: ');
-    if (app !== undefined) return { status: 'application error', result: { error: app }, retcode };
+    if (app !== undefined) return { status: 'application error', result: { error: app }, retcode, logs };
     const dev = prefixed('developer error: ');
-    if (dev !== undefined) return { status: 'action developer error', result: { error: dev }, retcode };
+    if (dev !== undefined) return { status: 'action developer error', result: { error: dev }, retcode, logs };
     return { status: 'whisk internal error', result: { error: retcode }, retcode };
   }
 }
+
+/**
+ * The log lines a js computer's answer carries in `dataout` (a JSON array of strings; anything else is no
+ * log), at most `maxBytes` of them, then a line saying they were cut.
+ */
+function logLines(dataout: Buffer, maxBytes: number): string[] | undefined {
+  if (dataout.length === 0) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(dataout.toString('utf8'));
+  } catch {
+    return undefined;
+  }
+  if (!Array.isArray(parsed)) return undefined;
+  const lines: string[] = [];
+  let bytes = 0;
+  for (const line of parsed) {
+    if (typeof line !== 'string') continue;
+    bytes += Buffer.byteLength(line);
+    if (bytes > maxBytes) {
+      lines.push(`${new Date().toISOString()} stderr: ${LOG_CUT_TEXT}`);
+      break;
+    }
+    lines.push(line);
+  }
+  return lines;
+}
+
+/** The last line of a log cut at its bounds (OpenWhisk's words). */
+const LOG_CUT_TEXT = 'Logs were truncated because the total bytes size exceeds the limit.';
 
 /**
  * The JSON body of a request, at most `maxBytes` (else a 413 with OpenWhisk's text, the body not read

@@ -7,6 +7,8 @@ export interface ProxyAnswer {
   status: number;
   /** The body, JSON text of an object. */
   body: string;
+  /** Of a `/run` over IPC: the lines the action printed meanwhile (see activation-log.ts). */
+  logs?: string[];
 }
 
 type Main = (params: Record<string, unknown>) => unknown;

@@ -3,6 +3,7 @@ import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ProxyAnswer } from './action-runtime.js';
+import { MAX_ACTIVATION_LOG_LINES } from './activation-log.js';
 
 /** The container's entry point, and the only folder it may read. */
 const RUNTIME = fileURLToPath(new URL('./runtime-main.js', import.meta.url));
@@ -22,6 +23,8 @@ export interface ContainerOptions {
   memoryMb: number;
   /** Largest result, bytes of JSON. */
   outputLimit: number;
+  /** Bytes of log lines an activation's answer carries (js-conf log-limit). */
+  logLimit: number;
   /** Folder under which the container gets its own scratch folder (its only writable place). */
   scratchRoot: string;
   /** Receives each line the container prints (stdout and stderr) until {@link ContainerProcess.log} is set. */
@@ -94,7 +97,8 @@ export class ContainerProcess {
     this.log = options.log;
     this.scratch = join(options.scratchRoot, `c${this.id}`);
     mkdirSync(this.scratch, { recursive: true });
-    this.child = fork(RUNTIME, ['--output-limit', String(options.outputLimit)], {
+    const limits = ['--output-limit', String(options.outputLimit), '--log-limit', String(options.logLimit)];
+    this.child = fork(RUNTIME, limits, {
       cwd: this.scratch,
       env: {},
       execArgv: [
@@ -121,7 +125,7 @@ export class ContainerProcess {
       if (this.current !== undefined && m.id === this.current.id) {
         const { resolve } = this.current;
         this.current = undefined;
-        resolve({ status: m.status, body: m.body });
+        resolve({ status: m.status, body: m.body, ...logsOf(m.logs, this.options.logLimit) });
       }
     });
     this.child.on('exit', (code, signal) => this.exited(code, signal));
@@ -231,6 +235,20 @@ export class ContainerProcess {
     rmSync(this.scratch, { recursive: true, force: true });
     for (const listener of this.exitListeners.splice(0)) listener();
   }
+}
+
+/**
+ * The log lines of an answer, bounded again here (the container's own bound could be undone by the action):
+ * strings only, at most {@link MAX_ACTIVATION_LOG_LINES} + 1 lines of at most `maxBytes` characters each.
+ */
+function logsOf(logs: unknown, maxBytes: number): { logs?: string[] } {
+  if (!Array.isArray(logs)) return {};
+  return {
+    logs: logs
+      .slice(0, MAX_ACTIVATION_LOG_LINES + 1)
+      .filter((l): l is string => typeof l === 'string')
+      .map((l) => l.slice(0, maxBytes + 40)),
+  };
 }
 
 function memoryFailure(): ContainerFailure {

@@ -93,6 +93,7 @@ export class JsComputer implements RunningComputer {
     this.scratchRoot = mkdtempSync(join(tmpdir(), 'soe-js-'));
     this.cells = new StemCells(conf.prewarm, {
       outputLimit: conf.outputLimit,
+      logLimit: conf.logLimit,
       scratchRoot: this.scratchRoot,
       log: (line) => log.info(`[stem cell] ${line}`),
     });
@@ -298,12 +299,16 @@ export class JsComputer implements RunningComputer {
       log.info(`${req.name} activation ${body.activation_id}: container killed: ${answer.message}`);
       return fail(`developer error: ${answer.message}`);
     }
+    const logs = answer.logs !== undefined && answer.logs.length > 0 ? answer.logs : undefined;
     if (answer.status !== 200) {
       const error = (JSON.parse(answer.body) as { error?: unknown }).error;
-      return fail(`developer error: ${typeof error === 'string' ? error : JSON.stringify(error)}`);
+      const res = fail(`developer error: ${typeof error === 'string' ? error : JSON.stringify(error)}`);
+      if (logs !== undefined) res.dataout = Buffer.from(JSON.stringify(logs));
+      return res;
     }
     const res = this.withLoads(errorResponse('OK', hops));
     res.output = answer.body;
+    if (logs !== undefined) res.dataout = Buffer.from(JSON.stringify(logs));
     res.states = req.states;
     if (answer.body.includes(`"${STATES_PARAMETER}"`)) {
       const written = writtenStates(answer.body, req.states);

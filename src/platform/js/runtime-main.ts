@@ -4,6 +4,7 @@
 // Node's built-in modules: the permission model lets the container read nothing else.
 import { createServer } from 'node:http';
 import { ActionRuntime, type ProxyAnswer } from './action-runtime.js';
+import { ActivationLog } from './activation-log.js';
 
 /** Largest request body of the HTTP mode, bytes. */
 const MAX_HTTP_BODY = 64 * 1024 * 1024;
@@ -21,6 +22,7 @@ function option(name: string, fallback: string): string {
 }
 
 const runtime = new ActionRuntime(Number(option('--output-limit', '1048576')));
+const activationLog = new ActivationLog(Number(option('--log-limit', '65536')));
 
 /** Runs one proxy operation; a body that is not JSON is a 400, as any HTTP server answers it. */
 function operate(op: string, text: string | undefined, parsed?: unknown): Promise<ProxyAnswer> {
@@ -96,8 +98,12 @@ else {
   // The action may not answer for the runtime: only the runtime holds the channel's send.
   const send = process.send!.bind(process);
   process.send = undefined;
+  // A run's answer carries what the action printed meanwhile (its activation's logs).
   process.on('message', (m: IpcRequest) => {
-    void operate(m.op, undefined, m.body).then((a) => send({ id: m.id, ...a }));
+    if (m.op === 'run') activationLog.start();
+    void operate(m.op, undefined, m.body).then((a) =>
+      send({ id: m.id, ...a, ...(m.op === 'run' ? { logs: activationLog.stop() } : {}) }),
+    );
   });
   // The computer is gone: so is its container, whatever timers the action left.
   process.on('disconnect', () => process.exit(0));
