@@ -106,21 +106,20 @@ describe('Edge dashboard in Chromium', { skip, timeout: 300_000 }, () => {
     dir = mkdtempSync(join(tmpdir(), 'soe-edge-dashboard-'));
     const timeseries = await freeEndpoint();
     const router = await freeEndpoint();
-    const telemetry = `    telemetry: http://${timeseries}\n`;
     const file = join(dir, 'topology.yaml');
     writeFileSync(
       file,
-      `timeseries:\n  listen: ${timeseries}\n  auth: none\n` +
+      `timeseries:\n  listen: ${timeseries}\n  auth: none\ntelemetry:\n  interval: 1\n` +
         `controller:\n  server-endpoint: ${await freeEndpoint()}\n  state-file: ''\n` +
         `  rest-endpoint: ${await freeEndpoint()}\n  rest-allowed-origin: http://${timeseries}\n` +
         'computers:\n' +
-        `  - server-endpoint: 127.0.0.1:0\n    utilization-endpoint: 127.0.0.1:0\n${telemetry}` +
-        `  - server-endpoint: 127.0.0.1:0\n    utilization-endpoint: 127.0.0.1:0\n${telemetry}` +
+        `  - server-endpoint: 127.0.0.1:0\n    utilization-endpoint: 127.0.0.1:0\n` +
+        `  - server-endpoint: 127.0.0.1:0\n    utilization-endpoint: 127.0.0.1:0\n` +
         // Weights every 2 s (not at every reply): the page and a dump taken then can agree.
         `routers:\n  - server-endpoint: ${router}\n    configuration-endpoint: 127.0.0.1:0\n` +
-        `    table-conf: type=random\n    optimizer-conf: type=trivial,period=2,stat=mean\n${telemetry}` +
+        `    table-conf: type=random\n    optimizer-conf: type=trivial,period=2,stat=mean\n` +
         `clients:\n  - lambda: clambda0\n    server-endpoints: ${router}\n    inter-request-time: 0.1\n` +
-        `    output-file: ''\n${telemetry}`,
+        `    output-file: ''\n`,
     );
     mkdirSync(join(dir, 'logs'));
     deployment = await Deployment.start(loadTopology(file, COMPONENT_COMMANDS), {
