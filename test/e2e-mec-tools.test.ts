@@ -101,6 +101,44 @@ describe('ueapplcmproxy, ueapplcmproxyclient and etsimeccli', () => {
     assert.match(r.stderr, /Exception caught: Unknown command: app_lis\n/);
   });
 
+  test('etsimeccli --mattermost-proxy answers slash commands until stopped', async () => {
+    const child = spawn(process.execPath, [
+      SOE,
+      'mec-cli',
+      '--etsi-api-root',
+      root,
+      '--mattermost-proxy',
+      'http://127.0.0.1:0/slash',
+      '--mattermost-token',
+      'tok',
+    ]);
+    let err = '';
+    const url = await new Promise<string>((resolve, reject) => {
+      child.stderr.setEncoding('utf8').on('data', (d: string) => {
+        err += d;
+        const m = /Mattermost slash-command proxy listening at (\S+)/.exec(err);
+        if (m) resolve(m[1]!);
+      });
+      child.on('close', () => reject(new Error(`etsimeccli exited: ${err}`)));
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'token=tok&text=app_list&command=%2Fetsi',
+    });
+    assert.equal(res.status, 200);
+    assert.deepEqual(await res.json(), {
+      response_type: 'in_channel',
+      text:
+        ' | appName  | appProvider | appSoftVersion |\n | -------- | ----------- | -------------- |\n' +
+        ' | clambda0 | OpenLambdaMec | 1.0 | \n',
+    });
+    child.kill('SIGINT');
+    assert.equal(await exited, 0);
+    assert.match(err, /SIGINT received, shutting down/);
+  });
+
   test('the help of the client lists its commands', async () => {
     const r = await soe(['mec', 'proxy-client', '--help']);
     assert.equal(r.code, 0);
