@@ -1,54 +1,27 @@
 /**
- * The controller's state as plain JSON, what its REST view serves; this module uses no Node API, so the
- * web GUI imports its types.
+ * A read-only copy of a controller's state as plain JSON (what its REST view serves as `GET /v1/topology`),
+ * and the `soe.rpc.ControllerView` list made of it. The JSON shapes are those of topology-view.ts, which
+ * uses no Node API so that the web GUI imports it.
  */
-import type { ComputerList, ContainerInfo } from '../protocol/messages.js';
+import type { ComputerList } from '../protocol/messages.js';
 import type { KnownComputer, RouterEndpoints, RouterReach } from './registry-entries.js';
+import type { TopologyComputer, TopologyRouter, TopologyView } from './topology-view.js';
 
 /** One computer the controller knows, in a {@link ControllerSnapshot}. */
-export interface ComputerSnapshot {
-  /** Its lambda end-point (what it announced, what routers forward to). */
-  endpoint: string;
-  /** The distinct lambdas of its containers, sorted. */
-  lambdas: string[];
-  /** Its containers, in announce order. */
-  containers: ContainerInfo[];
-  /** The management API it announced (a js computer's), if any. */
-  managementEndpoint?: string;
-}
+export type ComputerSnapshot = TopologyComputer;
 
 /** One router (or dispatcher) the controller knows, in a {@link ControllerSnapshot}. */
-export interface RouterSnapshot {
-  /** Where it serves lambdas. */
-  lambdaEndpoint: string;
-  /** Where its forwarding tables are read and programmed. */
-  forwardingEndpoint: string;
-  /** The computers it can reach, directly or through another router, in end-point order. */
-  reaches: RouterReach[];
-}
+export type RouterSnapshot = TopologyRouter;
 
-/** One lambda offered by at least one computer, in a {@link ControllerSnapshot}. */
-export interface LambdaSnapshot {
-  lambda: string;
-  /** The computers offering it, in end-point order. */
-  computers: string[];
-}
+/** One lambda offered by at least one computer, with the computers offering it in end-point order. */
+export type LambdaSnapshot = TopologyView['lambdas'][number];
 
 /**
- * A read-only copy of a controller's state, plain JSON: the installer type, the computers with their
- * containers, the routers with what each reaches, the lambdas with their computers. Later changes to
- * the controller do not show in it.
+ * A read-only copy of a controller's state: the installer type, the computers with their containers, the
+ * routers with what each reaches, the lambdas with their computers. Later changes to the controller do
+ * not show in it.
  */
-export interface ControllerSnapshot {
-  /** The `--installer-type` (`flat`, `hier`). */
-  installerType: string;
-  /** Computers in end-point order. */
-  computers: ComputerSnapshot[];
-  /** Routers, oldest announce first. */
-  routers: RouterSnapshot[];
-  /** Lambdas, sorted. */
-  lambdas: LambdaSnapshot[];
-}
+export type ControllerSnapshot = TopologyView;
 
 /** What a snapshot is taken of: an `EdgeController`. */
 export interface SnapshotSource {
