@@ -3,6 +3,8 @@ import { test } from 'node:test';
 import { GrpcLambdaClient } from '../../client/lambda-client-grpc.js';
 import { startCallbackServer } from '../../protocol/callback/callback-server.js';
 import { lambdaRequest } from '../../protocol/requests.js';
+import { StateClient } from '../../protocol/state/state-client.js';
+import { startStateServer } from '../../protocol/state/state-server.js';
 import { startComputerServer } from '../computer-server.js';
 import { asyncQueueFull } from './composition-front.js';
 
@@ -151,5 +153,44 @@ test('bad input: remote states without a state server, a DAG without a uuid, a c
   } finally {
     client.close();
     await computer.stop();
+  }
+});
+
+test('bad input: a remote state larger than the computer’s state server takes stays where it was', async () => {
+  const elsewhere = await startStateServer('127.0.0.1:0');
+  elsewhere.store.put('small', Buffer.from('s'));
+  elsewhere.store.put('big', Buffer.alloc(100, 0x41));
+  const computer = await startComputerServer({
+    serverEndpoint: '127.0.0.1:0',
+    utilizationEndpoint: '',
+    conf: 'type=raspberry',
+    composition: { stateEndpoint: '127.0.0.1:0', stateLimits: { maxStateSize: 99 } },
+  });
+  const client = new GrpcLambdaClient(computer.endpoint);
+  try {
+    const res = await client.runLambda(
+      lambdaRequest({
+        name: 'clambda0',
+        states: {
+          small: state('small', '', elsewhere.endpoint),
+          big: state('big', '', elsewhere.endpoint),
+        },
+        dependencies: { small: { functions: ['clambda0'] }, big: { functions: ['clambda0'] } },
+      }),
+    );
+    assert.equal(
+      res.retcode,
+      'could not handle all the remote states: state too big: big (100 bytes, at most 99)',
+    );
+    assert.equal(elsewhere.store.content('big')?.length, 100);
+    // `small`, stored before `big` was refused, was taken back: both are still where they were.
+    assert.equal(elsewhere.store.content('small')?.toString(), 's');
+    const own = new StateClient(computer.stateEndpoint);
+    assert.equal((await own.get('small')).retcode, 'could not find state: small');
+    own.close();
+  } finally {
+    client.close();
+    await computer.stop();
+    await elsewhere.stop();
   }
 });

@@ -70,13 +70,20 @@ export class RemoteStates {
    */
   async finish(prepared: PreparedStates, after: Record<string, State>): Promise<Record<string, State>> {
     const states: Record<string, State> = { ...after };
-    for (const [key, location] of prepared.pulled) {
+    const own = this.own as StateAccess;
+    // Every Put first: if one fails, those already made elsewhere than their old place are undone, so
+    // each state is still where the request said.
+    const put: string[] = [];
+    for (const key of prepared.pulled.keys()) {
       const content = after[key]?.content ?? prepared.embedded[key]?.content ?? Buffer.alloc(0);
-      const own = this.own as StateAccess;
-      const put = await own.put(key, content);
-      if (put.retcode !== 'OK') {
-        throw new StateHandlingError(`could not handle all the remote states: ${put.retcode}`);
+      const res = await own.put(key, content);
+      if (res.retcode !== 'OK') {
+        for (const done of put) if (prepared.pulled.get(done) !== this.ownEndpoint) await own.del(done);
+        throw new StateHandlingError(`could not handle all the remote states: ${res.retcode}`);
       }
+      put.push(key);
+    }
+    for (const [key, location] of prepared.pulled) {
       if (location !== this.ownEndpoint) {
         const del = await this.access(location).del(key);
         if (del.retcode !== 'OK') {
