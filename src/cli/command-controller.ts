@@ -174,7 +174,12 @@ export const controllerCommand = defineCommand({
       const server = await ControllerServer.start(endpoint, [controller], tls, () =>
         computerList(controllerSnapshot(controller)),
       );
-      const rest = await startRestView(controller, o['rest-endpoint'], o['rest-allowed-origin'], tls);
+      const rest = await startRestView(controller, o['rest-endpoint'], o['rest-allowed-origin'], tls).catch(
+        async (err: unknown) => {
+          await server.stop();
+          throw err;
+        },
+      );
       const report = await startReporting(
         o,
         {
