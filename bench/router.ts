@@ -15,7 +15,9 @@
  * router RSS (/proc/<pid>/status VmRSS), errors (non-OK retcodes, failed calls, wrong hop counts), ratios
  * to direct and to the C++ original's figures.
  *
- * Run: `npx tsc -p . && node dist/bench/router.js [seconds-per-cell]` (default 3; about 30 s in all).
+ * Then bench/router-telemetry.ts compares a router with and without telemetry (its own table).
+ *
+ * Run: `npx tsc -p . && node dist/bench/router.js [seconds-per-cell]` (default 3; about 60 s in all).
  * `SOE_BENCH_CPU_PROF=<dir>` starts the routers under `node --cpu-prof --cpu-prof-dir=<dir>` (profiles
  * are written when they exit). Linux only (/proc).
  */
@@ -335,3 +337,6 @@ process.stdout.write(
     '',
   ].join('\n'),
 );
+
+// What telemetry costs the same router (issue 17): its own processes and table.
+await import('./router-telemetry.js');

@@ -2,21 +2,28 @@
  * Server side of the benchmarks, run as a child process so that client and server compete for the
  * cores as separate processes do in a deployment: `node dist/bench/servers.js echo|computer`,
  * `node dist/bench/servers.js jscomputer <functions folder> <js-conf>`, or
- * `node dist/bench/servers.js router [table-conf [optimizer-conf [router-conf]]]` (defaults `type=random`,
- * `type=none`, `max-pending-clients=0,min-forward-time=0,max-forward-time=0`: an unprogrammed e-router), or
+ * `node dist/bench/servers.js router [table-conf [optimizer-conf [router-conf [telemetry]]]]` (defaults `type=random`,
+ * `type=none`, `max-pending-clients=0,min-forward-time=0,max-forward-time=0`, no telemetry: an unprogrammed
+ * e-router; `telemetry` as `--telemetry` takes it), `node dist/bench/servers.js timeseries` (the timeseries
+ * service, basic auth, embedded store in a temporary folder; prints its URL), or
  * `node dist/bench/servers.js wskproxy <broker> <management end-point> <UUID:KEY> [num-threads]` (prints its API root).
  * Lambda servers use the transport `SOE_LAMBDA_TRANSPORT` names (default `lean`).
  * Prints the bound endpoint on stdout (for a router: the lambda endpoint, a space, the configuration
  * endpoint), then serves until killed; SIGTERM and SIGINT exit cleanly, so that `node --cpu-prof` writes
  * its profile.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseRouterConf } from '../src/broker/router-conf.js';
 import { ApiKeys } from '../src/openwhisk/api-keys.js';
 import { startWskProxy } from '../src/openwhisk/wsk-proxy.js';
 import { startRouterServer } from '../src/broker/router/router-server.js';
+import { routerFigures } from '../src/broker/broker-figures.js';
+import { startComponentTelemetry } from '../src/telemetry/component-telemetry.js';
+import { TrafficStats } from '../src/telemetry/traffic-stats.js';
+import { startTimeseriesServer } from '../src/timeseries/api/serve.js';
+import { FileTimeseriesStore } from '../src/timeseries/store-file.js';
 import { startComputerServer, startTypedComputerServer } from '../src/platform/computer-server.js';
 import type { JsComputerService } from '../src/platform/js/js-computer-type.js';
 import { startLambdaServer } from '../src/protocol/edge-server.js';
@@ -78,14 +85,42 @@ async function jsComputer(functions: string, jsConf: string): Promise<string> {
   return `${server.endpoint} ${management!.endpoint}`;
 }
 
-/** An e-router on loopback with empty tables (program them with EdgeRouter.Configure). */
-async function router(tableConf: string, optimizerConf: string, routerConf: string): Promise<string> {
+/**
+ * An e-router on loopback with empty tables (program them with EdgeRouter.Configure); with `telemetry`
+ * (`--telemetry`'s text), counting its traffic and writing it as `soe router --telemetry` does.
+ */
+async function router(
+  tableConf: string,
+  optimizerConf: string,
+  routerConf: string,
+  telemetry: string,
+): Promise<string> {
+  const traffic = telemetry === '' ? undefined : new TrafficStats();
   const server = await startRouterServer('127.0.0.1:0', '127.0.0.1:0', {
     tableConf,
     optimizerConf,
     router: parseRouterConf(routerConf),
+    traffic,
   });
+  if (traffic !== undefined) {
+    await startComponentTelemetry({
+      type: 'edge-router',
+      name: server.endpoint,
+      source: routerFigures(server.router, traffic),
+      telemetry,
+    });
+  }
   return `${server.endpoint} ${server.configurationEndpoint}`;
+}
+
+/** The timeseries service on loopback (basic auth), its data in a temporary folder. */
+async function timeseries(): Promise<string> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'bench-timeseries-'));
+  process.on('exit', () => rmSync(dataDir, { recursive: true, force: true }));
+  const store = new FileTimeseriesStore({ dataDir });
+  await store.open();
+  const server = await startTimeseriesServer({ listen: '127.0.0.1:0', store, auth: 'basic' });
+  return server.url;
 }
 
 /** A wskproxy invoking `broker`, deploying to the js computer at `management`, with one API key (namespace guest). */
@@ -118,13 +153,16 @@ const endpoint =
               args[0] ?? 'type=random',
               args[1] ?? 'type=none',
               args[2] ?? 'max-pending-clients=0,min-forward-time=0,max-forward-time=0',
+              args[3] ?? '',
             )
           : kind === 'wskproxy'
             ? await wskproxy(args[0] ?? '', args[1] ?? '', args[2] ?? '', Number(args[3] ?? 8))
-            : undefined;
+            : kind === 'timeseries'
+              ? await timeseries()
+              : undefined;
 if (endpoint === undefined)
   throw new Error(
-    'usage: servers.js echo|computer|jscomputer <functions> <js-conf>|router [table-conf [optimizer-conf [router-conf]]]' +
-      '|wskproxy <broker> <management> <UUID:KEY> [num-threads]',
+    'usage: servers.js echo|computer|jscomputer <functions> <js-conf>|router [table-conf [optimizer-conf [router-conf [telemetry]]]]' +
+      '|wskproxy <broker> <management> <UUID:KEY> [num-threads]|timeseries',
   );
 process.stdout.write(`${endpoint}\n`);
