@@ -144,6 +144,30 @@ describe('ETSI MEC end to end', () => {
     }
   });
 
+  test('a context the MEC system deletes is replaced at the next call, refused while the lambda is gone', async () => {
+    const s = await system(3_600_000);
+    const manager = new AppContextManager({ apiRoot: s.service.http.apiRoot });
+    const client = new EtsiEdgeClient(manager);
+    try {
+      assert.equal((await client.runLambda({ name: 'clambda0', input: 'x' })).retcode, 'OK');
+      const deleted = nextChange(manager);
+      await s.service.proxy.delLambda('clambda0');
+      assert.equal(await deleted, '');
+      assert.equal(manager.size(), 0);
+      await assert.rejects(client.runLambda({ name: 'clambda0', input: 'x' }), {
+        message: 'UE application clambda0 not found in the LCM proxy',
+      });
+      s.service.proxy.addLambda('clambda0');
+      assert.equal((await client.runLambda({ name: 'clambda0', input: 'x' })).retcode, 'OK');
+      assert.equal(manager.size(), 1);
+      assert.equal(await s.rpc.numContexts(), 1);
+    } finally {
+      client.close();
+      await manager.close();
+      await s.stop();
+    }
+  });
+
   test('the balanced controller moves a busy client to the other computer: no request lost', async () => {
     const s = await system(100);
     const root = s.service.http.apiRoot;

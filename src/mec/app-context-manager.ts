@@ -161,12 +161,20 @@ export class AppContextManager {
     return this.contexts.get(ueAppId)?.endpoint ?? '';
   }
 
+  /** True while the context is held (not deleted by the MEC system nor by {@link close}). */
+  has(ueAppId: string): boolean {
+    return this.contexts.has(ueAppId);
+  }
+
   /** The number of contexts held. */
   size(): number {
     return this.contexts.size;
   }
 
-  /** Calls `listener` whenever a notification changes a context's end-point. */
+  /**
+   * Calls `listener` whenever a notification changes a context's end-point, or deletes the context (the
+   * end-point is then '').
+   */
   onChange(listener: (ueAppId: string, endpoint: string) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
@@ -193,14 +201,26 @@ export class AppContextManager {
     });
     req.on('end', () => {
       let uri: unknown;
+      let body: Record<string, unknown> | undefined;
       try {
-        const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>;
+        body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>;
         uri =
           body.notificationType === 'ApplicationContextUpdateNotification'
             ? (body.userAppInstanceInfo as { referenceURI?: unknown }[] | undefined)?.[0]?.referenceURI
             : body.referenceURI;
       } catch {
         uri = undefined;
+      }
+      if (
+        size <= MAX_NOTIFICATION_BYTES &&
+        body?.notificationType === 'ApplicationContextDeleteNotification' &&
+        body.contextId === context.contextId
+      ) {
+        this.contexts.delete(ueAppId);
+        log.debug(1, `context ${context.contextId}: deleted by the MEC system`);
+        answer(204);
+        for (const l of this.listeners) l(ueAppId, '');
+        return;
       }
       if (size > MAX_NOTIFICATION_BYTES || typeof uri !== 'string' || uri === '') {
         answer(400);

@@ -180,6 +180,31 @@ describe('GS MEC 016 v2.2.1 device application interface at /dev_app/v1/', () =>
     await env.rpc.removeAddress('', 'clambda0');
   });
 
+  test('an application leaving the list deletes its contexts: ApplicationContextDeleteNotification', async () => {
+    await env.rpc.addLambda('leaving');
+    await env.rpc.associateAddress('', 'leaving', '127.0.0.1:10003');
+    const a = await call(
+      'POST',
+      '/app_contexts',
+      appContext('dev-9', { callbackReference: callbacks.url }, { appName: 'leaving' }),
+    );
+    assert.equal(a.status, 201);
+    const { contextId } = a.json as { contextId: string };
+    const before = callbacks.received.length;
+    await env.rpc.delLambda('leaving');
+    assert.equal(callbacks.received.length, before + 1);
+    const notification = callbacks.received[before];
+    validator.notification(notification);
+    assert.deepEqual(notification, { notificationType: 'ApplicationContextDeleteNotification', contextId });
+    assertProblem(
+      await call('DELETE', `/app_contexts/${contextId}`),
+      404,
+      `Unknown application context ${contextId}`,
+    );
+    assert.equal(await env.rpc.numContexts(), 0);
+    await env.rpc.removeAddress('', 'leaving');
+  });
+
   test('app_contexts: application by appDId, unknown ones, package sources', async () => {
     await env.rpc.associateAddress('', 'lambda1', '127.0.0.1:10002');
     const a = await call(

@@ -19,7 +19,8 @@ interface Destination {
  * call of a lambda looks it up in the app list (the first application of that name), creates a context,
  * and sends to the context's end-point; before every call the current end-point is read again (the
  * proxy's notifications update it) and, if it changed, later calls go to the new one while calls in
- * flight finish on the old.
+ * flight finish on the old. A context the MEC system deleted (ApplicationContextDeleteNotification) is
+ * replaced at the next call, which fails if the application is no longer listed.
  */
 export class EtsiEdgeClient implements LambdaClient {
   private readonly contextOf = new Map<string, Promise<string>>();
@@ -65,7 +66,13 @@ export class EtsiEdgeClient implements LambdaClient {
 
   async runLambda(request: Partial<LambdaRequest>, dry = false): Promise<LambdaResponse> {
     const lambda = request.name ?? '';
-    const ueAppId = await this.context(lambda);
+    const held = this.context(lambda);
+    let ueAppId = await held;
+    if (!this.manager.has(ueAppId)) {
+      // The MEC system deleted the context (its application left): ask for a new one.
+      if (this.contextOf.get(lambda) === held) this.contextOf.delete(lambda);
+      ueAppId = await this.context(lambda);
+    }
     const endpoint = this.manager.endpoint(ueAppId);
     if (endpoint === '')
       throw new Error(`No edge end-point for ${lambda}: the LCM proxy dropped its context`);

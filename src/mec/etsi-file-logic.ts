@@ -41,7 +41,7 @@ export class EtsiFileLogic implements EtsiControllerHooks {
   }
 
   lambdaRemoved(lambda: string): void {
-    this.service.proxy.removeApp(makeApp(lambda, ETSI_FILE_APP_PROVIDER, this.version));
+    void this.service.proxy.removeApp(makeApp(lambda, ETSI_FILE_APP_PROVIDER, this.version));
   }
 
   computerAdded(): void {}

@@ -2,13 +2,21 @@ import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { logger } from '../support/logger.js';
 import { toReferenceUri } from './reference-uri.js';
-import type { AppContextEntry, ContextNotifier } from './ue-app-lcm-proxy.js';
+import type { AppContextEntry, ContextNotifier, NotificationKind } from './ue-app-lcm-proxy.js';
 
 const log = logger('mec');
 
-/** The notification a context's device gets when its end-point changes, in the flavour of its API. */
-export function notificationBody(context: Readonly<AppContextEntry>): unknown {
+/**
+ * The notification a context's device gets when its end-point changes, in the flavour of its API, or
+ * (GS MEC 016 only) when the MEC system deleted its context.
+ */
+export function notificationBody(
+  context: Readonly<AppContextEntry>,
+  kind: NotificationKind = 'update',
+): unknown {
   if (context.api === 'mx2') return { referenceURI: context.endpoint };
+  if (kind === 'delete')
+    return { notificationType: 'ApplicationContextDeleteNotification', contextId: context.contextId };
   return {
     notificationType: 'ApplicationContextUpdateNotification',
     contextId: context.contextId,
@@ -58,13 +66,13 @@ export function postJson(url: URL, body: unknown, timeoutMs: number, localAddres
  * 204 within `timeoutMs`. A callback reference that is not an http(s) URL is skipped (the context is kept).
  */
 export function httpNotifier(timeoutMs: number): ContextNotifier {
-  return async (context) => {
+  return async (context, kind = 'update') => {
     const url = callbackUrl(context.callbackReference);
     if (url === undefined) {
       log.warn(`invalid callback reference ${context.callbackReference}: skipping notification`);
       return true;
     }
-    const status = await postJson(url, notificationBody(context), timeoutMs);
+    const status = await postJson(url, notificationBody(context, kind), timeoutMs);
     if (status !== 204) log.warn(`notification to ${context.callbackReference} answered ${status}`);
     return status === 204;
   };

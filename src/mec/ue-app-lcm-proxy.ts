@@ -25,11 +25,18 @@ export interface AppContextEntry {
   api: ContextApi;
 }
 
+/** What a notification tells a device: its context's end-point changed, or the context was deleted. */
+export type NotificationKind = 'update' | 'delete';
+
 /**
- * Tells a context's device that its end-point changed; resolves true if the device acknowledged (HTTP 204),
- * false if the context must be purged (any other answer, no answer in time, unreachable).
+ * Tells a context's device that its end-point changed (or, `delete`, that the MEC system deleted its
+ * context); resolves true if the device acknowledged (HTTP 204), false if not (any other answer, no answer
+ * in time, unreachable): a changed context is then purged.
  */
-export type ContextNotifier = (context: Readonly<AppContextEntry>) => Promise<boolean>;
+export type ContextNotifier = (
+  context: Readonly<AppContextEntry>,
+  kind?: NotificationKind,
+) => Promise<boolean>;
 
 /** How a {@link UeAppLcmProxy} is bounded and notifies. */
 export interface UeAppLcmProxyOptions {
@@ -105,9 +112,18 @@ export class UeAppLcmProxy {
     this.appsByKey.set(key, app);
   }
 
-  /** Removes an application; true if it was listed. */
-  removeApp(app: Pick<AppInfo, 'appName' | 'appProvider' | 'appSoftVersion'>): boolean {
-    return this.appsByKey.delete(appKey(app));
+  /**
+   * Removes an application; true if it was listed. Its GS MEC 016 contexts go with it, each device told
+   * with an ApplicationContextDeleteNotification (resolving once every notification was answered or timed
+   * out); Mx2 contexts stay, as the original kept them, with no end-point until the application returns.
+   */
+  async removeApp(app: Pick<AppInfo, 'appName' | 'appProvider' | 'appSoftVersion'>): Promise<boolean> {
+    const key = appKey(app);
+    if (!this.appsByKey.delete(key)) return false;
+    const gone = [...this.contextsById.values()].filter((e) => e.api !== 'mx2' && appKey(e.app) === key);
+    for (const entry of gone) this.deleteContext(entry.contextId);
+    await this.notifyAll(gone, 'delete');
+    return true;
   }
 
   /** Adds the application of a lambda (provider `OpenLambdaMec`, version `1.0`). */
@@ -115,9 +131,9 @@ export class UeAppLcmProxy {
     this.addApp(lambdaApp(lambda));
   }
 
-  /** Removes the application of a lambda. */
-  delLambda(lambda: string): void {
-    this.removeApp(lambdaApp(lambda));
+  /** Removes the application of a lambda (see {@link removeApp}). */
+  async delLambda(lambda: string): Promise<void> {
+    await this.removeApp(lambdaApp(lambda));
   }
 
   /**
@@ -253,8 +269,11 @@ export class UeAppLcmProxy {
     await this.notifyAll(changed);
   }
 
-  /** Notifies the changed contexts, a bounded number at a time; purges those not acknowledged. */
-  private async notifyAll(changed: AppContextEntry[]): Promise<void> {
+  /**
+   * Notifies the changed (or deleted) contexts, a bounded number at a time; purges the changed ones not
+   * acknowledged.
+   */
+  private async notifyAll(changed: AppContextEntry[], kind: NotificationKind = 'update'): Promise<void> {
     const notifier = this.notifier;
     if (notifier === undefined || changed.length === 0) return;
     let next = 0;
@@ -264,12 +283,12 @@ export class UeAppLcmProxy {
         if (entry.callbackReference === '') continue;
         let ok: boolean;
         try {
-          ok = await notifier({ ...entry });
+          ok = await notifier({ ...entry }, kind);
         } catch (err) {
           log.warn(`notifying context ${entry.contextId}: ${(err as Error).message}`);
           ok = false;
         }
-        if (!ok && this.contextsById.get(entry.contextId) === entry) {
+        if (!ok && kind === 'update' && this.contextsById.get(entry.contextId) === entry) {
           this.deleteContext(entry.contextId);
           log.warn(`context ${entry.contextId} purged: its device did not acknowledge the notification`);
         }
