@@ -27,7 +27,7 @@ export interface EdgePageProps {
 }
 
 /** Seconds of history on the charts. */
-const WINDOW = 120;
+const WINDOW = 60;
 /** Refresh period, ms. */
 const PERIOD_MS = 1000;
 /** Seconds the traffic table averages over. */
