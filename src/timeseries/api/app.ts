@@ -158,7 +158,7 @@ export function buildApp(store: TimeseriesStore, options: AppOptions): FastifyIn
   registerMetricRoutes(router, mutex);
   registerMeasuresRoutes(router);
   registerBatchRoutes(router, mutex);
-  registerResourceTypeRoutes(router);
+  registerResourceTypeRoutes(router, mutex);
   registerResourceRoutes(router, mutex);
   registerSearchRoutes(router);
   registerAggregatesRoutes(router);
