@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
@@ -12,7 +12,7 @@ import type { RunPolicy, RunResult } from './engine-virtual.js';
 import type { BrokerConf, Experiment } from './experiment.js';
 import type { Engine } from './lab-run.js';
 import { withoutOutput } from './lab-broker.js';
-import { labRequest } from './lab-request.js';
+import { jsRequest, labRequest } from './lab-request.js';
 import { labTopology } from './topology.js';
 import { generateArrivals } from './workload.js';
 
@@ -62,7 +62,8 @@ async function program(
  * address 127.0.0.<10+i> so that their endpoints sort in the lab's order, as brokers break ties by name),
  * the policy's broker(s) programmed over their configuration service (second-tier brokers on
  * 127.0.1.<10+b>), and a client in this process sending the experiment's arrivals on the wall clock and
- * timing each reply. For small scenarios (it runs in real time, at most 80 computers); the oracle cannot
+ * timing each reply. With `lambda.js` the computers are js computers running that function (one container
+ * per worker, called with `{size}`) instead of simulated ones. For small scenarios (it runs in real time, at most 80 computers); the oracle cannot
  * run live.
  */
 export function liveEngine(commands: CommandCatalog): Engine {
@@ -80,14 +81,22 @@ async function runLive(
   if (topology.computers.length > 80 || topology.tier.length > 80)
     throw new Error('The live engine runs at most 80 computers and 80 second-tier brokers');
   const dir = mkdtempSync(join(tmpdir(), 'soe-lab-'));
+  const { js } = e.lambda;
+  const functions = join(dir, 'functions');
+  if (js !== undefined) {
+    mkdirSync(functions);
+    writeFileSync(join(functions, `${e.lambda.name}.js`), js);
+  }
   const computers = topology.computers.map((c, i) => {
+    const common = { 'server-endpoint': `127.0.0.${10 + i}:0`, 'utilization-endpoint': '' };
+    // A real function: a js computer with as many containers (and pre-started ones) as workers.
+    if (js !== undefined) {
+      const containers = `containers=${c.group.workers},prewarm=${c.group.workers}`;
+      return { ...common, 'computer-type': 'js', functions, 'js-conf': containers };
+    }
     const path = join(dir, `${c.name}.json`);
     writeFileSync(path, JSON.stringify(computerDescription(c.group, e.lambda)));
-    return {
-      'server-endpoint': `127.0.0.${10 + i}:0`,
-      'utilization-endpoint': '',
-      conf: `type=file,path=${path}`,
-    };
+    return { ...common, conf: `type=file,path=${path}` };
   });
   const tierHosts = topology.tier.map((_, b) => `127.0.1.${10 + b}`);
   const routers = [
@@ -137,7 +146,7 @@ async function runLive(
       const sent = monotonicSeconds();
       const c = client;
       pending.push(
-        c.runLambda(labRequest(lambda, a.size)).then(
+        c.runLambda(js === undefined ? labRequest(lambda, a.size) : jsRequest(lambda, a.size)).then(
           (response) => {
             if (response.retcode !== 'OK') failure ??= response.retcode;
             else if (a.time >= e.workload.warmUp) times.push(monotonicSeconds() - sent);

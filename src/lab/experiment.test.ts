@@ -18,6 +18,19 @@ policies:
   - { name: d, dispatcher: { ptimeest-conf: 'type=led,window-size=5,in-flight-timeout=3' } }
 `;
 
+test('lambda.js: a real function for the live engine', () => {
+  const text = MINIMAL.replace(
+    'lambda: { op-coeff: 1.0e+6 }',
+    "lambda: { name: busy, op-coeff: 1.0e+6, js: 'function main(p) { return p; }' }",
+  );
+  assert.deepEqual(parseExperiment(text, 'x.yaml').lambda, {
+    name: 'busy',
+    opCoeff: 1e6,
+    opOffset: 0,
+    js: 'function main(p) { return p; }',
+  });
+});
+
 test('a minimal experiment gets the documented defaults', () => {
   const e = parseExperiment(MINIMAL, 'x.yaml');
   assert.equal(e.seed, 1);
@@ -108,6 +121,11 @@ test('every error names the file and the field', () => {
       'x.yaml: seeds: unknown field (valid: name, description, seed, network-delay, lambda, computers, second-tier, router-conf, workload, policies, metrics)',
     ],
     ['  duration: 10\n', '', 'x.yaml: workload.duration: missing'],
+    [
+      'lambda: { op-coeff: 1.0e+6 }',
+      "lambda: { name: 'a b', op-coeff: 1.0e+6, js: 'function main() {}' }",
+      'x.yaml: lambda.name: with js, a function name (letters, digits, _ and -, at most 200)',
+    ],
   ];
   for (const [from, to, message] of cases) {
     const text = MINIMAL.replace(from, to);

@@ -18,6 +18,11 @@ export interface LabLambda {
   name: string;
   opCoeff: number;
   opOffset: number;
+  /**
+   * A real function (OpenWhisk `main(params)`, called with `{size}`): the live engine runs it on js
+   * computers instead of simulating the operations; the virtual engine (and the oracles) use the model.
+   */
+  js?: string;
 }
 
 /** How requests arrive. */
@@ -273,12 +278,17 @@ export function parseExperiment(text: string, source = 'experiment', folder = '.
     'policies',
     'metrics',
   ]);
-  const l = root.mapping('lambda', ['name', 'op-coeff', 'op-offset']);
-  const lambda = {
+  const l = root.mapping('lambda', ['name', 'op-coeff', 'op-offset', 'js']);
+  const lambda: LabLambda = {
     name: l.string('name', 'clambda0'),
     opCoeff: l.number('op-coeff', nonNegative, 'operations per input byte (>= 0)'),
     opOffset: l.number('op-offset', nonNegative, 'operations (>= 0)', 0),
   };
+  if (l.has('js')) {
+    lambda.js = l.string('js');
+    if (!/^[A-Za-z0-9_-]{1,200}$/.test(lambda.name))
+      l.fail('name', 'with js, a function name (letters, digits, _ and -, at most 200)');
+  }
   if (root.has('description')) root.string('description');
   const groups = computers(root);
   const total = groups.reduce((n, g) => n + g.count, 0);

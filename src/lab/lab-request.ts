@@ -5,3 +5,8 @@ import { lambdaRequest } from '../protocol/requests.js';
 export function labRequest(lambda: string, size: number): LambdaRequest {
   return lambdaRequest({ name: lambda, input: 'x'.repeat(size) });
 }
+
+/** A request to a lab lambda run as a real function (`lambda.js`): its parameters `{size}`. */
+export function jsRequest(lambda: string, size: number): LambdaRequest {
+  return lambdaRequest({ name: lambda, input: JSON.stringify({ size }) });
+}
