@@ -34,7 +34,9 @@ export const upCommand = defineCommand({
     'component of the YAML file takes the options of its command without the leading dashes (a router given ' +
     'neither table-conf nor optimizer-conf gets type=shortest-expected-delay and type=delay-per-request, the ' +
     'pair closest to the oracles in docs/evaluation.md; name type=random and type=trivial,period=10,stat=mean ' +
-    "for the original's defaults); see " +
+    "for the original's defaults). A top-level telemetry: section (endpoint, user, interval, queue, timeout; " +
+    "endpoint defaults to the deployment's timeseries service) gives every controller, computer, router, " +
+    'dispatcher and client --telemetry (docs/telemetry.md). See ' +
     'topologies/readme-example.yaml, the default, and topologies/etsi.yaml (ETSI MEC, etsi-balanced controller).',
   positional: {
     name: 'topology.yaml',
