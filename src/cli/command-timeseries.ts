@@ -423,6 +423,22 @@ remote_write:
         'do not create the archive policies bool, low, medium, high and the rule default in a fresh store ' +
         '(gnocchi-upgrade --skip-archive-policies-creation)',
     },
+    {
+      name: 'influxdb-limits',
+      kind: 'string',
+      default: '',
+      description:
+        'bounds of an InfluxDB write (/v1/influxdb/write), refused with 413 beyond: lines=N (100000), ' +
+        'values=N (500000, all lines together), decompressed-bytes=N (33554432, a gzip body once inflated)',
+    },
+    {
+      name: 'remote-write-limits',
+      kind: 'string',
+      default: '',
+      description:
+        'bounds of a Prometheus remote write (/v1/prometheus/write): decompressed-bytes=N (33554432, checked ' +
+        'against the snappy header before inflating; 413), samples=N (500000; 413), labels=N (1000 a series; 400)',
+    },
   ],
   async run(o) {
     const [action = 'serve', sub, name, ...rest] = o.positionals;
@@ -472,6 +488,10 @@ remote_write:
         );
     }
     // Loaded here, not at start-up: the other commands need neither fastify nor the storage drivers.
+    const { parseInfluxdbLimits, parseRemoteWriteLimits } =
+      await import('../timeseries/api/ingest-limits.js');
+    const influxdbLimits = parseInfluxdbLimits(o['influxdb-limits']);
+    const remoteWriteLimits = parseRemoteWriteLimits(o['remote-write-limits']);
     const [
       { openStore },
       { startTimeseriesServer, parseListen },
@@ -515,6 +535,8 @@ remote_write:
         corsAllowedOrigins,
         proxyHeaders: o['enable-proxy-headers-parsing'],
         noDefaultArchivePolicies: o['no-default-archive-policies'],
+        influxdbLimits,
+        remoteWriteLimits,
       });
       log.info(`timeseries service listening on ${server.url}, storage ${location}`);
       const signal = await untilSignal();

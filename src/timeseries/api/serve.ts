@@ -2,11 +2,13 @@
 import { bindError } from '../../support/socket-errors.js';
 import { DEFAULT_ARCHIVE_POLICIES, DEFAULT_ARCHIVE_POLICY_RULE } from '../archive-policy.js';
 import { TimeseriesError } from '../errors.js';
+import type { RemoteWriteLimits } from '../prometheus-remote-write.js';
 import type { TimeseriesStore } from '../store.js';
 import { buildApp } from './app.js';
 import type { MetricsAuth } from './routes-prometheus.js';
 import type { AuthMode } from './auth.js';
 import { insecureListenProblem } from './listen-guard.js';
+import type { InfluxdbLimits } from './routes-influxdb.js';
 import type { UserDirectory } from './user-directory.js';
 
 /** Options of {@link startTimeseriesServer}. */
@@ -40,6 +42,10 @@ export interface TimeseriesServerOptions {
    * default false: bool, low, medium, high and the rule `default` are created.
    */
   noDefaultArchivePolicies?: boolean;
+  /** Bounds of `/v1/influxdb/write` bodies (default `DEFAULT_INFLUXDB_LIMITS`). */
+  influxdbLimits?: InfluxdbLimits;
+  /** Bounds of `/v1/prometheus/write` bodies (default `DEFAULT_REMOTE_WRITE_LIMITS`). */
+  remoteWriteLimits?: RemoteWriteLimits;
 }
 
 /** A running server. */
@@ -98,6 +104,8 @@ export async function startTimeseriesServer(
     ...(options.maxLimit !== undefined ? { maxLimit: options.maxLimit } : {}),
     ...(options.corsAllowedOrigins !== undefined ? { corsAllowedOrigins: options.corsAllowedOrigins } : {}),
     ...(options.proxyHeaders !== undefined ? { proxyHeaders: options.proxyHeaders } : {}),
+    ...(options.influxdbLimits !== undefined ? { influxdbLimits: options.influxdbLimits } : {}),
+    ...(options.remoteWriteLimits !== undefined ? { remoteWriteLimits: options.remoteWriteLimits } : {}),
   });
   try {
     await app.listen({ host, port });
