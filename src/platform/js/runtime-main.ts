@@ -2,7 +2,6 @@
 // (messages `{id, op: 'init' | 'run', body}` answered `{id, status, body}`), or with `--http HOST:PORT`
 // over HTTP as OpenWhisk's runtimes serve it (POST /init, POST /run). Imports only its own folder and
 // Node's built-in modules: the permission model lets the container read nothing else.
-import { createServer } from 'node:http';
 import { ActionRuntime, type ProxyAnswer } from './action-runtime.js';
 import { ActivationLog } from './activation-log.js';
 
@@ -40,8 +39,12 @@ function operate(op: string, text: string | undefined, parsed?: unknown): Promis
   return op === 'init' ? runtime.init(body) : runtime.run(body);
 }
 
-/** Serves `/init` and `/run` on `endpoint`, one operation at a time; prints `listening on <host:port>`. */
-function serveHttp(endpoint: string): void {
+/**
+ * Serves `/init` and `/run` on `endpoint`, one operation at a time; prints `listening on <host:port>`.
+ * `node:http` is loaded only here: a container on IPC does without it.
+ */
+async function serveHttp(endpoint: string): Promise<void> {
+  const { createServer } = await import('node:http');
   const colon = endpoint.lastIndexOf(':');
   let queue: Promise<unknown> = Promise.resolve();
   const server = createServer((req, res) => {
@@ -93,7 +96,7 @@ async function warmUp(): Promise<void> {
 
 await warmUp();
 const http = option('--http', '');
-if (http !== '') serveHttp(http);
+if (http !== '') await serveHttp(http);
 else {
   // The action may not answer for the runtime: only the runtime holds the channel's send.
   const send = process.send!.bind(process);
