@@ -3,6 +3,7 @@
  * delete); `generic` always exists. `PATCH` adds and removes attributes with a JSON Patch
  * (resource-type-patch.ts); existing resources get the added attributes' `options.fill` values.
  */
+import type { Mutex } from '../../support/mutex.js';
 import type { AttributeSchema, ResourceType } from '../model.js';
 import { TimeseriesError } from '../errors.js';
 import { requireAdmin } from './auth.js';
@@ -12,8 +13,11 @@ import { GENERIC_TYPE, getResourceTypeOr404, parseAttributeSchema, resourceTypeJ
 import type { ApiRouter } from './routing.js';
 import { checkKeys, expectObject, invalidValue, stringField } from './validate.js';
 
-/** Registers the resource type routes. */
-export function registerResourceTypeRoutes(router: ApiRouter): void {
+/**
+ * Registers the resource type routes; `mutex` (the resource routes' one) keeps a type change from
+ * interleaving with a resource's read-modify-write, which would bring back the old attributes.
+ */
+export function registerResourceTypeRoutes(router: ApiRouter, mutex: Mutex): void {
   const { store } = router;
 
   router.route('POST', '/v1/resource_type', async (request, reply) => {
@@ -50,20 +54,24 @@ export function registerResourceTypeRoutes(router: ApiRouter): void {
 
   router.route('PATCH', '/v1/resource_type/:name', async (request, reply) => {
     const { name } = request.params as { name: string };
-    const type = await getResourceTypeOr404(store, name);
+    await getResourceTypeOr404(store, name);
     requireAdmin(request);
     const operations = parseResourceTypePatch(readJson(request, ['application/json-patch+json']));
-    const change = patchResourceType(type, operations);
-    if (!change.changed) return sendJson(reply, resourceTypeJson(type));
-    try {
-      await store.updateResourceType(change.type, change.fill);
-    } catch (err) {
-      // Gnocchi answers a type that vanished meanwhile (or `generic`, which has no stored row) with 400.
-      if (err instanceof TimeseriesError && err.status === 404)
-        throw new TimeseriesError(400, err.description);
-      throw err;
-    }
-    return sendJson(reply, resourceTypeJson(change.type));
+    const result = await mutex.run(async () => {
+      const type = await getResourceTypeOr404(store, name);
+      const change = patchResourceType(type, operations);
+      if (!change.changed) return type;
+      try {
+        await store.updateResourceType(change.type, change.fill);
+      } catch (err) {
+        // Gnocchi answers a type that vanished meanwhile (or `generic`, which has no stored row) with 400.
+        if (err instanceof TimeseriesError && err.status === 404)
+          throw new TimeseriesError(400, err.description);
+        throw err;
+      }
+      return change.type;
+    });
+    return sendJson(reply, resourceTypeJson(result));
   });
 
   router.route(
