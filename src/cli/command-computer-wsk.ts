@@ -1,3 +1,6 @@
+import { TELEMETRY_OPTIONS, wantsTelemetry } from '../telemetry/component-telemetry.js';
+import { ComputerStats } from '../telemetry/computer-stats.js';
+import { checkReportingOptions, startReporting } from './reporting.js';
 import type { Registrant } from '../controller/controller-registration.js';
 import { serveComputer } from '../platform/computer-server.js';
 import { WskComputer } from '../platform/wsk/wsk-computer.js';
@@ -39,6 +42,7 @@ export const computerWskCommand = defineCommand({
       description: 'OpenWhisk basic authentication token (base64 of UUID:KEY), mandatory',
     },
     ...SECURE_OPTIONS,
+    ...TELEMETRY_OPTIONS,
   ],
   async run(o) {
     if (o['server-endpoint'] === '') throw new Error('Invalid request to bind to an empty end-point');
@@ -46,8 +50,10 @@ export const computerWskCommand = defineCommand({
     if (o['wsk-auth'] === '') throw new Error('Invalid empty OpenWhisk auth token');
     const withController = o['controller-endpoint'] !== '';
     const tls = tlsFromOptions(o, { serve: true, call: withController });
+    checkReportingOptions(o);
+    const stats = wantsTelemetry(o) ? new ComputerStats() : undefined;
     const server = await serveComputer(
-      { serverEndpoint: o['server-endpoint'], utilizationEndpoint: '', tls },
+      { serverEndpoint: o['server-endpoint'], utilizationEndpoint: '', tls, stats },
       (name) =>
         Promise.resolve(
           new WskComputer(name, { apiRoot: o['wsk-api-root'], auth: o['wsk-auth'], list: withController }),
@@ -55,8 +61,23 @@ export const computerWskCommand = defineCommand({
     );
     const { computer } = server;
     if (withController) await computer.list();
+    const report = await startReporting(
+      o,
+      {
+        type: 'edge-computer',
+        name: server.endpoint,
+        attributes: { computer_type: 'wsk', controller_endpoint: o['controller-endpoint'] },
+        source: (stats ?? new ComputerStats()).source,
+        log,
+      },
+      () => server.stop(),
+    );
     const stopped = untilSignal();
-    log.info(`${computer.name} listening on ${server.endpoint}` + (tls === undefined ? '' : ' (TLS)'));
+    log.info(
+      `${computer.name} listening on ${server.endpoint}` +
+        (tls === undefined ? '' : ' (TLS)') +
+        (report.metrics === undefined ? '' : `, metrics on ${report.metrics.endpoint}`),
+    );
     for (const line of computer.describe()) log.info(line);
     const registrant = (): Registrant => ({
       computer: { edgeServerEndpoint: server.endpoint, containers: computer.containers() },
@@ -64,7 +85,10 @@ export const computerWskCommand = defineCommand({
     return serveUntilSignal(
       o,
       registrant(),
-      () => server.stop(),
+      async () => {
+        await report.stop();
+        await server.stop();
+      },
       log,
       tls,
       {
