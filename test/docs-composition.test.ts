@@ -2,7 +2,7 @@
  * docs/composition.md stays true (issue 16): `soe up topologies/composition.yaml` (processes of this build,
  * on free ports), the templates written by `edgeclient --chain-conf/--dag-conf type=make-template`, then
  * every `edgeclient` line of the doc's walkthrough block, in order, each printing the line written under
- * it (`<t>`, `<latency>`: any number; `127.0.0.1:100..`: either computer).
+ * it (`<t>`, `<latency>`, `<load1>`: any number; `127.0.0.1:100..`: either computer).
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -84,6 +84,7 @@ test('docs/composition.md: the walkthrough on soe up topologies/composition.yaml
       const pattern = local(step.expected)
         .replace(/[.+]/g, (c) => `\\${c}`)
         .replace('<t> <latency>', '\\d+(\\.\\d+)?(e-\\d+)? \\d+(\\.\\d+)?(e-\\d+)?')
+        .replace('<load1>', '\\d+')
         .replace('127\\.0\\.0\\.1:100\\.\\.', `(${computers.map((c) => c.replace(/\./g, '\\.')).join('|')})`);
       assert.match(res!.stdout, new RegExp(`^${pattern}\n$`), `${step.command}\n${res!.stderr}`);
     }
