@@ -3,10 +3,11 @@ import { test } from 'node:test';
 import { GrpcLambdaClient } from '../../client/lambda-client-grpc.js';
 import { startCallbackServer } from '../../protocol/callback/callback-server.js';
 import { lambdaRequest } from '../../protocol/requests.js';
+import { RpcServer, service } from '../../protocol/rpc-server.js';
 import { StateClient } from '../../protocol/state/state-client.js';
 import { startStateServer } from '../../protocol/state/state-server.js';
 import { startComputerServer } from '../computer-server.js';
-import { asyncQueueFull } from './composition-front.js';
+import { asyncBytesFull, asyncQueueFull } from './composition-front.js';
 
 const state = (name: string, content: string, location = '') => ({
   name,
@@ -194,3 +195,40 @@ test('bad input: a remote state larger than the computer’s state server takes 
     await elsewhere.stop();
   }
 });
+
+test(
+  'the waiting invocations’ bytes are bounded; a stop cancels a callback that hangs',
+  { timeout: 120_000 },
+  async () => {
+    const hanging = await RpcServer.start('127.0.0.1:0', [
+      service('uiiit.rpc.CallbackServer', { ReceiveResponse: () => new Promise<never>(() => undefined) }),
+    ]);
+    const computer = await startComputerServer({
+      serverEndpoint: '127.0.0.1:0',
+      utilizationEndpoint: '',
+      conf: 'type=raspberry',
+      // Were the hanging callback not cancelled at stop, the stop would wait for this timeout.
+      composition: {
+        asyncWorkers: 1,
+        maxPendingAsyncBytes: 15,
+        callbacks: { attempts: 1, timeoutMs: 600_000 },
+      },
+    });
+    const client = new GrpcLambdaClient(computer.endpoint);
+    try {
+      const send = () =>
+        client.runLambda(
+          lambdaRequest({ name: 'clambda0', input: '0123456789', callback: hanging.endpoint }),
+        );
+      assert.equal((await send()).retcode, 'OK'); // runs, then hangs calling back
+      assert.equal((await send()).retcode, 'OK'); // waits: 10 bytes
+      assert.equal((await send()).retcode, asyncBytesFull(15));
+      assert.equal(asyncBytesFull(15), 'Too many bytes of asynchronous invocations pending (at most 15)');
+      assert.deepEqual(computer.front.asyncLoad, { pending: 1, active: 1 });
+    } finally {
+      client.close();
+      await computer.stop();
+      await hanging.stop(0);
+    }
+  },
+);

@@ -6,7 +6,7 @@ import { StateClients, type StateAccess } from '../../protocol/state/state-clien
 import type { TlsCredentials } from '../../protocol/tls-credentials.js';
 import { logger } from '../../support/logger.js';
 import { compositionRejection } from '../request-rejection.js';
-import { AsyncQueue, DEFAULT_MAX_PENDING_ASYNC } from './async-queue.js';
+import { AsyncQueue, DEFAULT_MAX_PENDING_ASYNC, DEFAULT_MAX_PENDING_ASYNC_BYTES } from './async-queue.js';
 import { ChainDagContinuation } from './chain-dag-continuation.js';
 import type { Continuation, ContinuationContext } from './continuation.js';
 import { RemoteStates, StateHandlingError } from './remote-states.js';
@@ -19,6 +19,11 @@ export interface CompositionOptions {
   asyncWorkers?: number;
   /** Most asynchronous invocations waiting for a worker (default {@link DEFAULT_MAX_PENDING_ASYNC}). */
   maxPendingAsync?: number;
+  /**
+   * Most bytes (input, datain, embedded states) of the asynchronous invocations waiting for a worker
+   * (default {@link DEFAULT_MAX_PENDING_ASYNC_BYTES}); one invocation is always let in when none waits.
+   */
+  maxPendingAsyncBytes?: number;
   /** `--companion-endpoint`: next hop of chains and DAGs; '' if none. */
   companion?: string;
   /** This computer's state server endpoint (`--state-endpoint`, real port if embedded); '' if none. */
@@ -39,6 +44,18 @@ export type Executor = (request: LambdaRequest, call?: LambdaCall) => Promise<La
 /** The retcode of an asynchronous invocation refused because the queue is full. */
 export function asyncQueueFull(max: number): string {
   return `Too many asynchronous invocations pending (at most ${max})`;
+}
+
+/** The retcode of an asynchronous invocation refused because the waiting ones hold too many bytes. */
+export function asyncBytesFull(max: number): string {
+  return `Too many bytes of asynchronous invocations pending (at most ${max})`;
+}
+
+/** The bytes a waiting request holds: input, datain and embedded state contents. */
+function requestBytes(req: LambdaRequest): number {
+  let bytes = req.input.length + req.datain.length;
+  for (const s of Object.values(req.states)) bytes += s.content.length;
+  return bytes;
 }
 
 /**
@@ -78,8 +95,11 @@ export class CompositionFront {
     };
     this.queue =
       workers > 0
-        ? new AsyncQueue(workers, options.maxPendingAsync ?? DEFAULT_MAX_PENDING_ASYNC, (req) =>
-            this.runAsync(req),
+        ? new AsyncQueue(
+            workers,
+            options.maxPendingAsync ?? DEFAULT_MAX_PENDING_ASYNC,
+            options.maxPendingAsyncBytes ?? DEFAULT_MAX_PENDING_ASYNC_BYTES,
+            (req) => this.runAsync(req),
           )
         : undefined;
   }
@@ -115,20 +135,30 @@ export class CompositionFront {
     } catch (err) {
       return errorResponse(messageOf(err), hops);
     }
-    if (admitted && !this.queue.offer(req)) {
-      return errorResponse(asyncQueueFull(this.queue.maxPending), hops);
+    if (admitted) {
+      const queued = this.queue.offer(req, requestBytes(req));
+      if (queued === 'full') return errorResponse(asyncQueueFull(this.queue.maxPending), hops);
+      if (queued === 'bytes') {
+        return errorResponse(asyncBytesFull(this.queue.maxPendingBytes), hops);
+      }
+      if (queued === 'stopped') return errorResponse('computer is stopping', hops);
     }
     const ack = errorResponse('OK', hops);
     ack.asynchronous = true;
     return ack;
   }
 
-  /** Stops: waiting asynchronous invocations are dropped, running ones finish; channels are closed. */
+  /**
+   * Stops: waiting asynchronous invocations are dropped, the callbacks and forwards in progress cancelled,
+   * and the running ones awaited; channels are closed.
+   */
   async stop(): Promise<void> {
-    const dropped = (await this.queue?.stop()) ?? 0;
+    const dropped = this.queue?.close() ?? 0;
     if (dropped > 0) log.warn(`${dropped} asynchronous invocation(s) dropped at stop`);
+    // Cancels the callbacks and forwards in progress, so the running invocations end now.
     this.continuation.close?.();
     this.callbacks.close();
+    await this.queue?.whenIdle();
     this.stateClients.close();
   }
 

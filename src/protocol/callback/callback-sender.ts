@@ -24,6 +24,8 @@ export class CallbackSender {
   private readonly clients = new Map<string, RpcClient<'uiiit.rpc.CallbackServer'>>();
   private readonly timers = new Set<{ timer: NodeJS.Timeout; resolve: () => void }>();
   private closed = false;
+  /** Fired by {@link close}: cancels the calls in progress. */
+  private readonly closing = new AbortController();
   readonly attempts: number;
   readonly timeoutMs: number;
   readonly backoffMs: number;
@@ -41,7 +43,10 @@ export class CallbackSender {
       if (attempt > 0) await this.pause(this.backoffMs * 2 ** (attempt - 1));
       if (this.closed) break;
       try {
-        await this.client(endpoint).call('ReceiveResponse', response, { timeoutMs: this.timeoutMs });
+        await this.client(endpoint).call('ReceiveResponse', response, {
+          timeoutMs: this.timeoutMs,
+          signal: this.closing.signal,
+        });
         return;
       } catch (err) {
         last = err;
@@ -50,9 +55,10 @@ export class CallbackSender {
     throw last instanceof Error ? last : new Error('callback sender closed');
   }
 
-  /** Closes every channel and cuts short the pauses between attempts. */
+  /** Cancels the calls in progress, cuts short the pauses between attempts and closes every channel. */
   close(): void {
     this.closed = true;
+    this.closing.abort();
     for (const t of this.timers) {
       clearTimeout(t.timer);
       t.resolve();

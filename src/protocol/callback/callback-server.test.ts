@@ -79,3 +79,25 @@ test('a callback to a closed port fails after the bounded attempts', async () =>
     sender.close();
   }
 });
+
+test('the queue’s bytes are bounded too', async () => {
+  const server = await startCallbackServer('127.0.0.1:0', { maxQueuedBytes: 10 });
+  const rpc = new RpcClient('uiiit.rpc.CallbackServer', server.endpoint);
+  const sized = (n: number) => ({ ...errorResponse('OK', 1), output: 'x'.repeat(n) });
+  try {
+    await rpc.call('ReceiveResponse', sized(20)); // the first always gets in
+    await assert.rejects(rpc.call('ReceiveResponse', sized(1)), {
+      message: 'RPC failed: callback queue full',
+    });
+    assert.equal((await server.next(10_000))?.output.length, 20);
+    await rpc.call('ReceiveResponse', sized(6));
+    await rpc.call('ReceiveResponse', sized(4));
+    await assert.rejects(rpc.call('ReceiveResponse', sized(1)), {
+      message: 'RPC failed: callback queue full',
+    });
+    assert.equal(server.queued, 2);
+  } finally {
+    rpc.close();
+    await server.stop();
+  }
+});

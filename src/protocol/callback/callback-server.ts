@@ -4,8 +4,17 @@ import { StatusError } from '../rpc-error.js';
 import { RpcServer, service } from '../rpc-server.js';
 import type { TlsCredentials } from '../tls-credentials.js';
 
-/** Default most callbacks held until taken; beyond, new ones are dropped (the sender is told). */
+/** Default most callbacks held until taken; beyond, new ones are refused (the sender is told). */
 export const DEFAULT_MAX_QUEUED_CALLBACKS = 1000;
+/** Default most bytes (outputs, dataouts, state contents) of the callbacks held: 64 MiB. */
+export const DEFAULT_MAX_QUEUED_CALLBACK_BYTES = 64 * 1024 * 1024;
+
+/** The bytes a callback holds: output, dataout and state contents. */
+function responseBytes(res: LambdaResponse): number {
+  let bytes = res.output.length + res.dataout.length;
+  for (const s of Object.values(res.states)) bytes += s.content.length;
+  return bytes;
+}
 
 /**
  * A running CallbackServer (`uiiit.rpc.CallbackServer.ReceiveResponse`, spec §11.4): the responses it
@@ -28,14 +37,22 @@ export interface CallbackServer {
 
 /**
  * Serves the CallbackServer service on `endpoint` (port 0: any free port). At most `maxQueued`
- * callbacks wait to be taken; one more is refused with RESOURCE_EXHAUSTED (`callback queue full`).
+ * callbacks, of at most `maxQueuedBytes` in all, wait to be taken; one more is refused with
+ * RESOURCE_EXHAUSTED (`callback queue full`); one is always let in when none waits.
  */
 export async function startCallbackServer(
   endpoint: string,
-  options: { maxQueued?: number; tls?: TlsCredentials | undefined } = {},
+  options: { maxQueued?: number; maxQueuedBytes?: number; tls?: TlsCredentials | undefined } = {},
 ): Promise<CallbackServer> {
   const maxQueued = options.maxQueued ?? DEFAULT_MAX_QUEUED_CALLBACKS;
+  const maxQueuedBytes = options.maxQueuedBytes ?? DEFAULT_MAX_QUEUED_CALLBACK_BYTES;
   const queue: LambdaResponse[] = [];
+  let queuedBytes = 0;
+  const take = (): LambdaResponse | undefined => {
+    const res = queue.shift();
+    if (res !== undefined) queuedBytes -= responseBytes(res);
+    return res;
+  };
   const waiters = new Set<(res: LambdaResponse | undefined) => void>();
   const order: ((res: LambdaResponse | undefined) => void)[] = [];
   let stopped = false;
@@ -49,10 +66,13 @@ export async function startCallbackServer(
             waiters.delete(waiter);
             waiter(res);
           } else {
-            if (queue.length >= maxQueued) {
+            const bytes = responseBytes(res);
+            const tooMany = queue.length > 0 && queuedBytes + bytes > maxQueuedBytes;
+            if (queue.length >= maxQueued || tooMany) {
               throw new StatusError(grpc.status.RESOURCE_EXHAUSTED, 'callback queue full');
             }
             queue.push(res);
+            queuedBytes += bytes;
           }
           return {};
         },
@@ -66,7 +86,7 @@ export async function startCallbackServer(
       return queue.length;
     },
     next(timeoutMs, signal) {
-      const first = queue.shift();
+      const first = take();
       if (first !== undefined) return Promise.resolve(first);
       if (stopped || signal?.aborted) return Promise.resolve(undefined);
       return new Promise((resolve) => {
@@ -86,6 +106,7 @@ export async function startCallbackServer(
       });
     },
     drain() {
+      queuedBytes = 0;
       return queue.splice(0).length;
     },
     async stop() {
