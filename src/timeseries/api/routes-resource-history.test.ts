@@ -100,6 +100,20 @@ describe('resource history and metric maps', () => {
     assert.equal(without.length, 2);
   });
 
+  test('a search with history=true matches past revisions too', async () => {
+    const search = async (qs: string): Promise<[string, string | null][]> =>
+      (
+        (
+          await h.request('POST', `/v1/search/resource/generic${qs}`, { body: { '=': { id: R2 } } })
+        ).json() as Shown[]
+      ).map((r) => [r.id, r.user_id]);
+    assert.deepEqual(await search('?history=true&sort=revision_start:asc'), [
+      [R2, null],
+      [R2, 'u2'],
+    ]);
+    assert.deepEqual(await search(''), [[R2, 'u2']]);
+  });
+
   test('metrics in a PATCH replace the map: others are detached, ids attached under new names', async () => {
     const r2 = await get(`/v1/resource/generic/${R2}`);
     const r1 = await get(`/v1/resource/generic/${R1}`);
