@@ -10,6 +10,13 @@ import { withRouterDefaults } from './router-defaults.js';
 /** The `soe` executable run for every component. */
 const SOE = fileURLToPath(new URL('../../../bin/soe.js', import.meta.url));
 
+/**
+ * Environment variable naming the `soe` script the parts run instead of bin/soe.js (which runs dist/):
+ * tests of a parallel build (test/support/soe-of-this-build.ts) set it so that `soe up` starts parts of
+ * the same build.
+ */
+export const SOE_EXECUTABLE_VARIABLE = 'SOE_EXECUTABLE';
+
 /** A component running as a child process. */
 export interface RunningComponent {
   component: Component;
@@ -41,7 +48,10 @@ export interface DeploymentOptions {
   signal?: AbortSignal;
   /** Told, once the deployment is up, of each part that fails (exits unasked, or the producer fails). */
   onFailure?: (message: string) => void;
-  /** The `soe` script every part runs (default: this package's bin/soe.js, which runs dist/). */
+  /**
+   * The `soe` script every part runs (default: `$SOE_EXECUTABLE` if set, else this package's bin/soe.js,
+   * which runs dist/).
+   */
   executable?: string;
 }
 
@@ -237,11 +247,15 @@ export class Deployment {
    * this process dies, which stops it: {@link STOP_ON_STDIN_CLOSE}).
    */
   private spawnPart(role: Component['role'], args: string[], stdio: StdioOptions): ChildProcess {
-    const child = spawn(process.execPath, [this.options.executable ?? SOE, ...args], {
-      stdio,
-      detached: true,
-      env: { ...process.env, [STOP_ON_STDIN_CLOSE]: '1' },
-    });
+    const child = spawn(
+      process.execPath,
+      [this.options.executable ?? (process.env[SOE_EXECUTABLE_VARIABLE] || SOE), ...args],
+      {
+        stdio,
+        detached: true,
+        env: { ...process.env, [STOP_ON_STDIN_CLOSE]: '1' },
+      },
+    );
     child.stdin?.on('error', () => {});
     const closed = new Promise<void>((resolve) => {
       child.once('close', () => resolve());
