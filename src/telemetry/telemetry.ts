@@ -220,7 +220,7 @@ export class Telemetry extends EventEmitter<TelemetryEvents> {
     } catch (err) {
       this.counts.dropped += batch.length;
       this.counts.failures++;
-      if (this.backoff === 0)
+      if (this.backoff === 0 && !this.closed)
         this.log.warn(
           `telemetry to ${this.options.conf.url} failed, dropping measures: ${(err as Error).message}`,
         );
