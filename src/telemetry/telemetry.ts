@@ -18,6 +18,9 @@ import type { TelemetryConf } from './telemetry-conf.js';
 /** The longest pause between two attempts after failures, seconds. */
 export const MAX_BACKOFF_SECONDS = 30;
 
+/** The longest a clean stop waits for its last sample to be sent, milliseconds. */
+export const FINAL_FLUSH_MS = 1000;
+
 /** How a component's {@link Telemetry} is set up. */
 export interface TelemetryOptions {
   conf: TelemetryConf;
@@ -260,7 +263,7 @@ export class Telemetry extends EventEmitter<TelemetryEvents> {
 
   /**
    * Stops sampling; with `finalFlush` (default true), unless a request is in flight or the last one failed,
-   * takes a last sample and sends it (within the request timeout); then closes the connection (a request
+   * takes a last sample and sends it (within {@link FINAL_FLUSH_MS} and the request timeout); then closes the connection (a request
    * still in flight is aborted, its measures dropped).
    */
   async close(finalFlush = true): Promise<void> {
@@ -268,7 +271,14 @@ export class Telemetry extends EventEmitter<TelemetryEvents> {
     if (this.timer !== undefined) clearInterval(this.timer);
     if (finalFlush && this.sending === undefined && this.backoff === 0) {
       this.sample();
+      this.closed = true;
+      // A stop must not wait long for a service that has just become slow.
+      const guard = setTimeout(
+        () => this.requester.close(),
+        Math.min(FINAL_FLUSH_MS, this.options.conf.timeout * 1000),
+      );
       await this.flush();
+      clearTimeout(guard);
     }
     this.closed = true;
     this.requester.close();
