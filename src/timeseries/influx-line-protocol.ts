@@ -30,7 +30,7 @@ export interface LinePoint {
   timestamp: string | null;
 }
 
-const BARE_STOP = new Set([' ', ',', '=', '\\']);
+const BARE_ESCAPE_RE = /\\([ ,=])/g;
 const NUMBER_RE = /[+-]?[0-9]+(:?\.[0-9]*)?(:?[eE][+-]?[0-9]+)?/y;
 const BOOLEAN_RE = /False|True|false|true|FALSE|TRUE|F|T|f|t/y;
 const DIGITS_RE = /[0-9]+/y;
@@ -69,27 +69,34 @@ export function quoted(s: string, i: number): Step<string> {
   return undefined;
 }
 
-/** A bare name: runs of characters other than space, comma, `=` and `\`, each run followed by escapes. */
+/**
+ * A bare name: characters other than space, comma, `=` and `\\` (at least one first), then any of those,
+ * `\\ `, `\\,`, `\\=` (unescaped) and lone backslashes (kept). Found in one scan, unescaped in one pass.
+ */
 function bare(s: string, i: number): Step<string> {
-  let out = '';
+  if (i >= s.length || isBareStop(s.charCodeAt(i))) return undefined;
   let j = i;
-  for (;;) {
-    const start = j;
-    while (j < s.length && !BARE_STOP.has(s[j] as string)) j++;
-    if (j === start) break;
-    out += s.slice(start, j);
-    while (s[j] === '\\') {
-      const next = s[j + 1];
-      if (next === ' ' || next === ',' || next === '=') {
-        out += next;
-        j += 2;
-      } else {
-        out += '\\';
-        j += 1;
-      }
-    }
+  let escaped = false;
+  while (j < s.length) {
+    const c = s.charCodeAt(j);
+    if (c === BACKSLASH) {
+      escaped = true;
+      const next = s.charCodeAt(j + 1);
+      j += next === SPACE || next === COMMA || next === EQUALS ? 2 : 1;
+    } else if (isBareStop(c)) break;
+    else j++;
   }
-  return j === i ? undefined : [out, j];
+  const text = s.slice(i, j);
+  return [escaped ? text.replace(BARE_ESCAPE_RE, '$1') : text, j];
+}
+
+const SPACE = 0x20;
+const COMMA = 0x2c;
+const EQUALS = 0x3d;
+const BACKSLASH = 0x5c;
+
+function isBareStop(c: number): boolean {
+  return c === SPACE || c === COMMA || c === EQUALS || c === BACKSLASH;
 }
 
 /** A measurement, tag key, tag value or field key: quoted first, else bare. */
@@ -155,19 +162,35 @@ function pairs<V>(s: string, i: number, value: (s: string, i: number) => Step<V>
 /** Python's `str.expandtabs()` (tab stops every 8 code points), which pyparsing applies to its input first. */
 function expandTabs(s: string): string {
   if (!s.includes('\t')) return s;
-  let out = '';
   let column = 0;
-  for (const c of s) {
-    if (c === '\t') {
-      const spaces = 8 - (column % 8);
-      out += ' '.repeat(spaces);
-      column += spaces;
-    } else {
-      out += c;
-      column = c === '\n' || c === '\r' ? 0 : column + 1;
+  let last = 0;
+  // One replacement per run of tabs or line break, so the work is linear in the input and the output.
+  return s.replace(TAB_OR_BREAK_RE, (match: string, offset: number) => {
+    column += codePoints(s, last, offset);
+    last = offset + match.length;
+    if (match[0] !== '\t') {
+      column = 0;
+      return match;
+    }
+    const spaces = 8 - (column % 8) + 8 * (match.length - 1);
+    column += spaces;
+    return ' '.repeat(spaces);
+  });
+}
+
+const TAB_OR_BREAK_RE = /\t+|\n|\r/g;
+
+/** The code points of `s` from `start` to `end` (a surrogate pair counts once). */
+function codePoints(s: string, start: number, end: number): number {
+  let n = end - start;
+  for (let k = start; k < end; k++) {
+    const unit = s.charCodeAt(k);
+    if (unit >= 0xdc00 && unit <= 0xdfff && k > start) {
+      const before = s.charCodeAt(k - 1);
+      if (before >= 0xd800 && before <= 0xdbff) n--;
     }
   }
-  return out;
+  return n;
 }
 
 /** Options of {@link parseLine}. */
