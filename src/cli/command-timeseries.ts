@@ -429,7 +429,8 @@ remote_write:
       default: '',
       description:
         'bounds of an InfluxDB write (/v1/influxdb/write), refused with 413 beyond: lines=N (100000), ' +
-        'values=N (500000, all lines together), decompressed-bytes=N (33554432, a gzip body once inflated)',
+        'values=N (500000, all lines together), decompressed-bytes=N (33554432, a gzip body once inflated), ' +
+        'metrics=N (10000 distinct metrics, each of which a write may create)',
     },
     {
       name: 'remote-write-limits',
@@ -437,7 +438,8 @@ remote_write:
       default: '',
       description:
         'bounds of a Prometheus remote write (/v1/prometheus/write): decompressed-bytes=N (33554432, checked ' +
-        'against the snappy header before inflating; 413), samples=N (500000; 413), labels=N (1000 a series; 400)',
+        'against the snappy header before inflating; 413), samples=N (500000; 413), labels=N (1000 a series; 400), ' +
+        'series=N (10000 series with samples; 413)',
     },
   ],
   async run(o) {

@@ -17,13 +17,19 @@ export interface RemoteWriteLimits {
   maxLabelsPerSeries: number;
   /** Most samples in one request, all series together. */
   maxSamples: number;
+  /** Most series with samples in one request: each may be a new resource and metric, a costly step. */
+  maxSeries: number;
 }
 
-/** Defaults: 32 MiB decompressed, 1,000 labels per series, 500,000 samples (Prometheus sends 2,000). */
+/**
+ * Defaults: 32 MiB decompressed, 1,000 labels per series, 500,000 samples (Prometheus sends 2,000), 10,000
+ * series with samples.
+ */
 export const DEFAULT_REMOTE_WRITE_LIMITS: RemoteWriteLimits = {
   maxDecompressedBytes: 32 * 1024 * 1024,
   maxLabelsPerSeries: 1000,
   maxSamples: 500_000,
+  maxSeries: 10_000,
 };
 
 /** One sample: timestamp in milliseconds since the epoch, and value. */
@@ -181,7 +187,12 @@ export function decodeWriteRequest(
       }
       checkEnd(reader, end);
       // Series without samples are ignored (Gnocchi does too, after reading their name).
-      if (one.samples.length > 0) series.push(one);
+      if (one.samples.length > 0) {
+        if (series.length >= limits.maxSeries) {
+          throw new RemoteWriteError(413, `The body has more than ${limits.maxSeries} time series`);
+        }
+        series.push(one);
+      }
     }
   } catch (e) {
     if (e instanceof RemoteWriteError) throw e;

@@ -16,12 +16,15 @@ test('the ingestion limits: an empty conf keeps the defaults, each key sets its 
     maxLabelsPerSeries: 5,
     maxSamples: 7,
     maxDecompressedBytes: 100,
+    maxSeries: DEFAULT_REMOTE_WRITE_LIMITS.maxSeries,
   });
+  assert.deepEqual(parseInfluxdbLimits('metrics=20'), { ...DEFAULT_INFLUXDB_LIMITS, maxMetrics: 20 });
+  assert.equal(parseRemoteWriteLimits('series=30').maxSeries, 30);
 });
 
 test('unknown keys and values that are not positive integers are refused, naming them', () => {
   assert.throws(() => parseInfluxdbLimits('rows=3'), {
-    message: "Invalid --influxdb-limits key 'rows': one of lines, values, decompressed-bytes",
+    message: "Invalid --influxdb-limits key 'rows': one of lines, values, decompressed-bytes, metrics",
   });
   assert.throws(() => parseRemoteWriteLimits('samples=0'), {
     message: "Invalid --remote-write-limits samples '0': a positive integer",

@@ -9,12 +9,14 @@ const INFLUXDB_KEYS: KeyMap<InfluxdbLimits> = {
   lines: 'maxLines',
   values: 'maxValues',
   'decompressed-bytes': 'maxDecompressedBytes',
+  metrics: 'maxMetrics',
 };
 
 const REMOTE_WRITE_KEYS: KeyMap<RemoteWriteLimits> = {
   'decompressed-bytes': 'maxDecompressedBytes',
   labels: 'maxLabelsPerSeries',
   samples: 'maxSamples',
+  series: 'maxSeries',
 };
 
 /** The limits a conf string sets over `defaults`; every key known, every value a positive integer. */
@@ -33,12 +35,12 @@ function parseLimits<L extends object>(option: string, text: string, keys: KeyMa
   return out;
 }
 
-/** `--influxdb-limits lines=N,values=N,decompressed-bytes=N` (each optional) over the defaults. */
+/** `--influxdb-limits lines=N,values=N,decompressed-bytes=N,metrics=N` (each optional) over the defaults. */
 export function parseInfluxdbLimits(text: string): InfluxdbLimits {
   return parseLimits('--influxdb-limits', text, INFLUXDB_KEYS, DEFAULT_INFLUXDB_LIMITS);
 }
 
-/** `--remote-write-limits decompressed-bytes=N,labels=N,samples=N` (each optional) over the defaults. */
+/** `--remote-write-limits decompressed-bytes=N,labels=N,samples=N,series=N` (each optional) over the defaults. */
 export function parseRemoteWriteLimits(text: string): RemoteWriteLimits {
   return parseLimits('--remote-write-limits', text, REMOTE_WRITE_KEYS, DEFAULT_REMOTE_WRITE_LIMITS);
 }

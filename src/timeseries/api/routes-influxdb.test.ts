@@ -11,7 +11,8 @@ import {
   type TestStore,
 } from './harness.test-support.js';
 import { RESOURCE_ID_NAMESPACE, uuid5 } from './ids.js';
-import { createDatabaseName } from './routes-influxdb.js';
+import { byCodePoint, createDatabaseName, groupLines } from './routes-influxdb.js';
+import { parseLines } from '../influx-line-protocol.js';
 
 interface Sent {
   status: number;
@@ -368,6 +369,29 @@ describe('InfluxDB write limits', () => {
   });
 });
 
+describe('InfluxDB write metric limit', () => {
+  let opened: TestStore;
+  let app: ReturnType<typeof buildApp>;
+  before(async () => {
+    opened = await openTestStore();
+    app = buildApp(opened.store, { auth: 'basic', influxdbLimits: { maxMetrics: 2 } });
+  });
+  after(async () => {
+    await app.close();
+    await opened.dispose();
+  });
+
+  test('more distinct metrics than allowed: 413 before any resource is created', async () => {
+    // Two values of one metric count once; a third metric (on another resource) is refused.
+    const body = 'a,host=h f=1,g=2 1\na,host=h f=3 2\na,host=i f=4 3';
+    const metrics = await send({ app }, 'POST', '/v1/influxdb/write', body);
+    assert.deepEqual(
+      [metrics.status, JSON.parse(metrics.body)],
+      [413, envelope(413, 'Payload Too Large', 'The body names more than 2 metrics')],
+    );
+  });
+});
+
 describe('createDatabaseName', () => {
   test("Gnocchi's query grammar", () => {
     assert.equal(createDatabaseName('create database foo'), 'foo');
@@ -379,4 +403,26 @@ describe('createDatabaseName', () => {
     assert.equal(createDatabaseName('create database 1foo'), undefined);
     assert.equal(createDatabaseName('select 1'), undefined);
   });
+});
+
+describe('tag order in metric names', () => {
+  test('byCodePoint sorts as Python: code points past U+FFFF after U+E000 to U+FFFF', () => {
+    const keys = ['\u{1F600}', '\uFFFD', 'b', 'a', 'ab', '\uE000', '', 'é'];
+    assert.deepEqual([...keys].sort(byCodePoint), ['', 'a', 'ab', 'b', 'é', '\uE000', '\uFFFD', '\u{1F600}']);
+  });
+
+  test(
+    'a line of 400,000 tags (an 8 MiB body) is grouped in one sort without allocating per comparison',
+    {
+      timeout: 60_000,
+    },
+    () => {
+      // Before, each comparison spread both keys into arrays: 7.7 s of one core in a server for this line.
+      const tags = Array.from({ length: 400_000 }, (_, i) => `,t${399_999 - i}=v`).join('');
+      const grouped = groupLines(parseLines(Buffer.from(`m,host=a${tags} f=1 0`), 10), 'host', 1n, 0, 10);
+      const names = [...(grouped.get('a')?.keys() ?? [])];
+      assert.equal(names.length, 1);
+      assert.ok(names[0]?.startsWith('m.f@t0=v,t1=v,t10=v,t100=v,t1000=v,t10000=v,t100000=v,t100001=v,'));
+    },
+  );
 });

@@ -44,13 +44,19 @@ export interface InfluxdbLimits {
   maxValues: number;
   /** Largest size of a gzip body once decompressed, in bytes. */
   maxDecompressedBytes: number;
+  /** Most distinct metrics (resource and metric name) in a body: each may be created, a costly step. */
+  maxMetrics: number;
 }
 
-/** Defaults: 100,000 lines, 500,000 values (Telegraf sends 1,000 lines), 32 MiB decompressed. */
+/**
+ * Defaults: 100,000 lines, 500,000 values (Telegraf sends 1,000 lines), 32 MiB decompressed, 10,000
+ * metrics.
+ */
 export const DEFAULT_INFLUXDB_LIMITS: InfluxdbLimits = {
   maxLines: 100_000,
   maxValues: 500_000,
   maxDecompressedBytes: 32 * 1024 * 1024,
+  maxMetrics: 10_000,
 };
 
 /** The tag naming the resource unless `X-Gnocchi-InfluxDB-Tag-Resource-ID` says otherwise. */
@@ -63,15 +69,24 @@ function valueError(detail: string, reason: string): TimeseriesError {
   return new TimeseriesError(400, { cause: 'Value error', detail, reason });
 }
 
-/** Compares by code point, as Python sorts strings. */
-function byCodePoint(a: string, b: string): number {
-  const x = [...a];
-  const y = [...b];
-  for (let i = 0; i < Math.min(x.length, y.length); i++) {
-    const d = (x[i] as string).codePointAt(0)! - (y[i] as string).codePointAt(0)!;
-    if (d !== 0) return d;
+/**
+ * Compares by code point, as Python sorts strings, without allocating: at the first differing UTF-16 unit,
+ * surrogates (U+D800–U+DFFF, which encode code points past U+FFFF) sort after U+E000–U+FFFF.
+ */
+export function byCodePoint(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x !== y) return codePointRank(x) - codePointRank(y);
   }
-  return x.length - y.length;
+  return a.length - b.length;
+}
+
+function codePointRank(unit: number): number {
+  if (unit >= 0xe000) return unit - 0x800;
+  if (unit >= 0xd800) return unit + 0x2000;
+  return unit;
 }
 
 /** The body's bytes, gunzipped when `Content-Encoding: gzip` (bounded); 415 for another encoding. */
@@ -101,9 +116,11 @@ export function groupLines(
   nanosPerUnit: bigint,
   now: number,
   maxValues: number,
+  maxMetrics = Infinity,
 ): Map<string, Map<string, Measure[]>> {
   const resources = new Map<string, Map<string, Measure[]>>();
   let values = 0;
+  let metricCount = 0;
   for (const { line, point } of lines) {
     let timestamp = now;
     if (point.timestamp !== null) {
@@ -145,6 +162,9 @@ export function groupLines(
       }
       let measures = metrics.get(name);
       if (measures === undefined) {
+        if (++metricCount > maxMetrics) {
+          throw new TimeseriesError(413, `The body names more than ${maxMetrics} metrics`);
+        }
         measures = [];
         metrics.set(name, measures);
       }
@@ -227,6 +247,7 @@ export function registerInfluxdbRoutes(
           nanosPerUnit,
           now,
           limits.maxValues,
+          limits.maxMetrics,
         );
       } catch (e) {
         if (e instanceof LineParseError) throw valueError('line', e.message);

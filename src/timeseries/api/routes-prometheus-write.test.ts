@@ -193,7 +193,7 @@ describe('Prometheus remote write limits', () => {
     opened = await openTestStore();
     app = buildApp(opened.store, {
       auth: 'basic',
-      remoteWriteLimits: { maxDecompressedBytes: 1000, maxLabelsPerSeries: 3, maxSamples: 2 },
+      remoteWriteLimits: { maxDecompressedBytes: 1000, maxLabelsPerSeries: 3, maxSamples: 2, maxSeries: 1 },
     });
   });
   after(async () => {
@@ -235,5 +235,18 @@ describe('Prometheus remote write limits', () => {
       [samples.status, JSON.parse(samples.body)],
       [413, envelope(413, 'Payload Too Large', 'The body has more than 2 samples')],
     );
+  });
+
+  test('more series with samples than allowed: 413 before any resource is created', async () => {
+    const series = await write(app, [
+      { labels: { __name__: 'a', job: 'j1' }, samples: [[T0, 1]] },
+      { labels: { __name__: 'b' }, samples: [] },
+      { labels: { __name__: 'c', job: 'j2' }, samples: [[T0, 2]] },
+    ]);
+    assert.deepEqual(
+      [series.status, JSON.parse(series.body)],
+      [413, envelope(413, 'Payload Too Large', 'The body has more than 1 time series')],
+    );
+    assert.equal(await opened.store.getResourceType('prometheus'), undefined);
   });
 });
