@@ -393,6 +393,14 @@ remote_write:
         'client back about 90 ms per MB)',
     },
     {
+      name: 'request-timeout-ms',
+      kind: 'integer',
+      default: 60_000,
+      description:
+        'longest a request may take to arrive, headers and body, in ms; a slower one gets 408 and its ' +
+        'connection is closed (checked every 30 s), so slow senders cannot hold connections open forever',
+    },
+    {
       name: 'api-max-limit',
       kind: 'integer',
       default: 1000,
@@ -476,6 +484,9 @@ remote_write:
     const maxBodySize = o['max-body-size'];
     if (!Number.isInteger(maxBodySize) || maxBodySize < 1)
       throw new Error(`Invalid --max-body-size '${maxBodySize}': a positive number of bytes`);
+    const requestTimeoutMs = o['request-timeout-ms'];
+    if (!Number.isInteger(requestTimeoutMs) || requestTimeoutMs < 1)
+      throw new Error(`Invalid --request-timeout-ms '${requestTimeoutMs}': a positive number of ms`);
     const maxLimit = o['api-max-limit'];
     if (!Number.isInteger(maxLimit) || maxLimit < 1)
       throw new Error(`Invalid --api-max-limit '${maxLimit}': a positive number of items`);
@@ -533,6 +544,7 @@ remote_write:
         allowedHosts,
         metricsAuth,
         maxBodySize,
+        requestTimeoutMs,
         maxLimit,
         corsAllowedOrigins,
         proxyHeaders: o['enable-proxy-headers-parsing'],

@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { connect } from 'node:net';
 import { describe, test } from 'node:test';
 import { openTestStore } from './harness.test-support.js';
 import { installDefaultArchivePolicies, parseListen, startTimeseriesServer } from './serve.js';
@@ -31,6 +33,38 @@ describe('serve', () => {
       await opened.dispose();
     }
   });
+
+  test(
+    'a body sent too slowly gets 408 and its connection closed (slowloris)',
+    { timeout: 120_000 },
+    async () => {
+      const opened = await openTestStore();
+      const server = await startTimeseriesServer({
+        listen: '127.0.0.1:0',
+        store: opened.store,
+        auth: 'basic',
+        requestTimeoutMs: 500,
+      });
+      const { port } = new URL(server.url);
+      const socket = connect(Number(port), '127.0.0.1');
+      try {
+        await once(socket, 'connect');
+        // Headers and one byte of a 100-byte body, then nothing: before, the request stayed open forever.
+        socket.write(
+          'POST /v1/influxdb/write HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Basic YWRtaW46\r\n' +
+            'Content-Length: 100\r\n\r\nm',
+        );
+        let reply = '';
+        socket.on('data', (chunk: Buffer) => (reply += chunk.toString('latin1')));
+        await once(socket, 'close');
+        assert.match(reply, /^HTTP\/1\.1 408 Request Timeout\r\n/);
+      } finally {
+        socket.destroy();
+        await server.close();
+        await opened.dispose();
+      }
+    },
+  );
 
   test('serves HTTP on a free port with basic auth; close() stops it', async () => {
     const opened = await openTestStore();

@@ -31,6 +31,12 @@ export interface TimeseriesServerOptions {
   metricsAuth?: MetricsAuth;
   /** Largest request body in bytes, 413 beyond (default `DEFAULT_MAX_BODY_SIZE`, 8 MiB). */
   maxBodySize?: number;
+  /**
+   * Longest a request may take to arrive, headers and body, in ms (default {@link DEFAULT_REQUEST_TIMEOUT_MS});
+   * a slower one is answered 408 and its connection closed, so slow senders cannot hold connections forever.
+   * Node checks every 30 s, so a request may last up to 30 s longer.
+   */
+  requestTimeoutMs?: number;
   /** Default and largest page size of lists (Gnocchi's `api.max_limit`, default 1000). */
   maxLimit?: number;
   /** Origins CORS lets in (default none). */
@@ -47,6 +53,9 @@ export interface TimeseriesServerOptions {
   /** Bounds of `/v1/prometheus/write` bodies (default `DEFAULT_REMOTE_WRITE_LIMITS`). */
   remoteWriteLimits?: RemoteWriteLimits;
 }
+
+/** Default request timeout: 60 s, for a full 8 MiB body at about 1 Mbit/s. */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
 
 /** A running server. */
 export interface RunningTimeseriesServer {
@@ -107,6 +116,10 @@ export async function startTimeseriesServer(
     ...(options.influxdbLimits !== undefined ? { influxdbLimits: options.influxdbLimits } : {}),
     ...(options.remoteWriteLimits !== undefined ? { remoteWriteLimits: options.remoteWriteLimits } : {}),
   });
+  const requestTimeout = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  // Fastify's default (0) lets a client sending a byte now and then hold its request open forever.
+  app.server.requestTimeout = requestTimeout;
+  app.server.headersTimeout = Math.min(app.server.headersTimeout, requestTimeout);
   try {
     await app.listen({ host, port });
   } catch (err) {
