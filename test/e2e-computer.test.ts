@@ -94,23 +94,27 @@ test('a computer announces itself once it listens, with its real workers, and re
       client.close();
     }
   });
-  const computer = await startComputer(['--controller-endpoint', controller.server.endpoint]);
-  running.push(computer.proc);
-  await computer.proc.waitFor(/announced/);
-  assert.equal(reachable, 'OK');
-  assert.deepEqual(controller.announced, [
-    {
-      edgeServerEndpoint: computer.endpoint,
-      containers: [
-        { name: 'ccontainer0', processor: 'arm', lambda: 'clambda0', numWorkers: 4 },
-        { name: 'gcontainer0', processor: 'bm2837', lambda: 'glambda0', numWorkers: 2 },
-      ],
-    },
-  ]);
-  const stopped = await computer.proc.stop('SIGTERM');
-  assert.equal(stopped.code, 0, stopped.stderr);
-  assert.deepEqual(controller.removed, controller.announced);
-  await controller.server.stop();
+  try {
+    const computer = await startComputer(['--controller-endpoint', controller.server.endpoint]);
+    running.push(computer.proc);
+    await computer.proc.waitFor(/announced/);
+    assert.equal(reachable, 'OK');
+    assert.deepEqual(controller.announced, [
+      {
+        edgeServerEndpoint: computer.endpoint,
+        containers: [
+          { name: 'ccontainer0', processor: 'arm', lambda: 'clambda0', numWorkers: 4 },
+          { name: 'gcontainer0', processor: 'bm2837', lambda: 'glambda0', numWorkers: 2 },
+        ],
+        managementEndpoint: '',
+      },
+    ]);
+    const stopped = await computer.proc.stop('SIGTERM');
+    assert.equal(stopped.code, 0, stopped.stderr);
+    assert.deepEqual(controller.removed, controller.announced);
+  } finally {
+    await controller.server.stop();
+  }
 });
 
 test('a computer started before its controller announces itself when the controller comes up', async () => {
@@ -119,7 +123,10 @@ test('a computer started before its controller announces itself when the control
   running.push(computer.proc);
   await computer.proc.waitFor(/cannot announce to the controller/);
   const controller = await startRecordingController(undefined, endpoint);
-  await computer.proc.waitFor(/announced/);
-  await computer.proc.stop('SIGINT');
-  await controller.server.stop();
+  try {
+    await computer.proc.waitFor(/announced/);
+    await computer.proc.stop('SIGINT');
+  } finally {
+    await controller.server.stop();
+  }
 });

@@ -150,6 +150,7 @@ describe('forwarded calls have deadlines (issue 12, finding 7)', { timeout: 60_0
       assert.deepEqual(await controller.removal(hole.endpoint), {
         edgeServerEndpoint: hole.endpoint,
         containers: [],
+        managementEndpoint: '',
       });
       assert.equal(r.router.tables[0].has('clambda0', hole.endpoint), false);
       assert.equal(r.router.tables[0].has('clambda0', computer.endpoint), true);

@@ -69,6 +69,11 @@ test('edgeclient --chain-conf/--dag-conf, client-driven and hop by hop: one line
   try {
     writeFileSync(join(dir, 'chain.json'), CHAIN_TEMPLATE);
     writeFileSync(join(dir, 'dag.json'), DAG_TEMPLATE);
+    // Remote states along a DAG: the join node depends on no state that one branch moves and the other
+    // carries (docs/composition.md, "States in a DAG").
+    const template = JSON.parse(DAG_TEMPLATE) as { dependencies: Record<string, unknown> };
+    delete template.dependencies['s2'];
+    writeFileSync(join(dir, 'dag-remote.json'), JSON.stringify(template));
     const run = async (args: string[]): Promise<string> => {
       const out = join(dir, 'out.txt');
       const code = await runCommand(
@@ -97,7 +102,7 @@ test('edgeclient --chain-conf/--dag-conf, client-driven and hop by hop: one line
     assert.match(
       await run([
         '--dag-conf',
-        `type=file,filename=${join(dir, 'dag.json')}`,
+        `type=file,filename=${join(dir, 'dag-remote.json')}`,
         ...hop,
         '--state-endpoint',
         '127.0.0.1:0',
