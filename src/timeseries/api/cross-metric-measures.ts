@@ -99,12 +99,19 @@ export async function crossMetricMeasures(
   metrics.forEach((metric, i) => {
     const policy = policies[i] as ArchivePolicy;
     for (const g of granularities) {
+      // Gnocchi looks the granularity up here, and the method only below for one metric.
       const known =
-        policy.aggregation_methods.includes(aggregation) &&
-        policy.definition.some((d) => d.granularity === g);
+        policy.definition.some((d) => d.granularity === g) &&
+        (metrics.length === 1 || policy.aggregation_methods.includes(aggregation));
       if (!known) throw aggregationDoesNotExist(metric, aggregation, g);
     }
   });
+  if (metrics.length === 1 && !(policies[0] as ArchivePolicy).aggregation_methods.includes(aggregation)) {
+    throw new TimeseriesError(404, {
+      cause: 'Aggregation method does not exist for this metric',
+      detail: { metric: (metrics[0] as Metric).id, aggregation_method: aggregation },
+    });
+  }
   if (!OPERATION_AGGREGATES.includes(reaggregation)) {
     throw TimeseriesError.argument('reaggregation', `Must be one of ${OPERATION_AGGREGATES.join(', ')}`);
   }

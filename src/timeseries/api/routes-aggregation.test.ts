@@ -140,6 +140,14 @@ describe('deprecated aggregation routes', () => {
         `Aggregation method 'wtf' at granularity '1.0' for metric ${m1} does not exist`,
       ],
       [
+        `metric=${m1}&aggregation=wtf`,
+        404,
+        {
+          cause: 'Aggregation method does not exist for this metric',
+          detail: { metric: m1, aggregation_method: 'wtf' },
+        },
+      ],
+      [
         `metric=${m1}&granularity=42`,
         404,
         `Aggregation method 'mean' at granularity '42.0' for metric ${m1} does not exist`,
