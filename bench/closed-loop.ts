@@ -60,3 +60,46 @@ export async function closedLoops<Mark>(
   }
   return { done, errors, start: start!, end: end! };
 }
+
+/** What one slice of a cell measured: calls answered inside its window, the window, their latencies. */
+export interface Slice {
+  completed: number;
+  ms: number;
+  latencies: number[];
+  errors: number;
+}
+
+/** A table cell: a path at a concurrency, over all its slices. */
+export interface Cell {
+  name: string;
+  concurrency: number;
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+}
+
+/** The slice of a run timed with performance.now() marks: calls answered in the window, sent and answered in it. */
+export function sliceOf(run: LoopRun<number>): Slice {
+  const { done, errors, start, end } = run;
+  return {
+    completed: done.filter(([, t1]) => t1 >= start && t1 <= end).length,
+    ms: end - start,
+    latencies: done.filter(([t0, t1]) => t0 >= start && t1 <= end).map(([t0, t1]) => t1 - t0),
+    errors,
+  };
+}
+
+/** A cell from its slices: requests/s over their windows, percentiles over all their latencies. */
+export function cellOf(name: string, concurrency: number, slices: Slice[]): Cell {
+  const sum = (f: (s: Slice) => number): number => slices.reduce((a, s) => a + f(s), 0);
+  const latencies = slices.flatMap((s) => s.latencies).sort((a, b) => a - b);
+  return {
+    name,
+    concurrency,
+    rps: (sum((s) => s.completed) * 1000) / sum((s) => s.ms),
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    errors: sum((s) => s.errors),
+  };
+}

@@ -21,7 +21,15 @@ import { join } from 'node:path';
 import { GrpcLambdaClient } from '../src/client/lambda-client-grpc.js';
 import { makeInput } from '../src/client/load-client.js';
 import { RpcClient } from '../src/protocol/rpc-client.js';
-import { closedLoops, percentile, type LoopRun } from './closed-loop.js';
+import {
+  cellOf,
+  closedLoops,
+  percentile,
+  sliceOf,
+  type Cell,
+  type LoopRun,
+  type Slice,
+} from './closed-loop.js';
 import { startServerProcess, type ServerProcess } from './server-process.js';
 
 const SECONDS = Number(process.argv[2] ?? 3);
@@ -35,23 +43,6 @@ const UNWARMED_SAMPLES = 3;
 const JS_CONF = 'containers=2,prewarm=1';
 /** The issue's targets. */
 const TARGETS = { addedP50Ms: 0.5, rpsAt8: 3000, coldP50Ms: 20, idleRssMb: 40 };
-
-interface Cell {
-  name: string;
-  concurrency: number;
-  rps: number;
-  p50: number;
-  p99: number;
-  errors: number;
-}
-
-/** What one slice of a cell measured. */
-interface Slice {
-  completed: number;
-  ms: number;
-  latencies: number[];
-  errors: number;
-}
 
 /** `concurrency` closed loops calling `lambda` with `input` for WARMUP + `seconds`; the window after WARMUP counts. */
 async function measure(
@@ -72,27 +63,7 @@ async function measure(
   } finally {
     client.close();
   }
-  const { done, errors, start, end: e } = run;
-  return {
-    completed: done.filter(([, t1]) => t1 >= start && t1 <= e).length,
-    ms: e - start,
-    latencies: done.filter(([t0, t1]) => t0 >= start && t1 <= e).map(([t0, t1]) => t1 - t0),
-    errors,
-  };
-}
-
-/** A cell from its slices. */
-function cellOf(name: string, concurrency: number, slices: Slice[]): Cell {
-  const sum = (f: (s: Slice) => number): number => slices.reduce((a, s) => a + f(s), 0);
-  const latencies = slices.flatMap((s) => s.latencies).sort((a, b) => a - b);
-  return {
-    name,
-    concurrency,
-    rps: (sum((s) => s.completed) * 1000) / sum((s) => s.ms),
-    p50: percentile(latencies, 50),
-    p99: percentile(latencies, 99),
-    errors: sum((s) => s.errors),
-  };
+  return sliceOf(run);
 }
 
 /** Points the router's tables for `lambda` to `destination`. */

@@ -19,7 +19,7 @@ import openwhisk from 'openwhisk';
 import { GrpcLambdaClient } from '../src/client/lambda-client-grpc.js';
 import { makeInput } from '../src/client/load-client.js';
 import { RpcClient } from '../src/protocol/rpc-client.js';
-import { closedLoops, percentile, type LoopClient } from './closed-loop.js';
+import { cellOf, closedLoops, sliceOf, type Cell, type LoopClient, type Slice } from './closed-loop.js';
 import { startServerProcess, type ServerProcess } from './server-process.js';
 
 const SECONDS = Number(process.argv[2] ?? 3);
@@ -32,22 +32,6 @@ const KEY =
 /** The issue's target: what the REST front may add to the p50 at concurrency 1, ms. */
 const TARGET_ADDED_P50_MS = 1;
 
-interface Slice {
-  completed: number;
-  ms: number;
-  latencies: number[];
-  errors: number;
-}
-
-interface Cell {
-  name: string;
-  concurrency: number;
-  rps: number;
-  p50: number;
-  p99: number;
-  errors: number;
-}
-
 /** `concurrency` closed loops on `client` for WARMUP + `seconds`; the window after WARMUP counts. */
 async function measure(client: LoopClient, input: string, concurrency: number, seconds: number) {
   const run = await closedLoops(
@@ -55,26 +39,7 @@ async function measure(client: LoopClient, input: string, concurrency: number, s
     { name: 'guest.echo', input },
     { hops: 2, concurrency, warmupS: WARMUP, seconds, mark: () => performance.now() },
   );
-  const { done, errors, start, end } = run;
-  return {
-    completed: done.filter(([, t1]) => t1 >= start && t1 <= end).length,
-    ms: end - start,
-    latencies: done.filter(([t0, t1]) => t0 >= start && t1 <= end).map(([t0, t1]) => t1 - t0),
-    errors,
-  };
-}
-
-function cellOf(name: string, concurrency: number, slices: Slice[]): Cell {
-  const sum = (f: (s: Slice) => number): number => slices.reduce((a, s) => a + f(s), 0);
-  const latencies = slices.flatMap((s) => s.latencies).sort((a, b) => a - b);
-  return {
-    name,
-    concurrency,
-    rps: (sum((s) => s.completed) * 1000) / sum((s) => s.ms),
-    p50: percentile(latencies, 50),
-    p99: percentile(latencies, 99),
-    errors: sum((s) => s.errors),
-  };
+  return sliceOf(run);
 }
 
 /**
