@@ -69,18 +69,19 @@ function escapeHtml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
+/** An error description as webob's pages print it: a string as is, a dict as Python repr, none as ''. */
+function descriptionText(description: ErrorDescription | null): string {
+  if (description === null || description === '') return '';
+  return typeof description === 'string' ? description : pyRepr(description);
+}
+
 /**
  * webob's plain-text error page (for a request without Accept, or one accepting neither HTML nor JSON):
  * `<status>\n\n<explanation>\n\n <description>  `, the description (a dict as Python repr) unescaped
  * with its line breaks as spaces, as webob's strip_tags leaves it.
  */
 export function plainErrorPage(status: number, description: ErrorDescription | null): string {
-  const detail =
-    description === null || description === ''
-      ? ''
-      : typeof description === 'string'
-        ? description
-        : pyRepr(description);
+  const detail = descriptionText(description);
   const flat = (text: string): string => text.replace(/\n/g, ' ').replace(/\r/g, '');
   const explanation = EXPLANATIONS[status] ?? '';
   return `${status} ${reasonPhrase(status)}\n\n${flat(explanation)}\n\n ${flat(detail)}  `;
@@ -98,12 +99,7 @@ function acceptsHtmlError(request: FastifyRequest): boolean {
 /** webob's HTML error page, with the description (a dict as Python repr) HTML-escaped inside. */
 export function htmlErrorPage(status: number, description: ErrorDescription | null): string {
   const title = `${status} ${reasonPhrase(status)}`;
-  const detail =
-    description === null || description === ''
-      ? ''
-      : typeof description === 'string'
-        ? description
-        : pyRepr(description);
+  const detail = descriptionText(description);
   const explanation = EXPLANATIONS[status] ?? '';
   return (
     `<html>\n <head>\n  <title>${title}</title>\n </head>\n <body>\n  <h1>${title}</h1>\n` +
