@@ -20,7 +20,6 @@ import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GrpcLambdaClient } from '../src/client/lambda-client-grpc.js';
 import { makeInput } from '../src/client/load-client.js';
-import { RpcClient } from '../src/protocol/rpc-client.js';
 import {
   cellOf,
   closedLoops,
@@ -30,7 +29,7 @@ import {
   type LoopRun,
   type Slice,
 } from './closed-loop.js';
-import { startServerProcess, type ServerProcess } from './server-process.js';
+import { programRoute, startServerProcess, type ServerProcess } from './server-process.js';
 
 const SECONDS = Number(process.argv[2] ?? 3);
 const WARMUP = 0.5;
@@ -64,23 +63,6 @@ async function measure(
     client.close();
   }
   return sliceOf(run);
-}
-
-/** Points the router's tables for `lambda` to `destination`. */
-async function program(router: ServerProcess, lambda: string, destination: string): Promise<void> {
-  const rpc = new RpcClient('uiiit.rpc.EdgeRouter', router.configurationEndpoint);
-  try {
-    const ret = await rpc.call('Configure', {
-      action: 'CHANGE',
-      lambda,
-      destination,
-      weight: 1,
-      final: true,
-    });
-    if (ret.msg !== 'OK') throw new Error(`cannot program ${router.configurationEndpoint}: ${ret.msg}`);
-  } finally {
-    rpc.close();
-  }
 }
 
 /** The child processes of `pid` (Linux). */
@@ -147,8 +129,8 @@ async function main(): Promise<void> {
     servers.push(unwarmed);
     const router = await startServerProcess('router', 'lean');
     servers.push(router);
-    await program(router, 'zero', sim.endpoint);
-    await program(router, 'echo', js.endpoint);
+    await programRoute(router, 'zero', sim.endpoint);
+    await programRoute(router, 'echo', js.endpoint);
 
     const simInput = makeInput(100);
     const jsInput = JSON.stringify({ x: makeInput(92) }); // 100 bytes of JSON

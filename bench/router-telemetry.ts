@@ -14,14 +14,12 @@
  * with its own seconds per cell.
  */
 import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { GrpcLambdaClient } from '../src/client/lambda-client-grpc.js';
 import { makeInput } from '../src/client/load-client.js';
 import { lambdaTransport } from '../src/protocol/lambda-transports.js';
-import { RpcClient } from '../src/protocol/rpc-client.js';
 import { closedLoops, percentile } from './closed-loop.js';
-import { startServerProcess, type ServerProcess } from './server-process.js';
+import { cpuSeconds, programRoute, startServerProcess, type ServerProcess } from './server-process.js';
 
 const SECONDS = Number(process.argv[2] ?? 1);
 const WARMUP = 0.2;
@@ -45,29 +43,6 @@ interface Cell {
   /** Milliseconds of the router's CPU (utime + stime) per request completed in the window. */
   cpu: number;
   errors: number;
-}
-
-/** CPU seconds (user + system, 10 ms ticks) a process has used so far (/proc/<pid>/stat). */
-function cpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
-
-async function program(router: ServerProcess, destination: string): Promise<void> {
-  const rpc = new RpcClient('uiiit.rpc.EdgeRouter', router.configurationEndpoint);
-  try {
-    const ret = await rpc.call('Configure', {
-      action: 'CHANGE',
-      lambda: LAMBDA,
-      destination,
-      weight: 1,
-      final: true,
-    });
-    if (ret.msg !== 'OK') throw new Error(`cannot program ${router.configurationEndpoint}: ${ret.msg}`);
-  } finally {
-    rpc.close();
-  }
 }
 
 async function measure(
@@ -143,8 +118,8 @@ try {
   const url = timeseries.endpoint;
   const off = await start('router', ROUTER_CONF);
   const on = await start('router', [...ROUTER_CONF, `${url},interval=1`]);
-  await program(off, computer.endpoint);
-  await program(on, computer.endpoint);
+  await programRoute(off, LAMBDA, computer.endpoint);
+  await programRoute(on, LAMBDA, computer.endpoint);
   for (const r of [off, on]) await measure(r, 8, 'off', -1, 0.5); // JIT warm-up, untimed
   const phase = async (offLabel: Cell['label'], onLabel: Cell['label']): Promise<void> => {
     for (let round = 0; round < ROUNDS; round++) {

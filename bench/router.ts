@@ -27,16 +27,20 @@ import { cpus } from 'node:os';
 import { GrpcLambdaClient } from '../src/client/lambda-client-grpc.js';
 import { makeInput } from '../src/client/load-client.js';
 import { lambdaTransport } from '../src/protocol/lambda-transports.js';
-import { RpcClient } from '../src/protocol/rpc-client.js';
 import { closedLoops, percentile, type LoopRun } from './closed-loop.js';
-import { startServerProcess, type ServerProcess, type Transport } from './server-process.js';
+import {
+  CLK_TCK,
+  cpuSeconds,
+  programRoute,
+  startServerProcess,
+  type ServerProcess,
+  type Transport,
+} from './server-process.js';
 
 const SECONDS = Number(process.argv[2] ?? 3);
 const WARMUP = 0.5;
 const CONCURRENCY = [1, 8];
 const LAMBDA = 'zero';
-/** Clock ticks per second of /proc/<pid>/stat (`getconf CLK_TCK`). */
-const CLK_TCK = 100;
 const CPU_PROF_DIR = process.env['SOE_BENCH_CPU_PROF'];
 /** The transports measured directly and through one router beside lean. */
 const BASELINES: Transport[] = ['grpc-js', 'node-http2'];
@@ -91,30 +95,6 @@ async function startRouter(transport: Transport): Promise<ServerProcess> {
     ['type=random', 'type=none', 'max-pending-clients=0,min-forward-time=0,max-forward-time=0'],
     prof,
   );
-}
-
-/** Points `router`'s tables (#0 only unless `final`) for the lambda to `destination`. */
-async function program(router: ServerProcess, destination: string, final: boolean): Promise<void> {
-  const rpc = new RpcClient('uiiit.rpc.EdgeRouter', router.configurationEndpoint);
-  try {
-    const ret = await rpc.call('Configure', {
-      action: 'CHANGE',
-      lambda: LAMBDA,
-      destination,
-      weight: 1,
-      final,
-    });
-    if (ret.msg !== 'OK') throw new Error(`cannot program ${router.configurationEndpoint}: ${ret.msg}`);
-  } finally {
-    rpc.close();
-  }
-}
-
-/** CPU seconds (user + system) a process has used so far. */
-function cpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / CLK_TCK; // fields 14 and 15 of proc(5)
 }
 
 /** Resident memory of a process in megabytes. */
@@ -193,9 +173,9 @@ try {
   const one = started(await startRouter('lean'));
   const twoA = started(await startRouter('lean'));
   const twoB = started(await startRouter('lean'));
-  await program(one, computer.endpoint, true);
-  await program(twoA, twoB.endpoint, false);
-  await program(twoB, computer.endpoint, true);
+  await programRoute(one, LAMBDA, computer.endpoint, true);
+  await programRoute(twoA, LAMBDA, twoB.endpoint, false);
+  await programRoute(twoB, LAMBDA, computer.endpoint, true);
   const lean = { target: computer, transport: 'lean' } as const;
   const paths: Path[] = [
     { name: 'direct', hops: 0, endpoint: computer.endpoint, routers: [], ...lean },
@@ -205,7 +185,7 @@ try {
   for (const transport of BASELINES) {
     const target = started(await startServerProcess('computer', transport));
     const router = started(await startRouter(transport));
-    await program(router, target.endpoint, true);
+    await programRoute(router, LAMBDA, target.endpoint, true);
     paths.push(
       { name: 'direct', hops: 0, endpoint: target.endpoint, routers: [], target, transport },
       { name: '1 router', hops: 1, endpoint: router.endpoint, routers: [router], target, transport },
