@@ -35,7 +35,8 @@ export const timeseriesCommand = defineCommand({
     'globs in /v1/aggregates) at most 255 characters, as Gnocchi’s columns (a unit at most 31); NUL refused ' +
     'anywhere in a body, a URL or a user name; bodies, search filters and operations strings nested at most 100 levels. ' +
     'Each is a 400 naming the field. A body over --max-body-size is refused with 413 from its ' +
-    'Content-Length, before it is read. like searches and metric-name globs match in at most (name + 1) × ' +
+    'Content-Length, before it is read. An aggregation (/v1/aggregation/…, /v1/aggregates) over more metrics ' +
+    'than --max-aggregation-metrics is a 400 naming the option, before any measure is read. like searches and metric-name globs match in at most (name + 1) × ' +
     '(pattern + 1) steps, never through a backtracking regular expression. A NaN or infinite result (a sum ' +
     'that overflows, a fill=null gap) is written null, where Gnocchi writes bare NaN/Infinity tokens that ' +
     'JSON parsers refuse. A journal record that cannot be replayed at start (one an older version accepted, ' +
@@ -408,6 +409,15 @@ remote_write:
         'default and largest page size of lists (metrics, resources, searches), as Gnocchi’s [api] max_limit',
     },
     {
+      name: 'max-aggregation-metrics',
+      kind: 'integer',
+      default: 1000,
+      description:
+        'most metrics one aggregation reads (/v1/aggregation/…, /v1/aggregates: the ids it names, or the ' +
+        'metrics its search and globs match) and most metric references its operations name; more is a 400 ' +
+        'naming this option, before any measure is read (Gnocchi has no bound)',
+    },
+    {
       name: 'cors-allowed-origin',
       kind: 'string',
       default: '',
@@ -490,6 +500,11 @@ remote_write:
     const maxLimit = o['api-max-limit'];
     if (!Number.isInteger(maxLimit) || maxLimit < 1)
       throw new Error(`Invalid --api-max-limit '${maxLimit}': a positive number of items`);
+    const maxAggregationMetrics = o['max-aggregation-metrics'];
+    if (!Number.isInteger(maxAggregationMetrics) || maxAggregationMetrics < 1)
+      throw new Error(
+        `Invalid --max-aggregation-metrics '${maxAggregationMetrics}': a positive number of metrics`,
+      );
     const corsAllowedOrigins = o['cors-allowed-origin']
       .split(',')
       .map((h) => h.trim())
@@ -546,6 +561,7 @@ remote_write:
         maxBodySize,
         requestTimeoutMs,
         maxLimit,
+        maxAggregationMetrics,
         corsAllowedOrigins,
         proxyHeaders: o['enable-proxy-headers-parsing'],
         noDefaultArchivePolicies: o['no-default-archive-policies'],

@@ -4,7 +4,12 @@
  * filled, then the tree (metric, aggregate, resample, rolling, arithmetic, comparisons, unary functions)
  * is applied.
  */
-import { metricReferences, type MetricReference, type Operation } from './aggregates-operation.js';
+import {
+  metricReferences,
+  referenceKey,
+  type MetricReference,
+  type Operation,
+} from './aggregates-operation.js';
 import { binaryOperators, unaryOperators, type BinaryOperator } from './aggregates-operators.js';
 import { aggregateAll } from './aggregation-methods.js';
 import { TimeseriesError } from './errors.js';
@@ -151,10 +156,9 @@ function evaluate(op: Operation, base: Frame, references: MetricReference[]): Va
     case 'constant':
       return op.value;
     case 'metric': {
+      const wanted = new Set(op.refs.map(referenceKey));
       const indexes = base.refs
-        .map((r, i) =>
-          r && op.refs.some((x) => x.metric === r.metric && x.aggregation === r.aggregation) ? i : -1,
-        )
+        .map((r, i) => (r && wanted.has(referenceKey(r)) ? i : -1))
         .filter((i) => i >= 0);
       return frameOf(
         base,

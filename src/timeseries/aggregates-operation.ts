@@ -29,14 +29,24 @@ export function invalidOperations(reason: string): TimeseriesError {
   return TimeseriesError.invalidInput(`${reason} for dictionary value @ data['operations']`, ['operations']);
 }
 
+/** A key telling references apart: the metric and the aggregation (neither holds NUL). */
+export function referenceKey(ref: MetricReference): string {
+  return `${ref.metric}\u0000${ref.aggregation}`;
+}
+
 /** The series an operation reads, each once, in order of appearance. */
 export function metricReferences(op: Operation): MetricReference[] {
   const refs: MetricReference[] = [];
+  const seen = new Set<string>();
   const visit = (node: Operation): void => {
     switch (node.kind) {
       case 'metric':
         for (const r of node.refs) {
-          if (!refs.some((x) => x.metric === r.metric && x.aggregation === r.aggregation)) refs.push(r);
+          const key = referenceKey(r);
+          if (!seen.has(key)) {
+            seen.add(key);
+            refs.push(r);
+          }
         }
         return;
       case 'constant':

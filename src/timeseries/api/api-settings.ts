@@ -7,17 +7,30 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 /** Gnocchi's default `api.max_limit`: the default and largest page size. */
 export const DEFAULT_MAX_LIMIT = 1000;
 
+/**
+ * The default of `--max-aggregation-metrics`: 1,000 metrics, as many as one page of resources at the
+ * default `--api-max-limit`, so the resource route of `/v1/aggregation` never meets it at the defaults.
+ */
+export const DEFAULT_MAX_AGGREGATION_METRICS = 1000;
+
 /** The settings of one app. */
 export interface ApiSettings {
   /** Default and largest page size of lists (Gnocchi's `api.max_limit`). */
   maxLimit: number;
+  /** Most metrics (and metric references) one aggregation reads (`--max-aggregation-metrics`). */
+  maxAggregationMetrics: number;
   /** Origins that CORS lets in (`[cors] allowed_origin`); empty: no CORS headers. */
   corsAllowedOrigins: readonly string[];
   /** Whether `Forwarded` and `X-Forwarded-*` make the URLs of replies (`enable_proxy_headers_parsing`). */
   proxyHeaders: boolean;
 }
 
-const DEFAULTS: ApiSettings = { maxLimit: DEFAULT_MAX_LIMIT, corsAllowedOrigins: [], proxyHeaders: false };
+const DEFAULTS: ApiSettings = {
+  maxLimit: DEFAULT_MAX_LIMIT,
+  maxAggregationMetrics: DEFAULT_MAX_AGGREGATION_METRICS,
+  corsAllowedOrigins: [],
+  proxyHeaders: false,
+};
 
 const settingsByApp = new WeakMap<FastifyInstance, ApiSettings>();
 

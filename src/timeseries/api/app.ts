@@ -9,7 +9,7 @@ import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import { Mutex } from '../../support/mutex.js';
 import { TimeseriesError } from '../errors.js';
 import type { TimeseriesStore } from '../store.js';
-import { DEFAULT_MAX_LIMIT, setApiSettings } from './api-settings.js';
+import { DEFAULT_MAX_AGGREGATION_METRICS, DEFAULT_MAX_LIMIT, setApiSettings } from './api-settings.js';
 import type { AuthMode } from './auth.js';
 import { registerCors } from './cors.js';
 import { allowedHostNames, checkHostAndOrigin } from './host-check.js';
@@ -61,6 +61,8 @@ export interface AppOptions {
   bodyLimit?: number;
   /** Default and largest page size of lists (Gnocchi's `api.max_limit`, default 1000). */
   maxLimit?: number;
+  /** Most metrics one aggregation reads (default {@link DEFAULT_MAX_AGGREGATION_METRICS}). */
+  maxAggregationMetrics?: number;
   /** Origins CORS lets in (Gnocchi's `[cors] allowed_origin`; default none). */
   corsAllowedOrigins?: readonly string[];
   /** Build reply URLs from `Forwarded` / `X-Forwarded-*` (Gnocchi's `enable_proxy_headers_parsing`). */
@@ -104,6 +106,7 @@ export function buildApp(store: TimeseriesStore, options: AppOptions): FastifyIn
   const corsAllowedOrigins = options.corsAllowedOrigins ?? [];
   setApiSettings(app, {
     maxLimit: options.maxLimit ?? DEFAULT_MAX_LIMIT,
+    maxAggregationMetrics: options.maxAggregationMetrics ?? DEFAULT_MAX_AGGREGATION_METRICS,
     corsAllowedOrigins,
     proxyHeaders: options.proxyHeaders ?? false,
   });

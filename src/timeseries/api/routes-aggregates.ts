@@ -13,6 +13,7 @@ import { TimeseriesError } from '../errors.js';
 import type { ArchivePolicy, Metric, Point, Resource, ResourceType } from '../model.js';
 import { ownValue, setOwnValue } from '../own-property.js';
 import type { TimeseriesStore } from '../store.js';
+import { checkAggregatesCount } from './aggregation-limit.js';
 import { canAccess, currentUser, type ApiUser } from './auth.js';
 import { readJson, sendJson } from './http.js';
 import { parseUuid } from './ids.js';
@@ -193,25 +194,51 @@ function metricsNotFound(parsed: Operation): TimeseriesError {
   });
 }
 
+/** A metric of a searched resource that the tree names. */
+interface NamedMetric {
+  resource: Resource;
+  name: string;
+  metric: Metric;
+}
+
 /**
- * The measures of one group of searched resources (metric names, possibly globs, in the tree), or
+ * The metrics of `resources` whose names match a name (or glob) of the tree; `count` gathers the distinct
+ * metric ids of every group, a 400 past `--max-aggregation-metrics` before any metric is read.
+ */
+async function namedMetrics(
+  request: FastifyRequest,
+  store: TimeseriesStore,
+  parsed: Operation,
+  resources: Resource[],
+  count: Set<string>,
+): Promise<NamedMetric[]> {
+  const matchers = [...new Set(metricReferences(parsed).map((r) => r.metric))].map(globMatcher);
+  const named: NamedMetric[] = [];
+  for (const resource of resources) {
+    for (const [name, id] of Object.entries(await liveMetrics(store, resource))) {
+      if (!matchers.some((matches) => matches(name))) continue;
+      count.add(id);
+      checkAggregatesCount(request, 'metrics', count.size);
+      const metric = await store.getMetric(id);
+      if (metric !== undefined) named.push({ resource, name, metric });
+    }
+  }
+  return named;
+}
+
+/**
+ * The measures of one group of searched resources (their metrics the tree names, possibly by globs), or
  * undefined when none of the resources has a metric the tree names.
  */
 async function fetchForResources(
   store: TimeseriesStore,
   parsed: Operation,
+  named: NamedMetric[],
   resources: Resource[],
   type: ResourceType,
   options: EvaluateOptions,
   details: boolean,
 ): Promise<Record<string, unknown> | undefined> {
-  const named: { resource: Resource; name: string; metric: Metric }[] = [];
-  for (const resource of resources) {
-    for (const [name, id] of Object.entries(await liveMetrics(store, resource))) {
-      const metric = await store.getMetric(id);
-      if (metric !== undefined) named.push({ resource, name, metric });
-    }
-  }
   const owners = new Map<string, [string, string]>();
   const wanted = new Map<string, { metric: Metric; aggregation: string }>();
   const expand = (ref: MetricReference): MetricReference[] => {
@@ -265,14 +292,21 @@ async function searchAndFetch(
     throw new TimeseriesError(400, { cause: 'Resource type does not exist', detail: typeName });
   }
   const resources = await findResources(store, user, type, searchFilter(body.search, user));
+  const count = new Set<string>();
   if (groupby.length === 0) {
-    const result = await fetchForResources(store, parsed, resources, type, options, details);
+    const named = await namedMetrics(request, store, parsed, resources, count);
+    const result = await fetchForResources(store, parsed, named, resources, type, options, details);
     if (result === undefined) throw metricsNotFound(parsed);
     return result;
   }
+  const groups = groupResources(resources, type, groupby);
+  const namedByGroup: NamedMetric[][] = [];
+  for (const entry of groups)
+    namedByGroup.push(await namedMetrics(request, store, parsed, entry.resources, count));
   const out = [];
-  for (const entry of groupResources(resources, type, groupby)) {
-    const measures = await fetchForResources(store, parsed, entry.resources, type, options, details);
+  for (const [i, entry] of groups.entries()) {
+    const named = namedByGroup[i] ?? [];
+    const measures = await fetchForResources(store, parsed, named, entry.resources, type, options, details);
     if (measures !== undefined) out.push({ group: entry.group, measures });
   }
   if (out.length === 0) throw metricsNotFound(parsed);
@@ -296,6 +330,7 @@ export function registerAggregatesRoutes(router: ApiRouter): void {
       checkKeys(body, ['operations', 'resource_type', 'search'], ['operations', 'resource_type', 'search']);
     else checkKeys(body, ['operations'], ['operations']);
     const parsed = parseOperations(body.operations);
+    checkAggregatesCount(request, 'metric references', metricReferences(parsed).length);
     const result = search
       ? await searchAndFetch(store, request, body, parsed, options, details, groupby)
       : await fetchByIds(store, user, parsed, options, details);

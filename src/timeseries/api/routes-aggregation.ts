@@ -12,6 +12,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { TimeseriesError } from '../errors.js';
 import type { Metric } from '../model.js';
 import type { TimeseriesStore } from '../store.js';
+import { checkAggregationCount } from './aggregation-limit.js';
 import { apiSettings } from './api-settings.js';
 import { aggregationQuery } from './aggregation-query.js';
 import { canAccess, currentUser } from './auth.js';
@@ -61,10 +62,15 @@ function metricIds(request: FastifyRequest, query: Query): string[] {
   });
 }
 
-/** The metrics of the ids, sorted by id (404 `Metric <id> does not exist` for the first unknown one). */
-async function metricsOf(store: TimeseriesStore, ids: string[]): Promise<Metric[]> {
+/**
+ * The metrics of the ids, sorted by id (404 `Metric <id> does not exist` for the first unknown one); more
+ * distinct ids than `--max-aggregation-metrics` is a 400, before any is looked up.
+ */
+async function metricsOf(request: FastifyRequest, store: TimeseriesStore, ids: string[]): Promise<Metric[]> {
+  const distinct = [...new Set(ids)];
+  checkAggregationCount(request, distinct.length);
   const metrics: Metric[] = [];
-  for (const id of [...new Set(ids)].sort()) {
+  for (const id of distinct.sort()) {
     const metric = await store.getMetric(id);
     if (metric === undefined) throw new TimeseriesError(404, `Metric ${id} does not exist`);
     metrics.push(metric);
@@ -72,15 +78,30 @@ async function metricsOf(store: TimeseriesStore, ids: string[]): Promise<Metric[
   return metrics;
 }
 
-/** The metric `name` of each resource that has one. */
-async function namedMetrics(store: TimeseriesStore, group: ResourceGroup, name: string): Promise<Metric[]> {
-  const metrics: Metric[] = [];
-  for (const resource of group.resources) {
-    const id = (await liveMetrics(store, resource))[name];
-    const metric = id === undefined ? undefined : await store.getMetric(id);
-    if (metric !== undefined) metrics.push(metric);
+/**
+ * The metric `name` of each resource of each group that has one, by group; more metrics in all than
+ * `--max-aggregation-metrics` is a 400, before any measure is read.
+ */
+async function namedMetrics(
+  request: FastifyRequest,
+  store: TimeseriesStore,
+  groups: ResourceGroup[],
+  name: string,
+): Promise<Metric[][]> {
+  const out: Metric[][] = [];
+  let count = 0;
+  for (const group of groups) {
+    const metrics: Metric[] = [];
+    for (const resource of group.resources) {
+      const id = (await liveMetrics(store, resource))[name];
+      const metric = id === undefined ? undefined : await store.getMetric(id);
+      if (metric === undefined) continue;
+      checkAggregationCount(request, ++count);
+      metrics.push(metric);
+    }
+    out.push(metrics);
   }
-  return metrics;
+  return out;
 }
 
 function isPaginationError(e: unknown): boolean {
@@ -98,7 +119,7 @@ export function registerAggregationRoutes(router: ApiRouter): void {
   const byIds = async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
     const query = queryOf(request);
     const ids = metricIds(request, query);
-    const metrics = await metricsOf(store, ids);
+    const metrics = await metricsOf(request, store, ids);
     const params = crossMetricQuery(query);
     const user = currentUser(request);
     if (metrics.some((m) => !canAccess(user, m.creator))) throw new TimeseriesError(403, '');
@@ -126,16 +147,16 @@ export function registerAggregationRoutes(router: ApiRouter): void {
     const listed = groups.flatMap((g) => g.resources);
     setNextLink(request, reply, query, page, listed.length, listed.at(-1)?.id);
     const params = crossMetricQuery(query);
-    const measuresOf = async (group: ResourceGroup): Promise<unknown> => {
-      const metrics = await namedMetrics(store, group, name);
+    if (groupby.length === 0) groups = [groups[0] ?? { group: {}, resources: [] }];
+    const metricsByGroup = await namedMetrics(request, store, groups, name);
+    const measuresOf = async (metrics: Metric[]): Promise<unknown> => {
       if (metrics.some((m) => !canAccess(user, m.creator))) throw new TimeseriesError(403, '');
       return pointsJson(await crossMetricMeasures(store, metrics, params));
     };
-    if (groupby.length === 0) {
-      return sendJson(reply, await measuresOf(groups[0] ?? { group: {}, resources: [] }));
-    }
+    if (groupby.length === 0) return sendJson(reply, await measuresOf(metricsByGroup[0] ?? []));
     const out = [];
-    for (const group of groups) out.push({ group: group.group, measures: await measuresOf(group) });
+    for (const [i, group] of groups.entries())
+      out.push({ group: group.group, measures: await measuresOf(metricsByGroup[i] ?? []) });
     return sendJson(reply, out);
   });
 

@@ -39,6 +39,8 @@ export interface TimeseriesServerOptions {
   requestTimeoutMs?: number;
   /** Default and largest page size of lists (Gnocchi's `api.max_limit`, default 1000). */
   maxLimit?: number;
+  /** Most metrics one aggregation reads, 400 beyond (default 1000). */
+  maxAggregationMetrics?: number;
   /** Origins CORS lets in (default none). */
   corsAllowedOrigins?: readonly string[];
   /** Build reply URLs from `Forwarded` / `X-Forwarded-*` (default false). */
@@ -111,6 +113,9 @@ export async function startTimeseriesServer(
     ...(options.metricsAuth !== undefined ? { metricsAuth: options.metricsAuth } : {}),
     ...(options.maxBodySize !== undefined ? { bodyLimit: options.maxBodySize } : {}),
     ...(options.maxLimit !== undefined ? { maxLimit: options.maxLimit } : {}),
+    ...(options.maxAggregationMetrics !== undefined
+      ? { maxAggregationMetrics: options.maxAggregationMetrics }
+      : {}),
     ...(options.corsAllowedOrigins !== undefined ? { corsAllowedOrigins: options.corsAllowedOrigins } : {}),
     ...(options.proxyHeaders !== undefined ? { proxyHeaders: options.proxyHeaders } : {}),
     ...(options.influxdbLimits !== undefined ? { influxdbLimits: options.influxdbLimits } : {}),
