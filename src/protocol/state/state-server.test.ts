@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { VirtualScheduler } from '../../support/virtual-scheduler.js';
 import { StateClient } from './state-client.js';
-import { startStateServer } from './state-server.js';
-import { stateTooBig, StateStore } from './state-store.js';
+import { JOIN_SWEEP_MAX, JOIN_SWEEP_PERIOD, startStateServer } from './state-server.js';
+import { DEFAULT_JOIN_TTL, DEFAULT_MAX_STATES, stateTooBig, StateStore } from './state-store.js';
 
 // The original's TestState.test_client_server over a real StateServer, then the bounds.
 test('StateServer Get/Put/Del with the original retcodes', async () => {
@@ -69,4 +70,73 @@ test('the store keeps its own copy of a content', () => {
   store.put('s', content);
   content[0] = 0x7a;
   assert.equal(store.content('s')?.toString(), 'abc');
+});
+
+test('join entries expire joinTtl seconds after their last Put; other states never', () => {
+  let now = 100;
+  const store = new StateStore({ joinTtl: 60 }, () => now);
+  assert.equal(new StateStore().joinTtl, DEFAULT_JOIN_TTL);
+  assert.equal(DEFAULT_JOIN_TTL, 600);
+  assert.equal(DEFAULT_MAX_STATES, 100_000);
+  const empty = Buffer.alloc(0);
+  store.put('soe.join/u/3/0', empty);
+  store.put('soe.join/u/3/1', empty);
+  store.put('soe.join/u/3/view/1', Buffer.from('{"s":"a:1"}'));
+  store.put('s', Buffer.from('kept'));
+  store.put('soe.joinery', Buffer.from('not a join entry'));
+  assert.equal(store.joinEntries, 3);
+  now = 130;
+  store.put('soe.join/u/3/1', empty); // an overwrite restarts its lifetime
+  now = 159.9;
+  assert.equal(store.get('soe.join/u/3/0').retcode, 'OK');
+  now = 160;
+  assert.deepEqual(store.get('soe.join/u/3/0'), {
+    retcode: 'could not find state: soe.join/u/3/0',
+    state: null,
+  });
+  assert.equal(store.del('soe.join/u/3/view/1').retcode, 'state not found: soe.join/u/3/view/1');
+  assert.equal(store.get('soe.join/u/3/1').retcode, 'OK');
+  assert.deepEqual([store.expired, store.size, store.totalBytes], [2, 3, 4 + 16]);
+  now = 190;
+  assert.equal(store.sweep(), 1);
+  now = 1e9;
+  assert.equal(store.sweep(), 0);
+  assert.deepEqual([store.size, store.joinEntries, store.get('s').state?.content.toString()], [2, 0, 'kept']);
+});
+
+test('a Put removes a few expired join entries first, so they do not fill the store', () => {
+  let now = 0;
+  const store = new StateStore({ maxStates: 3, joinTtl: 10 }, () => now);
+  for (let t = 0; t < 3; t++) assert.equal(store.put(`soe.join/u/1/${t}`, Buffer.alloc(0)).retcode, 'OK');
+  assert.equal(
+    store.put('s', Buffer.alloc(1)).retcode,
+    'state server full: cannot store s (3 states, 0 bytes held)',
+  );
+  now = 10;
+  assert.equal(store.put('s', Buffer.alloc(1)).retcode, 'OK');
+  assert.deepEqual([store.size, store.joinEntries, store.expired], [1, 0, 3]);
+});
+
+test('a StateServer sweeps its expired join entries periodically, at most JOIN_SWEEP_MAX a sweep', async () => {
+  const scheduler = new VirtualScheduler();
+  const server = await startStateServer('127.0.0.1:0', { limits: { joinTtl: 600 }, scheduler });
+  try {
+    const n = JOIN_SWEEP_MAX + 500;
+    for (let i = 0; i < n; i++) server.store.put(`soe.join/u/${i}/0`, Buffer.alloc(0));
+    server.store.put('s', Buffer.from('x'));
+    await scheduler.run(600 - JOIN_SWEEP_PERIOD);
+    assert.equal(server.store.joinEntries, n);
+    await scheduler.run(600);
+    assert.deepEqual([server.store.joinEntries, server.store.expired], [500, JOIN_SWEEP_MAX]);
+    await scheduler.run(600 + JOIN_SWEEP_PERIOD);
+    assert.deepEqual([server.store.size, server.store.expired], [1, n]);
+    const client = new StateClient(server.endpoint);
+    try {
+      assert.equal((await client.get('s')).state?.content.toString(), 'x');
+    } finally {
+      client.close();
+    }
+  } finally {
+    await server.stop();
+  }
 });

@@ -1,6 +1,12 @@
+import { realScheduler, type Scheduler } from '../../support/scheduler.js';
 import { RpcServer, service } from '../rpc-server.js';
 import type { TlsCredentials } from '../tls-credentials.js';
 import { StateStore, type StateLimits } from './state-store.js';
+
+/** Seconds between two sweeps of a StateServer's expired join entries. */
+export const JOIN_SWEEP_PERIOD = 5;
+/** Most expired join entries one sweep removes (bounded work per tick; the rest at the next ones). */
+export const JOIN_SWEEP_MAX = 10_000;
 
 /** A running StateServer (`uiiit.rpc.StateServer`) and the store it serves. */
 export interface StateServer {
@@ -10,12 +16,17 @@ export interface StateServer {
   stop(): Promise<void>;
 }
 
-/** Serves the StateServer service (Get, Put, Del) over a new bounded {@link StateStore} on `endpoint`. */
+/**
+ * Serves the StateServer service (Get, Put, Del) over a new bounded {@link StateStore} on `endpoint`,
+ * sweeping its expired join entries every {@link JOIN_SWEEP_PERIOD} seconds of `scheduler` (default the
+ * wall clock; its clock is the store's).
+ */
 export async function startStateServer(
   endpoint: string,
-  options: { limits?: StateLimits; tls?: TlsCredentials | undefined } = {},
+  options: { limits?: StateLimits; tls?: TlsCredentials | undefined; scheduler?: Scheduler } = {},
 ): Promise<StateServer> {
-  const store = new StateStore(options.limits);
+  const scheduler = options.scheduler ?? realScheduler;
+  const store = new StateStore(options.limits, () => scheduler.now());
   const server = await RpcServer.start(
     endpoint,
     [
@@ -27,5 +38,15 @@ export async function startStateServer(
     ],
     { tls: options.tls },
   );
-  return { endpoint: server.endpoint, store, stop: () => server.stop() };
+  const cancelSweep = scheduler.every(JOIN_SWEEP_PERIOD, () => store.sweep(JOIN_SWEEP_MAX), {
+    keepAlive: false,
+  });
+  return {
+    endpoint: server.endpoint,
+    store,
+    stop: () => {
+      cancelSweep();
+      return server.stop();
+    },
+  };
 }

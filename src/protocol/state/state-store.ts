@@ -1,4 +1,12 @@
 import type { State, StateResponse } from '../messages.js';
+import { monotonicSeconds } from '../../support/clock.js';
+
+/**
+ * Prefix of the StateServer entries made for DAG joins (join tokens, the branches' state locations):
+ * they expire {@link StateLimits.joinTtl} seconds after their last Put, so the entries of a DAG run that
+ * failed half way do not stay for ever.
+ */
+export const JOIN_ENTRY_PREFIX = 'soe.join/';
 
 /** Bounds of a state store (documented options with safe defaults). */
 export interface StateLimits {
@@ -8,6 +16,8 @@ export interface StateLimits {
   maxStoreBytes?: number;
   /** Most states held (default {@link DEFAULT_MAX_STATES}). */
   maxStates?: number;
+  /** Seconds an entry under {@link JOIN_ENTRY_PREFIX} lives after its last Put (default {@link DEFAULT_JOIN_TTL}). */
+  joinTtl?: number;
 }
 
 /** Default largest state: 2 MiB (a gRPC message is at most 4 MiB). */
@@ -16,6 +26,10 @@ export const DEFAULT_MAX_STATE_SIZE = 2 * 1024 * 1024;
 export const DEFAULT_MAX_STORE_BYTES = 256 * 1024 * 1024;
 /** Default most states held by one store. */
 export const DEFAULT_MAX_STATES = 100_000;
+/** Default lifetime of a join entry, seconds. */
+export const DEFAULT_JOIN_TTL = 600;
+/** Most expired join entries one Put removes before it is served (amortized, bounded work). */
+const PUT_SWEEP = 8;
 
 /** The retcode of a store refusing a state larger than its bound. */
 export function stateTooBig(name: string, size: number, max: number): string {
@@ -25,19 +39,31 @@ export function stateTooBig(name: string, size: number, max: number): string {
 /**
  * The states of a StateServer (spec §11.3), in memory and bounded. Get, Put and Del answer as the
  * original's StateServer does: `OK`, `could not find state: <name>`, `state not found: <name>`; a Put
- * beyond the bounds is refused (`state too big: ...`, `state server full: ...`).
+ * beyond the bounds is refused (`state too big: ...`, `state server full: ...`). Join entries (names under
+ * {@link JOIN_ENTRY_PREFIX}) expire: an expired one is absent to Get and Del and removed then, by Puts (a
+ * few each) and by {@link sweep}.
  */
 export class StateStore {
   private readonly states = new Map<string, Buffer>();
+  /** Deadline (seconds of `now`) of each join entry, in order of deadline (the order of their last Put). */
+  private readonly deadlines = new Map<string, number>();
   private bytes = 0;
   readonly maxStateSize: number;
   readonly maxStoreBytes: number;
   readonly maxStates: number;
+  readonly joinTtl: number;
+  /** Join entries removed because they expired, so far. */
+  expired = 0;
 
-  constructor(limits: StateLimits = {}) {
+  constructor(
+    limits: StateLimits = {},
+    /** Monotonic clock, seconds (tests inject a virtual one). */
+    private readonly now: () => number = monotonicSeconds,
+  ) {
     this.maxStateSize = limits.maxStateSize ?? DEFAULT_MAX_STATE_SIZE;
     this.maxStoreBytes = limits.maxStoreBytes ?? DEFAULT_MAX_STORE_BYTES;
     this.maxStates = limits.maxStates ?? DEFAULT_MAX_STATES;
+    this.joinTtl = limits.joinTtl ?? DEFAULT_JOIN_TTL;
   }
 
   /** Number of states held. */
@@ -50,14 +76,35 @@ export class StateStore {
     return this.bytes;
   }
 
+  /** Join entries held (expired ones not yet removed included). */
+  get joinEntries(): number {
+    return this.deadlines.size;
+  }
+
   /** The content of `name`, or undefined. */
   content(name: string): Buffer | undefined {
-    return this.states.get(name);
+    return this.live(name);
+  }
+
+  /**
+   * Removes the expired join entries, the oldest first, at most `maxWork` of them; returns how many it
+   * removed. The deadlines are kept in order, so it stops at the first live entry.
+   */
+  sweep(maxWork = Infinity): number {
+    const now = this.now();
+    let removed = 0;
+    for (const [name, deadline] of this.deadlines) {
+      if (removed >= maxWork || deadline > now) break;
+      this.remove(name);
+      this.expired++;
+      removed++;
+    }
+    return removed;
   }
 
   /** Get: `OK` with the state (location empty), or `could not find state: <name>`. */
   get(name: string): StateResponse {
-    const content = this.states.get(name);
+    const content = this.live(name);
     if (content === undefined) return { retcode: `could not find state: ${name}`, state: null };
     return { retcode: 'OK', state: { name, location: '', content } };
   }
@@ -68,7 +115,8 @@ export class StateStore {
     if (content.length > this.maxStateSize) {
       return { retcode: stateTooBig(name, content.length, this.maxStateSize), state: null };
     }
-    const old = this.states.get(name);
+    this.sweep(PUT_SWEEP);
+    const old = this.live(name);
     const bytes = this.bytes - (old?.length ?? 0) + content.length;
     if (bytes > this.maxStoreBytes || (old === undefined && this.states.size >= this.maxStates)) {
       return {
@@ -78,15 +126,18 @@ export class StateStore {
     }
     this.states.set(name, Buffer.from(content));
     this.bytes = bytes;
+    if (name.startsWith(JOIN_ENTRY_PREFIX)) {
+      // Re-inserted at the end: with a monotonic clock and one TTL, the map stays in deadline order.
+      this.deadlines.delete(name);
+      this.deadlines.set(name, this.now() + this.joinTtl);
+    }
     return { retcode: 'OK', state: null };
   }
 
   /** Del: `OK`, or `state not found: <name>`. */
   del(name: string): StateResponse {
-    const old = this.states.get(name);
-    if (old === undefined) return { retcode: `state not found: ${name}`, state: null };
-    this.states.delete(name);
-    this.bytes -= old.length;
+    if (this.live(name) === undefined) return { retcode: `state not found: ${name}`, state: null };
+    this.remove(name);
     return { retcode: 'OK', state: null };
   }
 
@@ -95,5 +146,24 @@ export class StateStore {
     if (method === 'Get') return this.get(state.name);
     if (method === 'Put') return this.put(state.name, state.content);
     return this.del(state.name);
+  }
+
+  /** The content of `name` unless absent or expired (an expired join entry is removed here). */
+  private live(name: string): Buffer | undefined {
+    const deadline = this.deadlines.get(name);
+    if (deadline !== undefined && deadline <= this.now()) {
+      this.remove(name);
+      this.expired++;
+      return undefined;
+    }
+    return this.states.get(name);
+  }
+
+  private remove(name: string): void {
+    const old = this.states.get(name);
+    if (old === undefined) return;
+    this.states.delete(name);
+    this.deadlines.delete(name);
+    this.bytes -= old.length;
   }
 }
