@@ -12,6 +12,7 @@ import {
   type Continuation,
   type ContinuationContext,
 } from './continuation.js';
+import { mergeJoinViews, putJoinView, remoteLocations } from './join-views.js';
 import { LocalJoinCounter, type JoinCounterOptions } from './local-join-counter.js';
 import { claimJoinToken, createJoinTokens, JOIN_STATE, joinNodes } from './shared-join.js';
 
@@ -34,7 +35,8 @@ export interface ChainDagOptions {
  * and sends it to the companion router, expecting an asynchronous ack; the last function (the sink)
  * sends the callback. A DAG join node runs only at the arrival of its last predecessor: counted with
  * tokens on the state server of the computer that ran node 0 (see docs/composition.md), so
- * predecessors may run on different computers; without one, counted locally as the original did.
+ * predecessors may run on different computers, and run with the remote states' locations merged from
+ * every predecessor's view; without one, counted locally as the original did.
  * A failed execution calls back at once with its retcode (the original went on with the next function).
  */
 export class ChainDagContinuation implements Continuation {
@@ -56,20 +58,24 @@ export class ChainDagContinuation implements Continuation {
    * Validates the chain or DAG (their errors become the ack's retcode, e.g. `Invalid successor graph`,
    * `Out-of-range function execution requested in a DAG`) and tells whether a DAG join node runs now.
    */
-  async admit(req: LambdaRequest, context: ContinuationContext): Promise<boolean> {
+  async admit(req: LambdaRequest, context: ContinuationContext): Promise<LambdaRequest | undefined> {
     if (req.chain.length > 0) Chain.fromRequest(req);
     const size = req.dag?.names.length ?? 0;
-    if (size === 0) return true;
+    if (size === 0) return req;
     const dag = Dag.fromRequest(req);
     const node = req.nextFunctionIndex;
     if (node >= size) throw new Error('Out-of-range function execution requested in a DAG');
-    const needed = dag.predecessorsOf(node).length;
-    if (needed <= 1) return true;
+    const predecessors = dag.predecessorsOf(node);
+    const needed = predecessors.length;
+    if (needed <= 1) return req;
     const join = req.states[JOIN_STATE];
-    if (join === undefined) return this.local.arrive(req.uuid, node, needed);
-    const fires = await claimJoinToken(stateAccess(join, context), req.uuid, node, needed);
+    if (join === undefined) return this.local.arrive(req.uuid, node, needed) ? req : undefined;
+    const access = stateAccess(join, context);
+    const fires = await claimJoinToken(access, req.uuid, node, needed);
     log.debug(2, () => `join ${node} of ${req.uuid}: ${fires ? 'last predecessor, runs' : 'waits'}`);
-    return fires;
+    if (!fires) return undefined;
+    const views = { join: access, at: (endpoint: string) => stateAt(endpoint, context) };
+    return { ...req, states: await mergeJoinViews(views, req.uuid, node, predecessors, req.states) };
   }
 
   async complete(done: CompletedInvocation, context: ContinuationContext): Promise<void> {
@@ -120,11 +126,28 @@ export class ChainDagContinuation implements Continuation {
     ) {
       base.states[JOIN_STATE] = await createJoinTokens(context.states, context.stateEndpoint, dag, req.uuid);
     }
+    await this.leaveViews(dag, base, context);
     return dag.successorsOf(req.nextFunctionIndex).map((j) => ({
       ...base,
       name: dag.functionNames[j]!,
       nextFunctionIndex: j,
     }));
+  }
+
+  /**
+   * Leaves, for each successor that is a join node counted on a state server, this node's view of the
+   * remote states' locations there, before the successor's request is sent (so before its arrival is
+   * counted): the join's last arrival merges them (see {@link mergeJoinViews}).
+   */
+  private async leaveViews(dag: Dag, next: LambdaRequest, context: ContinuationContext): Promise<void> {
+    const join = next.states[JOIN_STATE];
+    const locations = remoteLocations(next.states);
+    if (join === undefined || locations.size === 0) return;
+    const from = next.nextFunctionIndex;
+    for (const j of dag.successorsOf(from)) {
+      if (dag.predecessorsOf(j).length <= 1) continue;
+      await putJoinView(stateAccess(join, context), next.uuid, j, from, locations);
+    }
   }
 
   private async invoke(context: ContinuationContext, req: LambdaRequest): Promise<void> {
@@ -147,6 +170,11 @@ function stateAccess(join: State, context: ContinuationContext): StateAccess {
   const endpoint = join.content.toString();
   const problem = endpointProblem(endpoint);
   if (problem !== undefined) throw new Error(`invalid state '${JOIN_STATE}': end-point ${problem}`);
+  return stateAt(endpoint, context);
+}
+
+/** The StateServer at `endpoint`: this computer's own, or another's. */
+function stateAt(endpoint: string, context: ContinuationContext): StateAccess {
   if (endpoint === context.stateEndpoint && context.states !== undefined) return context.states;
   return context.stateClients.at(endpoint);
 }

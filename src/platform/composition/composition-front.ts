@@ -129,14 +129,14 @@ export class CompositionFront {
     if (this.queue === undefined) {
       return errorResponse('Cannot handle an asynchronous function invocation', hops);
     }
-    let admitted: boolean;
+    let admitted: LambdaRequest | undefined;
     try {
       admitted = await this.continuation.admit(req, this.context);
     } catch (err) {
       return errorResponse(messageOf(err), hops);
     }
-    if (admitted) {
-      const queued = this.queue.offer(req, requestBytes(req));
+    if (admitted !== undefined) {
+      const queued = this.queue.offer(admitted, requestBytes(admitted));
       if (queued === 'full') return errorResponse(asyncQueueFull(this.queue.maxPending), hops);
       if (queued === 'bytes') {
         return errorResponse(asyncBytesFull(this.queue.maxPendingBytes), hops);

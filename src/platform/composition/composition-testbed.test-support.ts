@@ -67,6 +67,14 @@ export async function route(router: RouterServer, lambda: string, destination: s
   }
 }
 
+/** Variations of a {@link CompositionTestbed}. */
+export interface TestbedOptions {
+  /** js computers: the code of some lambdas (default: an echo of the parameters). */
+  code?: Record<string, string>;
+  /** The continuation of computer `i` (default a plain {@link ChainDagContinuation}). */
+  continuation?: (i: number) => ChainDagContinuation;
+}
+
 /**
  * Starts a router and one asynchronous computer of `kind` per entry of `placement` (the lambdas it
  * runs), each with its own state server and the router as companion, the router routing each lambda to
@@ -75,6 +83,7 @@ export async function route(router: RouterServer, lambda: string, destination: s
 export async function startCompositionTestbed(
   kind: TestbedKind,
   placement: readonly (readonly string[])[],
+  options: TestbedOptions = {},
 ): Promise<CompositionTestbed> {
   const dir = mkdtempSync(join(tmpdir(), 'soe-composition-'));
   const router = await startRouterServer('127.0.0.1:0', '127.0.0.1:0', {
@@ -102,10 +111,10 @@ export async function startCompositionTestbed(
       } else {
         const functions = join(dir, `functions${i}`);
         mkdirSync(functions);
-        for (const l of lambdas) writeFileSync(join(functions, `${l}.js`), ECHO_JS);
+        for (const l of lambdas) writeFileSync(join(functions, `${l}.js`), options.code?.[l] ?? ECHO_JS);
         settings.functions = functions;
       }
-      const continuation = new ChainDagContinuation();
+      const continuation = options.continuation?.(i) ?? new ChainDagContinuation();
       continuations.push(continuation);
       const computer = await serveComputer(
         {

@@ -35,10 +35,14 @@ export interface CompletedInvocation {
  */
 export interface Continuation {
   /**
-   * Called when an asynchronous invocation arrives, before it is queued: false acknowledges it but does
-   * not execute it (a DAG join node waiting for more predecessors). Default: true.
+   * Called when an asynchronous invocation arrives, before it is queued: the request to execute (the
+   * same, or a DAG join node with its predecessors' state locations merged), or undefined to acknowledge
+   * it without executing it (a join node waiting for more predecessors). Default: the request.
    */
-  admit(request: LambdaRequest, context: ContinuationContext): Promise<boolean> | boolean;
+  admit(
+    request: LambdaRequest,
+    context: ContinuationContext,
+  ): Promise<LambdaRequest | undefined> | LambdaRequest | undefined;
   /**
    * Called after the execution of an asynchronous invocation: by default it sends the callback
    * ({@link sendCallback}); a chain/DAG continuation instead forwards the regenerated request(s) to the
@@ -90,7 +94,7 @@ export function sendCallback(done: CompletedInvocation, context: ContinuationCon
  * the function is the last one; a non-last function of a chain/DAG fails (logged, dropped).
  */
 export const callbackContinuation: Continuation = {
-  admit: () => true,
+  admit: (request) => request,
   complete(done, context) {
     if (isLastFunction(done.request)) return sendCallback(done, context);
     return Promise.reject(

@@ -1,6 +1,7 @@
 import type { Dag } from '../../protocol/dag.js';
 import type { State } from '../../protocol/messages.js';
 import type { StateAccess } from '../../protocol/state/state-client.js';
+import { JOIN_ENTRY_PREFIX } from '../../protocol/state/state-store.js';
 
 /**
  * Name of the embedded state that carries, along a DAG run, the endpoint of the StateServer holding its
@@ -9,9 +10,12 @@ import type { StateAccess } from '../../protocol/state/state-client.js';
  */
 export const JOIN_STATE = 'soe.join';
 
-/** The StateServer state of token `t` of join node `node` in DAG run `uuid`. */
+/**
+ * The StateServer state of token `t` of join node `node` in DAG run `uuid` (under `soe.join/`: it expires,
+ * see {@link JOIN_ENTRY_PREFIX}).
+ */
 export function joinTokenName(uuid: string, node: number, t: number): string {
-  return `${JOIN_STATE}/${uuid}/${node}/${t}`;
+  return `${JOIN_ENTRY_PREFIX}${uuid}/${node}/${t}`;
 }
 
 /** The join nodes of a DAG (more than one predecessor) with their number of predecessors. */

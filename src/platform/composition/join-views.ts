@@ -1,0 +1,137 @@
+import { endpointProblem } from '../../protocol/endpoint-rules.js';
+import type { State } from '../../protocol/messages.js';
+import type { StateAccess } from '../../protocol/state/state-client.js';
+import { JOIN_ENTRY_PREFIX } from '../../protocol/state/state-store.js';
+import { logger } from '../../support/logger.js';
+
+const log = logger('computer');
+
+/**
+ * The StateServer entry (beside the join tokens) where predecessor `from` of join node `node` of DAG run
+ * `uuid` leaves its view of the remote states' locations.
+ */
+export function joinViewName(uuid: string, node: number, from: number): string {
+  return `${JOIN_ENTRY_PREFIX}${uuid}/${node}/view/${from}`;
+}
+
+/** The location of each remote state of `states` (name → state server end-point). */
+export function remoteLocations(states: Record<string, State>): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const [name, state] of Object.entries(states))
+    if (state.location !== '') out.set(name, state.location);
+  return out;
+}
+
+/** Puts the view `locations` of predecessor `from` of join node `node`; fails if the Put is refused. */
+export async function putJoinView(
+  access: StateAccess,
+  uuid: string,
+  node: number,
+  from: number,
+  locations: Map<string, string>,
+): Promise<void> {
+  const content = Buffer.from(JSON.stringify(Object.fromEntries(locations)));
+  const res = await access.put(joinViewName(uuid, node, from), content);
+  if (res.retcode !== 'OK') {
+    throw new Error(`cannot leave the state locations of node ${from} for join ${node}: ${res.retcode}`);
+  }
+}
+
+/** Where the views and the candidate state servers are reached. */
+export interface JoinViewAccess {
+  /** The StateServer holding the join tokens and views. */
+  join: StateAccess;
+  /** A StateServer by end-point (the candidates a state may be on). */
+  at(endpoint: string): StateAccess;
+}
+
+/**
+ * The states a join node runs with: `states` (those of its last predecessor) with each remote state at
+ * the location its predecessors' views agree on or, when they differ, at the one that holds it.
+ *
+ * Why this is right. The branches start from the same locations, and a branch moves a state only by
+ * running a function that depends on it, which Puts it on its own state server and only then Deletes it
+ * where it was (remote-states.ts): a state is held by one state server at a time. Each predecessor
+ * leaves its view before it sends its request, so before its arrival claims a token; the last claim (this
+ * one) therefore comes after every predecessor's moves and views, and no branch leading here moves the
+ * state any more. A branch that did not depend on the state names where it was when the branches forked,
+ * which no longer holds it if another branch moved it; a branch that moved it (once or more) names where
+ * it is now. So when the views differ, the right location is the one among them whose server still
+ * holds the state: a Get at each candidate, those named by fewer views first (usually the one branch that
+ * moved it, found at the first Get). Comparing with the locations node 0 handed out would not do: after a
+ * nested fork every branch may name a location other than node 0's. If no candidate holds the state (two
+ * parallel branches moved it, a conflict of the DAG itself), the last predecessor's location stays, and a
+ * node depending on it fails as before with `could not find state in <location>: <name>`.
+ *
+ * The views are deleted once read. Views missing (a predecessor that ran on a computer that does not leave
+ * one, e.g. the original's) or malformed are skipped.
+ */
+export async function mergeJoinViews(
+  access: JoinViewAccess,
+  uuid: string,
+  node: number,
+  predecessors: readonly number[],
+  states: Record<string, State>,
+): Promise<Record<string, State>> {
+  const own = remoteLocations(states);
+  if (own.size === 0) return states;
+  // Per state: each location named and by how many views (the last predecessor's own view counted once).
+  const named = new Map<string, Map<string, number>>();
+  for (const [name, location] of own) named.set(name, new Map([[location, 1]]));
+  for (const from of predecessors) {
+    const view = await readView(access.join, joinViewName(uuid, node, from));
+    for (const [name, location] of view) {
+      const counts = named.get(name);
+      if (counts !== undefined) counts.set(location, (counts.get(location) ?? 0) + 1);
+    }
+  }
+  const merged = { ...states };
+  for (const [name, counts] of named) {
+    if (counts.size === 1) continue;
+    const candidates = [...counts].sort((a, b) => a[1] - b[1]).map(([location]) => location);
+    const holder = await firstHolder(access, name, candidates);
+    if (holder !== undefined && holder !== own.get(name)) {
+      log.debug(2, () => `join ${node} of ${uuid}: state ${name} is at ${holder}, not ${own.get(name)}`);
+      merged[name] = { ...states[name]!, location: holder };
+    }
+  }
+  return merged;
+}
+
+/** The locations of view `name` (deleted once read); empty if it is missing or malformed. */
+async function readView(join: StateAccess, name: string): Promise<Map<string, string>> {
+  const res = await join.get(name);
+  if (res.retcode !== 'OK' || res.state === null) return new Map();
+  await join.del(name);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(res.state.content.toString());
+  } catch {
+    log.warn(`ignoring the malformed join view ${name}`);
+    return new Map();
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return new Map();
+  const out = new Map<string, string>();
+  for (const [state, location] of Object.entries(parsed)) {
+    if (typeof location === 'string' && location !== '' && endpointProblem(location) === undefined) {
+      out.set(state, location);
+    }
+  }
+  return out;
+}
+
+/** The first of `candidates` whose state server holds `name` (an unreachable one does not). */
+async function firstHolder(
+  access: JoinViewAccess,
+  name: string,
+  candidates: readonly string[],
+): Promise<string | undefined> {
+  for (const location of candidates) {
+    try {
+      if ((await access.at(location).get(name)).retcode === 'OK') return location;
+    } catch {
+      // unreachable: not there
+    }
+  }
+  return undefined;
+}
