@@ -15,14 +15,15 @@ test(
   { timeout: 300_000 }, // a hang guard
   async () => {
     const e = loadExperiment(EXPERIMENT);
-    assert.match(e.lambda.js ?? '', /function main\(p\)/);
+    const [lambda] = e.functions;
+    assert.match(lambda!.js ?? '', /function main\(p\)/);
     const [policy] = e.policies;
     const virtual = await runVirtual(e, policy!, 0);
     // The function takes three times what the model says (at least 15 ms for the smallest size, 5):
     // only the real function can make every measured time that long.
     const slower = {
       ...e,
-      lambda: { ...e.lambda, js: e.lambda.js!.replace('Date.now() + p.size', 'Date.now() + 3 * p.size') },
+      functions: [{ ...lambda!, js: lambda!.js!.replace('Date.now() + p.size', 'Date.now() + 3 * p.size') }],
     };
     const live = await liveEngine(COMPONENT_COMMANDS)(slower, policy!, 0);
     assert.equal(live.requests, virtual.requests);

@@ -7,6 +7,8 @@ import { Deployment } from '../deploy/deployment.js';
 import { parseTopology, type CommandCatalog } from '../deploy/topology.js';
 import { RpcClient } from '../protocol/rpc-client.js';
 import { monotonicSeconds, sleepUntil } from '../support/clock.js';
+import type { LambdaResponse } from '../protocol/messages.js';
+import { runApplication } from './application-run.js';
 import { computerDescription } from './computer-profile.js';
 import type { RunPolicy, RunResult } from './engine-virtual.js';
 import type { BrokerConf, Experiment } from './experiment.js';
@@ -35,22 +37,23 @@ function brokerEndpoints(listening: string): { lambda: string; configuration: st
   return { lambda: m[1]!, configuration: m[2]! };
 }
 
-/** Adds destinations to a broker's table over its EdgeRouter service, as a controller would (weight 1). */
+/** Adds destinations of every lab function to a broker's table over its EdgeRouter service, as a controller would (weight 1). */
 async function program(
   configuration: string,
-  lambda: string,
+  lambdas: readonly string[],
   destinations: { name: string; final: boolean }[],
 ): Promise<void> {
   const rpc = new RpcClient('uiiit.rpc.EdgeRouter', configuration);
   try {
-    for (const d of destinations) {
-      const reply = await rpc.call(
-        'Configure',
-        { action: 'CHANGE', lambda, destination: d.name, weight: 1, final: d.final },
-        { timeoutMs: 5000 },
-      );
-      if (reply.msg !== 'OK') throw new Error(`Cannot program broker ${configuration}: ${reply.msg}`);
-    }
+    for (const lambda of lambdas)
+      for (const d of destinations) {
+        const reply = await rpc.call(
+          'Configure',
+          { action: 'CHANGE', lambda, destination: d.name, weight: 1, final: d.final },
+          { timeoutMs: 5000 },
+        );
+        if (reply.msg !== 'OK') throw new Error(`Cannot program broker ${configuration}: ${reply.msg}`);
+      }
   } finally {
     rpc.close();
   }
@@ -62,7 +65,8 @@ async function program(
  * address 127.0.0.<10+i> so that their endpoints sort in the lab's order, as brokers break ties by name),
  * the policy's broker(s) programmed over their configuration service (second-tier brokers on
  * 127.0.1.<10+b>), and a client in this process sending the experiment's arrivals on the wall clock and
- * timing each reply. With `lambda.js` the computers are js computers running that function (one container
+ * timing each request (one run of the application: its functions called client-driven through the top
+ * broker, see {@link runApplication}, from the arrival to the last call's return). With `lambda.js` the computers are js computers running that function (one container
  * per worker, called with `{size}`) instead of simulated ones. For small scenarios (it runs in real time, at most 80 computers); the oracle cannot
  * run live.
  */
@@ -81,11 +85,12 @@ async function runLive(
   if (topology.computers.length > 80 || topology.tier.length > 80)
     throw new Error('The live engine runs at most 80 computers and 80 second-tier brokers');
   const dir = mkdtempSync(join(tmpdir(), 'soe-lab-'));
-  const { js } = e.lambda;
+  // A real function is only possible in a single-function experiment (the file format allows no other).
+  const { js, name: jsName } = e.functions[0]!;
   const functions = join(dir, 'functions');
   if (js !== undefined) {
     mkdirSync(functions);
-    writeFileSync(join(functions, `${e.lambda.name}.js`), js);
+    writeFileSync(join(functions, `${jsName}.js`), js);
   }
   const computers = topology.computers.map((c, i) => {
     const common = { 'server-endpoint': `127.0.0.${10 + i}:0`, 'utilization-endpoint': '' };
@@ -95,7 +100,7 @@ async function runLive(
       return { ...common, 'computer-type': 'js', functions, 'js-conf': containers };
     }
     const path = join(dir, `${c.name}.json`);
-    writeFileSync(path, JSON.stringify(computerDescription(c.group, e.lambda)));
+    writeFileSync(path, JSON.stringify(computerDescription(c.group, e.functions)));
     return { ...common, conf: `type=file,path=${path}` };
   });
   const tierHosts = topology.tier.map((_, b) => `127.0.1.${10 + b}`);
@@ -119,19 +124,19 @@ async function runLive(
       .map((r) => brokerEndpoints(r.listening));
     const [top, ...tier] = brokers;
     tier.forEach((b, i) => endpointOf.set(topology.tier[i]!.name, b.lambda));
-    const lambda = e.lambda.name;
+    const lambdas = e.functions.map((f) => f.name);
     const final = (names: string[]): { name: string; final: boolean }[] =>
       names.map((n) => ({ name: endpointOf.get(n)!, final: true }));
     if (tier.length === 0)
-      await program(top!.configuration, lambda, final(topology.computers.map((c) => c.name)));
+      await program(top!.configuration, lambdas, final(topology.computers.map((c) => c.name)));
     else {
       await program(
         top!.configuration,
-        lambda,
+        lambdas,
         tier.map((b) => ({ name: b.lambda, final: false })),
       );
       for (let i = 0; i < tier.length; i++)
-        await program(tier[i]!.configuration, lambda, final(topology.tier[i]!.computers));
+        await program(tier[i]!.configuration, lambdas, final(topology.tier[i]!.computers));
     }
     client = new GrpcLambdaClient(top!.lambda);
     await client.ready(5000);
@@ -145,16 +150,13 @@ async function runLive(
       await sleepUntil(start + a.time, signal);
       const sent = monotonicSeconds();
       const c = client;
+      const call = (fn: string): Promise<LambdaResponse> =>
+        c.runLambda(js === undefined ? labRequest(fn, a.size) : jsRequest(fn, a.size));
       pending.push(
-        c.runLambda(js === undefined ? labRequest(lambda, a.size) : jsRequest(lambda, a.size)).then(
-          (response) => {
-            if (response.retcode !== 'OK') failure ??= response.retcode;
-            else if (a.time >= e.workload.warmUp) times.push(monotonicSeconds() - sent);
-          },
-          (err: Error) => {
-            failure ??= err.message;
-          },
-        ),
+        runApplication(e.application, call).then((failed) => {
+          if (failed !== undefined) failure ??= failed;
+          else if (a.time >= e.workload.warmUp) times.push(monotonicSeconds() - sent);
+        }),
       );
     }
     await Promise.all(pending);

@@ -10,6 +10,7 @@ import { computerDescription } from './computer-profile.js';
 import { ORACLE, streamSeed, type Experiment, type LabPolicy, type OracleName } from './experiment.js';
 import { createLabBroker, type LabBroker } from './lab-broker.js';
 import { labRequest } from './lab-request.js';
+import { runApplication } from './application-run.js';
 import { Oracle } from './oracle.js';
 import { labTopology } from './topology.js';
 import { generateArrivals } from './workload.js';
@@ -27,18 +28,20 @@ export interface RunResult {
 export type RunPolicy = LabPolicy | OracleName;
 
 /**
- * Runs one policy at one offered load in virtual time: the experiment's arrivals go from a client through
- * the broker(s) of the policy (the real selection policies, optimizers and estimators from the
+ * Runs one policy at one offered load in virtual time: each of the experiment's arrivals is one run of its
+ * application (a single function, or a chain or DAG called client-driven, see {@link runApplication}),
+ * each call going from a client through the broker(s) of the policy (the real selection policies, optimizers and estimators from the
  * registries, on the simulated clock) to the computers (the real processor-sharing model, on the same
  * clock), every hop taking the experiment's network delay; the brokers learn from the replies as in a
  * live deployment (measured time from asking for a client slot to the reply, load1 and ptime as the
- * computer reports them). Requests arriving before the warm-up are not measured. Deterministic: the
+ * computer reports them). A request's time is from its arrival to the return of its last call (the
+ * sink's). Requests arriving before the warm-up are not measured. Deterministic: the
  * same experiment gives the same result, bit for bit.
  */
 export async function runVirtual(e: Experiment, policy: RunPolicy, loadIndex: number): Promise<RunResult> {
   const scheduler = new VirtualScheduler();
   const d = e.networkDelay;
-  const lambda = e.lambda.name;
+  const lambdas = e.functions.map((f) => f.name);
   const router = parseRouterConf(e.routerConf);
   const load = e.workload.loads[loadIndex]!;
   const random = Random.fromSeeds(...streamSeed(e, load, 2));
@@ -49,7 +52,7 @@ export async function runVirtual(e: Experiment, policy: RunPolicy, loadIndex: nu
   const machines = new Map<string, { computer: Computer; edge: EdgeComputer }>();
   for (const c of topology.computers) {
     const computer = new Computer(c.name, 1, scheduler);
-    loadDescription(computer, computerDescription(c.group, e.lambda));
+    loadDescription(computer, computerDescription(c.group, e.functions));
     machines.set(c.name, { computer, edge: new EdgeComputer(computer) });
   }
   const brokers = new Map<string, LabBroker>();
@@ -99,7 +102,7 @@ export async function runVirtual(e: Experiment, policy: RunPolicy, loadIndex: nu
       policy === ORACLE ? 'first-completion' : 'least-added-delay',
     );
     brokers.set(top, {
-      choose: (req) => oracle.choose(lambda, first.container(lambda).lambda.requirements(req).ops),
+      choose: (req) => oracle.choose(req.name, first.container(req.name).lambda.requirements(req).ops),
       learn: () => undefined,
       settled: () => undefined,
       close: () => undefined,
@@ -115,10 +118,10 @@ export async function runVirtual(e: Experiment, policy: RunPolicy, loadIndex: nu
     const topDestinations = flat
       ? topology.computers.map((c) => ({ name: c.name, final: true }))
       : topology.tier.map((b) => ({ name: b.name, final: false }));
-    brokers.set(top, createLabBroker(policy.broker, lambda, topDestinations, env(0)));
+    brokers.set(top, createLabBroker(policy.broker, lambdas, topDestinations, env(0)));
     topology.tier.forEach((b, i) => {
       const destinations = b.computers.map((name) => ({ name, final: true }));
-      brokers.set(b.name, createLabBroker(policy.broker, lambda, destinations, env(i + 1)));
+      brokers.set(b.name, createLabBroker(policy.broker, lambdas, destinations, env(i + 1)));
     });
   }
 
@@ -134,10 +137,13 @@ export async function runVirtual(e: Experiment, policy: RunPolicy, loadIndex: nu
   for (const a of arrivals) {
     scheduler.after(a.time, () => {
       void (async () => {
-        await sleep(d);
-        const response = await serve(top, labRequest(lambda, a.size));
-        await sleep(d);
-        if (response.retcode !== 'OK') failure ??= response.retcode;
+        const failed = await runApplication(e.application, async (fn) => {
+          await sleep(d);
+          const response = await serve(top, labRequest(fn, a.size));
+          await sleep(d);
+          return response;
+        });
+        if (failed !== undefined) failure ??= failed;
         else if (a.time >= e.workload.warmUp) times.push(scheduler.now() - a.time);
         if (--outstanding === 0) finish();
       })();

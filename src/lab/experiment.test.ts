@@ -23,19 +23,22 @@ test('lambda.js: a real function for the live engine', () => {
     'lambda: { op-coeff: 1.0e+6 }',
     "lambda: { name: busy, op-coeff: 1.0e+6, js: 'function main(p) { return p; }' }",
   );
-  assert.deepEqual(parseExperiment(text, 'x.yaml').lambda, {
-    name: 'busy',
-    opCoeff: 1e6,
-    opOffset: 0,
-    js: 'function main(p) { return p; }',
-  });
+  assert.deepEqual(parseExperiment(text, 'x.yaml').functions, [
+    {
+      name: 'busy',
+      opCoeff: 1e6,
+      opOffset: 0,
+      js: 'function main(p) { return p; }',
+    },
+  ]);
 });
 
 test('a minimal experiment gets the documented defaults', () => {
   const e = parseExperiment(MINIMAL, 'x.yaml');
   assert.equal(e.seed, 1);
   assert.equal(e.networkDelay, 0.0005);
-  assert.deepEqual(e.lambda, { name: 'clambda0', opCoeff: 1e6, opOffset: 0 });
+  assert.deepEqual(e.functions, [{ name: 'clambda0', opCoeff: 1e6, opOffset: 0 }]);
+  assert.deepEqual(e.application, { kind: 'function', nodes: ['clambda0'], successors: [[]] });
   assert.deepEqual(e.computers, [
     { count: 2, speed: 1e9, cores: 2, workers: 1000 },
     { count: 1, speed: 2e9, cores: 1, workers: 1000 },
@@ -118,7 +121,7 @@ test('every error names the file and the field', () => {
     [
       'name: x\n',
       'name: x\nseeds: 3\n',
-      'x.yaml: seeds: unknown field (valid: name, description, seed, network-delay, lambda, computers, second-tier, router-conf, workload, policies, metrics)',
+      'x.yaml: seeds: unknown field (valid: name, description, seed, network-delay, lambda, application, computers, second-tier, router-conf, workload, policies, metrics)',
     ],
     ['  duration: 10\n', '', 'x.yaml: workload.duration: missing'],
     [

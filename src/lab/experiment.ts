@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parse } from 'yaml';
+import { Dag } from '../protocol/dag.js';
 
 /** A group of identical simulated computers. */
 export interface ComputerGroup {
@@ -13,7 +14,7 @@ export interface ComputerGroup {
   workers: number;
 }
 
-/** The one lambda every computer serves: `ops = op-offset + op-coeff · input bytes`. */
+/** A lambda every computer serves: `ops = op-offset + op-coeff · input bytes`. */
 export interface LabLambda {
   name: string;
   opCoeff: number;
@@ -23,6 +24,19 @@ export interface LabLambda {
    * computers instead of simulating the operations; the virtual engine (and the oracles) use the model.
    */
   js?: string;
+}
+
+/**
+ * What one request of the workload runs: a single function, or an application of several, run
+ * client-driven (the client calls a node's function when every predecessor's call has returned). A chain
+ * is the DAG whose node i has the single successor i + 1.
+ */
+export interface LabApplication {
+  kind: 'function' | 'chain' | 'dag';
+  /** The function (a name of the experiment's `functions`) of each node; node 0 is the source. */
+  nodes: string[];
+  /** The successors of each node (node indices, one list per node; the sink's is empty). */
+  successors: number[][];
 }
 
 /** How requests arrive. */
@@ -68,7 +82,10 @@ export interface Experiment {
   seed: number;
   /** One-way network delay of each hop, seconds (virtual engine). */
   networkDelay: number;
-  lambda: LabLambda;
+  /** The functions every computer serves (one container each), names distinct, in file order. */
+  functions: LabLambda[];
+  /** What a request runs: the single function, or a chain or DAG of the functions. */
+  application: LabApplication;
   computers: ComputerGroup[];
   /** Number of second-tier brokers (0: a single broker in front of all computers). */
   secondTier: number;
@@ -169,6 +186,92 @@ class Fields {
 const positive = (n: number): boolean => n > 0;
 const nonNegative = (n: number): boolean => n >= 0;
 const positiveInteger = (n: number): boolean => Number.isInteger(n) && n >= 1;
+
+/** What a function of the lab may be called when a real function or application needs a plain name. */
+const FUNCTION_NAME = /^[A-Za-z0-9_-]{1,200}$/;
+
+/** A function's name and costs (`lambda`, or an item of `application.functions`). */
+function labLambda(f: Fields, fallbackName?: string): LabLambda {
+  return {
+    name: f.string('name', fallbackName),
+    opCoeff: f.number('op-coeff', nonNegative, 'operations per input byte (>= 0)'),
+    opOffset: f.number('op-offset', nonNegative, 'operations (>= 0)', 0),
+  };
+}
+
+/** The node list of `application.chain` or `application.dag.nodes`: names of declared functions. */
+function nodeNames(f: Fields, key: string, declared: ReadonlySet<string>): string[] {
+  return f.list(key).map((v, i) => {
+    if (typeof v !== 'string' || !declared.has(v))
+      f.fail(
+        `${key}[${i}]`,
+        `expected a function of application.functions (${[...declared].join(', ')}), found ${JSON.stringify(v)}`,
+      );
+    return v;
+  });
+}
+
+/** `successors` of `application.dag`: one list per node but the sink (the original's), or per node. */
+function dagSuccessors(f: Fields, nodes: readonly string[]): number[][] {
+  const lists = f.list('successors').map((v, i) => {
+    if (!Array.isArray(v) || !v.every((j) => Number.isInteger(j)))
+      f.fail(`successors[${i}]`, `expected a list of node indices, found ${JSON.stringify(v)}`);
+    return v as number[];
+  });
+  // The sink may list its (empty) successors too.
+  if (lists.length === nodes.length && lists.at(-1)!.length === 0) lists.pop();
+  try {
+    new Dag(lists, nodes, {});
+  } catch (err) {
+    f.fail('successors', (err as Error).message);
+  }
+  return [...lists, []];
+}
+
+/** The functions of an experiment and what a request runs: `lambda` (one function) or `application`. */
+function whatRuns(root: Fields): { functions: LabLambda[]; application: LabApplication } {
+  if (root.has('lambda') === root.has('application'))
+    root.fail('lambda', 'give exactly one of lambda (a single function) or application (a chain or DAG)');
+  if (root.has('lambda')) {
+    const l = root.mapping('lambda', ['name', 'op-coeff', 'op-offset', 'js']);
+    const lambda = labLambda(l, 'clambda0');
+    if (l.has('js')) {
+      lambda.js = l.string('js');
+      if (!FUNCTION_NAME.test(lambda.name))
+        l.fail('name', 'with js, a function name (letters, digits, _ and -, at most 200)');
+    }
+    return { functions: [lambda], application: { kind: 'function', nodes: [lambda.name], successors: [[]] } };
+  }
+  const a = root.mapping('application', ['functions', 'chain', 'dag']);
+  const names = new Set<string>();
+  const functions = a.list('functions').map((value, i) => {
+    const item = a.item('functions', i, value, ['name', 'op-coeff', 'op-offset']);
+    const f = labLambda(item);
+    if (!FUNCTION_NAME.test(f.name))
+      item.fail(
+        'name',
+        `expected a function name (letters, digits, _ and -, at most 200), found '${f.name}'`,
+      );
+    if (names.has(f.name)) a.fail(`functions[${i}].name`, `duplicate function name '${f.name}'`);
+    names.add(f.name);
+    return f;
+  });
+  if (a.has('chain') === a.has('dag')) a.fail('chain', 'give exactly one of chain or dag');
+  if (a.has('chain')) {
+    const nodes = nodeNames(a, 'chain', names);
+    return {
+      functions,
+      application: {
+        kind: 'chain',
+        nodes,
+        successors: nodes.map((_, i) => (i + 1 < nodes.length ? [i + 1] : [])),
+      },
+    };
+  }
+  const d = a.mapping('dag', ['nodes', 'successors']);
+  const nodes = nodeNames(d, 'nodes', names);
+  return { functions, application: { kind: 'dag', nodes, successors: dagSuccessors(d, nodes) } };
+}
 
 function computers(root: Fields): ComputerGroup[] {
   return root.list('computers').map((value, i) => {
@@ -271,6 +374,7 @@ export function parseExperiment(text: string, source = 'experiment', folder = '.
     'seed',
     'network-delay',
     'lambda',
+    'application',
     'computers',
     'second-tier',
     'router-conf',
@@ -278,17 +382,7 @@ export function parseExperiment(text: string, source = 'experiment', folder = '.
     'policies',
     'metrics',
   ]);
-  const l = root.mapping('lambda', ['name', 'op-coeff', 'op-offset', 'js']);
-  const lambda: LabLambda = {
-    name: l.string('name', 'clambda0'),
-    opCoeff: l.number('op-coeff', nonNegative, 'operations per input byte (>= 0)'),
-    opOffset: l.number('op-offset', nonNegative, 'operations (>= 0)', 0),
-  };
-  if (l.has('js')) {
-    lambda.js = l.string('js');
-    if (!/^[A-Za-z0-9_-]{1,200}$/.test(lambda.name))
-      l.fail('name', 'with js, a function name (letters, digits, _ and -, at most 200)');
-  }
+  const { functions, application } = whatRuns(root);
   if (root.has('description')) root.string('description');
   const groups = computers(root);
   const total = groups.reduce((n, g) => n + g.count, 0);
@@ -307,7 +401,8 @@ export function parseExperiment(text: string, source = 'experiment', folder = '.
       1,
     ),
     networkDelay: root.number('network-delay', nonNegative, 'seconds (>= 0)', 0.0005),
-    lambda,
+    functions,
+    application,
     computers: groups,
     secondTier,
     routerConf: root.string('router-conf', 'max-pending-clients=0,min-forward-time=0,max-forward-time=0'),
@@ -315,9 +410,10 @@ export function parseExperiment(text: string, source = 'experiment', folder = '.
     policies: policies(root),
     metrics: metrics(root),
   };
-  const w = experiment.workload;
-  const meanOps = lambda.opOffset + (lambda.opCoeff * (w.sizes.min + w.sizes.max)) / 2;
-  if (!(meanOps > 0)) root.fail('lambda', 'the mean request needs no operations: give op-coeff or op-offset');
+  if (!(meanOps(experiment) > 0)) {
+    const field = application.kind === 'function' ? 'lambda' : 'application.functions';
+    root.fail(field, 'the mean request needs no operations: give op-coeff or op-offset');
+  }
   return experiment;
 }
 
@@ -337,10 +433,14 @@ export function capacity(e: Experiment): number {
   return e.computers.reduce((sum, g) => sum + g.count * g.speed * g.cores, 0);
 }
 
-/** The mean operations of a request. */
+/** The mean operations of a request: of every node of its application, each called with the request's size. */
 export function meanOps(e: Experiment): number {
   const { min, max } = e.workload.sizes;
-  return e.lambda.opOffset + (e.lambda.opCoeff * (min + max)) / 2;
+  const byName = new Map(e.functions.map((f) => [f.name, f]));
+  return e.application.nodes.reduce((sum, name) => {
+    const f = byName.get(name)!;
+    return sum + f.opOffset + (f.opCoeff * (min + max)) / 2;
+  }, 0);
 }
 
 /** Requests per second that make an offered load (fraction of the capacity). */

@@ -40,14 +40,14 @@ export function withoutOutput(conf: string): string {
 }
 
 /**
- * Builds a broker of a policy with its destinations (lambda `lambda`, in the given order, weight 1 as
+ * Builds a broker of a policy with its destinations (for each of `lambdas`, in the given order, weight 1 as
  * the controller installs them; `final` false for destinations that are brokers): the decision half of a
  * real e-router (its two tables and optimizers, configured as the controller would) or of a real
  * e-dispatcher (its table and estimator), on the lab's scheduler.
  */
 export function createLabBroker(
   conf: BrokerConf,
-  lambda: string,
+  lambdas: readonly string[],
   destinations: readonly { name: string; final: boolean }[],
   env: LabBrokerEnvironment,
 ): LabBroker {
@@ -66,15 +66,17 @@ export function createLabBroker(
           clock: () => env.scheduler.now(),
           dryRun: env.dryRun,
         });
-  for (const d of destinations) {
-    const reply = broker.configure({
-      action: 'CHANGE',
-      lambda,
-      destination: d.name,
-      weight: 1,
-      final: d.final,
-    });
-    if (reply.msg !== 'OK') throw new Error(`Cannot add ${d.name} to a lab broker: ${reply.msg}`);
+  for (const lambda of lambdas) {
+    for (const d of destinations) {
+      const reply = broker.configure({
+        action: 'CHANGE',
+        lambda,
+        destination: d.name,
+        weight: 1,
+        final: d.final,
+      });
+      if (reply.msg !== 'OK') throw new Error(`Cannot add ${d.name} to a lab broker: ${reply.msg}`);
+    }
   }
   const policyFor = (req: LambdaRequest): ForwardingPolicy =>
     broker instanceof EdgeRouter ? broker.policyFor(req) : broker.policy;

@@ -98,8 +98,14 @@ export function completionTime(state: ProcessorSnapshot, arrivals: readonly Futu
   return simulate(state, arrivals).last;
 }
 
-/** The exact state of the processor hosting `lambda` on a computer, brought to the present. */
-export function snapshot(computer: Computer, lambda: string): { state: ProcessorSnapshot; target: number } {
+/**
+ * The exact state of the processor hosting `lambda` on a computer, brought to the present: `target` is
+ * the index of `lambda`'s container in it, `lambdas` the lambda of each of its containers.
+ */
+export function snapshot(
+  computer: Computer,
+  lambda: string,
+): { state: ProcessorSnapshot; target: number; lambdas: string[] } {
   computer.sync();
   const container = computer.container(lambda);
   const processor = container.processor;
@@ -115,6 +121,7 @@ export function snapshot(computer: Computer, lambda: string): { state: Processor
       })),
     },
     target: hosted.indexOf(container),
+    lambdas: hosted.map((c) => c.lambda.name),
   };
 }
 
@@ -137,7 +144,7 @@ export type OracleObjective = 'first-completion' | 'least-added-delay';
  */
 export class Oracle {
   /** Requests sent and not yet arrived: where and when they arrive, and their operations. */
-  private transit: { computer: string; at: number; ops: number }[] = [];
+  private transit: { computer: string; lambda: string; at: number; ops: number }[] = [];
   /** Per lambda, the computers fastest first (stable: in order among equals), with their index and speed. */
   private readonly bySpeed = new Map<
     string,
@@ -168,10 +175,10 @@ export class Oracle {
     for (const { name, computer, index, speed } of this.fastestFirst(lambda)) {
       // Margins for rounding: the bound and the stepped arithmetic, a sum and a difference of sums.
       if (!better(this.delay + ops / speed - ROUNDING, index)) break;
-      const { state, target } = snapshot(computer, lambda);
+      const { state, target, lambdas } = snapshot(computer, lambda);
       const arrivals = this.transit
         .filter((t) => t.computer === name)
-        .map((t) => ({ delay: t.at - now, container: target, ops: t.ops }));
+        .map((t) => ({ delay: t.at - now, container: lambdas.indexOf(t.lambda), ops: t.ops }));
       const without = arrivals.slice();
       arrivals.push({ delay: this.delay, container: target, ops });
       const after = simulate(state, arrivals);
@@ -184,7 +191,7 @@ export class Oracle {
         bestCost = cost;
       }
     }
-    this.transit.push({ computer: best, at: now + this.delay, ops });
+    this.transit.push({ computer: best, lambda, at: now + this.delay, ops });
     return best;
   }
 

@@ -40,7 +40,7 @@ async function startUp(tableConf: string, seed: number): Promise<Map<string, num
   for (const name of ['127.0.0.1:10000', '127.0.0.1:10001']) {
     const computer = new Computer(name, 1, scheduler);
     const group = { count: 1, speed: 1e9, cores: 1, workers: 100 };
-    loadDescription(computer, computerDescription(group, { name: LAMBDA, opCoeff: 1e4, opOffset: 0 }));
+    loadDescription(computer, computerDescription(group, [{ name: LAMBDA, opCoeff: 1e4, opOffset: 0 }]));
     computers.set(name, { computer, edge: new EdgeComputer(computer) });
     scheduler.after(random.uniform(), () => {
       router.configure({ action: 'CHANGE', lambda: LAMBDA, destination: name, weight: 1, final: true });
