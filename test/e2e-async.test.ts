@@ -101,6 +101,7 @@ test('option errors: --no-state-server alone, --callback-endpoint with threads, 
       'Invalid --callback-timeout option: 0',
     ],
     [['edgecomputer', '--max-pending-async', '-1'], 'Invalid --max-pending-async option: -1'],
+    [['edgecomputer', '--join-ttl', '0'], 'Invalid --join-ttl option: 0 (seconds, more than 0)'],
   ];
   for (const [args, message] of cases) {
     const res = await run(SOE, args);

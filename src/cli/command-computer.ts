@@ -4,7 +4,7 @@ import { DEFAULT_HTTP_CONF } from '../platform/http/http-conf.js';
 import { DEFAULT_JS_CONF, JS_CONF_HELP } from '../platform/js/js-conf.js';
 import { DEFAULT_SIM_CONF } from '../platform/sim-computer-type.js';
 import { DEFAULT_MAX_PENDING_ASYNC } from '../platform/composition/async-queue.js';
-import { DEFAULT_MAX_STATE_SIZE } from '../protocol/state/state-store.js';
+import { DEFAULT_JOIN_TTL, DEFAULT_MAX_STATE_SIZE } from '../protocol/state/state-store.js';
 import { logger } from '../support/logger.js';
 import { TELEMETRY_OPTIONS } from '../telemetry/component-telemetry.js';
 import { FACEREC_OPTIONS, facerecSettings } from './facerec-options.js';
@@ -88,6 +88,14 @@ export const computerCommand = defineCommand({
       description: 'largest state, bytes, the embedded state server stores (`state too big: ...` beyond)',
     },
     {
+      name: 'join-ttl',
+      kind: 'number',
+      default: DEFAULT_JOIN_TTL,
+      description:
+        'seconds the embedded state server keeps a DAG join entry (tokens, state locations) after its ' +
+        'last Put: those of runs that failed half way are removed then',
+    },
+    {
       name: 'conf',
       kind: 'string',
       default: DEFAULT_SIM_CONF,
@@ -154,6 +162,9 @@ export const computerCommand = defineCommand({
     if (!(o['max-state-size'] >= 0)) {
       throw new Error(`Invalid --max-state-size option: ${o['max-state-size']}`);
     }
+    if (!(o['join-ttl'] > 0) || !Number.isFinite(o['join-ttl'])) {
+      throw new Error(`Invalid --join-ttl option: ${o['join-ttl']} (seconds, more than 0)`);
+    }
     const asynchronous = o.asynchronous || o['companion-endpoint'] !== '';
 
     const tls = tlsFromOptions(o, { serve: true, call: o['controller-endpoint'] !== '' });
@@ -177,7 +188,7 @@ export const computerCommand = defineCommand({
           companion: o['companion-endpoint'],
           stateEndpoint: o['state-endpoint'],
           stateServer: !o['no-state-server'],
-          stateLimits: { maxStateSize: o['max-state-size'] },
+          stateLimits: { maxStateSize: o['max-state-size'], joinTtl: o['join-ttl'] },
         },
       },
       o['controller-endpoint'],

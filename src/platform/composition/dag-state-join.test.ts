@@ -6,6 +6,7 @@ import { Dag } from '../../protocol/dag.js';
 import { lambdaRequest } from '../../protocol/requests.js';
 import { StateClient } from '../../protocol/state/state-client.js';
 import { startStateServer } from '../../protocol/state/state-server.js';
+import { compositionFromText, DAG_TEMPLATE } from '../../client/composition-conf.js';
 import { ChainDagContinuation } from './chain-dag-continuation.js';
 import { startCompositionTestbed } from './composition-testbed.test-support.js';
 import type { CompletedInvocation, ContinuationContext } from './continuation.js';
@@ -30,14 +31,14 @@ class Gate {
   }
 }
 
-/** A continuation that waits at the gate of the executed function's name, if any. */
+/** A continuation that waits at the gate of the executed DAG node, if any. */
 class GatedContinuation extends ChainDagContinuation {
-  constructor(private readonly gates: Map<string, Gate>) {
+  constructor(private readonly gates: Map<number, Gate>) {
     super();
   }
 
   override async complete(done: CompletedInvocation, context: ContinuationContext): Promise<void> {
-    const gate = this.gates.get(done.request.name);
+    const gate = this.gates.get(done.request.nextFunctionIndex);
     await gate?.opened;
     try {
       await super.complete(done, context);
@@ -53,7 +54,7 @@ const CODE = {
 };
 
 test('a join node reads the remote state one branch moved, whichever branch arrives last', async () => {
-  const gates = new Map<string, Gate>();
+  const gates = new Map<number, Gate>();
   // fw on computer 1, fn and the join fr on computer 2: node 3 runs where the branch that did not move s ran.
   const bed = await startCompositionTestbed('js', [['f0'], ['fw'], ['fn', 'fr']], {
     code: CODE,
@@ -65,12 +66,12 @@ test('a join node reads the remote state one branch moved, whichever branch arri
   try {
     const dag = new Dag([[1, 2], [3], [3]], ['f0', 'fw', 'fn', 'fr'], { s: ['fw', 'fr'] });
     for (const [first, last] of [
-      ['fw', 'fn'],
-      ['fn', 'fw'],
+      [1, 2],
+      [2, 1],
     ] as const) {
       home.store.put('s', Buffer.from('initial'));
       gates.clear();
-      gates.set('fw', new Gate()).set('fn', new Gate());
+      gates.set(1, new Gate()).set(2, new Gate());
       const uuid = randomUUID();
       const ack = await client.runLambda(
         lambdaRequest({
@@ -88,7 +89,7 @@ test('a join node reads the remote state one branch moved, whichever branch arri
       gates.get(last)!.open();
       const res = await bed.callbacks.next(60_000);
       assert.ok(res !== undefined, 'no callback');
-      assert.equal(res.retcode, 'OK', `${first} first`);
+      assert.equal(res.retcode, 'OK', `node ${first} first`);
       assert.deepEqual(JSON.parse(res.output), { seen: 'written by fw after initial' });
       assert.equal(res.hops, 6);
       assert.equal(res.responder, bed.computers[2]!.endpoint);
@@ -109,6 +110,73 @@ test('a join node reads the remote state one branch moved, whichever branch arri
     assert.equal(bed.callbacks.queued, 0, 'a join ran twice');
   } finally {
     for (const c of [c0, c1, c2]) c?.close();
+    client.close();
+    await home.stop();
+    await bed.stop();
+  }
+});
+
+test('the original dag-example.json with remote states finishes whichever branch arrives last (sim)', async () => {
+  // f1 (node 1) depends on s1; f2 on s2, at node 2 (a branch) and at the join node 3.
+  const gates = new Map<number, Gate>();
+  const bed = await startCompositionTestbed('sim', [['f0'], ['f1'], ['f2']], {
+    continuation: () => new GatedContinuation(gates),
+  });
+  const home = await startStateServer('127.0.0.1:0');
+  const client = new GrpcLambdaClient(bed.router.endpoint);
+  const [s0, s1, s2, s3] = ['s0', 's1', 's2', 's3'];
+  try {
+    const c = compositionFromText('dag', DAG_TEMPLATE);
+    if (c.kind !== 'dag') throw new Error('not a DAG');
+    for (const [first, last] of [
+      [1, 2],
+      [2, 1],
+    ] as const) {
+      for (const name of [s0, s1, s2, s3]) home.store.put(name, Buffer.from(name));
+      gates.clear();
+      gates.set(1, new Gate()).set(2, new Gate());
+      const ack = await client.runLambda(
+        lambdaRequest({
+          name: 'f0',
+          input: '{}',
+          callback: bed.callbacks.endpoint,
+          uuid: randomUUID(),
+          states: Object.fromEntries(
+            [s0, s1, s2, s3].map((name) => [
+              name,
+              { name, location: home.endpoint, content: Buffer.alloc(0) },
+            ]),
+          ),
+          ...c.dag.toRequestFields(),
+        }),
+      );
+      assert.equal(ack.retcode, 'OK');
+      gates.get(first)!.open();
+      await gates.get(first)!.passed;
+      gates.get(last)!.open();
+      const res = await bed.callbacks.next(60_000);
+      assert.ok(res !== undefined, 'no callback');
+      assert.deepEqual([res.retcode, res.hops], ['OK', 6], `node ${first} first`);
+      const at = (i: number) => bed.computers[i]!.stateEndpoint;
+      assert.deepEqual(
+        Object.fromEntries(Object.entries(res.states).map(([name, state]) => [name, state.location])),
+        { s0: at(0), s1: at(1), s2: at(2), s3: home.endpoint },
+      );
+      // Back home for the next run.
+      for (const [name, i] of [
+        [s0, 0],
+        [s1, 1],
+        [s2, 2],
+      ] as const) {
+        const held = new StateClient(at(i));
+        try {
+          assert.equal((await held.del(name)).retcode, 'OK');
+        } finally {
+          held.close();
+        }
+      }
+    }
+  } finally {
     client.close();
     await home.stop();
     await bed.stop();
