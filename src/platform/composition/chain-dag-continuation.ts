@@ -58,23 +58,33 @@ export class ChainDagContinuation implements Continuation {
    * Validates the chain or DAG (their errors become the ack's retcode, e.g. `Invalid successor graph`,
    * `Out-of-range function execution requested in a DAG`) and tells whether a DAG join node runs now.
    */
-  async admit(req: LambdaRequest, context: ContinuationContext): Promise<LambdaRequest | undefined> {
+  async admit(req: LambdaRequest, context: ContinuationContext): Promise<boolean> {
     if (req.chain.length > 0) Chain.fromRequest(req);
     const size = req.dag?.names.length ?? 0;
-    if (size === 0) return req;
+    if (size === 0) return true;
     const dag = Dag.fromRequest(req);
     const node = req.nextFunctionIndex;
     if (node >= size) throw new Error('Out-of-range function execution requested in a DAG');
-    const predecessors = dag.predecessorsOf(node);
-    const needed = predecessors.length;
-    if (needed <= 1) return req;
+    const needed = dag.predecessorsOf(node).length;
+    if (needed <= 1) return true;
     const join = req.states[JOIN_STATE];
-    if (join === undefined) return this.local.arrive(req.uuid, node, needed) ? req : undefined;
-    const access = stateAccess(join, context);
-    const fires = await claimJoinToken(access, req.uuid, node, needed);
+    if (join === undefined) return this.local.arrive(req.uuid, node, needed);
+    const fires = await claimJoinToken(stateAccess(join, context), req.uuid, node, needed);
     log.debug(2, () => `join ${node} of ${req.uuid}: ${fires ? 'last predecessor, runs' : 'waits'}`);
-    if (!fires) return undefined;
-    const views = { join: access, at: (endpoint: string) => stateAt(endpoint, context) };
+    return fires;
+  }
+
+  /**
+   * A join node counted on a state server (admitted: its last arrival) runs with the remote states'
+   * locations merged from its predecessors' views ({@link mergeJoinViews}); other requests as they came.
+   */
+  async prepare(req: LambdaRequest, context: ContinuationContext): Promise<LambdaRequest> {
+    const join = req.states[JOIN_STATE];
+    if ((req.dag?.names.length ?? 0) === 0 || join === undefined) return req;
+    const node = req.nextFunctionIndex;
+    const predecessors = Dag.fromRequest(req).predecessorsOf(node);
+    if (predecessors.length <= 1) return req;
+    const views = { join: stateAccess(join, context), at: (endpoint: string) => stateAt(endpoint, context) };
     return { ...req, states: await mergeJoinViews(views, req.uuid, node, predecessors, req.states) };
   }
 

@@ -8,6 +8,7 @@ import { StateClient } from '../../protocol/state/state-client.js';
 import { startStateServer } from '../../protocol/state/state-server.js';
 import { startComputerServer } from '../computer-server.js';
 import { asyncBytesFull, asyncQueueFull } from './composition-front.js';
+import { sendCallback, type Continuation } from './continuation.js';
 
 const state = (name: string, content: string, location = '') => ({
   name,
@@ -232,3 +233,34 @@ test(
     }
   },
 );
+
+test('a continuation that cannot prepare a request fails its execution: the callback says why', async () => {
+  const continuation: Continuation = {
+    admit: () => true,
+    prepare: () => Promise.reject(new Error('the join views are out of reach')),
+    complete: (done, context) => sendCallback(done, context),
+  };
+  const computer = await startComputerServer({
+    serverEndpoint: '127.0.0.1:0',
+    utilizationEndpoint: '',
+    conf: 'type=raspberry',
+    composition: { asyncWorkers: 1, continuation },
+  });
+  const callbacks = await startCallbackServer('127.0.0.1:0');
+  const client = new GrpcLambdaClient(computer.endpoint);
+  try {
+    const ack = await client.runLambda(
+      lambdaRequest({ name: 'clambda0', input: 'x', hops: 2, callback: callbacks.endpoint }),
+    );
+    assert.deepEqual([ack.retcode, ack.asynchronous], ['OK', true]);
+    const res = await callbacks.next(30_000);
+    assert.deepEqual(
+      [res?.retcode, res?.hops, res?.responder],
+      ['could not handle all the remote states: the join views are out of reach', 3, computer.endpoint],
+    );
+  } finally {
+    client.close();
+    await callbacks.stop();
+    await computer.stop();
+  }
+});

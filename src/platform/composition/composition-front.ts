@@ -129,14 +129,14 @@ export class CompositionFront {
     if (this.queue === undefined) {
       return errorResponse('Cannot handle an asynchronous function invocation', hops);
     }
-    let admitted: LambdaRequest | undefined;
+    let admitted: boolean;
     try {
       admitted = await this.continuation.admit(req, this.context);
     } catch (err) {
       return errorResponse(messageOf(err), hops);
     }
-    if (admitted !== undefined) {
-      const queued = this.queue.offer(admitted, requestBytes(admitted));
+    if (admitted) {
+      const queued = this.queue.offer(req, requestBytes(req));
       if (queued === 'full') return errorResponse(asyncQueueFull(this.queue.maxPending), hops);
       if (queued === 'bytes') {
         return errorResponse(asyncBytesFull(this.queue.maxPendingBytes), hops);
@@ -182,8 +182,15 @@ export class CompositionFront {
     return res;
   }
 
-  private async runAsync(req: LambdaRequest): Promise<void> {
-    const response = await this.run(req);
+  private async runAsync(received: LambdaRequest): Promise<void> {
+    let req = received;
+    let response: LambdaResponse | undefined;
+    try {
+      req = (await this.continuation.prepare?.(received, this.context)) ?? received;
+    } catch (err) {
+      response = errorResponse(stateError(err), received.hops + 1);
+    }
+    response ??= await this.run(req);
     try {
       await this.continuation.complete({ request: req, response }, this.context);
     } catch (err) {

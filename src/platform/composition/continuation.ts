@@ -35,14 +35,16 @@ export interface CompletedInvocation {
  */
 export interface Continuation {
   /**
-   * Called when an asynchronous invocation arrives, before it is queued: the request to execute (the
-   * same, or a DAG join node with its predecessors' state locations merged), or undefined to acknowledge
-   * it without executing it (a join node waiting for more predecessors). Default: the request.
+   * Called when an asynchronous invocation arrives, before it is queued: false acknowledges it but does
+   * not execute it (a DAG join node waiting for more predecessors). Default: true.
    */
-  admit(
-    request: LambdaRequest,
-    context: ContinuationContext,
-  ): Promise<LambdaRequest | undefined> | LambdaRequest | undefined;
+  admit(request: LambdaRequest, context: ContinuationContext): Promise<boolean> | boolean;
+  /**
+   * Called by the worker before an admitted asynchronous invocation executes: the request to execute (a
+   * DAG join node with its predecessors' state locations merged). A rejection fails the execution with
+   * `could not handle all the remote states: <why>`. Default: the request as it came.
+   */
+  prepare?(request: LambdaRequest, context: ContinuationContext): Promise<LambdaRequest>;
   /**
    * Called after the execution of an asynchronous invocation: by default it sends the callback
    * ({@link sendCallback}); a chain/DAG continuation instead forwards the regenerated request(s) to the
@@ -94,7 +96,7 @@ export function sendCallback(done: CompletedInvocation, context: ContinuationCon
  * the function is the last one; a non-last function of a chain/DAG fails (logged, dropped).
  */
 export const callbackContinuation: Continuation = {
-  admit: (request) => request,
+  admit: () => true,
   complete(done, context) {
     if (isLastFunction(done.request)) return sendCallback(done, context);
     return Promise.reject(
