@@ -78,9 +78,15 @@ export async function mergeJoinViews(
   // Per state: each location named and by how many views (the last predecessor's own view counted once).
   const named = new Map<string, Map<string, number>>();
   for (const [name, location] of own) named.set(name, new Map([[location, 1]]));
-  for (const from of predecessors) {
-    const view = await readView(access.join, joinViewName(uuid, node, from));
-    for (const [name, location] of view) {
+  // The views are read at once, then deleted at once while the states are looked for.
+  const names = predecessors.map((from) => joinViewName(uuid, node, from));
+  const read = await Promise.all(names.map((name) => access.join.get(name)));
+  const deleted = Promise.all(
+    names.filter((_, i) => read[i]!.retcode === 'OK').map((name) => access.join.del(name)),
+  );
+  for (const [i, res] of read.entries()) {
+    if (res.retcode !== 'OK' || res.state === null) continue;
+    for (const [name, location] of parseView(names[i]!, res.state.content)) {
       const counts = named.get(name);
       if (counts !== undefined) counts.set(location, (counts.get(location) ?? 0) + 1);
     }
@@ -95,17 +101,15 @@ export async function mergeJoinViews(
       merged[name] = { ...states[name]!, location: holder };
     }
   }
+  await deleted;
   return merged;
 }
 
-/** The locations of view `name` (deleted once read); empty if it is missing or malformed. */
-async function readView(join: StateAccess, name: string): Promise<Map<string, string>> {
-  const res = await join.get(name);
-  if (res.retcode !== 'OK' || res.state === null) return new Map();
-  await join.del(name);
+/** The locations of view `name` with content `content`; empty if it is malformed. */
+function parseView(name: string, content: Buffer): Map<string, string> {
   let parsed: unknown;
   try {
-    parsed = JSON.parse(res.state.content.toString());
+    parsed = JSON.parse(content.toString());
   } catch {
     log.warn(`ignoring the malformed join view ${name}`);
     return new Map();
