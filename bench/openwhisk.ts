@@ -6,14 +6,21 @@
  * (bench/servers.ts); the router has `table-conf type=random`, `optimizer-conf type=none`,
  * `max-pending-clients=0`; wskproxy `--num-threads 8` and an API key (HTTP Basic checked on every call).
  *
- * Both load generators are closed loops in this process (bench/closed-loop.ts) at concurrency 1 and 8, after
- * an untimed pass; each cell in three slices, the two paths taking turns. The openwhisk client is given a
- * keep-alive http.Agent (without one it opens a connection per call: a row at concurrency 1 shows that too).
- * Reported: inv/s, p50/p99, the p50 the REST front adds at concurrency 1 (target ≤ 1 ms) and the ratios.
+ * To tell the front's cost from the client library's, two more clients run: a plain node:http client
+ * sending what the openwhisk client sends (`POST …/actions/echo?blocking=true`, the same headers, the whole
+ * activation record back), through wskproxy too; and both clients against a canned front (a node:http
+ * process answering an activation record at once, bench/servers.ts `canned-activation`), whose difference
+ * is the openwhisk library's own cost.
+ *
+ * The load generators are closed loops in this process (bench/closed-loop.ts) at concurrency 1 and 8, after
+ * an untimed pass; each cell in three slices, the paths taking turns. The HTTP clients are given a
+ * keep-alive http.Agent (without one the openwhisk client opens a connection per call: a row at concurrency
+ * 1 shows that too). Reported: inv/s, p50/p99, the p50 the REST front adds at concurrency 1 (target ≤ 1 ms),
+ * with the plain client and with the openwhisk client, the library's own p50, and the ratios.
  *
  * Run: `npm run bench:openwhisk` or `node dist/bench/openwhisk.js [seconds-per-cell]` (default 3; about 30 s).
  */
-import { Agent } from 'node:http';
+import { Agent, request } from 'node:http';
 import { availableParallelism, loadavg } from 'node:os';
 import openwhisk from 'openwhisk';
 import { GrpcLambdaClient } from '../src/client/lambda-client-grpc.js';
@@ -56,6 +63,41 @@ function owLoopClient(ow: ReturnType<typeof openwhisk>, params: Record<string, u
   };
 }
 
+/**
+ * A plain node:http client as a {@link LoopClient}, sending what the openwhisk client sends for a blocking
+ * invocation (its path, query and headers) and checking the activation record's result is the echo.
+ */
+function plainLoopClient(apihost: string, agent: Agent, params: Record<string, unknown>): LoopClient {
+  const url = new URL('/api/v1/namespaces/_/actions/echo?blocking=true', apihost);
+  const body = JSON.stringify(params);
+  const headers = {
+    accept: 'application/json',
+    'user-agent': 'bench-plain-http',
+    authorization: `Basic ${Buffer.from(KEY).toString('base64')}`,
+    'content-length': String(Buffer.byteLength(body)),
+    'content-type': 'application/json; charset=utf-8',
+  };
+  return {
+    runLambda: () =>
+      new Promise((resolve, reject) => {
+        const req = request(url, { method: 'POST', agent, headers }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => {
+            const record = JSON.parse(Buffer.concat(chunks).toString()) as {
+              response?: { result?: unknown };
+            };
+            const ok = res.statusCode === 200 && JSON.stringify(record.response?.result) === body;
+            resolve({ retcode: ok ? 'OK' : `unexpected answer ${res.statusCode}`, hops: 2 });
+          });
+          res.on('error', reject);
+        });
+        req.on('error', reject);
+        req.end(body);
+      }),
+  };
+}
+
 function fmt(x: number, digits = 2): string {
   return Number.isFinite(x) ? x.toFixed(digits) : 'n/a';
 }
@@ -76,6 +118,8 @@ async function main(): Promise<void> {
       '8',
     ]);
     servers.push(proxy);
+    const canned = await startServerProcess('canned-activation', 'lean');
+    servers.push(canned);
     const apihost = proxy.endpoint;
     const ow = openwhisk({ apihost, api_key: KEY, agent });
     const plain = openwhisk({ apihost, api_key: KEY });
@@ -90,9 +134,15 @@ async function main(): Promise<void> {
     const paths: [string, LoopClient][] = [
       ['edgeclient library → router → js', grpc.client],
       ['openwhisk client → wskproxy → router → js', owLoopClient(ow, params)],
+      ['plain HTTP client → wskproxy → router → js', plainLoopClient(apihost, agent, params)],
+    ];
+    const owCanned = openwhisk({ apihost: canned.endpoint, api_key: KEY, agent });
+    const floors: [string, LoopClient][] = [
+      ['plain HTTP client → canned activation', plainLoopClient(canned.endpoint, agent, params)],
+      ['openwhisk client → canned activation', owLoopClient(owCanned, params)],
     ];
     const input = JSON.stringify(params);
-    for (const [, client] of paths) await measure(client, input, 8, 1); // untimed pass
+    for (const [, client] of [...paths, ...floors]) await measure(client, input, 8, 1); // untimed pass
     const cells: Cell[] = [];
     for (const c of CONCURRENCY) {
       const slices = paths.map((): Slice[] => []);
@@ -101,6 +151,11 @@ async function main(): Promise<void> {
           slices[i]!.push(await measure(client, input, c, SECONDS / ROUNDS));
       for (const [i, [name]] of paths.entries()) cells.push(cellOf(name, c, slices[i]!));
     }
+    const floorSlices = floors.map((): Slice[] => []);
+    for (let r = 0; r < ROUNDS; r++)
+      for (const [i, [, client]] of floors.entries())
+        floorSlices[i]!.push(await measure(client, input, 1, SECONDS / ROUNDS));
+    for (const [i, [name]] of floors.entries()) cells.push(cellOf(name, 1, floorSlices[i]!));
     const noKeepAlive = 'openwhisk client without keep-alive → wskproxy → router → js';
     cells.push(
       cellOf(noKeepAlive, 1, [await measure(owLoopClient(plain, params), input, 1, SECONDS / ROUNDS)]),
@@ -122,13 +177,20 @@ async function main(): Promise<void> {
       );
     const cell = (i: number, c: number): Cell =>
       cells.find((x) => x.name === paths[i]![0] && x.concurrency === c)!;
+    const floor = (i: number): Cell => cells.find((x) => x.name === floors[i]![0])!;
     out.push('', '| figure | measured | target | ratio |', '|---|---:|---:|---:|');
-    const added = cell(1, 1).p50 - cell(0, 1).p50;
+    for (const [i, client] of [
+      [1, 'openwhisk client'],
+      [2, 'plain HTTP client'],
+    ] as const) {
+      const added = cell(i, 1).p50 - cell(0, 1).p50;
+      out.push(
+        `| p50 added by the REST front, ${client}, concurrency 1 (ms) | ${fmt(added, 3)} | ≤ ${TARGET_ADDED_P50_MS} | ${fmt(added / TARGET_ADDED_P50_MS)} |`,
+        `| p50 added by the REST front, ${client}, concurrency 8 (ms) | ${fmt(cell(i, 8).p50 - cell(0, 8).p50, 3)} | | |`,
+      );
+    }
     out.push(
-      `| p50 added by the REST front, concurrency 1 (ms) | ${fmt(added, 3)} | ≤ ${TARGET_ADDED_P50_MS} | ${fmt(added / TARGET_ADDED_P50_MS)} |`,
-    );
-    out.push(
-      `| p50 added by the REST front, concurrency 8 (ms) | ${fmt(cell(1, 8).p50 - cell(0, 8).p50, 3)} | | |`,
+      `| p50 of the openwhisk library itself (canned front, openwhisk − plain) (ms) | ${fmt(floor(1).p50 - floor(0).p50, 3)} | | |`,
     );
     for (const c of CONCURRENCY)
       out.push(

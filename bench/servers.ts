@@ -7,15 +7,20 @@
  * e-router; `telemetry` as `--telemetry` takes it), `node dist/bench/servers.js timeseries` (the timeseries
  * service, basic auth, embedded store in a temporary folder; prints its URL), or
  * `node dist/bench/servers.js wskproxy <broker> <management end-point> <UUID:KEY> [num-threads]` (prints its API root).
+ * `node dist/bench/servers.js canned-activation` (prints its API root).
  * Lambda servers use the transport `SOE_LAMBDA_TRANSPORT` names (default `lean`).
  * Prints the bound endpoint on stdout (for a router: the lambda endpoint, a space, the configuration
  * endpoint), then serves until killed; SIGTERM and SIGINT exit cleanly, so that `node --cpu-prof` writes
  * its profile.
  */
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseRouterConf } from '../src/broker/router-conf.js';
+import { activationResponse } from '../src/openwhisk/activation-record.js';
 import { ApiKeys } from '../src/openwhisk/api-keys.js';
 import { startWskProxy } from '../src/openwhisk/wsk-proxy.js';
 import { startRouterServer } from '../src/broker/router/router-server.js';
@@ -113,6 +118,41 @@ async function router(
   return `${server.endpoint} ${server.configurationEndpoint}`;
 }
 
+/**
+ * A node:http server answering every request with an activation record (as wskproxy's for a successful
+ * blocking invocation) whose result is the request's JSON body: the floor of an OpenWhisk API front, to
+ * tell a client library's own cost from the front's.
+ */
+async function cannedActivation(): Promise<string> {
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const now = Date.now();
+      const record = {
+        namespace: 'guest',
+        name: 'echo',
+        version: '0.0.1',
+        subject: 'guest',
+        activationId: randomUUID().replaceAll('-', ''),
+        publish: false,
+        start: now,
+        end: now,
+        duration: 0,
+        logs: [],
+        annotations: [{ key: 'path', value: 'guest/echo' }],
+        response: activationResponse('success', JSON.parse(Buffer.concat(chunks).toString() || '{}')),
+      };
+      const body = Buffer.from(JSON.stringify(record));
+      res
+        .writeHead(200, { 'content-type': 'application/json', 'content-length': String(body.length) })
+        .end(body);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
 /** The timeseries service on loopback (basic auth), its data in a temporary folder. */
 async function timeseries(): Promise<string> {
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-timeseries-'));
@@ -159,10 +199,12 @@ const endpoint =
             ? await wskproxy(args[0] ?? '', args[1] ?? '', args[2] ?? '', Number(args[3] ?? 8))
             : kind === 'timeseries'
               ? await timeseries()
-              : undefined;
+              : kind === 'canned-activation'
+                ? await cannedActivation()
+                : undefined;
 if (endpoint === undefined)
   throw new Error(
     'usage: servers.js echo|computer|jscomputer <functions> <js-conf>|router [table-conf [optimizer-conf [router-conf [telemetry]]]]' +
-      '|wskproxy <broker> <management> <UUID:KEY> [num-threads]|timeseries',
+      '|wskproxy <broker> <management> <UUID:KEY> [num-threads]|timeseries|canned-activation',
   );
 process.stdout.write(`${endpoint}\n`);

@@ -21,6 +21,13 @@ import {
   type ActionPath,
   type WskActionEntity,
 } from './wsk-action.js';
+import {
+  checkSequenceLength,
+  DEFAULT_MAX_SEQUENCE_LENGTH,
+  MAX_SEQUENCE_DEPTH,
+  SEQUENCE_TEXTS,
+  SequenceBudget,
+} from './sequence-limit.js';
 import { tooLargeText, WSK_TEXTS, WskHttpError, wskId } from './wsk-errors.js';
 
 const log = logger('wskproxy');
@@ -45,6 +52,10 @@ export interface WskProxyLimits {
   maxActions: number;
   /** Invocations that may wait for a client towards the broker; more are refused. */
   maxWaiting: number;
+  /** Actions one sequence runs, nested sequences included (OpenWhisk's `limits.actions.sequence.maxLength`). */
+  maxSequenceLength: number;
+  /** Bytes of code, parameters and annotations the actions kept hold at most, over all namespaces. */
+  maxActionsBytes: number;
   /** With a controller: how often its js computers are listed to deploy actions to new ones, ms. */
   jsComputersPeriodMs: number;
 }
@@ -60,6 +71,8 @@ export const DEFAULT_WSK_PROXY_LIMITS: WskProxyLimits = {
   maxLogBytes: 64 * 1024,
   maxActions: 10_000,
   maxWaiting: 1000,
+  maxSequenceLength: DEFAULT_MAX_SEQUENCE_LENGTH,
+  maxActionsBytes: 256 * 1024 * 1024,
   jsComputersPeriodMs: 1000,
 };
 
@@ -89,6 +102,8 @@ interface KnownAction {
   targets: string[];
   /** Its targets come from its annotation (not extended to new js computers). */
   pinned: boolean;
+  /** What it holds: the bytes of its code, parameters and annotations as JSON. */
+  bytes: number;
 }
 
 /** What an invocation came to. */
@@ -107,13 +122,39 @@ interface Outcome {
 /** Retcodes of brokers and computers that mean "no such lambda". */
 const NO_LAMBDA = ['No destinations found for the entry', 'No container for lambda '];
 
+/**
+ * Answers `body` as JSON with its Content-Length, so the answer leaves in one write and the client reads
+ * no chunked framing.
+ */
 function send(
   res: ServerResponse,
   status: number,
   body: unknown,
   headers: Record<string, string> = {},
 ): void {
-  res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
+  const bytes = Buffer.from(JSON.stringify(body));
+  res
+    .writeHead(status, {
+      'content-type': 'application/json',
+      'content-length': String(bytes.length),
+      ...headers,
+    })
+    .end(bytes);
+}
+
+/** The path segments of a request target (before any `?`), percent-decoded, and its query. */
+function splitTarget(target: string): { parts: string[]; query: URLSearchParams } {
+  const mark = target.indexOf('?');
+  const path = mark < 0 ? target : target.slice(0, mark);
+  const segments = path.split('/').slice(1);
+  if (segments.at(-1) === '') segments.pop();
+  let parts: string[];
+  try {
+    parts = path.includes('%') ? segments.map((s) => decodeURIComponent(s)) : segments;
+  } catch {
+    throw new WskHttpError(404, WSK_TEXTS.notFound);
+  }
+  return { parts, query: new URLSearchParams(mark < 0 ? '' : target.slice(mark + 1)) };
 }
 
 function intParam(q: URLSearchParams, name: string, fallback: number, max: number): number {
@@ -135,6 +176,8 @@ export class WskProxy {
   private readonly pool: ClientPool;
   private readonly activations: ActivationStore;
   private readonly actions = new Map<string, KnownAction>();
+  /** The bytes the {@link actions} hold, bounded by `maxActionsBytes`. */
+  private actionsBytes = 0;
   private readonly deployer: JsDeployer;
   private readonly pending = new Set<Promise<unknown>>();
   private watchTimer: ReturnType<typeof setTimeout> | undefined;
@@ -228,15 +271,7 @@ export class WskProxy {
   }
 
   private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://wskproxy');
-    const segments = url.pathname.split('/').slice(1);
-    if (segments.at(-1) === '') segments.pop();
-    let parts: string[];
-    try {
-      parts = segments.map((s) => decodeURIComponent(s));
-    } catch {
-      throw new WskHttpError(404, WSK_TEXTS.notFound);
-    }
+    const { parts, query: q } = splitTarget(req.url ?? '/');
     if (parts[0] !== 'api' || parts[1] !== 'v1' || parts[2] !== 'namespaces')
       throw new WskHttpError(404, WSK_TEXTS.notFound);
     const method = req.method ?? 'GET';
@@ -246,7 +281,6 @@ export class WskProxy {
     }
     const namespace = this.namespaceOf(req, parts[3]!);
     const [collection, ...rest] = parts.slice(4);
-    const q = url.searchParams;
     if (collection === 'actions') {
       if (rest.length === 0) {
         if (method !== 'GET') throw new WskHttpError(405, WSK_TEXTS.methodNotAllowed);
@@ -335,15 +369,39 @@ export class WskProxy {
     if (old === undefined && this.actions.size >= this.limits.maxActions)
       throw new WskHttpError(403, `Too many actions (at most ${this.limits.maxActions}).`);
     const entity = actionFromPut(body, path, old?.entity);
+    const bytes = this.checkActionBytes(entity, old);
+    if ('components' in entity.exec) {
+      const execOf = (name: string) => this.actions.get(name)?.entity.exec;
+      checkSequenceLength(path, entity.exec.components, execOf, this.limits.maxSequenceLength);
+    }
     const fn = key.replaceAll('/', '.');
     const { targets, pinned } =
       'components' in entity.exec ? { targets: [], pinned: true } : await this.deployer.targets(entity);
     await this.deployer.deploy(fn, entity, targets);
     const dropped = (old?.targets ?? []).filter((t) => !targets.includes(t));
     if (dropped.length > 0) await this.deployer.remove(fn, dropped);
-    this.actions.set(key, { entity, fn, targets, pinned });
+    this.actions.set(key, { entity, fn, targets, pinned, bytes });
+    this.actionsBytes += bytes - (old?.bytes ?? 0);
     log.info(`action ${key} ${old === undefined ? 'created' : 'updated'} (${entity.exec.kind})`);
     return entity;
+  }
+
+  /**
+   * The bytes `entity` holds (replacing `old`); a 413 when its parameters and annotations take more than
+   * `maxParamsBytes`, a 403 when the actions kept would hold more than `maxActionsBytes`.
+   */
+  private checkActionBytes(entity: WskActionEntity, old: KnownAction | undefined): number {
+    const extra = Buffer.byteLength(JSON.stringify([entity.parameters, entity.annotations]));
+    if (extra > this.limits.maxParamsBytes)
+      throw new WskHttpError(413, tooLargeText(extra, this.limits.maxParamsBytes));
+    const code = 'code' in entity.exec ? Buffer.byteLength(entity.exec.code) : 0;
+    const bytes = code + extra;
+    if (this.actionsBytes - (old?.bytes ?? 0) + bytes > this.limits.maxActionsBytes)
+      throw new WskHttpError(
+        403,
+        `Too much action code (the actions kept may hold at most ${this.limits.maxActionsBytes} bytes).`,
+      );
+    return bytes;
   }
 
   private async deleteAction(res: ServerResponse, path: ActionPath): Promise<void> {
@@ -351,6 +409,7 @@ export class WskProxy {
       const a = this.action(path);
       await this.deployer.remove(a.fn, a.targets);
       this.actions.delete(fullName(path));
+      this.actionsBytes -= a.bytes;
       log.info(`action ${fullName(path)} deleted`);
       return a.entity;
     });
@@ -372,32 +431,35 @@ export class WskProxy {
     const known = this.actions.get(fullName(path));
     const activationId = wskId();
     const start = Date.now();
-    const run = this.run(path, explicitNamespace, params as Record<string, unknown>, 0).then((outcome) => {
-      if (outcome.notFound) return { outcome, record: undefined };
-      const end = Date.now();
-      const entity = known?.entity;
-      const record: ActivationRecord = {
-        namespace: path.pkg === undefined ? path.namespace : `${path.namespace}/${path.pkg}`,
-        name: path.name,
-        version: entity?.version ?? '0.0.1',
-        subject: path.namespace,
-        activationId,
-        publish: false,
-        start,
-        end,
-        duration: end - start,
-        logs: outcome.logs ?? [],
-        annotations: [
-          { key: 'path', value: fullName(path) },
-          { key: 'kind', value: entity?.exec.kind ?? 'edge' },
-          ...(entity === undefined ? [] : [{ key: 'limits', value: entity.limits }]),
-        ],
-        response: activationResponse(outcome.status, outcome.result),
-      };
-      const logBytes = record.logs.reduce((a, l) => a + l.length, 0);
-      this.activations.add(record, (outcome.output?.length ?? 0) + logBytes);
-      return { outcome, record };
-    });
+    const budget = new SequenceBudget(this.limits.maxSequenceLength);
+    const run = this.run(path, explicitNamespace, params as Record<string, unknown>, 0, budget).then(
+      (outcome) => {
+        if (outcome.notFound) return { outcome, record: undefined };
+        const end = Date.now();
+        const entity = known?.entity;
+        const record: ActivationRecord = {
+          namespace: path.pkg === undefined ? path.namespace : `${path.namespace}/${path.pkg}`,
+          name: path.name,
+          version: entity?.version ?? '0.0.1',
+          subject: path.namespace,
+          activationId,
+          publish: false,
+          start,
+          end,
+          duration: end - start,
+          logs: outcome.logs ?? [],
+          annotations: [
+            { key: 'path', value: fullName(path) },
+            { key: 'kind', value: entity?.exec.kind ?? 'edge' },
+            ...(entity === undefined ? [] : [{ key: 'limits', value: entity.limits }]),
+          ],
+          response: activationResponse(outcome.status, outcome.result),
+        };
+        const logBytes = record.logs.reduce((a, l) => a + l.length, 0);
+        this.activations.add(record, (outcome.output?.length ?? 0) + logBytes);
+        return { outcome, record };
+      },
+    );
     this.track(run);
     const idHeader = { 'x-openwhisk-activation-id': activationId };
     if (!blocking) return send(res, 202, { activationId }, idHeader);
@@ -441,19 +503,21 @@ export class WskProxy {
   /**
    * Runs an action: a known one (its js function, or its sequence's components in order, each one's
    * result the next one's parameters), else the original's lambda name (`name` for namespace `_`,
-   * `/ns/name` otherwise) through the broker.
+   * `/ns/name` otherwise) through the broker. A sequence runs at most `maxSequenceLength` actions in all
+   * (`budget`), then fails with OpenWhisk's application error.
    */
   private async run(
     path: ActionPath,
     explicitNamespace: boolean,
     params: Record<string, unknown>,
     depth: number,
+    budget: SequenceBudget,
   ): Promise<Outcome> {
     const known = this.actions.get(fullName(path));
     const exec = known?.entity.exec;
     if (exec !== undefined && 'components' in exec) {
-      if (depth > 10)
-        return { status: 'action developer error', result: { error: 'sequence nested too deep' } };
+      if (depth > MAX_SEQUENCE_DEPTH)
+        return { status: 'action developer error', result: { error: SEQUENCE_TEXTS.tooDeep } };
       let current: Record<string, unknown> = params;
       let last: Outcome = { status: 'success', result: params };
       for (const c of exec.components) {
@@ -463,12 +527,13 @@ export class WskProxy {
             status: 'application error',
             result: { error: `Sequence component does not exist: ${c}` },
           };
-        last = await this.run(p, true, current, depth + 1);
+        last = await this.run(p, true, current, depth + 1, budget);
         if (last.status !== 'success') return { ...last, logs: undefined };
         current = last.result as Record<string, unknown>;
       }
       return { ...last, logs: undefined };
     }
+    if (!budget.take()) return { status: 'application error', result: { error: SEQUENCE_TEXTS.tooLong } };
     const lambda =
       known?.fn ??
       (explicitNamespace ? `/${path.namespace}/` : '') +
