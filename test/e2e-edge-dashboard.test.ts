@@ -4,7 +4,8 @@
  * telemetry to the timeseries service and a steady client load) runs in child processes; the browser checks
  * the topology, a chart that updates, the forwarding table against `forwardingtableclient`'s dump, and
  * that a computer killed with SIGKILL disappears and its traffic moves to the other one. Every wait is on a
- * condition (generous guards only against hangs). Screenshots go to docs/screenshots/edge-*.png. The GUI
+ * condition (generous guards only against hangs). Screenshots go to test-artifacts/edge-*.png, or to the
+ * folder SOE_SCREENSHOTS names (`SOE_SCREENSHOTS=docs/screenshots` refreshes the documentation's). The GUI
  * must be built into this build's web/ folder (`vite build --outDir ../<build>/web`). Skipped only when
  * /usr/bin/chromium is missing outside CI.
  */
@@ -26,7 +27,7 @@ import { freeEndpoint } from './support/ports.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const SCREENSHOTS = join(ROOT, 'docs/screenshots');
+const SCREENSHOTS = join(ROOT, process.env.SOE_SCREENSHOTS ?? 'test-artifacts');
 const SOE = fileURLToPath(new URL('./support/soe-of-this-build.js', import.meta.url));
 
 const skip =
@@ -82,7 +83,7 @@ async function until(what: string, condition: () => Promise<boolean>, seconds = 
   return (performance.now() - started) / 1000;
 }
 
-/** Saves a screenshot of an element (or the page) into docs/screenshots/. */
+/** Saves a screenshot of an element (or the page) into {@link SCREENSHOTS}. */
 async function screenshot(page: Page, name: string, selector?: string): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   const path = join(SCREENSHOTS, name);
