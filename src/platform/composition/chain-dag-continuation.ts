@@ -147,17 +147,26 @@ export class ChainDagContinuation implements Continuation {
   /**
    * Leaves, for each successor that is a join node counted on a state server, this node's view of the
    * remote states' locations there, before the successor's request is sent (so before its arrival is
-   * counted): the join's last arrival merges them (see {@link mergeJoinViews}).
+   * counted): the join's last arrival merges them (see {@link mergeJoinViews}). A view that cannot be
+   * left is logged and skipped: the join then runs as in the original, with its last predecessor's
+   * locations (at worst failing with `could not find state in ...`).
    */
   private async leaveViews(dag: Dag, next: LambdaRequest, context: ContinuationContext): Promise<void> {
     const join = next.states[JOIN_STATE];
     const locations = remoteLocations(next.states);
     if (join === undefined || locations.size === 0) return;
+    const access = stateAccess(join, context);
     const from = next.nextFunctionIndex;
-    for (const j of dag.successorsOf(from)) {
-      if (dag.predecessorsOf(j).length <= 1) continue;
-      await putJoinView(stateAccess(join, context), next.uuid, j, from, locations);
-    }
+    const joins = dag.successorsOf(from).filter((j) => dag.predecessorsOf(j).length > 1);
+    await Promise.all(
+      joins.map(async (j) => {
+        try {
+          await putJoinView(access, next.uuid, j, from, locations);
+        } catch (err) {
+          log.warn(`DAG ${next.uuid}: ${err instanceof Error ? err.message : String(err)}`);
+        }
+      }),
+    );
   }
 
   private async invoke(context: ContinuationContext, req: LambdaRequest): Promise<void> {

@@ -106,3 +106,20 @@ test('a request without remote states reads no view', async () => {
   assert.equal(await mergeJoinViews({ join, at }, 'u', 3, [1, 2], states), states);
   assert.equal(stores.get('j:1')!.size, 1);
 });
+
+test('a view that cannot be left fails with why: refused by the server, or out of reach', async () => {
+  const full = localStates(new StateStore({ maxStates: 0 }));
+  await assert.rejects(
+    putJoinView(full, 'u', 3, 1, new Map([['s', 'b:1']])),
+    new Error(
+      'cannot leave the state locations of node 1 for join 3: state server full: cannot store soe.join/u/3/view/1 (0 states, 0 bytes held)',
+    ),
+  );
+  const gone = { put: () => Promise.reject(new Error('14 UNAVAILABLE: No connection established')) } as never;
+  await assert.rejects(
+    putJoinView(gone, 'u', 3, 2, new Map([['s', 'b:1']])),
+    new Error(
+      'cannot leave the state locations of node 2 for join 3: 14 UNAVAILABLE: No connection established',
+    ),
+  );
+});

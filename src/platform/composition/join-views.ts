@@ -22,7 +22,10 @@ export function remoteLocations(states: Record<string, State>): Map<string, stri
   return out;
 }
 
-/** Puts the view `locations` of predecessor `from` of join node `node`; fails if the Put is refused. */
+/**
+ * Puts the view `locations` of predecessor `from` of join node `node`; fails (`cannot leave the state
+ * locations of node <from> for join <node>: <why>`) if the Put is refused or the server out of reach.
+ */
 export async function putJoinView(
   access: StateAccess,
   uuid: string,
@@ -31,9 +34,14 @@ export async function putJoinView(
   locations: Map<string, string>,
 ): Promise<void> {
   const content = Buffer.from(JSON.stringify(Object.fromEntries(locations)));
-  const res = await access.put(joinViewName(uuid, node, from), content);
-  if (res.retcode !== 'OK') {
-    throw new Error(`cannot leave the state locations of node ${from} for join ${node}: ${res.retcode}`);
+  let retcode: string;
+  try {
+    retcode = (await access.put(joinViewName(uuid, node, from), content)).retcode;
+  } catch (err) {
+    retcode = err instanceof Error ? err.message : String(err);
+  }
+  if (retcode !== 'OK') {
+    throw new Error(`cannot leave the state locations of node ${from} for join ${node}: ${retcode}`);
   }
 }
 
