@@ -11,11 +11,14 @@ export const labCommand = defineCommand({
     'Run a scheduling experiment: every policy and two clairvoyant oracles, per offered load (`soe lab run exp.yaml`).',
   details:
     'The experiment file (YAML, see lab/*.yaml and docs/evaluation.md) gives the computers, the brokers’ ' +
-    'policies, the workload and the offered loads. Each policy runs at each load on the same arrivals, in ' +
+    'policies, the workload and the offered loads, and what a request runs: one function (lambda) or an ' +
+    'application (application: its functions and a chain or DAG of them, called client-driven: a request’s ' +
+    'time is from its arrival to its last function’s reply). Each policy runs at each load on the same arrivals, in ' +
     'virtual time (a discrete-event run of the real policy, optimizer, estimator and computer-model code on a ' +
     'simulated clock: deterministic, the same seed gives the same table) or live (real processes on ' +
     'loopback, as soe up starts them, in real time: for small scenarios). The oracle, which sends each request ' +
-    'where it completes first knowing every computer’s exact state, and oracle-marginal, which sends it where ' +
+    '(each function of an application when it becomes ready) where it completes first knowing every ' +
+    'computer’s exact state, and oracle-marginal, which sends it where ' +
     'it adds the least to the sum of all response times (its own and the delay it causes the tasks already ' +
     'there), always run in virtual time; ratios are to the oracle. Prints the ' +
     'CSV table `policy,load,mean_s,p99_s,mean_vs_oracle,p99_vs_oracle` (other metrics add columns) and, with ' +

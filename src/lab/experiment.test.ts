@@ -146,7 +146,14 @@ test('the shipped scenarios are valid and compare every original policy, led and
   const files = readdirSync(dir)
     .filter((f) => f.endsWith('.yaml'))
     .sort();
-  assert.deepEqual(files, ['heterogeneous.yaml', 'homogeneous.yaml', 'scale-100.yaml', 'two-tier.yaml']);
+  assert.deepEqual(files, [
+    'chain.yaml',
+    'dag.yaml',
+    'heterogeneous.yaml',
+    'homogeneous.yaml',
+    'scale-100.yaml',
+    'two-tier.yaml',
+  ]);
   const scale = loadExperiment(new URL('scale-100.yaml', dir).pathname);
   assert.deepEqual(
     scale.policies.map((p) => p.name),
@@ -172,4 +179,16 @@ test('the shipped scenarios are valid and compare every original policy, led and
     );
     assert.deepEqual(e.workload.loads, [0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]);
   }
+  const chain = loadExperiment(new URL('chain.yaml', dir).pathname);
+  assert.deepEqual(chain.application, {
+    kind: 'chain',
+    nodes: ['f0', 'f1', 'f2'],
+    successors: [[1], [2], []],
+  });
+  const dag = loadExperiment(new URL('dag.yaml', dir).pathname);
+  assert.deepEqual(dag.application, {
+    kind: 'dag',
+    nodes: ['f0', 'f1', 'f2', 'f3'],
+    successors: [[1, 2], [3], [3], []],
+  });
 });
