@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import type { LambdaResponse } from '../protocol/messages.js';
+import { errorResponse } from '../protocol/responses.js';
+import { runApplication } from './application-run.js';
 import { runVirtual, type RunPolicy } from './engine-virtual.js';
 import { ORACLE, ORACLE_MARGINAL, parseExperiment, type Experiment } from './experiment.js';
 import { runExperiment } from './lab-run.js';
@@ -128,4 +131,65 @@ test('a chain of one function is the single-function experiment', async () => {
     csvTable(await runExperiment(chain), chain.metrics),
     csvTable(await runExperiment(single), single.metrics),
   );
+});
+
+/** A response of `retcode` (the runner reads only that). */
+function reply(retcode: string): LambdaResponse {
+  return errorResponse(retcode, 1);
+}
+
+test('runApplication calls a node when all its predecessors returned, parallel branches at once', async () => {
+  const app = parseExperiment(
+    `name: x
+${FUNCTIONS}  dag: { nodes: [f0, f1, f2, f3], successors: [[1, 2], [3], [3]] }
+computers: [{ speed: 1 }]
+workload: { sizes: { min: 1, max: 1 }, loads: [0.5], duration: 1 }
+${POLICIES}`,
+    'x',
+  ).application;
+  const log: string[] = [];
+  const pending = new Map<number, () => void>();
+  const run = runApplication(app, (fn, node) => {
+    log.push(`call ${node} ${fn}`);
+    return new Promise((resolve) => pending.set(node, () => resolve(reply('OK'))));
+  });
+  const settle = async (node: number): Promise<void> => {
+    log.push(`return ${node}`);
+    pending.get(node)!();
+    await new Promise((resolve) => setImmediate(resolve));
+  };
+  await settle(0);
+  await settle(2);
+  await settle(1);
+  await settle(3);
+  assert.equal(await run, undefined);
+  assert.deepEqual(log, [
+    'call 0 f0',
+    'return 0',
+    'call 1 f1',
+    'call 2 f2',
+    'return 2',
+    'return 1',
+    'call 3 f3',
+    'return 3',
+  ]);
+});
+
+test('runApplication stops at the first failure and reports it once every call started has settled', async () => {
+  const chain = { kind: 'chain' as const, nodes: ['a', 'b', 'c'], successors: [[1], [2], []] };
+  const called: string[] = [];
+  const failed = await runApplication(chain, (fn) => {
+    called.push(fn);
+    return Promise.resolve(reply(fn === 'b' ? 'Timeout' : 'OK'));
+  });
+  assert.equal(failed, 'Timeout');
+  assert.deepEqual(called, ['a', 'b']);
+  const diamond = { kind: 'dag' as const, nodes: ['a', 'b', 'c', 'd'], successors: [[1, 2], [3], [3], []] };
+  called.length = 0;
+  const thrown = await runApplication(diamond, (fn) => {
+    called.push(fn);
+    return fn === 'c' ? Promise.reject(new Error('Cannot connect')) : Promise.resolve(reply('OK'));
+  });
+  assert.equal(thrown, 'Cannot connect');
+  assert.deepEqual(called, ['a', 'b', 'c']);
 });

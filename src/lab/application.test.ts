@@ -96,6 +96,10 @@ test('application errors name the file and the field', () => {
       'x.yaml: application.functions: the mean request needs no operations: give op-coeff or op-offset',
     ],
     [
+      withApplication(`  chain: [${Array(1025).fill('f0').join(', ')}]\n`),
+      'x.yaml: application.chain: Too many nodes in a DAG: 1025 > 1024',
+    ],
+    [
       withApplication('  dag: { nodes: [f0, h], successors: [[1]] }\n'),
       'x.yaml: application.dag.nodes[1]: expected a function of application.functions (f0, f1, f2), found "h"',
     ],

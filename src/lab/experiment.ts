@@ -259,14 +259,13 @@ function whatRuns(root: Fields): { functions: LabLambda[]; application: LabAppli
   if (a.has('chain') === a.has('dag')) a.fail('chain', 'give exactly one of chain or dag');
   if (a.has('chain')) {
     const nodes = nodeNames(a, 'chain', names);
-    return {
-      functions,
-      application: {
-        kind: 'chain',
-        nodes,
-        successors: nodes.map((_, i) => (i + 1 < nodes.length ? [i + 1] : [])),
-      },
-    };
+    const successors = nodes.map((_, i) => (i + 1 < nodes.length ? [i + 1] : []));
+    try {
+      new Dag(successors.slice(0, -1), nodes, {});
+    } catch (err) {
+      a.fail('chain', (err as Error).message);
+    }
+    return { functions, application: { kind: 'chain', nodes, successors } };
   }
   const d = a.mapping('dag', ['nodes', 'successors']);
   const nodes = nodeNames(d, 'nodes', names);
