@@ -42,6 +42,8 @@ export interface ChainDagOptions {
 export class ChainDagContinuation implements Continuation {
   private readonly local: LocalJoinCounter;
   private readonly channels = new Map<string, LambdaChannel>();
+  /** The deletion of the views of the join nodes prepared by {@link prepare}, by prepared request. */
+  private readonly viewsDeleted = new WeakMap<LambdaRequest, Promise<void>>();
   private readonly timeoutMs: number;
 
   constructor(options: ChainDagOptions = {}) {
@@ -85,11 +87,16 @@ export class ChainDagContinuation implements Continuation {
     const predecessors = Dag.fromRequest(req).predecessorsOf(node);
     if (predecessors.length <= 1) return req;
     const views = { join: stateAccess(join, context), at: (endpoint: string) => stateAt(endpoint, context) };
-    return { ...req, states: await mergeJoinViews(views, req.uuid, node, predecessors, req.states) };
+    const merged = await mergeJoinViews(views, req.uuid, node, predecessors, req.states);
+    const prepared = { ...req, states: merged.states };
+    this.viewsDeleted.set(prepared, merged.deleted);
+    return prepared;
   }
 
   async complete(done: CompletedInvocation, context: ContinuationContext): Promise<void> {
     const { request: req, response: res } = done;
+    // The join's views, deleted while the node ran, are gone before anything follows.
+    await this.viewsDeleted.get(req);
     if (isLastFunction(req) || res.retcode !== 'OK') {
       await sendCallback({ request: req, response: { ...res, states: withoutJoin(res.states) } }, context);
       return;

@@ -41,7 +41,9 @@ test('views that agree change nothing, with no Get at the states’ servers; vie
       ?.toString(),
     '{"s":"a:1"}',
   );
-  assert.deepEqual(await mergeJoinViews({ join, at }, 'u', 3, [1, 2], states), states);
+  const merged = await mergeJoinViews({ join, at }, 'u', 3, [1, 2], states);
+  assert.deepEqual(merged.states, states);
+  await merged.deleted;
   assert.equal(gets.get('a:1'), undefined);
   assert.equal(stores.get('j:1')!.size, 0);
 });
@@ -84,7 +86,8 @@ test('views that differ: the location whose server holds the state wins, fewer v
   );
   const own = { s: remote('s', 'home:1'), t: remote('t', 'home:1') };
   const merged = await mergeJoinViews({ join, at }, 'u', 5, [1, 2, 4], own);
-  assert.deepEqual(merged, { s: remote('s', 'b:1'), t: remote('t', 'home:1') });
+  assert.deepEqual(merged.states, { s: remote('s', 'b:1'), t: remote('t', 'home:1') });
+  await merged.deleted;
   assert.deepEqual([...gets], [['b:1', 1]]);
   // Nobody holds u (two branches moved it in parallel, or it was lost): the last predecessor's stays;
   // an unreachable candidate counts as not holding it; a malformed view is skipped.
@@ -93,7 +96,9 @@ test('views that differ: the location whose server holds the state wins, fewer v
   stores.get('j:1')!.put(joinViewName('v', 3, 4), Buffer.from('["not", "a", "view"]'));
   stores.get('j:1')!.put(joinViewName('v', 3, 5), Buffer.from('{"u": 7, "w": "x:1"'));
   const lost = { u: remote('u', 'home:1') };
-  assert.deepEqual(await mergeJoinViews({ join, at }, 'v', 3, [1, 2, 4, 5], lost), lost);
+  const kept = await mergeJoinViews({ join, at }, 'v', 3, [1, 2, 4, 5], lost);
+  assert.deepEqual(kept.states, lost);
+  await kept.deleted;
   assert.deepEqual([gets.get('c:1'), gets.get('home:1')], [1, 1]);
   assert.equal(stores.get('j:1')!.size, 0);
 });
@@ -103,7 +108,7 @@ test('a request without remote states reads no view', async () => {
   const join = localStates(stores.get('j:1')!);
   await putJoinView(join, 'u', 3, 1, new Map([['s', 'b:1']]));
   const states = { e: { name: 'e', location: '', content: Buffer.from('x') } };
-  assert.equal(await mergeJoinViews({ join, at }, 'u', 3, [1, 2], states), states);
+  assert.equal((await mergeJoinViews({ join, at }, 'u', 3, [1, 2], states)).states, states);
   assert.equal(stores.get('j:1')!.size, 1);
 });
 
@@ -122,4 +127,15 @@ test('a view that cannot be left fails with why: refused by the server, or out o
       'cannot leave the state locations of node 2 for join 3: 14 UNAVAILABLE: No connection established',
     ),
   );
+});
+
+test('views that cannot be deleted are left to expire: the merge still answers', async () => {
+  const store = new StateStore();
+  const local = localStates(store);
+  const join: StateAccess = { ...local, del: () => Promise.reject(new Error('14 UNAVAILABLE')) };
+  await putJoinView(join, 'u', 3, 1, new Map([['s', 'a:1']]));
+  const merged = await mergeJoinViews({ join, at: () => local }, 'u', 3, [1, 2], { s: remote('s', 'a:1') });
+  assert.deepEqual(merged.states, { s: remote('s', 'a:1') });
+  assert.equal(await merged.deleted, undefined);
+  assert.equal(store.size, 1);
 });

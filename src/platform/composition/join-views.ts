@@ -53,6 +53,14 @@ export interface JoinViewAccess {
   at(endpoint: string): StateAccess;
 }
 
+/** What {@link mergeJoinViews} gives. */
+export interface MergedStates {
+  /** The states the join node runs with. */
+  states: Record<string, State>;
+  /** Resolves once the views are deleted (never rejects: a failure is logged, the views then expire). */
+  deleted: Promise<void>;
+}
+
 /**
  * The states a join node runs with: `states` (those of its last predecessor) with each remote state at
  * the location its predecessors' views agree on or, when they differ, at the one that holds it.
@@ -71,7 +79,7 @@ export interface JoinViewAccess {
  * parallel branches moved it, a conflict of the DAG itself), the last predecessor's location stays, and a
  * node depending on it fails as before with `could not find state in <location>: <name>`.
  *
- * The views are deleted once read. Views missing (a predecessor that ran on a computer that does not leave
+ * The views are deleted once read, while the node runs (see {@link MergedStates}). Views missing (a predecessor that ran on a computer that does not leave
  * one, e.g. the original's) or malformed are skipped.
  */
 export async function mergeJoinViews(
@@ -80,9 +88,9 @@ export async function mergeJoinViews(
   node: number,
   predecessors: readonly number[],
   states: Record<string, State>,
-): Promise<Record<string, State>> {
+): Promise<MergedStates> {
   const own = remoteLocations(states);
-  if (own.size === 0) return states;
+  if (own.size === 0) return { states, deleted: Promise.resolve() };
   // Per state: each location named and by how many views (the last predecessor's own view counted once).
   const named = new Map<string, Map<string, number>>();
   for (const [name, location] of own) named.set(name, new Map([[location, 1]]));
@@ -91,6 +99,11 @@ export async function mergeJoinViews(
   const read = await Promise.all(names.map((name) => access.join.get(name)));
   const deleted = Promise.all(
     names.filter((_, i) => read[i]!.retcode === 'OK').map((name) => access.join.del(name)),
+  ).then(
+    () => undefined,
+    (err: unknown) => {
+      log.warn(`join ${node} of ${uuid}: views not deleted (they expire): ${String(err)}`);
+    },
   );
   for (const [i, res] of read.entries()) {
     if (res.retcode !== 'OK' || res.state === null) continue;
@@ -109,8 +122,7 @@ export async function mergeJoinViews(
       merged[name] = { ...states[name]!, location: holder };
     }
   }
-  await deleted;
-  return merged;
+  return { states: merged, deleted };
 }
 
 /** The locations of view `name` with content `content`; empty if it is malformed. */
