@@ -187,7 +187,7 @@ const positive = (n: number): boolean => n > 0;
 const nonNegative = (n: number): boolean => n >= 0;
 const positiveInteger = (n: number): boolean => Number.isInteger(n) && n >= 1;
 
-/** What a function of the lab may be called when a real function or application needs a plain name. */
+/** The names a real function (`lambda.js`) or a function of an application may have. */
 const FUNCTION_NAME = /^[A-Za-z0-9_-]{1,200}$/;
 
 /** A function's name and costs (`lambda`, or an item of `application.functions`). */
