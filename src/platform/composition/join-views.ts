@@ -79,8 +79,9 @@ export interface MergedStates {
  * parallel branches moved it, a conflict of the DAG itself), the last predecessor's location stays, and a
  * node depending on it fails as before with `could not find state in <location>: <name>`.
  *
- * The views are deleted once read, while the node runs (see {@link MergedStates}). Views missing (a predecessor that ran on a computer that does not leave
- * one, e.g. the original's) or malformed are skipped.
+ * The views are deleted once read, while the node runs (see {@link MergedStates}). Views missing (a
+ * predecessor that ran on a computer that does not leave one, e.g. the original's) or malformed are
+ * skipped.
  */
 export async function mergeJoinViews(
   access: JoinViewAccess,
