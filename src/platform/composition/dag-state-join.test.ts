@@ -182,3 +182,41 @@ test('the original dag-example.json with remote states finishes whichever branch
     await bed.stop();
   }
 });
+
+test('after a nested fork, the join finds the state where the branch that moved it last left it (sim)', async () => {
+  // 0 → 1 → {2, 3} → 4. s is moved by node 1 (fa), again by node 2 (fb), not by node 3 (fc), read at 4 (fd):
+  // node 2 names fb's server, node 3 fa's; neither names where node 0 handed it out. Node 3 arrives last.
+  const gates = new Map<number, Gate>();
+  const bed = await startCompositionTestbed('sim', [['f0'], ['fa'], ['fb'], ['fc', 'fd']], {
+    continuation: () => new GatedContinuation(gates),
+  });
+  const home = await startStateServer('127.0.0.1:0');
+  const client = new GrpcLambdaClient(bed.router.endpoint);
+  try {
+    home.store.put('s', Buffer.from('s'));
+    gates.set(2, new Gate()).set(3, new Gate());
+    const dag = new Dag([[1], [2, 3], [4], [4]], ['f0', 'fa', 'fb', 'fc', 'fd'], { s: ['fa', 'fb', 'fd'] });
+    const ack = await client.runLambda(
+      lambdaRequest({
+        name: 'f0',
+        input: '{}',
+        callback: bed.callbacks.endpoint,
+        uuid: randomUUID(),
+        states: { s: { name: 's', location: home.endpoint, content: Buffer.alloc(0) } },
+        ...dag.toRequestFields(),
+      }),
+    );
+    assert.equal(ack.retcode, 'OK');
+    gates.get(2)!.open();
+    await gates.get(2)!.passed;
+    gates.get(3)!.open();
+    const res = await bed.callbacks.next(60_000);
+    assert.ok(res !== undefined, 'no callback');
+    assert.deepEqual([res.retcode, res.hops], ['OK', 8]);
+    assert.equal(res.states.s?.location, bed.computers[3]!.stateEndpoint);
+  } finally {
+    client.close();
+    await home.stop();
+    await bed.stop();
+  }
+});

@@ -90,13 +90,13 @@ test('views that differ: the location whose server holds the state wins, fewer v
   await merged.deleted;
   assert.deepEqual([...gets], [['b:1', 1]]);
   // Nobody holds u (two branches moved it in parallel, or it was lost): the last predecessor's stays;
-  // an unreachable candidate counts as not holding it; a malformed view is skipped.
+  // an unreachable candidate counts as not holding it; a malformed or missing view is skipped.
   await putJoinView(join, 'v', 3, 1, new Map([['u', 'c:1']]));
   await putJoinView(join, 'v', 3, 2, new Map([['u', 'gone:1']]));
   stores.get('j:1')!.put(joinViewName('v', 3, 4), Buffer.from('["not", "a", "view"]'));
   stores.get('j:1')!.put(joinViewName('v', 3, 5), Buffer.from('{"u": 7, "w": "x:1"'));
   const lost = { u: remote('u', 'home:1') };
-  const kept = await mergeJoinViews({ join, at }, 'v', 3, [1, 2, 4, 5], lost);
+  const kept = await mergeJoinViews({ join, at }, 'v', 3, [1, 2, 4, 5, 6], lost); // 6 left no view
   assert.deepEqual(kept.states, lost);
   await kept.deleted;
   assert.deepEqual([gets.get('c:1'), gets.get('home:1')], [1, 1]);
