@@ -52,7 +52,7 @@ function walkthrough(): { command: string; expected: string }[] {
 
 test('docs/composition.md: the walkthrough on soe up topologies/composition.yaml', async () => {
   const steps = walkthrough();
-  assert.equal(steps.length, 8);
+  assert.equal(steps.length, 9);
   assert.equal((await soeIn(dir, ['edgeclient', '--chain-conf', 'type=make-template'])).code, 0);
   assert.equal((await soeIn(dir, ['edgeclient', '--dag-conf', 'type=make-template'])).code, 0);
   assert.equal(readFileSync(join(dir, 'chain-example.json'), 'utf8'), CHAIN_TEMPLATE);
