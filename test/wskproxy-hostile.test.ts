@@ -1,0 +1,146 @@
+/**
+ * wskproxy against hostile callers (a real proxy on port 0 in front of a real lambda server standing for
+ * the broker): sequences that would run without end (nested fan-out, cycles, too deep), and actions that
+ * would hold unbounded memory (huge parameters, code over the total bound).
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { startWskProxy, type WskProxyLimits, type WskProxyServer } from '../src/openwhisk/wsk-proxy.js';
+import { startLambdaServer } from '../src/protocol/edge-server.js';
+import type { LambdaServer } from '../src/protocol/lambda-transport.js';
+import { errorResponse } from '../src/protocol/responses.js';
+
+/** Calls of each lambda the broker got. */
+const calls = new Map<string, number>();
+let broker: LambdaServer;
+
+before(async () => {
+  broker = await startLambdaServer('127.0.0.1:0', (req) => {
+    calls.set(req.name, (calls.get(req.name) ?? 0) + 1);
+    return { ...errorResponse('OK', req.hops + 1), output: '{}' };
+  });
+});
+after(async () => {
+  await broker.stop();
+});
+
+function startProxy(limits: Partial<WskProxyLimits> = {}): Promise<WskProxyServer> {
+  return startWskProxy('http://127.0.0.1:0', {
+    serverEndpoint: broker.endpoint,
+    numThreads: 2,
+    keys: undefined,
+    managementEndpoints: [],
+    limits,
+  });
+}
+
+interface Answer {
+  status: number;
+  body: { error?: string; response?: { result: unknown } };
+}
+
+async function call(proxy: WskProxyServer, method: string, path: string, body?: unknown): Promise<Answer> {
+  const r = await fetch(`${proxy.apiRoot}/api/v1/namespaces/_/actions/${path}`, {
+    method,
+    headers: { 'content-type': 'application/json' },
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  });
+  return { status: r.status, body: (await r.json()) as Answer['body'] };
+}
+
+const sequence = (components: string[]) => ({ exec: { kind: 'sequence', components } });
+const node = (code = 'function main() { return {}; }') => ({ exec: { kind: 'nodejs:20', code } });
+const times = (name: string, n: number): string[] => Array.from({ length: n }, () => name);
+
+describe('sequences run 50 actions at most, nested ones included', () => {
+  let proxy: WskProxyServer;
+  before(async () => {
+    proxy = await startProxy();
+    assert.equal((await call(proxy, 'PUT', 'leaf', node())).status, 200);
+  });
+  after(async () => {
+    await proxy.stop();
+  });
+
+  const refused = (status: number, error: string) => ({ status, error });
+  const outcome = (a: Answer) => ({ status: a.status, error: a.body.error });
+
+  test('51 components, or 6 sequences of 10, are refused at creation; 5 of 10 are 50 and pass', async () => {
+    const long = await call(proxy, 'PUT', 'long', sequence(times('leaf', 51)));
+    assert.deepEqual(outcome(long), refused(400, 'Too many actions in the sequence.'));
+    assert.equal((await call(proxy, 'PUT', 'ten', sequence(times('leaf', 10)))).status, 200);
+    const sixty = await call(proxy, 'PUT', 'sixty', sequence(times('ten', 6)));
+    assert.deepEqual(outcome(sixty), refused(400, 'Too many actions in the sequence.'));
+    assert.equal((await call(proxy, 'PUT', 'fifty', sequence(times('ten', 5)))).status, 200);
+  });
+
+  test('a component replaced by a longer sequence since: the run stops after 50 actions', async () => {
+    assert.equal((await call(proxy, 'PUT', 'inner', sequence(['leaf']))).status, 200);
+    assert.equal((await call(proxy, 'PUT', 'outer', sequence(times('inner', 50)))).status, 200);
+    // 50 x 50 = 2,500 actions now, and 50^11 with ten more levels: the run is cut at 50.
+    assert.equal((await call(proxy, 'PUT', 'inner?overwrite=true', sequence(times('leaf', 50)))).status, 200);
+    const before = calls.get('guest.leaf') ?? 0;
+    const run = await call(proxy, 'POST', 'outer?blocking=true');
+    assert.equal(run.status, 502);
+    assert.deepEqual(run.body.response?.result, { error: 'Too many actions in the sequence.' });
+    assert.equal((calls.get('guest.leaf') ?? 0) - before, 50);
+  });
+
+  test('a sequence referring to itself, directly or through another, is refused', async () => {
+    const self = await call(proxy, 'PUT', 'self', sequence(['leaf', 'self']));
+    assert.deepEqual(outcome(self), refused(400, 'Sequence may not refer to itself.'));
+    assert.equal((await call(proxy, 'PUT', 'a', sequence(['leaf']))).status, 200);
+    assert.equal((await call(proxy, 'PUT', 'b', sequence(['a', '/_/a']))).status, 200);
+    const cycle = await call(proxy, 'PUT', 'a?overwrite=true', sequence(['b']));
+    assert.deepEqual(outcome(cycle), refused(400, 'Sequence may not refer to itself.'));
+    assert.equal((await call(proxy, 'POST', 'b?blocking=true')).status, 200);
+  });
+
+  test('sequences nest ten levels deep, not eleven; a malformed component is a 400 naming it', async () => {
+    assert.equal((await call(proxy, 'PUT', 'c0', sequence(['leaf']))).status, 200);
+    for (let i = 1; i <= 10; i++)
+      assert.equal((await call(proxy, 'PUT', `c${i}`, sequence([`c${i - 1}`]))).status, 200);
+    assert.equal((await call(proxy, 'POST', 'c10?blocking=true')).status, 200);
+    const deep = await call(proxy, 'PUT', 'c11', sequence(['c10']));
+    assert.deepEqual(outcome(deep), refused(400, 'sequence nested too deep (more than 10 levels)'));
+    const bad = await call(proxy, 'PUT', 'bad', sequence(['leaf', 'a/b/c/d']));
+    assert.deepEqual(
+      outcome(bad),
+      refused(400, 'The request content was malformed:\ninvalid sequence component "a/b/c/d"'),
+    );
+  });
+});
+
+describe('the memory actions hold is bounded', () => {
+  let proxy: WskProxyServer;
+  before(async () => {
+    proxy = await startProxy({ maxActionsBytes: 1000, maxParamsBytes: 200 });
+  });
+  after(async () => {
+    await proxy.stop();
+  });
+
+  test('parameters and annotations over the parameters bound are a 413', async () => {
+    const parameters = [{ key: 'k', value: 'x'.repeat(300) }];
+    const r = await call(proxy, 'PUT', 'big', { ...node(), parameters });
+    assert.deepEqual(
+      { status: r.status, error: r.body.error },
+      { status: 413, error: 'The request content was too large (bytes=329, allowed=200).' },
+    );
+  });
+
+  test('code past the total bound is a 403 until an action is replaced by less or deleted', async () => {
+    const code = (n: number) => `function main() { return {}; } ${'/'.repeat(n - 31)}`;
+    // Each action holds its code and 7 bytes of parameters and annotations (`[[],[]]`).
+    assert.equal((await call(proxy, 'PUT', 'one', node(code(600)))).status, 200);
+    const two = await call(proxy, 'PUT', 'two', node(code(600)));
+    assert.deepEqual(
+      { status: two.status, error: two.body.error },
+      { status: 403, error: 'Too much action code (the actions kept may hold at most 1000 bytes).' },
+    );
+    assert.equal((await call(proxy, 'PUT', 'one?overwrite=true', node(code(900)))).status, 200);
+    assert.equal((await call(proxy, 'PUT', 'two', node(code(200)))).status, 403);
+    assert.equal((await call(proxy, 'DELETE', 'one')).status, 200);
+    assert.equal((await call(proxy, 'PUT', 'two', node(code(900)))).status, 200);
+  });
+});
