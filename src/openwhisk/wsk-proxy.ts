@@ -122,13 +122,39 @@ interface Outcome {
 /** Retcodes of brokers and computers that mean "no such lambda". */
 const NO_LAMBDA = ['No destinations found for the entry', 'No container for lambda '];
 
+/**
+ * Answers `body` as JSON with its Content-Length, so the answer leaves in one write and the client reads
+ * no chunked framing.
+ */
 function send(
   res: ServerResponse,
   status: number,
   body: unknown,
   headers: Record<string, string> = {},
 ): void {
-  res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
+  const bytes = Buffer.from(JSON.stringify(body));
+  res
+    .writeHead(status, {
+      'content-type': 'application/json',
+      'content-length': String(bytes.length),
+      ...headers,
+    })
+    .end(bytes);
+}
+
+/** The path segments of a request target (before any `?`), percent-decoded, and its query. */
+function splitTarget(target: string): { parts: string[]; query: URLSearchParams } {
+  const mark = target.indexOf('?');
+  const path = mark < 0 ? target : target.slice(0, mark);
+  const segments = path.split('/').slice(1);
+  if (segments.at(-1) === '') segments.pop();
+  let parts: string[];
+  try {
+    parts = path.includes('%') ? segments.map((s) => decodeURIComponent(s)) : segments;
+  } catch {
+    throw new WskHttpError(404, WSK_TEXTS.notFound);
+  }
+  return { parts, query: new URLSearchParams(mark < 0 ? '' : target.slice(mark + 1)) };
 }
 
 function intParam(q: URLSearchParams, name: string, fallback: number, max: number): number {
@@ -245,15 +271,7 @@ export class WskProxy {
   }
 
   private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://wskproxy');
-    const segments = url.pathname.split('/').slice(1);
-    if (segments.at(-1) === '') segments.pop();
-    let parts: string[];
-    try {
-      parts = segments.map((s) => decodeURIComponent(s));
-    } catch {
-      throw new WskHttpError(404, WSK_TEXTS.notFound);
-    }
+    const { parts, query: q } = splitTarget(req.url ?? '/');
     if (parts[0] !== 'api' || parts[1] !== 'v1' || parts[2] !== 'namespaces')
       throw new WskHttpError(404, WSK_TEXTS.notFound);
     const method = req.method ?? 'GET';
@@ -263,7 +281,6 @@ export class WskProxy {
     }
     const namespace = this.namespaceOf(req, parts[3]!);
     const [collection, ...rest] = parts.slice(4);
-    const q = url.searchParams;
     if (collection === 'actions') {
       if (rest.length === 0) {
         if (method !== 'GET') throw new WskHttpError(405, WSK_TEXTS.methodNotAllowed);
