@@ -12,12 +12,16 @@ import { errorResponse } from '../src/protocol/responses.js';
 
 /** Calls of each lambda the broker got. */
 const calls = new Map<string, number>();
+/** Releases the calls of the lambda `hold` the broker keeps waiting. */
+const held: (() => void)[] = [];
 let broker: LambdaServer;
 
 before(async () => {
   broker = await startLambdaServer('127.0.0.1:0', (req) => {
     calls.set(req.name, (calls.get(req.name) ?? 0) + 1);
-    return { ...errorResponse('OK', req.hops + 1), output: '{}' };
+    const answer = { ...errorResponse('OK', req.hops + 1), output: '{}' };
+    if (req.name !== 'hold') return answer;
+    return new Promise((resolve) => held.push(() => resolve(answer)));
   });
 });
 after(async () => {
@@ -39,8 +43,14 @@ interface Answer {
   body: { error?: string; response?: { result: unknown } };
 }
 
-async function call(proxy: WskProxyServer, method: string, path: string, body?: unknown): Promise<Answer> {
-  const r = await fetch(`${proxy.apiRoot}/api/v1/namespaces/_/actions/${path}`, {
+async function call(
+  proxy: WskProxyServer,
+  method: string,
+  path: string,
+  body?: unknown,
+  collection = 'actions',
+): Promise<Answer> {
+  const r = await fetch(`${proxy.apiRoot}/api/v1/namespaces/_/${collection}/${path}`, {
     method,
     headers: { 'content-type': 'application/json' },
     ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
@@ -142,5 +152,36 @@ describe('the memory actions hold is bounded', () => {
     assert.equal((await call(proxy, 'PUT', 'two', node(code(200)))).status, 403);
     assert.equal((await call(proxy, 'DELETE', 'one')).status, 200);
     assert.equal((await call(proxy, 'PUT', 'two', node(code(900)))).status, 200);
+  });
+});
+
+describe('the parameters of invocations in flight are bounded', () => {
+  let proxy: WskProxyServer;
+  before(async () => {
+    proxy = await startProxy({ maxInFlightBytes: 100 });
+  });
+  after(async () => {
+    while (held.length > 0) held.shift()?.();
+    await proxy.stop();
+  });
+
+  test('past the bound an invocation is a 429 until the broker answers those in flight', async () => {
+    const params = { p: 'x'.repeat(40) }; // 48 bytes of JSON
+    const first = await call(proxy, 'POST', 'hold', params);
+    const second = await call(proxy, 'POST', 'hold', params);
+    assert.deepEqual([first.status, second.status], [202, 202]);
+    const third = await call(proxy, 'POST', 'hold', params);
+    assert.deepEqual(
+      { status: third.status, error: third.body.error },
+      { status: 429, error: 'Too many concurrent requests in flight (bytes: 144, allowed: 100).' },
+    );
+    while (held.length < 2) await new Promise((resolve) => setImmediate(resolve));
+    while (held.length > 0) held.shift()?.();
+    for (const answer of [first, second]) {
+      const id = (answer.body as { activationId: string }).activationId;
+      while ((await call(proxy, 'GET', id, undefined, 'activations')).status !== 200);
+    }
+    assert.equal((await call(proxy, 'POST', 'hold', params)).status, 202);
+    while (held.length < 1) await new Promise((resolve) => setImmediate(resolve));
   });
 });

@@ -52,6 +52,11 @@ export interface WskProxyLimits {
   maxActions: number;
   /** Invocations that may wait for a client towards the broker; more are refused. */
   maxWaiting: number;
+  /**
+   * Bytes of parameters (as JSON) of the invocations in flight, blocking or not, from their arrival to the
+   * broker's answer; an invocation past it is refused with 429.
+   */
+  maxInFlightBytes: number;
   /** Actions one sequence runs, nested sequences included (OpenWhisk's `limits.actions.sequence.maxLength`). */
   maxSequenceLength: number;
   /** Bytes of code, parameters and annotations the actions kept hold at most, over all namespaces. */
@@ -71,6 +76,7 @@ export const DEFAULT_WSK_PROXY_LIMITS: WskProxyLimits = {
   maxLogBytes: 64 * 1024,
   maxActions: 10_000,
   maxWaiting: 1000,
+  maxInFlightBytes: 64 * 1024 * 1024,
   maxSequenceLength: DEFAULT_MAX_SEQUENCE_LENGTH,
   maxActionsBytes: 256 * 1024 * 1024,
   jsComputersPeriodMs: 1000,
@@ -176,6 +182,8 @@ export class WskProxy {
   private readonly pool: ClientPool;
   private readonly activations: ActivationStore;
   private readonly actions = new Map<string, KnownAction>();
+  /** The bytes of parameters of the invocations in flight, bounded by `maxInFlightBytes`. */
+  private inFlightBytes = 0;
   /** The bytes the {@link actions} hold, bounded by `maxActionsBytes`. */
   private actionsBytes = 0;
   private readonly deployer: JsDeployer;
@@ -425,41 +433,44 @@ export class WskProxy {
   ): Promise<void> {
     const blocking = q.get('blocking') === 'true';
     const resultOnly = q.get('result') === 'true';
-    const params = await readJson(req, this.limits.maxParamsBytes, {});
-    if (typeof params !== 'object' || params === null || Array.isArray(params))
-      throw new WskHttpError(400, `${WSK_TEXTS.malformed}\nthe parameters must be a JSON object`);
+    const input = await readParams(req, this.limits.maxParamsBytes);
+    const inFlight = this.inFlightBytes + input.length;
+    if (inFlight > this.limits.maxInFlightBytes)
+      throw new WskHttpError(429, tooManyInFlightText(inFlight, this.limits.maxInFlightBytes));
+    this.inFlightBytes = inFlight;
     const known = this.actions.get(fullName(path));
     const activationId = wskId();
     const start = Date.now();
     const budget = new SequenceBudget(this.limits.maxSequenceLength);
-    const run = this.run(path, explicitNamespace, params as Record<string, unknown>, 0, budget).then(
-      (outcome) => {
-        if (outcome.notFound) return { outcome, record: undefined };
-        const end = Date.now();
-        const entity = known?.entity;
-        const record: ActivationRecord = {
-          namespace: path.pkg === undefined ? path.namespace : `${path.namespace}/${path.pkg}`,
-          name: path.name,
-          version: entity?.version ?? '0.0.1',
-          subject: path.namespace,
-          activationId,
-          publish: false,
-          start,
-          end,
-          duration: end - start,
-          logs: outcome.logs ?? [],
-          annotations: [
-            { key: 'path', value: fullName(path) },
-            { key: 'kind', value: entity?.exec.kind ?? 'edge' },
-            ...(entity === undefined ? [] : [{ key: 'limits', value: entity.limits }]),
-          ],
-          response: activationResponse(outcome.status, outcome.result),
-        };
-        const logBytes = record.logs.reduce((a, l) => a + l.length, 0);
-        this.activations.add(record, (outcome.output?.length ?? 0) + logBytes);
-        return { outcome, record };
-      },
-    );
+    const ran = this.run(path, explicitNamespace, input, 0, budget).finally(() => {
+      this.inFlightBytes -= input.length;
+    });
+    const run = ran.then((outcome) => {
+      if (outcome.notFound) return { outcome, record: undefined };
+      const end = Date.now();
+      const entity = known?.entity;
+      const record: ActivationRecord = {
+        namespace: path.pkg === undefined ? path.namespace : `${path.namespace}/${path.pkg}`,
+        name: path.name,
+        version: entity?.version ?? '0.0.1',
+        subject: path.namespace,
+        activationId,
+        publish: false,
+        start,
+        end,
+        duration: end - start,
+        logs: outcome.logs ?? [],
+        annotations: [
+          { key: 'path', value: fullName(path) },
+          { key: 'kind', value: entity?.exec.kind ?? 'edge' },
+          ...(entity === undefined ? [] : [{ key: 'limits', value: entity.limits }]),
+        ],
+        response: activationResponse(outcome.status, outcome.result),
+      };
+      const logBytes = record.logs.reduce((a, l) => a + l.length, 0);
+      this.activations.add(record, (outcome.output?.length ?? 0) + logBytes);
+      return { outcome, record };
+    });
     this.track(run);
     const idHeader = { 'x-openwhisk-activation-id': activationId };
     if (!blocking) return send(res, 202, { activationId }, idHeader);
@@ -504,12 +515,12 @@ export class WskProxy {
    * Runs an action: a known one (its js function, or its sequence's components in order, each one's
    * result the next one's parameters), else the original's lambda name (`name` for namespace `_`,
    * `/ns/name` otherwise) through the broker. A sequence runs at most `maxSequenceLength` actions in all
-   * (`budget`), then fails with OpenWhisk's application error.
+   * (`budget`), then fails with OpenWhisk's application error. `input` is the parameters as JSON.
    */
   private async run(
     path: ActionPath,
     explicitNamespace: boolean,
-    params: Record<string, unknown>,
+    input: string,
     depth: number,
     budget: SequenceBudget,
   ): Promise<Outcome> {
@@ -518,8 +529,8 @@ export class WskProxy {
     if (exec !== undefined && 'components' in exec) {
       if (depth > MAX_SEQUENCE_DEPTH)
         return { status: 'action developer error', result: { error: SEQUENCE_TEXTS.tooDeep } };
-      let current: Record<string, unknown> = params;
-      let last: Outcome = { status: 'success', result: params };
+      let current = input;
+      let last: Outcome | undefined;
       for (const c of exec.components) {
         const p = componentPath(c, path.namespace);
         if (!this.actions.has(fullName(p)))
@@ -529,9 +540,11 @@ export class WskProxy {
           };
         last = await this.run(p, true, current, depth + 1, budget);
         if (last.status !== 'success') return { ...last, logs: undefined };
-        current = last.result as Record<string, unknown>;
+        current = JSON.stringify(last.result);
       }
-      return { ...last, logs: undefined };
+      return last === undefined
+        ? { status: 'success', result: JSON.parse(input) as unknown }
+        : { ...last, logs: undefined };
     }
     if (!budget.take()) return { status: 'application error', result: { error: SEQUENCE_TEXTS.tooLong } };
     const lambda =
@@ -545,7 +558,7 @@ export class WskProxy {
     try {
       const { response } = await this.pool.send(
         this.options.serverEndpoint,
-        { name: lambda, input: JSON.stringify(params), hops: 1 },
+        { name: lambda, input, hops: 1 },
         { callTimeoutMs: this.limits.blockingTimeoutMs * 5, maxWaiting: this.limits.maxWaiting },
       );
       ({ retcode, output } = response);
@@ -609,6 +622,22 @@ function logLines(dataout: Buffer, maxBytes: number): string[] | undefined {
 
 /** The last line of a log cut at its bounds (OpenWhisk's words). */
 const LOG_CUT_TEXT = 'Logs were truncated because the total bytes size exceeds the limit.';
+
+/**
+ * The parameters of an invocation as JSON text (a 400 unless a JSON object; none is `{}`): the parsed object
+ * is dropped at once, since one of many small objects takes some twenty times its text's bytes.
+ */
+async function readParams(req: IncomingMessage, maxBytes: number): Promise<string> {
+  const params = await readJson(req, maxBytes, {});
+  if (typeof params !== 'object' || params === null || Array.isArray(params))
+    throw new WskHttpError(400, `${WSK_TEXTS.malformed}\nthe parameters must be a JSON object`);
+  return JSON.stringify(params);
+}
+
+/** OpenWhisk's 429 text, counting bytes of parameters in flight instead of requests. */
+function tooManyInFlightText(bytes: number, allowed: number): string {
+  return `Too many concurrent requests in flight (bytes: ${bytes}, allowed: ${allowed}).`;
+}
 
 /**
  * The JSON body of a request, at most `maxBytes` (else a 413 with OpenWhisk's text, the body not read
