@@ -31,8 +31,8 @@ class Window {
  * The `delay-per-request` optimizer, for the `shortest-expected-delay` policy: at every reply it sets the
  * weight of the pair to its seconds per concurrent request over the last `window-size` replies,
  * Σ delay / Σ concurrency, the concurrency of a reply being the mean of the router's requests in flight
- * at the destination (itself included) when it left and when it came back (1 when the router does not
- * say). Under processor sharing a reply's delay grows with the requests it shared the destination with,
+ * at the destination, of every lambda (itself included), when it left and when it came back (1 when the
+ * router does not say): the same count the policy charges, so that weight · (n + 1) stays consistent. Under processor sharing a reply's delay grows with the requests it shared the destination with,
  * so the weight is about the destination's time per request alone: its speed, not its momentary load,
  * which the policy adds from its in-flight counts. With other policies it is a moving mean latency.
  */

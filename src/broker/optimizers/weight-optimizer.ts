@@ -17,7 +17,7 @@ export interface WeightOptimizer {
   /**
    * Records that a request for `lambda` forwarded to `destination` took `seconds` (from asking for a
    * client until the response); `concurrency`, when the router knows it, is the mean of the router's
-   * requests in flight there (this one included) when it left and when its reply came. Never throws for
+   * requests in flight there, of every lambda (this one included), when it left and when its reply came. Never throws for
    * pairs that left the table meanwhile.
    */
   onSample(lambda: string, destination: string, seconds: number, concurrency?: number): void;

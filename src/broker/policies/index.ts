@@ -11,5 +11,6 @@ setupRoundRobin();
 setupProportionalFairness();
 setupShortestExpectedDelay();
 
+export { DestinationLoads } from './destination-loads.js';
 export { createPolicyFactory, policyNames, policyTypes } from './registry.js';
 export type { PolicyEnvironment, PolicyFactory, PolicyType } from './registry.js';

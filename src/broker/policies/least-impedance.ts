@@ -1,4 +1,5 @@
 import { parseExplore, type Explore } from './explore.js';
+import type { DestinationLoads } from './destination-loads.js';
 import { policyTypes } from './registry.js';
 import { BaseSelectionPolicy } from './selection-policy.js';
 
@@ -11,9 +12,12 @@ const UNMEASURED_DISCOUNT = 0.999;
  * not measured yet counts with a little less than the smallest measured weight (see {@link Explore}).
  */
 export class LeastImpedancePolicy extends BaseSelectionPolicy {
-  /** `explore` says how destinations not measured yet count. */
-  constructor(readonly explore: Explore = 'none') {
-    super();
+  /** `explore` says how destinations not measured yet count; `loads` is the shared in-flight counter. */
+  constructor(
+    readonly explore: Explore = 'none',
+    loads?: DestinationLoads,
+  ) {
+    super(loads);
   }
 
   protected choose(): string {
@@ -36,8 +40,8 @@ export class LeastImpedancePolicy extends BaseSelectionPolicy {
 
 /** Registers the `least-impedance` policy (optional key `explore=none|unmeasured`, default none). */
 export function setup(): void {
-  policyTypes.register('least-impedance', (conf) => {
+  policyTypes.register('least-impedance', (conf, env) => {
     const explore = parseExplore(conf);
-    return () => new LeastImpedancePolicy(explore);
+    return () => new LeastImpedancePolicy(explore, env.loads);
   });
 }

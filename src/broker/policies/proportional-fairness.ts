@@ -1,3 +1,4 @@
+import type { DestinationLoads } from './destination-loads.js';
 import { policyTypes } from './registry.js';
 import { BaseSelectionPolicy, monotonicClock, type Clock, type Destination } from './selection-policy.js';
 
@@ -19,13 +20,17 @@ interface Stats {
 export class ProportionalFairnessPolicy extends BaseSelectionPolicy {
   private readonly stats = new Map<string, Stats>();
 
-  /** `alpha` weighs the inverse latency, `beta` the service rate; `clock` gives the time in seconds. */
+  /**
+   * `alpha` weighs the inverse latency, `beta` the service rate; `clock` gives the time in seconds;
+   * `loads` is the shared in-flight counter (default: its own).
+   */
   constructor(
     readonly alpha: number,
     readonly beta: number,
     private readonly clock: Clock = monotonicClock,
+    loads?: DestinationLoads,
   ) {
-    super();
+    super(loads);
   }
 
   /** The priority of each destination now, in insertion order, for diagnostics and tests. */
@@ -74,6 +79,6 @@ export function setup(): void {
   policyTypes.register('proportional-fairness', (conf, env) => {
     const alpha = conf.getDouble('alpha');
     const beta = conf.getDouble('beta');
-    return () => new ProportionalFairnessPolicy(alpha, beta, env.clock);
+    return () => new ProportionalFairnessPolicy(alpha, beta, env.clock, env.loads);
   });
 }

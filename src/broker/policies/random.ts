@@ -1,6 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { Random } from '../../support/random.js';
 import { parseExplore, type Explore } from './explore.js';
+import type { DestinationLoads } from './destination-loads.js';
 import { policyTypes } from './registry.js';
 import { BaseSelectionPolicy, type Destination } from './selection-policy.js';
 
@@ -17,13 +18,14 @@ export class RandomPolicy extends BaseSelectionPolicy {
 
   /**
    * `random` draws the numbers (pass a seeded one for reproducible selections); `explore` says how
-   * destinations not measured yet count.
+   * destinations not measured yet count; `loads` is the shared in-flight counter (default: its own).
    */
   constructor(
     private readonly random: Random = new Random(randomInt(0, 2 ** 32)),
     readonly explore: Explore = 'none',
+    loads?: DestinationLoads,
   ) {
-    super();
+    super(loads);
   }
 
   protected choose(): string {
@@ -70,6 +72,6 @@ export class RandomPolicy extends BaseSelectionPolicy {
 export function setup(): void {
   policyTypes.register('random', (conf, env) => {
     const explore = parseExplore(conf);
-    return () => new RandomPolicy(env.random, explore);
+    return () => new RandomPolicy(env.random, explore, env.loads);
   });
 }

@@ -2,14 +2,21 @@ import { randomInt } from 'node:crypto';
 import { Conf } from '../../support/conf.js';
 import { Random } from '../../support/random.js';
 import { Registry } from '../../support/registry.js';
+import { DestinationLoads } from './destination-loads.js';
 import { monotonicClock, type Clock, type SelectionPolicy } from './selection-policy.js';
 
-/** What a table shares with the policies it creates; both fields default to the real thing. */
+/** What a table shares with the policies it creates; every field has a default. */
 export interface PolicyEnvironment {
   /** Time in seconds for time-based policies (default: `performance.now()` in seconds). */
   clock?: Clock;
   /** Random numbers for the random policy, shared by all lambdas of a table (default: randomly seeded). */
   random?: Random;
+  /**
+   * The requests in flight per destination, counted by every policy of the table (all its lambdas) and
+   * of whatever else shares the counter (an e-router passes one to both its tables); default: one per
+   * factory, so per table.
+   */
+  loads?: DestinationLoads;
 }
 
 /** Makes a fresh policy object for one lambda. */
@@ -43,5 +50,6 @@ export function createPolicyFactory(confText: string, env: PolicyEnvironment = {
   const conf = Conf.parse(confText);
   const type = policyTypes.get(conf.get('type'));
   const random = env.random ?? new Random(randomInt(0, 2 ** 32));
-  return type(conf, { clock: env.clock ?? monotonicClock, random });
+  const loads = env.loads ?? new DestinationLoads();
+  return type(conf, { clock: env.clock ?? monotonicClock, random, loads });
 }

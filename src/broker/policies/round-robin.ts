@@ -1,4 +1,5 @@
 import { ForwardingTableError } from '../forwarding-table-error.js';
+import type { DestinationLoads } from './destination-loads.js';
 import { policyTypes } from './registry.js';
 import {
   BaseSelectionPolicy,
@@ -56,9 +57,12 @@ export class RoundRobinPolicy extends BaseSelectionPolicy {
   /** Names of the active destinations, in name order. */
   private active: string[] = [];
 
-  /** `clock` gives the time in seconds used for stale periods. */
-  constructor(private readonly clock: Clock = monotonicClock) {
-    super();
+  /** `clock` gives the time in seconds used for stale periods; `loads` is the shared in-flight counter. */
+  constructor(
+    private readonly clock: Clock = monotonicClock,
+    loads?: DestinationLoads,
+  ) {
+    super(loads);
   }
 
   /** The per-destination state in name order, for diagnostics and tests. */
@@ -177,5 +181,5 @@ export class RoundRobinPolicy extends BaseSelectionPolicy {
 
 /** Registers the `round-robin` policy (no keys). */
 export function setup(): void {
-  policyTypes.register('round-robin', (_conf, env) => () => new RoundRobinPolicy(env.clock));
+  policyTypes.register('round-robin', (_conf, env) => () => new RoundRobinPolicy(env.clock, env.loads));
 }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { Random } from '../../support/random.js';
 import { ForwardingTableError } from '../forwarding-table-error.js';
-import { createPolicyFactory, policyNames } from './index.js';
+import { createPolicyFactory, DestinationLoads, policyNames } from './index.js';
 import type { SelectionPolicy } from './selection-policy.js';
 
 /** Extra conf keys the built-in policies require; other registered policies get just `type=<name>`. */
@@ -202,6 +202,28 @@ for (const name of policyNames()) {
       policy.remove('a');
       policy.add('a', 1, true);
       assert.equal(policy.inFlight('a'), 0);
+    });
+
+    test('the policies of a PolicyEnvironment.loads add their requests in flight to it', () => {
+      const loads = new DestinationLoads();
+      const factory = createPolicyFactory(`type=${name}${REQUIRED_KEYS[name] ?? ''}`, {
+        clock: () => 1,
+        random: new Random(12345),
+        loads,
+      });
+      const p = factory();
+      const q = factory();
+      p.add('a', 1, true);
+      q.add('a', 1, true);
+      p.select();
+      p.select();
+      q.select();
+      assert.deepEqual([loads.inFlight('a'), p.inFlight('a'), q.inFlight('a')], [3, 2, 1]);
+      q.finished('a');
+      q.finished('a');
+      assert.equal(loads.inFlight('a'), 2);
+      p.remove('a');
+      assert.equal(loads.inFlight('a'), 0);
     });
   });
 }

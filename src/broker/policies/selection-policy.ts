@@ -1,5 +1,6 @@
 import { ForwardingTableError } from '../forwarding-table-error.js';
 import { monotonicSeconds } from '../../support/clock.js';
+import { DestinationLoads } from './destination-loads.js';
 
 /** One destination of a lambda: where to forward, its weight (an impedance, float32) and the final flag. */
 export interface Destination {
@@ -72,7 +73,7 @@ export interface SelectionPolicy {
    * flight there. Ignored for unknown destinations and destinations with none in flight.
    */
   finished(destination: string): void;
-  /** The requests selected for a destination and not finished yet (0 if unknown). */
+  /** The requests this policy selected for a destination and not finished yet (0 if unknown). */
   inFlight(destination: string): number;
   /** The weight of a destination, or undefined if it is not there. */
   weight(destination: string): number | undefined;
@@ -82,15 +83,23 @@ export interface SelectionPolicy {
 
 /**
  * The bookkeeping common to all policies (the original's `Entry` base): the ordered destination list,
- * validation and errors. Subclasses implement `choose` and react to changes through the hooks.
+ * validation, errors and the requests in flight. Subclasses implement `choose` and react to changes
+ * through the hooks.
  */
 export abstract class BaseSelectionPolicy implements SelectionPolicy {
   /** The destinations in insertion order; subclasses must not modify it. */
   protected readonly list: Destination[] = [];
-  /** Requests in flight per destination (absent: none). */
+  /** This policy's requests in flight per destination (absent: none). */
   private readonly pending = new Map<string, number>();
   /** Destinations whose weight was installed by `add` and not updated by `updateWeight` since. */
   protected readonly unmeasured = new Set<string>();
+
+  /**
+   * `loads` counts the requests in flight at each destination over every policy sharing it (a router's
+   * lambdas and tables); this policy adds its selections to it and takes off its finished requests and
+   * those of a destination it removes. Default: a counter of its own.
+   */
+  constructor(protected readonly loads: DestinationLoads = new DestinationLoads()) {}
 
   get size(): number {
     return this.list.length;
@@ -130,6 +139,8 @@ export abstract class BaseSelectionPolicy implements SelectionPolicy {
     const index = this.list.findIndex((d) => d.destination === destination);
     if (index < 0) return false;
     const [removed] = this.list.splice(index, 1);
+    const pending = this.inFlight(destination);
+    if (pending > 0) this.loads.subtract(destination, pending);
     this.pending.delete(destination);
     this.unmeasured.delete(destination);
     if (removed !== undefined) this.onRemoved(removed);
@@ -140,13 +151,16 @@ export abstract class BaseSelectionPolicy implements SelectionPolicy {
     if (this.list.length === 0) throw ForwardingTableError.noDestinations();
     const chosen = this.choose();
     this.pending.set(chosen, this.inFlight(chosen) + 1);
+    this.loads.add(chosen);
     return chosen;
   }
 
   finished(destination: string): void {
     const n = this.inFlight(destination) - 1;
+    if (n < 0) return;
     if (n > 0) this.pending.set(destination, n);
     else this.pending.delete(destination);
+    this.loads.subtract(destination);
   }
 
   inFlight(destination: string): number {

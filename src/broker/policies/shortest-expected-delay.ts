@@ -1,3 +1,4 @@
+import type { DestinationLoads } from './destination-loads.js';
 import { policyTypes } from './registry.js';
 import { BaseSelectionPolicy, monotonicClock, type Clock, type Destination } from './selection-policy.js';
 
@@ -11,8 +12,8 @@ const UNKNOWN_DISCOUNT = 0.999;
 /** The keys of the `shortest-expected-delay` policy. */
 export interface ShortestExpectedDelayConf {
   /**
-   * Seconds without a measurement after which an idle destination (none of this policy's requests in
-   * flight there) counts as unmeasured again, so that it is tried once more; 0: never.
+   * Seconds without a measurement after which an idle destination (no request in flight there, of any
+   * lambda sharing the count) counts as unmeasured again, so that it is tried once more; 0: never.
    */
   stale: number;
 }
@@ -20,9 +21,11 @@ export interface ShortestExpectedDelayConf {
 /**
  * The `shortest-expected-delay` policy (join the shortest expected delay): the weight of a destination is
  * its time per concurrent request (what the `delay-per-request` optimizer measures), and a request goes
- * where `weight · (n + 1)` is smallest, n being the requests this policy sent there and that are still in
- * flight: the delay of one more request under processor sharing. The in-flight counts are the router's
- * own and exact at every selection, so the policy does not herd on stale latencies as the others do.
+ * where `weight · (n + 1)` is smallest, n being the requests in flight there over every policy sharing
+ * the in-flight counter (`loads`: in an e-router, every lambda of both its tables, since the calls of all
+ * functions share a computer's processor): the delay of one more request under processor sharing. The
+ * in-flight counts are the router's own and exact at every selection, so the policy does not herd on
+ * stale latencies as the others do.
  * Exploration, with a bounded cost: a destination whose weight was installed by the controller and never
  * measured since, or (with `stale` > 0) not measured for `stale` seconds and idle, is charged a little
  * less than the smallest measured weight, so it gets the next request when it is idle and no more than
@@ -31,12 +34,16 @@ export interface ShortestExpectedDelayConf {
 export class ShortestExpectedDelayPolicy extends BaseSelectionPolicy {
   private readonly measuredAt = new Map<string, number>();
 
-  /** `conf` holds the keys; `clock` gives the time in seconds. */
+  /**
+   * `conf` holds the keys; `clock` gives the time in seconds; `loads` is the in-flight counter shared
+   * with the other lambdas' policies (default: its own, so only this policy's requests count).
+   */
   constructor(
     readonly conf: ShortestExpectedDelayConf,
     private readonly clock: Clock = monotonicClock,
+    loads?: DestinationLoads,
   ) {
-    super();
+    super(loads);
   }
 
   /** The expected delay of one more request at each destination now, in insertion order. */
@@ -44,7 +51,7 @@ export class ShortestExpectedDelayPolicy extends BaseSelectionPolicy {
     const rate = this.rates();
     return this.list.map((d, i) => ({
       destination: d.destination,
-      delay: rate[i]! * (this.inFlight(d.destination) + 1),
+      delay: rate[i]! * (this.loads.inFlight(d.destination) + 1),
     }));
   }
 
@@ -53,7 +60,7 @@ export class ShortestExpectedDelayPolicy extends BaseSelectionPolicy {
     let best = 0;
     let bestDelay = Infinity;
     this.list.forEach((d, i) => {
-      const delay = rate[i]! * (this.inFlight(d.destination) + 1);
+      const delay = rate[i]! * (this.loads.inFlight(d.destination) + 1);
       if (delay < bestDelay) {
         best = i;
         bestDelay = delay;
@@ -78,7 +85,7 @@ export class ShortestExpectedDelayPolicy extends BaseSelectionPolicy {
     const unknown = this.list.map((d) => {
       const at = this.measuredAt.get(d.destination);
       if (at === undefined) return true;
-      return stale > 0 && now - at >= stale && this.inFlight(d.destination) === 0;
+      return stale > 0 && now - at >= stale && this.loads.inFlight(d.destination) === 0;
     });
     let min = Infinity;
     this.list.forEach((d, i) => {
@@ -94,6 +101,6 @@ export function setup(): void {
   policyTypes.register('shortest-expected-delay', (conf, env) => {
     const stale = conf.has('stale') ? conf.getDouble('stale') : 30;
     if (!(stale >= 0 && stale < Infinity)) throw new Error(`Invalid stale: ${stale}`);
-    return () => new ShortestExpectedDelayPolicy({ stale }, env.clock);
+    return () => new ShortestExpectedDelayPolicy({ stale }, env.clock, env.loads);
   });
 }

@@ -16,6 +16,7 @@ import { configure } from '../configure-command.js';
 import { Forwarder, type ForwardingPolicy } from '../forwarder.js';
 import type { ForwardingLimits } from '../forwarding-limits.js';
 import { createOptimizer } from '../optimizers/index.js';
+import { DestinationLoads } from '../policies/index.js';
 import type { RouterConf } from '../router-conf.js';
 import type { WeightOptimizer } from '../optimizers/weight-optimizer.js';
 
@@ -48,7 +49,9 @@ export interface EdgeRouterOptions {
  * The e-router (spec §3.3): two forwarding tables — #0 overall, used for requests from clients, and
  * #1 final (computers only), used for requests forwarded by another broker — each with its weight
  * optimizer; the {@link Forwarder} does the forwarding, retries and removals. A destination that fails
- * is removed from both tables.
+ * is removed from both tables. The selection policies of every lambda of both tables share one count of
+ * requests in flight per destination ({@link DestinationLoads}): a computer's processor is shared by the
+ * calls of all its functions, whichever table sent them.
  */
 export class EdgeRouter {
   /** Table #0 (overall) and #1 (final). */
@@ -60,8 +63,10 @@ export class EdgeRouter {
   constructor(options: EdgeRouterOptions) {
     this.forwarder = new Forwarder({ ...options, log });
     const scheduler = options.scheduler;
+    const loads = new DestinationLoads();
     const policyEnv = {
       random: this.forwarder.random,
+      loads,
       ...(scheduler !== undefined ? { clock: () => scheduler.now() } : {}),
     };
     this.tables = [
@@ -75,16 +80,19 @@ export class EdgeRouter {
     ];
     const policy = (which: 0 | 1): ForwardingPolicy => {
       const table = this.tables[which];
-      /** The in-flight count at the destination of each request in flight, itself included, when it left. */
+      /**
+       * The requests in flight at the destination of each request in flight (of every lambda and both
+       * tables, itself included) when it left.
+       */
       const departures = new Map<LambdaRequest, number>();
       return {
         choose: (req) => {
           const destination = table.select(req.name);
-          departures.set(req, table.inFlight(req.name, destination));
+          departures.set(req, loads.inFlight(destination));
           return destination;
         },
         learn: (req, destination, _response, seconds) => {
-          const now = table.inFlight(req.name, destination);
+          const now = loads.inFlight(destination);
           const concurrency = ((departures.get(req) ?? now) + now) / 2;
           this.optimizers[which].onSample(req.name, destination, seconds, concurrency);
         },

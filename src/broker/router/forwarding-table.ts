@@ -10,6 +10,14 @@ export type { TableEntry } from '../table-dump.js';
 const log = logger('forwarding-table');
 
 /**
+ * Removes every destination of a policy that leaves the table, so that its requests still in flight leave
+ * the in-flight counts it shares with other policies (their replies will not find it).
+ */
+function release(entry: SelectionPolicy): void {
+  for (const d of entry.destinations()) entry.remove(d.destination);
+}
+
+/**
  * A broker's forwarding table: for each lambda, its destinations (endpoint, float32 weight, final flag)
  * and the selection policy that picks one. A lambda appears with its first destination and disappears
  * with its last. Errors are ForwardingTableErrors carrying the original messages.
@@ -18,7 +26,10 @@ export class ForwardingTable {
   private readonly table = new Map<string, SelectionPolicy>();
   private readonly factory: PolicyFactory;
 
-  /** `policy` is a `--table-conf` string (default `type=random`) or a ready factory of per-lambda policies. */
+  /**
+   * `policy` is a `--table-conf` string (default `type=random`) or a ready factory of per-lambda policies;
+   * `env` what the policies share (with `loads`, the requests in flight per destination of every lambda).
+   */
   constructor(policy: string | PolicyFactory = 'type=random', env: PolicyEnvironment = {}) {
     this.factory = typeof policy === 'string' ? createPolicyFactory(policy, env) : policy;
   }
@@ -84,6 +95,7 @@ export class ForwardingTable {
     const entry = this.table.get(lambda);
     if (entry === undefined) return false;
     if (destination === undefined) {
+      release(entry);
       this.table.delete(lambda);
       log.info(`Removed all destinations for lambda ${lambda}`);
       return true;
@@ -119,6 +131,7 @@ export class ForwardingTable {
 
   /** Empties the table (FLUSH). */
   flush(): void {
+    for (const entry of this.table.values()) release(entry);
     this.table.clear();
   }
 
