@@ -24,7 +24,8 @@ export type PolicyFactory = () => SelectionPolicy;
 
 /**
  * A registered policy type: validates its keys of the `--table-conf` once (throwing on errors) and
- * returns the factory a table calls for every new lambda.
+ * returns the factory a table calls for every new lambda; its policies count their requests in flight in
+ * `env.loads` (BaseSelectionPolicy does, given it).
  */
 export type PolicyType = (conf: Conf, env: Required<PolicyEnvironment>) => PolicyFactory;
 
