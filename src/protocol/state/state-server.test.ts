@@ -3,7 +3,14 @@ import { test } from 'node:test';
 import { VirtualScheduler } from '../../support/virtual-scheduler.js';
 import { StateClient } from './state-client.js';
 import { JOIN_SWEEP_MAX, JOIN_SWEEP_PERIOD, startStateServer } from './state-server.js';
-import { DEFAULT_JOIN_TTL, DEFAULT_MAX_STATES, stateTooBig, StateStore } from './state-store.js';
+import {
+  DEFAULT_JOIN_TTL,
+  DEFAULT_MAX_NAME_LENGTH,
+  DEFAULT_MAX_STATES,
+  stateNameTooLong,
+  stateTooBig,
+  StateStore,
+} from './state-store.js';
 
 // The original's TestState.test_client_server over a real StateServer, then the bounds.
 test('StateServer Get/Put/Del with the original retcodes', async () => {
@@ -38,26 +45,59 @@ test('StateServer Get/Put/Del with the original retcodes', async () => {
 
 test('a state beyond the size bound, or beyond the store’s, is refused with a clear retcode', async () => {
   const server = await startStateServer('127.0.0.1:0', {
-    limits: { maxStateSize: 10, maxStoreBytes: 15, maxStates: 3 },
+    limits: { maxStateSize: 10, maxStoreBytes: 18, maxStates: 3 },
   });
   const client = new StateClient(server.endpoint);
   try {
     assert.equal((await client.put('big', Buffer.alloc(11))).retcode, stateTooBig('big', 11, 10));
     assert.equal(stateTooBig('big', 11, 10), 'state too big: big (11 bytes, at most 10)');
+    // A state holds its content and its name: a is 11 bytes, b 8, beyond the 18 of the store.
     assert.equal((await client.put('a', Buffer.alloc(10))).retcode, 'OK');
     assert.equal(
-      (await client.put('b', Buffer.alloc(6))).retcode,
-      'state server full: cannot store b (1 states, 10 bytes held)',
+      (await client.put('b', Buffer.alloc(7))).retcode,
+      'state server full: cannot store b (1 states, 11 bytes held)',
     );
     assert.equal((await client.put('a', Buffer.alloc(5))).retcode, 'OK'); // an overwrite frees its old bytes
     assert.equal((await client.put('b', Buffer.alloc(5))).retcode, 'OK');
     assert.equal((await client.put('c', Buffer.alloc(5))).retcode, 'OK');
     assert.equal(
       (await client.put('d', Buffer.alloc(0))).retcode,
-      'state server full: cannot store d (3 states, 15 bytes held)',
+      'state server full: cannot store d (3 states, 18 bytes held)',
     );
     assert.equal((await client.put('', Buffer.alloc(1))).retcode, 'invalid empty state name');
-    assert.equal(server.store.totalBytes, 15);
+    assert.equal(server.store.totalBytes, 18);
+  } finally {
+    client.close();
+    await server.stop();
+  }
+});
+
+test('a name over 1 KiB is refused by Get, Put and Del; names count in the bytes held', async () => {
+  const server = await startStateServer('127.0.0.1:0', { limits: { maxStoreBytes: 3000 } });
+  const client = new StateClient(server.endpoint);
+  try {
+    // 300 Puts of empty states under 1 MB names held 404 MiB that the store counted as 0 bytes.
+    const long = 'n'.repeat(1_000_000);
+    const refusal = stateNameTooLong(long, 1_000_000, DEFAULT_MAX_NAME_LENGTH);
+    assert.equal(refusal, `state name too long: ${'n'.repeat(64)}… (1000000 bytes, at most 1024)`);
+    for (const call of [client.put(long, Buffer.alloc(0)), client.get(long), client.del(long)])
+      assert.deepEqual(await call, { retcode: refusal, state: null });
+    const most = 'é'.repeat(512); // 1024 bytes of UTF-8
+    assert.equal((await client.put(most, Buffer.alloc(0))).retcode, 'OK');
+    assert.equal(
+      (await client.put(`${most}e`, Buffer.alloc(0))).retcode,
+      stateNameTooLong(`${most}e`, 1025, 1024),
+    );
+    assert.equal((await client.put('x'.repeat(1000), Buffer.alloc(0))).retcode, 'OK');
+    assert.equal(server.store.totalBytes, 2024);
+    assert.equal(
+      (await client.put('y'.repeat(1000), Buffer.alloc(0))).retcode,
+      'state server full: cannot store ' + 'y'.repeat(1000) + ' (2 states, 2024 bytes held)',
+    );
+    assert.equal((await client.put('x'.repeat(1000), Buffer.alloc(976))).retcode, 'OK'); // overwrite
+    assert.equal(server.store.totalBytes, 3000);
+    assert.equal((await client.del(most)).retcode, 'OK');
+    assert.equal(server.store.totalBytes, 1976);
   } finally {
     client.close();
     await server.stop();
@@ -96,7 +136,8 @@ test('join entries expire joinTtl seconds after their last Put; other states nev
   });
   assert.equal(store.del('soe.join/u/3/view/1').retcode, 'state not found: soe.join/u/3/view/1');
   assert.equal(store.get('soe.join/u/3/1').retcode, 'OK');
-  assert.deepEqual([store.expired, store.size, store.totalBytes], [2, 3, 4 + 16]);
+  // Contents, then names: s, soe.joinery, soe.join/u/3/1.
+  assert.deepEqual([store.expired, store.size, store.totalBytes], [2, 3, 4 + 16 + 1 + 11 + 14]);
   now = 190;
   assert.equal(store.sweep(), 1);
   now = 1e9;
@@ -110,7 +151,7 @@ test('a Put removes a few expired join entries first, so they do not fill the st
   for (let t = 0; t < 3; t++) assert.equal(store.put(`soe.join/u/1/${t}`, Buffer.alloc(0)).retcode, 'OK');
   assert.equal(
     store.put('s', Buffer.alloc(1)).retcode,
-    'state server full: cannot store s (3 states, 0 bytes held)',
+    'state server full: cannot store s (3 states, 42 bytes held)',
   );
   now = 10;
   assert.equal(store.put('s', Buffer.alloc(1)).retcode, 'OK');

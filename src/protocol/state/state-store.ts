@@ -12,7 +12,9 @@ export const JOIN_ENTRY_PREFIX = 'soe.join/';
 export interface StateLimits {
   /** Largest content of one state, bytes (default {@link DEFAULT_MAX_STATE_SIZE}). */
   maxStateSize?: number;
-  /** Largest sum of the contents held, bytes (default {@link DEFAULT_MAX_STORE_BYTES}). */
+  /** Longest state name, bytes of UTF-8 (default {@link DEFAULT_MAX_NAME_LENGTH}). */
+  maxNameLength?: number;
+  /** Largest sum of the contents and names held, bytes (default {@link DEFAULT_MAX_STORE_BYTES}). */
   maxStoreBytes?: number;
   /** Most states held (default {@link DEFAULT_MAX_STATES}). */
   maxStates?: number;
@@ -22,7 +24,12 @@ export interface StateLimits {
 
 /** Default largest state: 2 MiB (a gRPC message is at most 4 MiB). */
 export const DEFAULT_MAX_STATE_SIZE = 2 * 1024 * 1024;
-/** Default largest sum of contents held by one store: 256 MiB. */
+/**
+ * Default longest state name: 1 KiB (a DAG's join entries take about 80 bytes). Without a bound, 300 Puts
+ * of empty states under 1 MB names held 404 MiB that the store counted as 0 bytes.
+ */
+export const DEFAULT_MAX_NAME_LENGTH = 1024;
+/** Default largest sum of contents and names held by one store: 256 MiB. */
 export const DEFAULT_MAX_STORE_BYTES = 256 * 1024 * 1024;
 /** Default most states held by one store. */
 export const DEFAULT_MAX_STATES = 100_000;
@@ -36,10 +43,17 @@ export function stateTooBig(name: string, size: number, max: number): string {
   return `state too big: ${name} (${size} bytes, at most ${max})`;
 }
 
+/** The retcode of a store refusing a name longer than its bound (the name cut to 64 characters). */
+export function stateNameTooLong(name: string, bytes: number, max: number): string {
+  const shown = name.length > 64 ? `${name.slice(0, 64)}…` : name;
+  return `state name too long: ${shown} (${bytes} bytes, at most ${max})`;
+}
+
 /**
  * The states of a StateServer (spec §11.3), in memory and bounded. Get, Put and Del answer as the
  * original's StateServer does: `OK`, `could not find state: <name>`, `state not found: <name>`; a Put
- * beyond the bounds is refused (`state too big: ...`, `state server full: ...`). Join entries (names under
+ * beyond the bounds is refused (`state too big: ...`, `state server full: ...`), and any call naming a state
+ * longer than the bound (`state name too long: ...`). Names count in the bytes held. Join entries (names under
  * {@link JOIN_ENTRY_PREFIX}) expire: an expired one is absent to Get and Del and removed then, by Puts (a
  * few each) and by {@link sweep}.
  */
@@ -49,6 +63,7 @@ export class StateStore {
   private readonly deadlines = new Map<string, number>();
   private bytes = 0;
   readonly maxStateSize: number;
+  readonly maxNameLength: number;
   readonly maxStoreBytes: number;
   readonly maxStates: number;
   readonly joinTtl: number;
@@ -61,6 +76,7 @@ export class StateStore {
     private readonly now: () => number = monotonicSeconds,
   ) {
     this.maxStateSize = limits.maxStateSize ?? DEFAULT_MAX_STATE_SIZE;
+    this.maxNameLength = limits.maxNameLength ?? DEFAULT_MAX_NAME_LENGTH;
     this.maxStoreBytes = limits.maxStoreBytes ?? DEFAULT_MAX_STORE_BYTES;
     this.maxStates = limits.maxStates ?? DEFAULT_MAX_STATES;
     this.joinTtl = limits.joinTtl ?? DEFAULT_JOIN_TTL;
@@ -71,7 +87,7 @@ export class StateStore {
     return this.states.size;
   }
 
-  /** Sum of the contents held, bytes. */
+  /** Sum of the contents and names held, bytes. */
   get totalBytes(): number {
     return this.bytes;
   }
@@ -102,8 +118,10 @@ export class StateStore {
     return removed;
   }
 
-  /** Get: `OK` with the state (location empty), or `could not find state: <name>`. */
+  /** Get: `OK` with the state (location empty), or `could not find state: <name>` (or a name too long). */
   get(name: string): StateResponse {
+    const refused = this.refuseName(name);
+    if (refused !== undefined) return refused;
     const content = this.live(name);
     if (content === undefined) return { retcode: `could not find state: ${name}`, state: null };
     return { retcode: 'OK', state: { name, location: '', content } };
@@ -112,12 +130,15 @@ export class StateStore {
   /** Put: stores (or overwrites) `content` under `name`; `OK` or why it is refused. */
   put(name: string, content: Buffer): StateResponse {
     if (name === '') return { retcode: 'invalid empty state name', state: null };
+    const refused = this.refuseName(name);
+    if (refused !== undefined) return refused;
     if (content.length > this.maxStateSize) {
       return { retcode: stateTooBig(name, content.length, this.maxStateSize), state: null };
     }
     this.sweep(PUT_SWEEP);
     const old = this.live(name);
-    const bytes = this.bytes - (old?.length ?? 0) + content.length;
+    const nameBytes = old === undefined ? Buffer.byteLength(name) : 0;
+    const bytes = this.bytes - (old?.length ?? 0) + content.length + nameBytes;
     if (bytes > this.maxStoreBytes || (old === undefined && this.states.size >= this.maxStates)) {
       return {
         retcode: `state server full: cannot store ${name} (${this.states.size} states, ${this.bytes} bytes held)`,
@@ -136,6 +157,8 @@ export class StateStore {
 
   /** Del: `OK`, or `state not found: <name>`. */
   del(name: string): StateResponse {
+    const refused = this.refuseName(name);
+    if (refused !== undefined) return refused;
     if (this.live(name) === undefined) return { retcode: `state not found: ${name}`, state: null };
     this.remove(name);
     return { retcode: 'OK', state: null };
@@ -146,6 +169,14 @@ export class StateStore {
     if (method === 'Get') return this.get(state.name);
     if (method === 'Put') return this.put(state.name, state.content);
     return this.del(state.name);
+  }
+
+  /** The refusal of a name longer than {@link maxNameLength}, or undefined. */
+  private refuseName(name: string): StateResponse | undefined {
+    if (name.length * 3 <= this.maxNameLength) return undefined;
+    const bytes = Buffer.byteLength(name);
+    if (bytes <= this.maxNameLength) return undefined;
+    return { retcode: stateNameTooLong(name, bytes, this.maxNameLength), state: null };
   }
 
   /** The content of `name` unless absent or expired (an expired join entry is removed here). */
@@ -164,6 +195,6 @@ export class StateStore {
     if (old === undefined) return;
     this.states.delete(name);
     this.deadlines.delete(name);
-    this.bytes -= old.length;
+    this.bytes -= old.length + Buffer.byteLength(name);
   }
 }
