@@ -81,8 +81,9 @@ test('a callback to a closed port fails after the bounded attempts', async () =>
 });
 
 test('the queue’s bytes are bounded too', async () => {
-  const server = await startCallbackServer('127.0.0.1:0', { maxQueuedBytes: 10 });
+  const server = await startCallbackServer('127.0.0.1:0', { maxQueuedBytes: 14 });
   const rpc = new RpcClient('uiiit.rpc.CallbackServer', server.endpoint);
+  // n bytes of output and 2 of retcode (OK).
   const sized = (n: number) => ({ ...errorResponse('OK', 1), output: 'x'.repeat(n) });
   try {
     await rpc.call('ReceiveResponse', sized(20)); // the first always gets in
@@ -95,6 +96,32 @@ test('the queue’s bytes are bounded too', async () => {
     await assert.rejects(rpc.call('ReceiveResponse', sized(1)), {
       message: 'RPC failed: callback queue full',
     });
+    assert.equal(server.queued, 2);
+  } finally {
+    rpc.close();
+    await server.stop();
+  }
+});
+
+test('a callback’s retcode, responder and states count in the queue’s bytes, not only its output', async () => {
+  const server = await startCallbackServer('127.0.0.1:0', { maxQueuedBytes: 100 });
+  const rpc = new RpcClient('uiiit.rpc.CallbackServer', server.endpoint);
+  const full = { message: 'RPC failed: callback queue full' };
+  try {
+    await rpc.call('ReceiveResponse', errorResponse('x'.repeat(60), 1));
+    await assert.rejects(rpc.call('ReceiveResponse', errorResponse('y'.repeat(60), 1)), full);
+    await assert.rejects(
+      rpc.call('ReceiveResponse', { ...errorResponse('', 1), responder: 'r'.repeat(60) }),
+      full,
+    );
+    const state = { name: 'n'.repeat(20), location: 'l'.repeat(20), content: Buffer.alloc(0) };
+    await assert.rejects(
+      rpc.call('ReceiveResponse', { ...errorResponse('', 1), states: { ['k'.repeat(1)]: state } }),
+      full,
+    );
+    // 60 + 39 = 99 bytes fit: the states' key (1), name (19) and location (19).
+    const fits = { name: 'n'.repeat(19), location: 'l'.repeat(19), content: Buffer.alloc(0) };
+    await rpc.call('ReceiveResponse', { ...errorResponse('', 1), states: { k: fits } });
     assert.equal(server.queued, 2);
   } finally {
     rpc.close();

@@ -6,13 +6,18 @@ import type { TlsCredentials } from '../tls-credentials.js';
 
 /** Default most callbacks held until taken; beyond, new ones are refused (the sender is told). */
 export const DEFAULT_MAX_QUEUED_CALLBACKS = 1000;
-/** Default most bytes (outputs, dataouts, state contents) of the callbacks held: 64 MiB. */
+/** Default most bytes (texts, dataouts, states) of the callbacks held: 64 MiB. */
 export const DEFAULT_MAX_QUEUED_CALLBACK_BYTES = 64 * 1024 * 1024;
 
-/** The bytes a callback holds: output, dataout and state contents. */
+/**
+ * The bytes a callback holds: its texts (retcode, output, responder), dataout and states (key, name,
+ * location, content). Counting only output, dataout and contents let 1,000 callbacks of a 4 MB retcode
+ * each (4 GB) into a queue of 64 MiB.
+ */
 function responseBytes(res: LambdaResponse): number {
-  let bytes = res.output.length + res.dataout.length;
-  for (const s of Object.values(res.states)) bytes += s.content.length;
+  let bytes = res.retcode.length + res.output.length + res.responder.length + res.dataout.length;
+  for (const [key, s] of Object.entries(res.states))
+    bytes += key.length + s.name.length + s.location.length + s.content.length;
   return bytes;
 }
 
