@@ -60,3 +60,49 @@ test('a like pattern is at most 255 characters, and matches without regular expr
   assert.equal(regexCharacters('a.*(b)+ and more'), true);
   assert.equal(regexCharacters('aXXbb'), false);
 });
+
+test('in matches as = does against each value, in one look-up: numbers, booleans, strings, null', () => {
+  const values = [1, 2.5, '3', true, null, 'x', -0, 1e21];
+  const matches = compileFilter<unknown>(
+    validateFilter({ in: { v: values } }, 'admin'),
+    'generic',
+    () => ({ kind: 'string', get: (item) => item }),
+    (_kind, value) => value,
+  );
+  // A null among the values matches nothing (= null would match a missing attribute).
+  const equals = (actual: unknown): boolean =>
+    values.some(
+      (v) =>
+        v !== null &&
+        compileFilter<unknown>(
+          validateFilter({ '=': { v } }, 'admin'),
+          'generic',
+          () => ({ kind: 'string', get: (item) => item }),
+          (_kind, value) => value,
+        )(actual),
+    );
+  const probes = [
+    1,
+    1.0,
+    '1',
+    2.5,
+    '2.5',
+    3,
+    '3',
+    true,
+    'true',
+    false,
+    0,
+    '0',
+    null,
+    undefined,
+    'x',
+    1e21,
+    '1e+21',
+  ];
+  for (const actual of probes) assert.equal(matches(actual), equals(actual), `in vs = for ${String(actual)}`);
+  assert.deepEqual(
+    probes.filter((p) => matches(p)),
+    [1, 1.0, '1', 2.5, '2.5', 3, '3', true, 'true', 0, '0', 'x', 1e21, '1e+21'],
+  );
+});

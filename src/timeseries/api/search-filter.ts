@@ -378,14 +378,16 @@ export function compileFilter<T>(
     const [name, raw] = Object.entries(arg as Filter)[0] as [string, unknown];
     const access = field(name);
     if (op === 'in') {
-      const values = (raw as Scalar[]).map((v) => convert(name, access.kind, v));
+      // compare(a, b) === 0 exactly when String(a) === String(b) (numbers print exactly), so one look-up in
+      // a set answers for every value: an `in` of 300,000 values over 300 resources took 1.3 s.
+      const values = new Set<string>();
+      for (const v of raw as Scalar[]) {
+        const converted = convert(name, access.kind, v);
+        if (converted !== null) values.add(String(converted));
+      }
       return (item) => {
         const actual = access.get(item) as Scalar;
-        return (
-          actual !== null &&
-          actual !== undefined &&
-          values.some((v) => v !== null && compare(actual, v) === 0)
-        );
+        return actual !== null && actual !== undefined && values.has(String(actual));
       };
     }
     if (op === 'like') {
