@@ -10,7 +10,9 @@
  * sending what the openwhisk client sends (`POST …/actions/echo?blocking=true`, the same headers, the whole
  * activation record back), through wskproxy too; and both clients against a canned front (a node:http
  * process answering an activation record at once, bench/servers.ts `canned-activation`), whose difference
- * is the openwhisk library's own cost.
+ * is the openwhisk library's own cost. The plain client also runs through a minimal node:http forwarder
+ * (`http-forwarder`: the body to the router with edgeclient's library, the output in an activation record):
+ * the price of one more Node process on the path, wskproxy's floor.
  *
  * The load generators are closed loops in this process (bench/closed-loop.ts) at concurrency 1 and 8, after
  * an untimed pass; each cell in three slices, the paths taking turns. The HTTP clients are given a
@@ -120,6 +122,8 @@ async function main(): Promise<void> {
     servers.push(proxy);
     const canned = await startServerProcess('canned-activation', 'lean');
     servers.push(canned);
+    const forwarder = await startServerProcess('http-forwarder', 'lean', [router.endpoint]);
+    servers.push(forwarder);
     const apihost = proxy.endpoint;
     const ow = openwhisk({ apihost, api_key: KEY, agent });
     const plain = openwhisk({ apihost, api_key: KEY });
@@ -135,6 +139,10 @@ async function main(): Promise<void> {
       ['edgeclient library → router → js', grpc.client],
       ['openwhisk client → wskproxy → router → js', owLoopClient(ow, params)],
       ['plain HTTP client → wskproxy → router → js', plainLoopClient(apihost, agent, params)],
+      [
+        'plain HTTP client → minimal node:http forwarder → router → js',
+        plainLoopClient(forwarder.endpoint, agent, params),
+      ],
     ];
     const owCanned = openwhisk({ apihost: canned.endpoint, api_key: KEY, agent });
     const floors: [string, LoopClient][] = [
@@ -190,6 +198,8 @@ async function main(): Promise<void> {
       );
     }
     out.push(
+      `| p50 added by a minimal node:http forwarder, plain HTTP client, concurrency 1 (ms) | ${fmt(cell(3, 1).p50 - cell(0, 1).p50, 3)} | | |`,
+      `| wskproxy / minimal forwarder p50, plain HTTP client, concurrency 1 | ${fmt(cell(2, 1).p50 / cell(3, 1).p50)} | | |`,
       `| p50 of the openwhisk library itself (canned front, openwhisk − plain) (ms) | ${fmt(floor(1).p50 - floor(0).p50, 3)} | | |`,
     );
     for (const c of CONCURRENCY)

@@ -7,7 +7,7 @@
  * e-router; `telemetry` as `--telemetry` takes it), `node dist/bench/servers.js timeseries` (the timeseries
  * service, basic auth, embedded store in a temporary folder; prints its URL), or
  * `node dist/bench/servers.js wskproxy <broker> <management end-point> <UUID:KEY> [num-threads]` (prints its API root).
- * `node dist/bench/servers.js canned-activation` (prints its API root).
+ * `node dist/bench/servers.js canned-activation` or `http-forwarder <broker>` (print their API root).
  * Lambda servers use the transport `SOE_LAMBDA_TRANSPORT` names (default `lean`).
  * Prints the bound endpoint on stdout (for a router: the lambda endpoint, a space, the configuration
  * endpoint), then serves until killed; SIGTERM and SIGINT exit cleanly, so that `node --cpu-prof` writes
@@ -20,6 +20,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseRouterConf } from '../src/broker/router-conf.js';
+import { GrpcLambdaClient } from '../src/client/lambda-client-grpc.js';
 import { activationResponse } from '../src/openwhisk/activation-record.js';
 import { ApiKeys } from '../src/openwhisk/api-keys.js';
 import { startWskProxy } from '../src/openwhisk/wsk-proxy.js';
@@ -120,33 +121,40 @@ async function router(
 
 /**
  * A node:http server answering every request with an activation record (as wskproxy's for a successful
- * blocking invocation) whose result is the request's JSON body: the floor of an OpenWhisk API front, to
- * tell a client library's own cost from the front's.
+ * blocking invocation) whose result is the request's JSON body, at once (no `broker`), or, given a
+ * `broker`, the output of `guest.echo` called there with the body as input through edgeclient's library:
+ * the floors of an OpenWhisk API front, to tell a client library's own cost, and wskproxy's, from the
+ * price of one more process on the path.
  */
-async function cannedActivation(): Promise<string> {
+async function minimalFront(broker?: string): Promise<string> {
+  const client = broker === undefined ? undefined : new GrpcLambdaClient(broker);
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const now = Date.now();
-      const record = {
-        namespace: 'guest',
-        name: 'echo',
-        version: '0.0.1',
-        subject: 'guest',
-        activationId: randomUUID().replaceAll('-', ''),
-        publish: false,
-        start: now,
-        end: now,
-        duration: 0,
-        logs: [],
-        annotations: [{ key: 'path', value: 'guest/echo' }],
-        response: activationResponse('success', JSON.parse(Buffer.concat(chunks).toString() || '{}')),
-      };
-      const body = Buffer.from(JSON.stringify(record));
-      res
-        .writeHead(200, { 'content-type': 'application/json', 'content-length': String(body.length) })
-        .end(body);
+      const input = Buffer.concat(chunks).toString();
+      const output = client?.runLambda({ name: 'guest.echo', input }).then((r) => r.output);
+      void Promise.resolve(output ?? input).then((result) => {
+        const now = Date.now();
+        const record = {
+          namespace: 'guest',
+          name: 'echo',
+          version: '0.0.1',
+          subject: 'guest',
+          activationId: randomUUID().replaceAll('-', ''),
+          publish: false,
+          start: now,
+          end: now,
+          duration: 0,
+          logs: [],
+          annotations: [{ key: 'path', value: 'guest/echo' }],
+          response: activationResponse('success', JSON.parse(result || '{}')),
+        };
+        const body = Buffer.from(JSON.stringify(record));
+        res
+          .writeHead(200, { 'content-type': 'application/json', 'content-length': String(body.length) })
+          .end(body);
+      });
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -200,11 +208,13 @@ const endpoint =
             : kind === 'timeseries'
               ? await timeseries()
               : kind === 'canned-activation'
-                ? await cannedActivation()
-                : undefined;
+                ? await minimalFront()
+                : kind === 'http-forwarder'
+                  ? await minimalFront(args[0] ?? '')
+                  : undefined;
 if (endpoint === undefined)
   throw new Error(
     'usage: servers.js echo|computer|jscomputer <functions> <js-conf>|router [table-conf [optimizer-conf [router-conf [telemetry]]]]' +
-      '|wskproxy <broker> <management> <UUID:KEY> [num-threads]|timeseries|canned-activation',
+      '|wskproxy <broker> <management> <UUID:KEY> [num-threads]|timeseries|canned-activation|http-forwarder <broker>',
   );
 process.stdout.write(`${endpoint}\n`);
