@@ -12,8 +12,9 @@ export const labCommand = defineCommand({
   details:
     'The experiment file (YAML, see lab/*.yaml and docs/evaluation.md) gives the computers, the brokers’ ' +
     'policies, the workload and the offered loads, and what a request runs: one function (lambda) or an ' +
-    'application (application: its functions and a chain or DAG of them, called client-driven: a request’s ' +
-    'time is from its arrival to its last function’s reply). Each policy runs at each load on the same arrivals, in ' +
+    'application (application: its functions and a chain or DAG of them, called client-driven, or hop by hop ' +
+    'with mode: hop-by-hop, virtual engine only: a request’s time is from its arrival to its last function’s ' +
+    'reply, or callback). Each policy runs at each load on the same arrivals, in ' +
     'virtual time (a discrete-event run of the real policy, optimizer, estimator and computer-model code on a ' +
     'simulated clock: deterministic, the same seed gives the same table) or live (real processes on ' +
     'loopback, as soe up starts them, in real time: for small scenarios). The oracle, which sends each request ' +
@@ -49,11 +50,11 @@ export const labCommand = defineCommand({
     const engineName = o.engine;
     let engine: Engine;
     if (engineName === 'virtual') engine = (await import('../lab/engine-virtual.js')).runVirtual;
-    else if (engineName === 'live')
-      engine = (await import('../lab/engine-live.js')).liveEngine(
-        (await import('./component-commands.js')).COMPONENT_COMMANDS,
-      );
-    else throw new Error(`Invalid engine: ${engineName} (virtual or live)`);
+    else if (engineName === 'live') {
+      const live = await import('../lab/engine-live.js');
+      live.assertLiveRunnable(experiment);
+      engine = live.liveEngine((await import('./component-commands.js')).COMPONENT_COMMANDS);
+    } else throw new Error(`Invalid engine: ${engineName} (virtual or live)`);
     const rows = await runExperiment(experiment, engine, (policy, load, result, seconds) =>
       log.info(
         `${policy} at load ${load}: ${result.requests} requests, ${result.times.length} measured, ` +

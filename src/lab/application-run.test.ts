@@ -125,8 +125,11 @@ test('applications in virtual time are deterministic: the same seed gives the sa
 test('a chain of one function is the single-function experiment', async () => {
   const single = small(CHAIN, 2);
   single.functions = [{ name: 'f0', opCoeff: 1e6, opOffset: 0 }];
-  single.application = { kind: 'function', nodes: ['f0'], successors: [[]] };
-  const chain = { ...single, application: { kind: 'chain' as const, nodes: ['f0'], successors: [[]] } };
+  single.application = { kind: 'function', mode: 'client-driven', nodes: ['f0'], successors: [[]] };
+  const chain = {
+    ...single,
+    application: { kind: 'chain' as const, mode: 'client-driven' as const, nodes: ['f0'], successors: [[]] },
+  };
   assert.equal(
     csvTable(await runExperiment(chain), chain.metrics),
     csvTable(await runExperiment(single), single.metrics),
@@ -176,7 +179,12 @@ ${POLICIES}`,
 });
 
 test('runApplication stops at the first failure and reports it once every call started has settled', async () => {
-  const chain = { kind: 'chain' as const, nodes: ['a', 'b', 'c'], successors: [[1], [2], []] };
+  const chain = {
+    kind: 'chain' as const,
+    mode: 'client-driven' as const,
+    nodes: ['a', 'b', 'c'],
+    successors: [[1], [2], []],
+  };
   const called: string[] = [];
   const failed = await runApplication(chain, (fn) => {
     called.push(fn);
@@ -184,7 +192,12 @@ test('runApplication stops at the first failure and reports it once every call s
   });
   assert.equal(failed, 'Timeout');
   assert.deepEqual(called, ['a', 'b']);
-  const diamond = { kind: 'dag' as const, nodes: ['a', 'b', 'c', 'd'], successors: [[1, 2], [3], [3], []] };
+  const diamond = {
+    kind: 'dag' as const,
+    mode: 'client-driven' as const,
+    nodes: ['a', 'b', 'c', 'd'],
+    successors: [[1, 2], [3], [3], []],
+  };
   called.length = 0;
   const thrown = await runApplication(diamond, (fn) => {
     called.push(fn);

@@ -34,7 +34,12 @@ test('a chain: its functions, its nodes in order, each the successor of the one 
     { name: 'f1', opCoeff: 2e6, opOffset: 1e6 },
     { name: 'f2', opCoeff: 3e6, opOffset: 0 },
   ]);
-  assert.deepEqual(e.application, { kind: 'chain', nodes: ['f1', 'f2', 'f1'], successors: [[1], [2], []] });
+  assert.deepEqual(e.application, {
+    kind: 'chain',
+    mode: 'client-driven',
+    nodes: ['f1', 'f2', 'f1'],
+    successors: [[1], [2], []],
+  });
   // A request runs every node with its size (mean 20 bytes): 2·(1e6 + 40e6) + 60e6 operations.
   assert.equal(meanOps(e), 142e6);
   assert.equal(arrivalRate(e, 0.5), (0.5 * 2e9) / 142e6);
@@ -49,7 +54,12 @@ test("a DAG: the original's successors (none listed for the sink) or one list pe
     withApplication('  dag: { nodes: [f0, f1, f2, f2], successors: [[1, 2], [3], [3], []] }\n'),
     'x.yaml',
   );
-  const expected = { kind: 'dag', nodes: ['f0', 'f1', 'f2', 'f2'], successors: [[1, 2], [3], [3], []] };
+  const expected = {
+    kind: 'dag',
+    mode: 'client-driven',
+    nodes: ['f0', 'f1', 'f2', 'f2'],
+    successors: [[1, 2], [3], [3], []],
+  };
   assert.deepEqual(original.application, expected);
   assert.deepEqual(perNode.application, expected);
   assert.equal(meanOps(original), 20e6 + 41e6 + 2 * 60e6);

@@ -60,6 +60,19 @@ async function program(
 }
 
 /**
+ * Fails if the live engine cannot run an experiment: hop-by-hop applications run in virtual time only
+ * (live, they would need asynchronous computers whose companion is the policy's broker, a callback
+ * server in the client and state servers for the DAG joins; not built).
+ */
+export function assertLiveRunnable(e: Experiment): void {
+  if (e.application.mode === 'hop-by-hop')
+    throw new Error(
+      `${e.name}: application.mode: hop-by-hop runs in virtual time only (--engine virtual); ` +
+        'the live engine runs applications client-driven',
+    );
+}
+
+/**
  * Runs one policy at one offered load with real processes on loopback, as `soe up` starts them: a
  * computer per lab computer (a JSON profile written from the experiment, each on its own loopback
  * address 127.0.0.<10+i> so that their endpoints sort in the lab's order, as brokers break ties by name),
@@ -81,6 +94,7 @@ async function runLive(
   loadIndex: number,
 ): Promise<RunResult> {
   if (typeof policy === 'string') throw new Error('The oracles run in virtual time only');
+  assertLiveRunnable(e);
   const topology = labTopology(e);
   if (topology.computers.length > 80 || topology.tier.length > 80)
     throw new Error('The live engine runs at most 80 computers and 80 second-tier brokers');

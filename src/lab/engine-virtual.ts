@@ -11,6 +11,7 @@ import { ORACLE, streamSeed, type Experiment, type LabPolicy, type OracleName } 
 import { createLabBroker, type LabBroker } from './lab-broker.js';
 import { labRequest } from './lab-request.js';
 import { runApplication } from './application-run.js';
+import { HopByHop } from './hop-by-hop.js';
 import { Oracle } from './oracle.js';
 import { labTopology } from './topology.js';
 import { generateArrivals } from './workload.js';
@@ -29,13 +30,14 @@ export type RunPolicy = LabPolicy | OracleName;
 
 /**
  * Runs one policy at one offered load in virtual time: each of the experiment's arrivals is one run of its
- * application (a single function, or a chain or DAG called client-driven, see {@link runApplication}),
+ * application (a single function, or a chain or DAG called client-driven, see {@link runApplication}, or
+ * hop by hop, see {@link HopByHop}: then the top broker is every computer's companion),
  * each call going from a client through the broker(s) of the policy (the real selection policies, optimizers and estimators from the
  * registries, on the simulated clock) to the computers (the real processor-sharing model, on the same
  * clock), every hop taking the experiment's network delay; the brokers learn from the replies as in a
  * live deployment (measured time from asking for a client slot to the reply, load1 and ptime as the
- * computer reports them). A request's time is from its arrival to the return of its last call (the
- * sink's). Requests arriving before the warm-up are not measured. Deterministic: the
+ * computer reports them; hop by hop, from the computers' immediate acks). A request's time is from its
+ * arrival to the return of its last call (the sink's; hop by hop, to the sink's callback). Requests arriving before the warm-up are not measured. Deterministic: the
  * same experiment gives the same result, bit for bit.
  */
 export async function runVirtual(e: Experiment, policy: RunPolicy, loadIndex: number): Promise<RunResult> {
@@ -56,12 +58,24 @@ export async function runVirtual(e: Experiment, policy: RunPolicy, loadIndex: nu
     machines.set(c.name, { computer, edge: new EdgeComputer(computer) });
   }
   const brokers = new Map<string, LabBroker>();
+  const top = 'top';
   const slots = new Map<string, Semaphore>();
+
+  const hopByHop =
+    e.application.mode === 'hop-by-hop'
+      ? new HopByHop(e.application, {
+          delay: d,
+          sleep,
+          toBroker: (req) => serve(top, req),
+          execute: (computer, req) => machines.get(computer)!.edge.process(req),
+        })
+      : undefined;
 
   /** A request arriving at a node (computer or broker); resolves to its reply, sent back from there. */
   const serve = async (node: string, req: LambdaRequest): Promise<LambdaResponse> => {
     const machine = machines.get(node);
-    if (machine !== undefined) return machine.edge.process(req);
+    if (machine !== undefined)
+      return hopByHop !== undefined && !req.dry ? hopByHop.accept(node, req) : machine.edge.process(req);
     const broker = brokers.get(node)!;
     const destination = await broker.choose(req);
     if (router.maxForwardTime > 0)
@@ -92,7 +106,6 @@ export async function runVirtual(e: Experiment, policy: RunPolicy, loadIndex: nu
     return response;
   };
 
-  const top = 'top';
   if (typeof policy === 'string') {
     const first = machines.values().next().value!.computer;
     const oracle = new Oracle(
@@ -137,12 +150,15 @@ export async function runVirtual(e: Experiment, policy: RunPolicy, loadIndex: nu
   for (const a of arrivals) {
     scheduler.after(a.time, () => {
       void (async () => {
-        const failed = await runApplication(e.application, async (fn) => {
-          await sleep(d);
-          const response = await serve(top, labRequest(fn, a.size));
-          await sleep(d);
-          return response;
-        });
+        const failed =
+          hopByHop !== undefined
+            ? await hopByHop.run(a.size)
+            : await runApplication(e.application, async (fn) => {
+                await sleep(d);
+                const response = await serve(top, labRequest(fn, a.size));
+                await sleep(d);
+                return response;
+              });
         if (failed !== undefined) failure ??= failed;
         else if (a.time >= e.workload.warmUp) times.push(scheduler.now() - a.time);
         if (--outstanding === 0) finish();

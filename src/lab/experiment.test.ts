@@ -38,7 +38,12 @@ test('a minimal experiment gets the documented defaults', () => {
   assert.equal(e.seed, 1);
   assert.equal(e.networkDelay, 0.0005);
   assert.deepEqual(e.functions, [{ name: 'clambda0', opCoeff: 1e6, opOffset: 0 }]);
-  assert.deepEqual(e.application, { kind: 'function', nodes: ['clambda0'], successors: [[]] });
+  assert.deepEqual(e.application, {
+    kind: 'function',
+    mode: 'client-driven',
+    nodes: ['clambda0'],
+    successors: [[]],
+  });
   assert.deepEqual(e.computers, [
     { count: 2, speed: 1e9, cores: 2, workers: 1000 },
     { count: 1, speed: 2e9, cores: 1, workers: 1000 },
@@ -147,6 +152,7 @@ test('the shipped scenarios are valid and compare every original policy, led and
     .filter((f) => f.endsWith('.yaml'))
     .sort();
   assert.deepEqual(files, [
+    'chain-hop.yaml',
     'chain.yaml',
     'dag.yaml',
     'heterogeneous.yaml',
@@ -182,13 +188,28 @@ test('the shipped scenarios are valid and compare every original policy, led and
   const chain = loadExperiment(new URL('chain.yaml', dir).pathname);
   assert.deepEqual(chain.application, {
     kind: 'chain',
+    mode: 'client-driven',
     nodes: ['f0', 'f1', 'f2'],
     successors: [[1], [2], []],
   });
   const dag = loadExperiment(new URL('dag.yaml', dir).pathname);
   assert.deepEqual(dag.application, {
     kind: 'dag',
+    mode: 'client-driven',
     nodes: ['f0', 'f1', 'f2', 'f3'],
     successors: [[1, 2], [3], [3], []],
   });
+  // chain-hop.yaml is chain.yaml hop by hop at a 5 ms network delay.
+  const hop = loadExperiment(new URL('chain-hop.yaml', dir).pathname);
+  assert.deepEqual(hop.application, { ...chain.application, mode: 'hop-by-hop' });
+  assert.equal(hop.networkDelay, 0.005);
+  assert.deepEqual(
+    { ...hop, name: '', application: null, networkDelay: 0 },
+    {
+      ...chain,
+      name: '',
+      application: null,
+      networkDelay: 0,
+    },
+  );
 });

@@ -27,12 +27,24 @@ export interface LabLambda {
 }
 
 /**
+ * How an application's functions are called: `client-driven` (the client calls a node's function through
+ * the broker when every predecessor's call has returned) or `hop-by-hop` (the computer that ran a node
+ * sends each successor that became ready through its companion broker, the sink's computer calls back the
+ * client; see src/lab/hop-by-hop.ts).
+ */
+export type ApplicationMode = 'client-driven' | 'hop-by-hop';
+
+/** The application modes, in the order error messages list them. */
+export const APPLICATION_MODES: readonly ApplicationMode[] = ['client-driven', 'hop-by-hop'];
+
+/**
  * What one request of the workload runs: a single function, or an application of several, run
- * client-driven (the client calls a node's function when every predecessor's call has returned). A chain
- * is the DAG whose node i has the single successor i + 1.
+ * client-driven or hop by hop. A chain is the DAG whose node i has the single successor i + 1.
  */
 export interface LabApplication {
   kind: 'function' | 'chain' | 'dag';
+  /** How the functions are called (a single function: `client-driven`, one call). */
+  mode: ApplicationMode;
   /** The function (a name of the experiment's `functions`) of each node; node 0 is the source. */
   nodes: string[];
   /** The successors of each node (node indices, one list per node; the sink's is empty). */
@@ -240,9 +252,15 @@ function whatRuns(root: Fields): { functions: LabLambda[]; application: LabAppli
       if (!FUNCTION_NAME.test(lambda.name))
         l.fail('name', 'with js, a function name (letters, digits, _ and -, at most 200)');
     }
-    return { functions: [lambda], application: { kind: 'function', nodes: [lambda.name], successors: [[]] } };
+    return {
+      functions: [lambda],
+      application: { kind: 'function', mode: 'client-driven', nodes: [lambda.name], successors: [[]] },
+    };
   }
-  const a = root.mapping('application', ['functions', 'chain', 'dag']);
+  const a = root.mapping('application', ['functions', 'chain', 'dag', 'mode']);
+  const mode = a.string('mode', 'client-driven');
+  if (!(APPLICATION_MODES as readonly string[]).includes(mode))
+    a.fail('mode', `expected one of ${APPLICATION_MODES.join(', ')}, found '${mode}'`);
   const names = new Set<string>();
   const functions = a.list('functions').map((value, i) => {
     const item = a.item('functions', i, value, ['name', 'op-coeff', 'op-offset']);
@@ -265,11 +283,14 @@ function whatRuns(root: Fields): { functions: LabLambda[]; application: LabAppli
     } catch (err) {
       a.fail('chain', (err as Error).message);
     }
-    return { functions, application: { kind: 'chain', nodes, successors } };
+    return { functions, application: { kind: 'chain', mode: mode as ApplicationMode, nodes, successors } };
   }
   const d = a.mapping('dag', ['nodes', 'successors']);
   const nodes = nodeNames(d, 'nodes', names);
-  return { functions, application: { kind: 'dag', nodes, successors: dagSuccessors(d, nodes) } };
+  return {
+    functions,
+    application: { kind: 'dag', mode: mode as ApplicationMode, nodes, successors: dagSuccessors(d, nodes) },
+  };
 }
 
 function computers(root: Fields): ComputerGroup[] {
