@@ -28,6 +28,7 @@ import {
   SEQUENCE_TEXTS,
   SequenceBudget,
 } from './sequence-limit.js';
+import { JsonText, jsonOf } from './json-text.js';
 import { tooLargeText, WSK_TEXTS, WskHttpError, wskId } from './wsk-errors.js';
 
 const log = logger('wskproxy');
@@ -540,7 +541,7 @@ export class WskProxy {
           };
         last = await this.run(p, true, current, depth + 1, budget);
         if (last.status !== 'success') return { ...last, logs: undefined };
-        current = JSON.stringify(last.result);
+        current = jsonOf(last.result);
       }
       return last === undefined
         ? { status: 'success', result: JSON.parse(input) as unknown }
@@ -574,13 +575,16 @@ export class WskProxy {
       return { status: 'action developer error', result: { error: retcode }, retcode };
     }
     if (retcode === 'OK') {
-      let result: unknown;
+      let parsed: unknown;
       try {
-        result = JSON.parse(output);
+        parsed = JSON.parse(output);
       } catch {
-        result = { payload: output };
+        const result = { payload: output };
+        return { status: 'success', result, retcode, output, logs };
       }
-      const isError = typeof result === 'object' && result !== null && Object.hasOwn(result, 'error');
+      const isError = typeof parsed === 'object' && parsed !== null && Object.hasOwn(parsed, 'error');
+      // Kept as its text: the activation keeps it an hour, parsed it could take twenty times as much.
+      const result = new JsonText(output);
       return { status: isError ? 'application error' : 'success', result, retcode, output, logs };
     }
     const prefixed = (p: string): string | undefined =>
