@@ -185,3 +185,48 @@ describe('the parameters of invocations in flight are bounded', () => {
     while (held.length < 1) await new Promise((resolve) => setImmediate(resolve));
   });
 });
+
+describe('bodies nested deeper than 100 levels, and long names of activations', () => {
+  let proxy: WskProxyServer;
+  before(async () => {
+    proxy = await startProxy({ activationBytes: 300 });
+  });
+  after(async () => {
+    await proxy.stop();
+  });
+
+  const nested = (levels: number) => `{"a":${'['.repeat(levels - 1)}${']'.repeat(levels - 1)}}`;
+
+  test('parameters or an action nested 101 levels are a 400 (5,000 were a 500); 100 pass', async () => {
+    const post = (body: string) =>
+      fetch(`${proxy.apiRoot}/api/v1/namespaces/_/actions/leaf?blocking=true`, { method: 'POST', body });
+    const deep = await post(nested(101));
+    assert.deepEqual(
+      [deep.status, ((await deep.json()) as Answer['body']).error],
+      [400, 'The request content was malformed:\nnested more than 100 levels'],
+    );
+    assert.equal((await post(nested(5000))).status, 400);
+    assert.equal((await post(nested(100))).status, 200);
+    const put = await call(proxy, 'PUT', 'deep', {
+      ...node(),
+      parameters: JSON.parse(`[${nested(100)}]`) as unknown,
+    });
+    assert.deepEqual(
+      [put.status, put.body.error],
+      [400, 'The request content was malformed:\nnested more than 100 levels'],
+    );
+  });
+
+  test('an activation’s name counts in the bytes the activations keep', async () => {
+    const short = await call(proxy, 'POST', 'leaf?blocking=true');
+    const long = await call(proxy, 'POST', `${'n'.repeat(400)}?blocking=true`);
+    assert.deepEqual([short.status, long.status], [200, 200]);
+    const kept = async (a: Answer) =>
+      (await call(proxy, 'GET', (a.body as { activationId: string }).activationId, undefined, 'activations'))
+        .status;
+    // The long one alone is over the 300 bytes: it is dropped with the older one.
+    assert.deepEqual([await kept(short), await kept(long)], [404, 404]);
+    const again = await call(proxy, 'POST', 'leaf?blocking=true');
+    assert.equal(await kept(again), 200);
+  });
+});

@@ -28,6 +28,7 @@ import {
   SEQUENCE_TEXTS,
   SequenceBudget,
 } from './sequence-limit.js';
+import { nestsDeeperThan } from '../timeseries/api/json-limits.js';
 import { JsonText, jsonOf } from './json-text.js';
 import { tooLargeText, WSK_TEXTS, WskHttpError, wskId } from './wsk-errors.js';
 
@@ -469,7 +470,9 @@ export class WskProxy {
         response: activationResponse(outcome.status, outcome.result),
       };
       const logBytes = record.logs.reduce((a, l) => a + l.length, 0);
-      this.activations.add(record, (outcome.output?.length ?? 0) + logBytes);
+      // The name counts too: an action this proxy does not know may be named by up to 16 KiB of path.
+      const nameBytes = record.namespace.length + record.name.length;
+      this.activations.add(record, (outcome.output?.length ?? 0) + logBytes + nameBytes);
       return { outcome, record };
     });
     this.track(run);
@@ -644,8 +647,15 @@ function tooManyInFlightText(bytes: number, allowed: number): string {
 }
 
 /**
+ * Most levels of arrays and objects in a body: deeper, writing it out again overflowed the stack (a 500
+ * `Maximum call stack size exceeded` for parameters 5,000 levels deep).
+ */
+const MAX_JSON_NESTING = 100;
+
+/**
  * The JSON body of a request, at most `maxBytes` (else a 413 with OpenWhisk's text, the body not read
- * further); an empty body is `empty`, or a 400 if none is given; malformed JSON is a 400.
+ * further); an empty body is `empty`, or a 400 if none is given; malformed JSON, or JSON nested more than
+ * {@link MAX_JSON_NESTING} levels, is a 400.
  */
 function readJson(req: IncomingMessage, maxBytes: number, empty?: unknown): Promise<unknown> {
   const declared = Number(req.headers['content-length'] ?? 0);
@@ -672,11 +682,17 @@ function readJson(req: IncomingMessage, maxBytes: number, empty?: unknown): Prom
         if (empty !== undefined) return resolve(empty);
         return reject(new WskHttpError(400, `${WSK_TEXTS.malformed}\nthe body is empty`));
       }
+      let value: unknown;
       try {
-        resolve(JSON.parse(text));
+        value = JSON.parse(text);
       } catch (err) {
-        reject(new WskHttpError(400, `${WSK_TEXTS.malformed}\n${(err as Error).message}`));
+        return reject(new WskHttpError(400, `${WSK_TEXTS.malformed}\n${(err as Error).message}`));
       }
+      if (nestsDeeperThan(value, MAX_JSON_NESTING))
+        return reject(
+          new WskHttpError(400, `${WSK_TEXTS.malformed}\nnested more than ${MAX_JSON_NESTING} levels`),
+        );
+      resolve(value);
     });
     req.on('error', reject);
   });
