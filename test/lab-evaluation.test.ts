@@ -21,7 +21,7 @@ function published(name: string): string {
   return m[1]!;
 }
 
-for (const name of ['homogeneous', 'heterogeneous', 'two-tier', 'scale-100', 'chain', 'dag']) {
+for (const name of ['homogeneous', 'heterogeneous', 'two-tier', 'scale-100', 'chain', 'dag', 'chain-hop']) {
   test(`the published table of ${name} is the committed docs/evaluation/${name}.csv`, () => {
     assert.equal(published(name), readFileSync(new URL(`docs/evaluation/${name}.csv`, ROOT), 'utf8'));
   });
@@ -50,6 +50,20 @@ test(
     e.workload.loads = [0.5];
     const rows = csvTable(await runExperiment(e), e.metrics).split('\n');
     const expected = published('dag')
+      .split('\n')
+      .filter((l, i) => i === 0 || l.split(',')[1] === '0.5');
+    assert.deepEqual(rows.slice(0, -1), expected);
+  },
+);
+
+test(
+  'soe lab run reproduces the published rows of the hop-by-hop chain at 50% load',
+  { timeout: 900_000 },
+  async () => {
+    const e = loadExperiment(fileURLToPath(new URL('lab/chain-hop.yaml', ROOT)));
+    e.workload.loads = [0.5];
+    const rows = csvTable(await runExperiment(e), e.metrics).split('\n');
+    const expected = published('chain-hop')
       .split('\n')
       .filter((l, i) => i === 0 || l.split(',')[1] === '0.5');
     assert.deepEqual(rows.slice(0, -1), expected);
