@@ -399,7 +399,7 @@ remote_write:
       default: 60_000,
       description:
         'longest a request may take to arrive, headers and body, in ms; a slower one gets 408 and its ' +
-        'connection is closed (checked every 30 s), so slow senders cannot hold connections open forever',
+        'connection is closed (checked every second), so slow senders cannot hold connections open forever',
     },
     {
       name: 'api-max-limit',

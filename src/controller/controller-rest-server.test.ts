@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
 import http from 'node:http';
+import { connect } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { parseRouterConf } from '../broker/router-conf.js';
 import { startRouterServer, type RouterServer } from '../broker/router/router-server.js';
@@ -165,5 +167,27 @@ describe('controller REST view', () => {
     assert.deepEqual(await get('/').then((r) => r.body), {
       paths: ['/v1/topology', '/v1/forwarding-tables'],
     });
+  });
+
+  test('a client sending its headers too slowly gets 408 within a second or so of the header time', async () => {
+    const slow = await ControllerRestServer.start(
+      { snapshot: () => controllerSnapshot(controller), tables: async () => [] },
+      { endpoint: '127.0.0.1:0', headersTimeoutMs: 500 },
+    );
+    const socket = connect(Number(new URL(slow.url).port), '127.0.0.1');
+    try {
+      await once(socket, 'connect');
+      const started = Date.now();
+      socket.write('GET /v1/topology HTTP/1.1\r\nHost: 127.0.0.1\r\n');
+      let reply = '';
+      socket.on('data', (chunk: Buffer) => (reply += chunk.toString('latin1')));
+      await once(socket, 'close');
+      assert.match(reply, /^HTTP\/1\.1 408 Request Timeout\r\n/);
+      // Node's default check every 30 s held such a connection for 30 s.
+      assert.ok(Date.now() - started < 10_000, `closed after ${Date.now() - started} ms`);
+    } finally {
+      socket.destroy();
+      await slow.stop();
+    }
   });
 });

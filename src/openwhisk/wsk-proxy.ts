@@ -717,7 +717,11 @@ export function startWskProxy(apiRoot: string, options: WskProxyOptions): Promis
   if (url.protocol !== 'http:')
     return Promise.reject(new Error(`Invalid --wsk-api-root '${apiRoot}': wskproxy serves http only`));
   const proxy = new WskProxy(options);
-  const server: Server = createServer((req, res) => void proxy.handle(req, res));
+  // Node looks for connections past their header or request time every second, not every 30 s.
+  const server: Server = createServer(
+    { connectionsCheckingInterval: 1000 },
+    (req, res) => void proxy.handle(req, res),
+  );
   server.requestTimeout = 60_000;
   server.headersTimeout = 20_000;
   server.maxConnections = 4096;

@@ -100,6 +100,8 @@ export function buildApp(store: TimeseriesStore, options: AppOptions): FastifyIn
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit,
+    // Node looks for requests past --request-timeout-ms every second (its default: every 30 s).
+    http: { connectionsCheckingInterval: 1000 },
     routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 2048 },
   });
 

@@ -54,10 +54,13 @@ describe('serve', () => {
           'POST /v1/influxdb/write HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Basic YWRtaW46\r\n' +
             'Content-Length: 100\r\n\r\nm',
         );
+        const started = Date.now();
         let reply = '';
         socket.on('data', (chunk: Buffer) => (reply += chunk.toString('latin1')));
         await once(socket, 'close');
         assert.match(reply, /^HTTP\/1\.1 408 Request Timeout\r\n/);
+        // Checked every second: Node's default check every 30 s held it for 30 s past its 0.5 s.
+        assert.ok(Date.now() - started < 10_000, `closed after ${Date.now() - started} ms`);
       } finally {
         socket.destroy();
         await server.close();

@@ -34,7 +34,7 @@ export interface TimeseriesServerOptions {
   /**
    * Longest a request may take to arrive, headers and body, in ms (default {@link DEFAULT_REQUEST_TIMEOUT_MS});
    * a slower one is answered 408 and its connection closed, so slow senders cannot hold connections forever.
-   * Node checks every 30 s, so a request may last up to 30 s longer.
+   * Checked every second, so a request may last up to a second longer.
    */
   requestTimeoutMs?: number;
   /** Default and largest page size of lists (Gnocchi's `api.max_limit`, default 1000). */
