@@ -36,7 +36,9 @@ export const timeseriesCommand = defineCommand({
     'anywhere in a body, a URL or a user name; bodies, search filters and operations strings nested at most 100 levels. ' +
     'Each is a 400 naming the field. A body over --max-body-size is refused with 413 from its ' +
     'Content-Length, before it is read. An aggregation (/v1/aggregation/…, /v1/aggregates) over more metrics ' +
-    'than --max-aggregation-metrics is a 400 naming the option, before any measure is read. like searches and metric-name globs match in at most (name + 1) × ' +
+    'than --max-aggregation-metrics is a 400 naming the option, before any measure is read; its rolling ' +
+    'windows read at most 25,000,000 values in all (a window of w over n points reads (n - w + 1) × w per ' +
+    'series; 400 Rolling window too large beyond). like searches and metric-name globs match in at most (name + 1) × ' +
     '(pattern + 1) steps, never through a backtracking regular expression. A NaN or infinite result (a sum ' +
     'that overflows, a fill=null gap) is written null, where Gnocchi writes bare NaN/Infinity tokens that ' +
     'JSON parsers refuse. A journal record that cannot be replayed at start (one an older version accepted, ' +

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { MetricReference } from './aggregates-operation.js';
-import { evaluateOperations, type EvaluateOptions } from './aggregates-evaluator.js';
+import { evaluateOperations, MAX_ROLLING_VALUES, type EvaluateOptions } from './aggregates-evaluator.js';
 import { parseOperations } from './aggregates-validator.js';
 import { assertTimeseriesError } from './timeseries-error.test-support.js';
 import type { Point } from './model.js';
@@ -230,4 +230,19 @@ void test("metric names that are Object.prototype's keys are ordinary keys of th
   assert.deepEqual(Object.getOwnPropertyDescriptor(result, 'toString')?.value, { mean: daily([5, 6]) });
   assert.equal(Object.hasOwn(Object.prototype, 'mean'), false);
   assert.equal(Object.hasOwn(Object, 'mean'), false);
+});
+
+void test('rolling windows read at most MAX_ROLLING_VALUES values an aggregation, all of them together', () => {
+  // 10,000 points: a window of 2,500 reads 7,501 x 2,500 = 18,752,500 values, under the 25,000,000.
+  const long = { A: Array.from({ length: 10_000 }, (_, i): Point => [D1 + i, 1, i % 7]) };
+  assert.equal(MAX_ROLLING_VALUES, 25_000_000);
+  const one = run('(rolling count 2500 (metric A m))', long) as { A: { m: Point[] } };
+  assert.deepEqual([one.A.m.length, one.A.m[0]?.[2]], [7501, 2500]);
+  fails(() => run('(+ (rolling count 2500 (metric A m)) (rolling count 2500 (metric A m)))', long), 400, {
+    cause: 'Rolling window too large',
+    reason:
+      'rolling windows read at most 25000000 values an aggregation: a window of 2500 over 10000 points ' +
+      'of 1 series reads 18752500',
+    detail: [['A', 'm']],
+  });
 });

@@ -150,8 +150,20 @@ function combine(
   return { ...a, columns, refs: columns.map(() => undefined), aggregated: true };
 }
 
-function evaluate(op: Operation, base: Frame, references: MetricReference[]): Value {
-  const sub = (o: Operation): Value => evaluate(o, base, references);
+/**
+ * Most values the `rolling` operations of one evaluation read in all (each window reads its width, per
+ * series): a window is reduced afresh, as numpy does, so a window of half a series costs its length squared
+ * over four (a window of 10,000 over 20,000 points took 2.5 s; 43,200 over a day of seconds would take 47).
+ */
+export const MAX_ROLLING_VALUES = 25_000_000;
+
+/** What an evaluation may still spend: values the rolling windows may read. */
+interface Budget {
+  rollingValues: number;
+}
+
+function evaluate(op: Operation, base: Frame, references: MetricReference[], budget: Budget): Value {
+  const sub = (o: Operation): Value => evaluate(o, base, references, budget);
   switch (op.kind) {
     case 'constant':
       return op.value;
@@ -215,6 +227,17 @@ function evaluate(op: Operation, base: Frame, references: MetricReference[]): Va
           references,
           `Rolling window '${op.window}' is greater than serie length '${v.times.length}'`,
         );
+      }
+      const reads = (v.times.length - op.window + 1) * op.window * v.columns.length;
+      budget.rollingValues -= reads;
+      if (budget.rollingValues < 0) {
+        throw new TimeseriesError(400, {
+          cause: 'Rolling window too large',
+          reason:
+            `rolling windows read at most ${MAX_ROLLING_VALUES} values an aggregation: a window of ` +
+            `${op.window} over ${v.times.length} points of ${v.columns.length} series reads ${reads}`,
+          detail: references.map((r) => [r.metric, r.aggregation]),
+        });
       }
       const times = v.times.slice(op.window - 1);
       const method = baseMethod(op.method);
@@ -380,6 +403,7 @@ export function evaluateOperations(
     if (lists.length && selected.length === 0) throw unaggregable(refs, 'No granularity match');
   }
   selected.sort((a, b) => b - a);
+  const budget: Budget = { rollingValues: MAX_ROLLING_VALUES };
   const isAggregated = combinesSeries(op) !== false;
   const aggregated: Point[] = [];
   const perMetric = new Map<string, Map<string, Point[]>>();
@@ -398,7 +422,7 @@ export function evaluateOperations(
     const to = options.stop ?? Infinity;
     const series = points.map((ps) => ps.filter((p) => micros(p[1]) === gUs && p[0] >= from && p[0] < to));
     const base = buildFrame(granularity, series, refs, fill, neededOverlap, options.start, options.stop);
-    const result = evaluate(op, base, refs);
+    const result = evaluate(op, base, refs, budget);
     const frame: Frame =
       typeof result === 'number'
         ? {
