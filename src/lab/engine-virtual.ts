@@ -36,7 +36,8 @@ export type RunPolicy = LabPolicy | OracleName;
  * registries, on the simulated clock) to the computers (the real processor-sharing model, on the same
  * clock), every hop taking the experiment's network delay; the brokers learn from the replies as in a
  * live deployment (measured time from asking for a client slot to the reply, load1 and ptime as the
- * computer reports them; hop by hop, from the computers' immediate acks). A request's time is from its
+ * computer reports them; hop by hop, from the computers' immediate acks, or with `feedback: completion`
+ * from the function's completion). A request's time is from its
  * arrival to the return of its last call (the sink's; hop by hop, to the sink's callback). Requests arriving before the warm-up are not measured. Deterministic: the
  * same experiment gives the same result, bit for bit.
  */
@@ -74,8 +75,11 @@ export async function runVirtual(e: Experiment, policy: RunPolicy, loadIndex: nu
   /** A request arriving at a node (computer or broker); resolves to its reply, sent back from there. */
   const serve = async (node: string, req: LambdaRequest): Promise<LambdaResponse> => {
     const machine = machines.get(node);
-    if (machine !== undefined)
-      return hopByHop !== undefined && !req.dry ? hopByHop.accept(node, req) : machine.edge.process(req);
+    if (machine !== undefined) {
+      if (hopByHop === undefined || req.dry) return machine.edge.process(req);
+      const { ack, completed } = hopByHop.accept(node, req);
+      return e.application.feedback === 'completion' ? completed : ack;
+    }
     const broker = brokers.get(node)!;
     const destination = await broker.choose(req);
     if (router.maxForwardTime > 0)

@@ -38,6 +38,16 @@ export type ApplicationMode = 'client-driven' | 'hop-by-hop';
 export const APPLICATION_MODES: readonly ApplicationMode[] = ['client-driven', 'hop-by-hop'];
 
 /**
+ * What a broker learns from, hop by hop: `ack` (as a real router: the computer's immediate
+ * acknowledgement ends the forwarding) or `completion` (a what-if of the lab: the forwarding ends, and the
+ * broker learns, when the function completed, as if the computer reported it to the broker).
+ */
+export type HopFeedback = 'ack' | 'completion';
+
+/** The hop-by-hop feedbacks, in the order error messages list them. */
+export const HOP_FEEDBACKS: readonly HopFeedback[] = ['ack', 'completion'];
+
+/**
  * What one request of the workload runs: a single function, or an application of several, run
  * client-driven or hop by hop. A chain is the DAG whose node i has the single successor i + 1.
  */
@@ -45,6 +55,8 @@ export interface LabApplication {
   kind: 'function' | 'chain' | 'dag';
   /** How the functions are called (a single function: `client-driven`, one call). */
   mode: ApplicationMode;
+  /** Hop by hop, what the brokers learn from; absent: `ack` (and client-driven, where it means nothing). */
+  feedback?: HopFeedback;
   /** The function (a name of the experiment's `functions`) of each node; node 0 is the source. */
   nodes: string[];
   /** The successors of each node (node indices, one list per node; the sink's is empty). */
@@ -257,10 +269,15 @@ function whatRuns(root: Fields): { functions: LabLambda[]; application: LabAppli
       application: { kind: 'function', mode: 'client-driven', nodes: [lambda.name], successors: [[]] },
     };
   }
-  const a = root.mapping('application', ['functions', 'chain', 'dag', 'mode']);
+  const a = root.mapping('application', ['functions', 'chain', 'dag', 'mode', 'feedback']);
   const mode = a.string('mode', 'client-driven');
   if (!(APPLICATION_MODES as readonly string[]).includes(mode))
     a.fail('mode', `expected one of ${APPLICATION_MODES.join(', ')}, found '${mode}'`);
+  const feedback = a.string('feedback', 'ack');
+  if (!(HOP_FEEDBACKS as readonly string[]).includes(feedback))
+    a.fail('feedback', `expected one of ${HOP_FEEDBACKS.join(', ')}, found '${feedback}'`);
+  if (a.has('feedback') && mode !== 'hop-by-hop') a.fail('feedback', 'only with mode: hop-by-hop');
+  const how = mode === 'hop-by-hop' && feedback === 'completion' ? { feedback: 'completion' as const } : {};
   const names = new Set<string>();
   const functions = a.list('functions').map((value, i) => {
     const item = a.item('functions', i, value, ['name', 'op-coeff', 'op-offset']);
@@ -283,13 +300,22 @@ function whatRuns(root: Fields): { functions: LabLambda[]; application: LabAppli
     } catch (err) {
       a.fail('chain', (err as Error).message);
     }
-    return { functions, application: { kind: 'chain', mode: mode as ApplicationMode, nodes, successors } };
+    return {
+      functions,
+      application: { kind: 'chain', mode: mode as ApplicationMode, ...how, nodes, successors },
+    };
   }
   const d = a.mapping('dag', ['nodes', 'successors']);
   const nodes = nodeNames(d, 'nodes', names);
   return {
     functions,
-    application: { kind: 'dag', mode: mode as ApplicationMode, nodes, successors: dagSuccessors(d, nodes) },
+    application: {
+      kind: 'dag',
+      mode: mode as ApplicationMode,
+      ...how,
+      nodes,
+      successors: dagSuccessors(d, nodes),
+    },
   };
 }
 

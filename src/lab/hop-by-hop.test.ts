@@ -32,6 +32,7 @@ const FUNCTIONS = `application:
 const CHAIN = '  chain: [f0, f1, f2]\n';
 const DAG = '  dag: { nodes: [f0, f1, f2, f3], successors: [[1, 2], [3], [3]] }\n';
 const HOP = '  mode: hop-by-hop\n';
+const COMPLETION = '  feedback: completion\n';
 
 /** One computer, inputs of 10 bytes, requests a minute apart on average: they never overlap. */
 function alone(structure: string, cores: number, delay = 0.0005): Experiment {
@@ -63,6 +64,15 @@ test('application.mode: client-driven by default, hop-by-hop when asked, anythin
   assert.throws(() => alone(CHAIN + '  mode: [hop-by-hop]\n', 1), {
     message: 'alone.yaml: application.mode: expected a non-empty string, found ["hop-by-hop"]',
   });
+  assert.equal(alone(CHAIN + HOP, 1).application.feedback, undefined);
+  assert.equal(alone(CHAIN + HOP + '  feedback: ack\n', 1).application.feedback, undefined);
+  assert.equal(alone(CHAIN + HOP + COMPLETION, 1).application.feedback, 'completion');
+  assert.throws(() => alone(CHAIN + HOP + '  feedback: reply\n', 1), {
+    message: "alone.yaml: application.feedback: expected one of ack, completion, found 'reply'",
+  });
+  assert.throws(() => alone(CHAIN + COMPLETION, 1), {
+    message: 'alone.yaml: application.feedback: only with mode: hop-by-hop',
+  });
 });
 
 test('the live engine refuses hop-by-hop applications, naming the field', () => {
@@ -75,8 +85,12 @@ test('the live engine refuses hop-by-hop applications, naming the field', () => 
 });
 
 test('a hop-by-hop chain alone takes its function times, 2 hops per function and the callback', async () => {
-  for (const delay of [0.0005, 0.005]) {
-    const e = alone(CHAIN + HOP, 1, delay);
+  for (const [delay, feedback] of [
+    [0.0005, ''],
+    [0.005, ''],
+    [0.005, COMPLETION],
+  ] as const) {
+    const e = alone(CHAIN + HOP + feedback, 1, delay);
     // 10, 20 and 30 ms; client → broker → computer, twice computer → broker → computer, computer → client.
     const expected = 0.01 + 0.02 + 0.03 + (2 * 3 + 1) * delay;
     for (const policy of EVERY(e)) {
@@ -109,7 +123,7 @@ class FakeNetwork {
     const computer = `c${req.nextFunctionIndex % 2}`;
     this.log.push(`send ${req.nextFunctionIndex} ${req.name} to ${computer}`);
     assert.equal(req.callback, LAB_CALLBACK);
-    return Promise.resolve(this.hop.accept(computer, req));
+    return Promise.resolve(this.hop.accept(computer, req).ack);
   };
   execute = (computer: string, req: LambdaRequest): Promise<LambdaResponse> => {
     assert.equal(req.callback, '');
@@ -226,5 +240,8 @@ test('hop-by-hop applications in virtual time are deterministic, and differ from
     const first = await table(3);
     assert.equal(await table(3), first);
     assert.notEqual(await table(3, ''), first, 'client-driven, other numbers');
+    const informed = await table(3, HOP + COMPLETION);
+    assert.equal(await table(3, HOP + COMPLETION), informed);
+    assert.notEqual(informed, first, 'brokers learning from completions, other numbers');
   }
 });

@@ -34,7 +34,8 @@ export const LAB_CALLBACK = 'client';
  * Hop-by-hop runs of an application in the virtual engine, as the real computers run chains and DAGs
  * (docs/composition.md): the client sends node 0 to the broker, which forwards it to a computer; the
  * computer acknowledges at once (the broker's forwarding ends there: it learns from the ack, as a real
- * router does, not from the execution) and runs the function; when it finishes, the computer sends each
+ * router does, not from the execution; with `feedback: completion`, a what-if, it ends when the function
+ * completed) and runs the function; when it finishes, the computer sends each
  * successor whose predecessors have all finished (a DAG's join: when the last one finished, wherever
  * they ran) to the broker, its companion, which places it; when the sink finishes, its computer calls back
  * the client. Every hop (client → broker, broker → computer, computer → broker, computer → client) takes
@@ -68,19 +69,22 @@ export class HopByHop {
   }
 
   /**
-   * A hop-by-hop request arriving at `computer`: starts its function there and returns the immediate ack
-   * (OK, asynchronous, processing time and loads 0, as a real asynchronous computer answers).
+   * A hop-by-hop request arriving at `computer`: starts its function there; returns the immediate ack
+   * (OK, asynchronous, processing time and loads 0, as a real asynchronous computer answers) and the
+   * function's own response once it completed (what a broker learns from with `feedback: completion`).
    */
-  accept(computer: string, req: LambdaRequest): LambdaResponse {
+  accept(computer: string, req: LambdaRequest): { ack: LambdaResponse; completed: Promise<LambdaResponse> } {
     const run = this.runs.get(req.uuid);
-    if (run === undefined) return errorResponse(`unknown lab application run '${req.uuid}'`, req.hops + 1);
+    if (run === undefined) {
+      const refused = errorResponse(`unknown lab application run '${req.uuid}'`, req.hops + 1);
+      return { ack: refused, completed: Promise.resolve(refused) };
+    }
     const node = req.nextFunctionIndex;
-    void this.network
-      .execute(computer, { ...labRequest(req.name, 0), input: run.input })
-      .then((response) => this.finished(req.uuid, run, node, response));
+    const completed = this.network.execute(computer, { ...labRequest(req.name, 0), input: run.input });
+    void completed.then((response) => this.finished(req.uuid, run, node, response));
     const ack = errorResponse('OK', req.hops + 1);
     ack.asynchronous = true;
-    return ack;
+    return { ack, completed };
   }
 
   /** Sends node `node` of a run to the broker (from the client or from a computer). */
