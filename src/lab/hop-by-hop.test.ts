@@ -102,6 +102,31 @@ test('a hop-by-hop chain alone takes its function times, 2 hops per function and
   }
 });
 
+test('in a two-tier topology the companion is the top broker: 3 hops per function (oracles 2), then the callback', async () => {
+  const e = parseExperiment(
+    `name: tiers
+network-delay: 0.005
+${FUNCTIONS}${CHAIN}${HOP}computers:
+  - { count: 2, speed: 1.0e+9 }
+second-tier: 2
+workload:
+  sizes: { min: 10, max: 10 }
+  loads: [0.001]
+  duration: 600
+${POLICIES}`,
+    'tiers.yaml',
+  );
+  // client → top → second tier → computer, twice computer → top → second tier → computer, then → client;
+  // the oracles, as client-driven, place every function on a computer directly from the top.
+  for (const policy of EVERY(e)) {
+    const hops = typeof policy === 'string' ? 2 : 3;
+    const expected = 0.01 + 0.02 + 0.03 + (hops * 3 + 1) * 0.005;
+    const { times } = await runVirtual(e, policy, 0);
+    assert.ok(times.length > 0);
+    for (const t of times) assert.ok(Math.abs(t - expected) < 1e-9, `${JSON.stringify(policy)}: ${t} s`);
+  }
+});
+
 test('a hop-by-hop DAG alone: its branches in parallel, the join once both finished, 2 hops per level', async () => {
   const e = alone(DAG + HOP, 2);
   // f0, then f1 and f2 each on a core (the join waits for f2, 30 ms), then f3; three levels of 2 hops + 1.
