@@ -39,7 +39,15 @@ function wrapUnary(
 export interface RpcServerOptions {
   /** Serve over TLS with this material (requiring client certificates when `mutual`); default: in clear. */
   tls?: TlsCredentials | undefined;
+  /**
+   * Largest request message, bytes (default {@link DEFAULT_MAX_RECEIVE_MESSAGE_LENGTH}); a larger one is
+   * refused RESOURCE_EXHAUSTED from its length prefix, before it is read.
+   */
+  maxReceiveMessageLength?: number;
 }
+
+/** The default largest request message of an {@link RpcServer}: 4 MiB, gRPC's own default. */
+export const DEFAULT_MAX_RECEIVE_MESSAGE_LENGTH = 4 * 1024 * 1024;
 
 /** grpc-js server credentials for `tls`: insecure without. */
 function serverCredentials(tls: TlsCredentials | undefined): grpc.ServerCredentials {
@@ -78,7 +86,10 @@ export class RpcServer {
   ): Promise<RpcServer> {
     const ep = parseBindEndpoint(endpoint);
     const credentials = serverCredentials(options.tls);
-    const server = new grpc.Server({ 'grpc.max_receive_message_length': 4 * 1024 * 1024 });
+    const server = new grpc.Server({
+      'grpc.max_receive_message_length':
+        options.maxReceiveMessageLength ?? DEFAULT_MAX_RECEIVE_MESSAGE_LENGTH,
+    });
     for (const { name, impl } of services) {
       const def = serviceDefinition(name);
       const wrapped: grpc.UntypedServiceImplementation = {};

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { VirtualScheduler } from '../../support/virtual-scheduler.js';
 import { StateClient } from './state-client.js';
-import { JOIN_SWEEP_MAX, JOIN_SWEEP_PERIOD, startStateServer } from './state-server.js';
+import { JOIN_SWEEP_MAX, JOIN_SWEEP_PERIOD, maxStateMessage, startStateServer } from './state-server.js';
 import {
   DEFAULT_JOIN_TTL,
   DEFAULT_MAX_NAME_LENGTH,
@@ -98,6 +98,23 @@ test('a name over 1 KiB is refused by Get, Put and Del; names count in the bytes
     assert.equal(server.store.totalBytes, 3000);
     assert.equal((await client.del(most)).retcode, 'OK');
     assert.equal(server.store.totalBytes, 1976);
+  } finally {
+    client.close();
+    await server.stop();
+  }
+});
+
+test('a Put over the size bound by more than its framing is refused by gRPC before it is read', async () => {
+  const server = await startStateServer('127.0.0.1:0', { limits: { maxStateSize: 10 } });
+  const client = new StateClient(server.endpoint);
+  try {
+    // Read: at most 10 bytes of content, 1024 of name and 65536 of framing.
+    assert.equal(maxStateMessage(server.store), 66_570);
+    await assert.rejects(client.put('big', Buffer.alloc(70_000)), {
+      message: 'RPC failed: Received message larger than max (70009 vs 66570)',
+    });
+    assert.equal((await client.put('big', Buffer.alloc(60_000))).retcode, stateTooBig('big', 60_000, 10));
+    assert.equal((await client.put('small', Buffer.alloc(10))).retcode, 'OK');
   } finally {
     client.close();
     await server.stop();

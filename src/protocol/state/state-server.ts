@@ -17,6 +17,21 @@ export interface StateServer {
 }
 
 /**
+ * Bytes of the protobuf framing of a State beside its name and content (field tags, lengths, the location of
+ * an endpoint), generously.
+ */
+const STATE_FRAMING_BYTES = 64 * 1024;
+
+/**
+ * The largest message a StateServer reads: a Put of a state of the largest size under the longest name.
+ * A larger one is refused before it is read (RESOURCE_EXHAUSTED), not after: 200 Puts of 3.9 MB at once,
+ * each answered `state too big`, took the server's memory up by 1.3 GB.
+ */
+export function maxStateMessage(store: StateStore): number {
+  return store.maxStateSize + store.maxNameLength + STATE_FRAMING_BYTES;
+}
+
+/**
  * Serves the StateServer service (Get, Put, Del) over a new bounded {@link StateStore} on `endpoint`,
  * sweeping its expired join entries every {@link JOIN_SWEEP_PERIOD} seconds of `scheduler` (default the
  * wall clock; its clock is the store's).
@@ -36,7 +51,7 @@ export async function startStateServer(
         Del: (s) => store.serve('Del', s),
       }),
     ],
-    { tls: options.tls },
+    { tls: options.tls, maxReceiveMessageLength: maxStateMessage(store) },
   );
   const cancelSweep = scheduler.every(JOIN_SWEEP_PERIOD, () => store.sweep(JOIN_SWEEP_MAX), {
     keepAlive: false,
