@@ -38,7 +38,8 @@ export const controllerCommand = defineCommand({
     'every table is then rebuilt); one that announces itself again (restarted, empty) gets its routes again. ' +
     'Calls are processed one at a time; malformed ones (end-points that are not host:port with port 1..65535, ' +
     'names too long or with control characters) are refused with INVALID_ARGUMENT naming the field. ' +
-    'With --state-file, the computers and routers are saved (atomically) after every change and ' +
+    'With --state-file, the computers (with the management end-points js computers announce) and routers are ' +
+    'saved (atomically) after every change and ' +
     'reloaded at start, when every known router is flushed and reprogrammed, so that a restarted controller forgets ' +
     'nothing (default file: edgecontroller-state.json in the user state folder, $XDG_STATE_HOME/soe/ or else ' +
     '~/.local/state/soe/, created on demand; --state-file "" keeps nothing, as the ' +

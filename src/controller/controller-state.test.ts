@@ -123,6 +123,10 @@ describe('ControllerStateFile', () => {
         '{"format": "soe-edgecontroller-state", "version": 1, "computers": [{"endpoint": "h:1", "containers": []}, {"endpoint": "h:1", "containers": []}], "routers": []}',
         /computer h:1 is listed twice/,
       ],
+      [
+        '{"format": "soe-edgecontroller-state", "version": 1, "computers": [{"endpoint": "h:1", "containers": [], "managementEndpoint": "h:0"}], "routers": []}',
+        /computers\[0\]\.managementEndpoint has port "0", not in 1\.\.65535: "h:0"/,
+      ],
     ];
     for (const [content, problem] of cases) {
       const p = freshPath();
@@ -162,6 +166,26 @@ describe('EdgeController with a state file', () => {
     await controller.announceComputer('host1:6473', makeContainers(1));
     assert.deepEqual(saved()?.routers, [{ lambdaEndpoint: 'host2:6473', forwardingEndpoint: 'host2:6474' }]);
     assert.deepEqual(saved(), controller.snapshot());
+  });
+
+  test("a js computer's management end-point is saved and restored; a change of it alone is saved", async () => {
+    const p = freshPath();
+    const first = controllerWith(p).controller;
+    await first.restore();
+    await first.announceComputer('host0:6473', makeContainers(1), '127.0.0.1:10080');
+    await first.announceComputer('host1:6473', makeContainers(1));
+    const saved = () => new ControllerStateFile(p).load()!.computers;
+    assert.deepEqual(
+      saved().map((c) => c.managementEndpoint),
+      ['127.0.0.1:10080', undefined],
+    );
+    await first.announceComputer('host0:6473', makeContainers(1), '127.0.0.1:10081');
+    assert.equal(saved()[0]!.managementEndpoint, '127.0.0.1:10081');
+
+    const restarted = controllerWith(p).controller;
+    await restarted.restore();
+    assert.equal(restarted.managementEndpointOf('host0:6473'), '127.0.0.1:10081');
+    assert.equal(restarted.managementEndpointOf('host1:6473'), '');
   });
 
   test('a restarted controller flushes and reprograms every known router, in announce order', async () => {

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { endpointProblem } from '../protocol/endpoint-rules.js';
 import type { ContainerInfo } from '../protocol/messages.js';
 import { userStateDir } from '../support/user-state-dir.js';
 import type { KnownComputer, RouterEndpoints } from './registry-entries.js';
@@ -68,12 +69,19 @@ function validate(v: Json): ControllerState {
   const computers = array(o.computers, 'computers').map((c, i) => {
     const where = `computers[${i}]`;
     const co = object(c, where);
-    return {
+    const computer: KnownComputer = {
       endpoint: string(co.endpoint, `${where}.endpoint`, false),
       containers: array(co.containers, `${where}.containers`).map((k, j) =>
         container(k, `${where}.containers[${j}]`),
       ),
     };
+    if (co.managementEndpoint !== undefined) {
+      const management = string(co.managementEndpoint, `${where}.managementEndpoint`, false);
+      const problem = endpointProblem(management);
+      if (problem !== undefined) throw new Error(`${where}.managementEndpoint ${problem}`);
+      computer.managementEndpoint = management;
+    }
+    return computer;
   });
   const routers = array(o.routers, 'routers').map((r, i) => {
     const ro = object(r, `routers[${i}]`);

@@ -116,7 +116,14 @@ export class EdgeController {
   /** The registry as saved to the state file. */
   snapshot(): ControllerState {
     return {
-      computers: this.computers().map((c) => ({ endpoint: c.endpoint, containers: [...c.containers] })),
+      computers: this.computers().map((c) => {
+        const management = this.managementEndpointOf(c.endpoint);
+        return {
+          endpoint: c.endpoint,
+          containers: [...c.containers],
+          ...(management === '' ? {} : { managementEndpoint: management }),
+        };
+      }),
       routers: this.routers(),
     };
   }
@@ -146,7 +153,11 @@ export class EdgeController {
       else this.managementMap.set(endpoint, managementEndpoint);
     };
     if (known !== undefined) {
-      if (sameContainers(known, containers)) return setManagement();
+      if (sameContainers(known, containers)) {
+        if (this.managementEndpointOf(endpoint) === managementEndpoint) return;
+        setManagement();
+        return this.save();
+      }
       await this.removeKnownComputer(endpoint, known);
     }
     setManagement();
@@ -202,7 +213,10 @@ export class EdgeController {
     if (this.computerMap.size > 0 || this.routerList.length > 0) {
       throw new Error('Cannot restore the state of a controller already in use');
     }
-    for (const c of state.computers) this.register(c.endpoint, c.containers);
+    for (const c of state.computers) {
+      this.register(c.endpoint, c.containers);
+      if (c.managementEndpoint !== undefined) this.managementMap.set(c.endpoint, c.managementEndpoint);
+    }
     this.routerList = state.routers.map((r) => ({ ...r }));
     log.info(
       `restored ${state.computers.length} computers and ${state.routers.length} routers ` +

@@ -6,6 +6,8 @@ export type { RouterReach } from './router-reach.js';
 export interface KnownComputer {
   endpoint: string;
   containers: readonly ContainerInfo[];
+  /** The management end-point it announced (a js computer's API), kept in the state file; absent: none. */
+  managementEndpoint?: string;
 }
 
 /** An e-router (or e-dispatcher) known to the controller. */
