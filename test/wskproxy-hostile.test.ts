@@ -4,6 +4,8 @@
  * would hold unbounded memory (huge parameters, code over the total bound).
  */
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { connect } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { startWskProxy, type WskProxyLimits, type WskProxyServer } from '../src/openwhisk/wsk-proxy.js';
 import { startLambdaServer } from '../src/protocol/edge-server.js';
@@ -228,5 +230,39 @@ describe('bodies nested deeper than 100 levels, and long names of activations', 
     assert.deepEqual([await kept(short), await kept(long)], [404, 404]);
     const again = await call(proxy, 'POST', 'leaf?blocking=true');
     assert.equal(await kept(again), 200);
+  });
+});
+
+describe('the request bodies read at once are bounded', () => {
+  let proxy: WskProxyServer;
+  before(async () => {
+    proxy = await startProxy({ maxBodiesBytes: 100 });
+  });
+  after(async () => {
+    await proxy.stop();
+  });
+
+  test('a body that would pass the bound while another is read is a 429; once it is read, it passes', async () => {
+    const action = JSON.stringify(node()).padEnd(80);
+    const socket = connect(Number(new URL(proxy.apiRoot).port), '127.0.0.1');
+    await once(socket, 'connect');
+    let reply = '';
+    socket.on('data', (chunk: Buffer) => (reply += chunk.toString('latin1')));
+    // 80 bytes declared, 10 sent: the proxy holds 80 of its 100 while the rest comes.
+    socket.write(
+      'PUT /api/v1/namespaces/_/actions/slow HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n' +
+        `Content-Length: 80\r\nConnection: close\r\n\r\n${action.slice(0, 10)}`,
+    );
+    const params = { p: 'x'.repeat(22) }; // 30 bytes
+    let other = await call(proxy, 'POST', 'leaf', params);
+    while (other.status === 202) other = await call(proxy, 'POST', 'leaf', params);
+    assert.deepEqual(
+      [other.status, other.body.error],
+      [429, 'Too many concurrent requests in flight (bytes: 110, allowed: 100).'],
+    );
+    socket.end(action.slice(10));
+    await once(socket, 'close');
+    assert.match(reply, /^HTTP\/1\.1 200 OK\r\n/);
+    assert.equal((await call(proxy, 'POST', 'leaf', params)).status, 202);
   });
 });

@@ -27,7 +27,8 @@ export const wskproxyCommand = defineCommand({
     'Callers authenticate with an OpenWhisk API key (HTTP Basic UUID:KEY) of --auth-file; --no-auth lets ' +
     'anyone in, as the original did. Bounds: parameters 1 MiB, action code 48 MiB, an action’s parameters ' +
     'and annotations 1 MiB (413 beyond); the actions kept 256 MiB in all (403 beyond); the parameters of the ' +
-    'invocations in flight 64 MiB in all (429 beyond); a sequence 50 actions, ' +
+    'invocations in flight 64 MiB in all, the request bodies read at once 128 MiB (429 beyond); a sequence ' +
+    '50 actions, ' +
     'nested sequences included, 10 levels deep (400 at creation, an application error if a component grew ' +
     'since); a blocking invocation waits 60 s at most (then 202) (docs/openwhisk.md).',
   options: [

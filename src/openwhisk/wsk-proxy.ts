@@ -29,6 +29,7 @@ import {
   SequenceBudget,
 } from './sequence-limit.js';
 import { nestsDeeperThan } from '../timeseries/api/json-limits.js';
+import { BodyBudget } from './body-budget.js';
 import { JsonText, jsonOf } from './json-text.js';
 import { tooLargeText, WSK_TEXTS, WskHttpError, wskId } from './wsk-errors.js';
 
@@ -59,6 +60,8 @@ export interface WskProxyLimits {
    * broker's answer; an invocation past it is refused with 429.
    */
   maxInFlightBytes: number;
+  /** Bytes of request bodies read at once, over all connections (declared lengths); beyond, 429. */
+  maxBodiesBytes: number;
   /** Actions one sequence runs, nested sequences included (OpenWhisk's `limits.actions.sequence.maxLength`). */
   maxSequenceLength: number;
   /** Bytes of code, parameters and annotations the actions kept hold at most, over all namespaces. */
@@ -79,6 +82,7 @@ export const DEFAULT_WSK_PROXY_LIMITS: WskProxyLimits = {
   maxActions: 10_000,
   maxWaiting: 1000,
   maxInFlightBytes: 64 * 1024 * 1024,
+  maxBodiesBytes: 128 * 1024 * 1024,
   maxSequenceLength: DEFAULT_MAX_SEQUENCE_LENGTH,
   maxActionsBytes: 256 * 1024 * 1024,
   jsComputersPeriodMs: 1000,
@@ -184,6 +188,8 @@ export class WskProxy {
   private readonly pool: ClientPool;
   private readonly activations: ActivationStore;
   private readonly actions = new Map<string, KnownAction>();
+  /** The bytes of the request bodies being read, bounded by `maxBodiesBytes`. */
+  private readonly bodies: BodyBudget;
   /** The bytes of parameters of the invocations in flight, bounded by `maxInFlightBytes`. */
   private inFlightBytes = 0;
   /** The bytes the {@link actions} hold, bounded by `maxActionsBytes`. */
@@ -198,6 +204,7 @@ export class WskProxy {
 
   constructor(readonly options: WskProxyOptions) {
     this.limits = { ...DEFAULT_WSK_PROXY_LIMITS, ...options.limits };
+    this.bodies = new BodyBudget(this.limits.maxBodiesBytes);
     this.pool = new ClientPool(options.numThreads, options.tls);
     this.activations = new ActivationStore({
       maxRecords: this.limits.maxActivations,
@@ -366,7 +373,7 @@ export class WskProxy {
   ): Promise<void> {
     checkEntityName(path.name, 'action');
     if (path.pkg !== undefined) checkEntityName(path.pkg, 'package');
-    const body = await readJson(req, this.limits.maxActionBytes);
+    const body = await readJson(req, this.limits.maxActionBytes, this.bodies);
     const entity = await this.exclusive(() => this.createAction(path, body, overwrite));
     send(res, 200, showAction(entity));
   }
@@ -435,7 +442,7 @@ export class WskProxy {
   ): Promise<void> {
     const blocking = q.get('blocking') === 'true';
     const resultOnly = q.get('result') === 'true';
-    const input = await readParams(req, this.limits.maxParamsBytes);
+    const input = await readParams(req, this.limits.maxParamsBytes, this.bodies);
     const inFlight = this.inFlightBytes + input.length;
     if (inFlight > this.limits.maxInFlightBytes)
       throw new WskHttpError(429, tooManyInFlightText(inFlight, this.limits.maxInFlightBytes));
@@ -634,8 +641,8 @@ const LOG_CUT_TEXT = 'Logs were truncated because the total bytes size exceeds t
  * The parameters of an invocation as JSON text (a 400 unless a JSON object; none is `{}`): the parsed object
  * is dropped at once, since one of many small objects takes some twenty times its text's bytes.
  */
-async function readParams(req: IncomingMessage, maxBytes: number): Promise<string> {
-  const params = await readJson(req, maxBytes, {});
+async function readParams(req: IncomingMessage, maxBytes: number, bodies: BodyBudget): Promise<string> {
+  const params = await readJson(req, maxBytes, bodies, {});
   if (typeof params !== 'object' || params === null || Array.isArray(params))
     throw new WskHttpError(400, `${WSK_TEXTS.malformed}\nthe parameters must be a JSON object`);
   return JSON.stringify(params);
@@ -657,27 +664,57 @@ const MAX_JSON_NESTING = 100;
  * further); an empty body is `empty`, or a 400 if none is given; malformed JSON, or JSON nested more than
  * {@link MAX_JSON_NESTING} levels, is a 400.
  */
-function readJson(req: IncomingMessage, maxBytes: number, empty?: unknown): Promise<unknown> {
+function readJson(
+  req: IncomingMessage,
+  maxBytes: number,
+  bodies: BodyBudget,
+  empty?: unknown,
+): Promise<unknown> {
   const declared = Number(req.headers['content-length'] ?? 0);
   if (declared > maxBytes) {
     req.resume();
     return Promise.reject(new WskHttpError(413, tooLargeText(declared, maxBytes)));
   }
-  return new Promise((resolve, reject) => {
+  const busy = (bytes: number): WskHttpError =>
+    new WskHttpError(429, tooManyInFlightText(bodies.reserved + bytes, bodies.maxBytes));
+  if (!bodies.reserve(declared)) {
+    req.resume();
+    return Promise.reject(busy(declared));
+  }
+  let reserved = declared;
+  const release = (): void => {
+    bodies.release(reserved);
+    reserved = 0;
+  };
+  return new Promise<unknown>((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    let done = false;
+    const stop = (err: Error): void => {
+      if (done) return;
+      done = true;
+      req.removeAllListeners('data');
+      req.resume();
+      release();
+      reject(err);
+    };
     req.on('data', (c: Buffer) => {
       size += c.length;
-      if (size <= maxBytes) chunks.push(c);
-      else {
-        req.removeAllListeners('data');
-        req.resume();
-        reject(new WskHttpError(413, tooLargeText(size, maxBytes)));
+      if (size > maxBytes) return stop(new WskHttpError(413, tooLargeText(size, maxBytes)));
+      // A chunked body (or one longer than declared) reserves what arrives beyond its declared length.
+      if (size > reserved) {
+        if (!bodies.reserve(size - reserved)) return stop(busy(size - reserved));
+        reserved = size;
       }
+      chunks.push(c);
     });
+    req.on('close', release);
     req.on('end', () => {
-      if (size > maxBytes) return;
+      if (done) return;
+      done = true;
       const text = Buffer.concat(chunks).toString('utf8');
+      chunks.length = 0;
+      release();
       if (text.trim() === '') {
         if (empty !== undefined) return resolve(empty);
         return reject(new WskHttpError(400, `${WSK_TEXTS.malformed}\nthe body is empty`));
@@ -694,7 +731,7 @@ function readJson(req: IncomingMessage, maxBytes: number, empty?: unknown): Prom
         );
       resolve(value);
     });
-    req.on('error', reject);
+    req.on('error', stop);
   });
 }
 
