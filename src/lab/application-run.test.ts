@@ -3,52 +3,14 @@ import { test } from 'node:test';
 import type { LambdaResponse } from '../protocol/messages.js';
 import { errorResponse } from '../protocol/responses.js';
 import { runApplication } from './application-run.js';
-import { runVirtual, type RunPolicy } from './engine-virtual.js';
-import { ORACLE, ORACLE_MARGINAL, parseExperiment, type Experiment } from './experiment.js';
+import { runVirtual } from './engine-virtual.js';
+import { alone, CHAIN, DAG, EVERY, FUNCTIONS, POLICIES } from './application-fixtures.test-support.js';
+import { ORACLE, parseExperiment, type Experiment } from './experiment.js';
 import { runExperiment } from './lab-run.js';
 import { csvTable } from './report.js';
 
-const POLICIES = `policies:
-  - name: random
-    router: { table-conf: type=random, optimizer-conf: 'type=trivial,period=1,stat=mean' }
-  - name: round-robin
-    router: { table-conf: type=round-robin, optimizer-conf: 'type=trivial,period=1,stat=mean' }
-  - name: led
-    dispatcher: { ptimeest-conf: 'type=led,window-size=50,in-flight-timeout=30' }
-  - name: shortest-expected-delay
-    router: { table-conf: type=shortest-expected-delay, optimizer-conf: type=delay-per-request }
-`;
-
-/** Functions of 1, 2, 3 and 1 ms of operations per byte on a 1e9 operations/s core. */
-const FUNCTIONS = `application:
-  functions:
-    - { name: f0, op-coeff: 1.0e+6 }
-    - { name: f1, op-coeff: 2.0e+6 }
-    - { name: f2, op-coeff: 3.0e+6 }
-    - { name: f3, op-coeff: 1.0e+6 }
-`;
-
-/** One computer, inputs of 10 bytes, requests a minute apart on average: they never overlap. */
-function alone(structure: string, cores: number): Experiment {
-  return parseExperiment(
-    `name: alone
-network-delay: 0.0005
-${FUNCTIONS}${structure}
-computers:
-  - { speed: 1.0e+9, cores: ${cores} }
-workload:
-  sizes: { min: 10, max: 10 }
-  loads: [0.001]
-  duration: 600
-${POLICIES}`,
-    'alone',
-  );
-}
-
-const EVERY: (e: Experiment) => RunPolicy[] = (e) => [...e.policies, ORACLE, ORACLE_MARGINAL];
-
 test('a chain alone on one computer takes the sum of its function times and of its hop delays', async () => {
-  const e = alone('  chain: [f0, f1, f2]\n', 1);
+  const e = alone(CHAIN, 1);
   // 10, 20 and 30 ms of processing; each call crosses four hops of 0.5 ms (client, broker, computer, back).
   const expected = 0.01 + 0.02 + 0.03 + 3 * 4 * 0.0005;
   for (const policy of EVERY(e)) {
@@ -60,7 +22,7 @@ test('a chain alone on one computer takes the sum of its function times and of i
 });
 
 test('a DAG runs its parallel branches in parallel: end to end is less than the sum of its node times', async () => {
-  const e = alone('  dag: { nodes: [f0, f1, f2, f3], successors: [[1, 2], [3], [3]] }\n', 2);
+  const e = alone(DAG, 2);
   // f1 and f2 start together, each on a core: the join waits for f2 (30 ms), not for f1 + f2 (50 ms).
   const expected = 0.01 + 0.03 + 0.01 + 3 * 4 * 0.0005;
   const sequential = 0.01 + 0.02 + 0.03 + 0.01 + 4 * 4 * 0.0005;
@@ -91,9 +53,6 @@ ${POLICIES}`,
     'small',
   );
 }
-
-const CHAIN = '  chain: [f0, f1, f2]\n';
-const DAG = '  dag: { nodes: [f0, f1, f2, f3], successors: [[1, 2], [3], [3]] }\n';
 
 // On identical computers. With speeds 1:2:4 `led` beats the greedy oracle's mean from load 0.3, as it does
 // for single functions (docs/evaluation.md says why).

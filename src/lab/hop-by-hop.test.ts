@@ -2,56 +2,16 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { LambdaRequest, LambdaResponse } from '../protocol/messages.js';
 import { errorResponse } from '../protocol/responses.js';
-import { runVirtual, type RunPolicy } from './engine-virtual.js';
+import { runVirtual } from './engine-virtual.js';
 import { assertLiveRunnable } from './engine-live.js';
-import { ORACLE, ORACLE_MARGINAL, parseExperiment, type Experiment } from './experiment.js';
+import { alone, CHAIN, DAG, EVERY, FUNCTIONS, POLICIES } from './application-fixtures.test-support.js';
+import { parseExperiment, type Experiment } from './experiment.js';
 import { HopByHop, LAB_CALLBACK } from './hop-by-hop.js';
 import { runExperiment } from './lab-run.js';
 import { csvTable } from './report.js';
 
-const POLICIES = `policies:
-  - name: random
-    router: { table-conf: type=random, optimizer-conf: 'type=trivial,period=1,stat=mean' }
-  - name: round-robin
-    router: { table-conf: type=round-robin, optimizer-conf: 'type=trivial,period=1,stat=mean' }
-  - name: led
-    dispatcher: { ptimeest-conf: 'type=led,window-size=50,in-flight-timeout=30' }
-  - name: shortest-expected-delay
-    router: { table-conf: type=shortest-expected-delay, optimizer-conf: type=delay-per-request }
-`;
-
-/** Functions of 1, 2, 3 and 1 ms of operations per byte on a 1e9 operations/s core. */
-const FUNCTIONS = `application:
-  functions:
-    - { name: f0, op-coeff: 1.0e+6 }
-    - { name: f1, op-coeff: 2.0e+6 }
-    - { name: f2, op-coeff: 3.0e+6 }
-    - { name: f3, op-coeff: 1.0e+6 }
-`;
-
-const CHAIN = '  chain: [f0, f1, f2]\n';
-const DAG = '  dag: { nodes: [f0, f1, f2, f3], successors: [[1, 2], [3], [3]] }\n';
 const HOP = '  mode: hop-by-hop\n';
 const COMPLETION = '  feedback: completion\n';
-
-/** One computer, inputs of 10 bytes, requests a minute apart on average: they never overlap. */
-function alone(structure: string, cores: number, delay = 0.0005): Experiment {
-  return parseExperiment(
-    `name: alone
-network-delay: ${delay}
-${FUNCTIONS}${structure}
-computers:
-  - { speed: 1.0e+9, cores: ${cores} }
-workload:
-  sizes: { min: 10, max: 10 }
-  loads: [0.001]
-  duration: 600
-${POLICIES}`,
-    'alone.yaml',
-  );
-}
-
-const EVERY: (e: Experiment) => RunPolicy[] = (e) => [...e.policies, ORACLE, ORACLE_MARGINAL];
 
 test('application.mode: client-driven by default, hop-by-hop when asked, anything else named', () => {
   assert.equal(alone(CHAIN, 1).application.mode, 'client-driven');
