@@ -260,7 +260,7 @@ describe('the request bodies read at once are bounded', () => {
       [other.status, other.body.error],
       [429, 'Too many concurrent requests in flight (bytes: 110, allowed: 100).'],
     );
-    socket.end(action.slice(10));
+    socket.write(action.slice(10));
     await once(socket, 'close');
     assert.match(reply, /^HTTP\/1\.1 200 OK\r\n/);
     assert.equal((await call(proxy, 'POST', 'leaf', params)).status, 202);

@@ -396,6 +396,15 @@ remote_write:
         'client back about 90 ms per MB)',
     },
     {
+      name: 'max-concurrent-body-size',
+      kind: 'integer',
+      default: 256 * 1024 * 1024,
+      description:
+        'bytes of request bodies received at once over all connections (their Content-Length); a request ' +
+        'that would pass it gets 503 before its body is read (256 MiB: 32 bodies of the default ' +
+        '--max-body-size)',
+    },
+    {
       name: 'request-timeout-ms',
       kind: 'integer',
       default: 60_000,
@@ -496,6 +505,11 @@ remote_write:
     const maxBodySize = o['max-body-size'];
     if (!Number.isInteger(maxBodySize) || maxBodySize < 1)
       throw new Error(`Invalid --max-body-size '${maxBodySize}': a positive number of bytes`);
+    const maxConcurrentBodySize = o['max-concurrent-body-size'];
+    if (!Number.isInteger(maxConcurrentBodySize) || maxConcurrentBodySize < 1)
+      throw new Error(
+        `Invalid --max-concurrent-body-size '${maxConcurrentBodySize}': a positive number of bytes`,
+      );
     const requestTimeoutMs = o['request-timeout-ms'];
     if (!Number.isInteger(requestTimeoutMs) || requestTimeoutMs < 1)
       throw new Error(`Invalid --request-timeout-ms '${requestTimeoutMs}': a positive number of ms`);
@@ -561,6 +575,7 @@ remote_write:
         allowedHosts,
         metricsAuth,
         maxBodySize,
+        maxConcurrentBodySize,
         requestTimeoutMs,
         maxLimit,
         maxAggregationMetrics,

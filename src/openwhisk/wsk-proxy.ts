@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { ClientPool } from '../client/client-pool.js';
 import type { TlsCredentials } from '../protocol/tls-credentials.js';
+import { BodyBudget } from '../support/body-budget.js';
 import { logger } from '../support/logger.js';
 import {
   activationResponse,
@@ -29,7 +30,6 @@ import {
   SequenceBudget,
 } from './sequence-limit.js';
 import { nestsDeeperThan } from '../timeseries/api/json-limits.js';
-import { BodyBudget } from './body-budget.js';
 import { JsonText, jsonOf } from './json-text.js';
 import { tooLargeText, WSK_TEXTS, WskHttpError, wskId } from './wsk-errors.js';
 

@@ -9,6 +9,7 @@ import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import { Mutex } from '../../support/mutex.js';
 import { TimeseriesError } from '../errors.js';
 import type { TimeseriesStore } from '../store.js';
+import { DEFAULT_MAX_CONCURRENT_BODY_SIZE, registerBodyAdmission } from './body-admission.js';
 import { DEFAULT_MAX_AGGREGATION_METRICS, DEFAULT_MAX_LIMIT, setApiSettings } from './api-settings.js';
 import type { AuthMode } from './auth.js';
 import { registerCors } from './cors.js';
@@ -61,6 +62,8 @@ export interface AppOptions {
   bodyLimit?: number;
   /** Default and largest page size of lists (Gnocchi's `api.max_limit`, default 1000). */
   maxLimit?: number;
+  /** Bytes of request bodies received at once (default {@link DEFAULT_MAX_CONCURRENT_BODY_SIZE}), 503 beyond. */
+  maxConcurrentBodySize?: number;
   /** Most metrics one aggregation reads (default {@link DEFAULT_MAX_AGGREGATION_METRICS}). */
   maxAggregationMetrics?: number;
   /** Origins CORS lets in (Gnocchi's `[cors] allowed_origin`; default none). */
@@ -141,6 +144,7 @@ export function buildApp(store: TimeseriesStore, options: AppOptions): FastifyIn
     }
   });
 
+  registerBodyAdmission(app, options.maxConcurrentBodySize ?? DEFAULT_MAX_CONCURRENT_BODY_SIZE, bodyLimit);
   registerCors(app);
 
   app.setNotFoundHandler((request, reply) =>

@@ -31,6 +31,8 @@ export interface TimeseriesServerOptions {
   metricsAuth?: MetricsAuth;
   /** Largest request body in bytes, 413 beyond (default `DEFAULT_MAX_BODY_SIZE`, 8 MiB). */
   maxBodySize?: number;
+  /** Bytes of request bodies received at once, 503 beyond (default 256 MiB). */
+  maxConcurrentBodySize?: number;
   /**
    * Longest a request may take to arrive, headers and body, in ms (default {@link DEFAULT_REQUEST_TIMEOUT_MS});
    * a slower one is answered 408 and its connection closed, so slow senders cannot hold connections forever.
@@ -113,6 +115,9 @@ export async function startTimeseriesServer(
     ...(options.metricsAuth !== undefined ? { metricsAuth: options.metricsAuth } : {}),
     ...(options.maxBodySize !== undefined ? { bodyLimit: options.maxBodySize } : {}),
     ...(options.maxLimit !== undefined ? { maxLimit: options.maxLimit } : {}),
+    ...(options.maxConcurrentBodySize !== undefined
+      ? { maxConcurrentBodySize: options.maxConcurrentBodySize }
+      : {}),
     ...(options.maxAggregationMetrics !== undefined
       ? { maxAggregationMetrics: options.maxAggregationMetrics }
       : {}),

@@ -1,7 +1,8 @@
 /**
  * The bytes of request bodies a server reads at once, over all its connections: each body reserves its
- * declared length (or, chunked, what has arrived) before it is read, and gives it back once parsed or
- * dropped. Without it, wskproxy read as many 48 MiB action bodies at once as connections came (4,096).
+ * declared length (or, chunked, what has arrived) before it is read, and gives it back once done with.
+ * Without it, wskproxy read as many 48 MiB action bodies at once as connections came (4,096), and the
+ * timeseries service as many 8 MiB ones.
  */
 export class BodyBudget {
   private used = 0;
