@@ -33,7 +33,8 @@ export const timeseriesCommand = defineCommand({
     '(Gnocchi’s range, numpy’s datetime64[ns]; a boolean is not a timestamp); names (archive policies, rules ' +
     'and their metric_pattern, metrics, resource types, user_id, project_id, like patterns, metric names and ' +
     'globs in /v1/aggregates) at most 255 characters, as Gnocchi’s columns (a unit at most 31); NUL refused ' +
-    'anywhere in a body, a URL or a user name; bodies, search filters and operations strings nested at most 100 levels. ' +
+    'anywhere in a body, a URL or a user name; bodies, search filters and operations strings nested at most 100 levels; ' +
+    'search filters (resources, measures) of at most 1000 conditions (an in of any length is one). ' +
     'Each is a 400 naming the field. A body over --max-body-size is refused with 413 from its ' +
     'Content-Length, before it is read. An aggregation (/v1/aggregation/…, /v1/aggregates) over more metrics ' +
     'than --max-aggregation-metrics is a 400 naming the option, before any measure is read; its rolling ' +

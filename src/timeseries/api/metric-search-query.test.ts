@@ -56,3 +56,9 @@ describe('metric search predicates', () => {
     assert.throws(() => matching({ '%': 0 }, [1]), { description: 'float modulo' });
   });
 });
+
+test('a measure search holds at most 1000 conditions', () => {
+  const or = (n: number) => ({ or: Array.from({ length: n }, (_, i) => ({ '=': i })) });
+  assert.deepEqual(matching(or(1000), [5, 999, 1000]), [5, 999]);
+  refused(or(1001), { cause: 'Invalid input', reason: 'more than 1000 conditions', detail: [] });
+});

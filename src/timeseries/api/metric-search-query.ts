@@ -6,6 +6,7 @@
  * its evaluator then refuses (400 `Unknown operator not`); so does this.
  */
 import { TimeseriesError } from '../errors.js';
+import { MAX_FILTER_CONDITIONS } from './search-filter.js';
 import { isObject } from './validate.js';
 
 /** A validated predicate tree. */
@@ -72,19 +73,31 @@ function isOperation(value: unknown): boolean {
   );
 }
 
-function isSearch(value: unknown, depth: number): boolean {
+function isSearch(value: unknown, depth: number, count: { conditions: number }): boolean {
   if (depth > 100) return false;
-  if (isOperation(value)) return true;
+  if (isOperation(value)) {
+    if (++count.conditions > MAX_FILTER_CONDITIONS) {
+      throw new TimeseriesError(400, {
+        cause: 'Invalid input',
+        reason: `more than ${MAX_FILTER_CONDITIONS} conditions`,
+        detail: [],
+      });
+    }
+    return true;
+  }
   if (!isObject(value)) return false;
   const entries = Object.entries(value);
   if (entries.length !== 1) return false;
   const [op, arg] = entries[0] as [string, unknown];
-  return LIST_KEYS.has(op) && Array.isArray(arg) && arg.every((a: unknown) => isSearch(a, depth + 1));
+  return LIST_KEYS.has(op) && Array.isArray(arg) && arg.every((a: unknown) => isSearch(a, depth + 1, count));
 }
 
-/** Validates a body as Gnocchi's `MetricSearchSchema` (400 Invalid input `not a valid value` otherwise). */
+/**
+ * Validates a body as Gnocchi's `MetricSearchSchema` (400 Invalid input `not a valid value` otherwise); more
+ * than {@link MAX_FILTER_CONDITIONS} conditions, each tried on every measure, are a 400 too.
+ */
 export function parseMetricSearch(body: unknown): MetricSearchTree {
-  if (!isSearch(body, 0)) throw invalid();
+  if (!isSearch(body, 0, { conditions: 0 })) throw invalid();
   return body as MetricSearchTree;
 }
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { TimeseriesError } from '../errors.js';
-import { compileFilter, parseFilterString, validateFilter } from './search-filter.js';
+import { compileFilter, MAX_FILTER_CONDITIONS, parseFilterString, validateFilter } from './search-filter.js';
 
 function fails(fn: () => unknown, description: unknown): void {
   assert.throws(fn, (e: unknown) => {
@@ -104,5 +104,20 @@ test('in matches as = does against each value, in one look-up: numbers, booleans
   assert.deepEqual(
     probes.filter((p) => matches(p)),
     [1, 1.0, '1', 2.5, '2.5', 3, '3', true, 'true', 0, '0', 'x', 1e21, '1e+21'],
+  );
+});
+
+test('a filter holds at most 1000 conditions (an in of any length is one)', () => {
+  assert.equal(MAX_FILTER_CONDITIONS, 1000);
+  const or = (n: number) => ({ or: Array.from({ length: n }, (_, i) => ({ '=': { user_id: `u${i}` } })) });
+  assert.equal((validateFilter(or(1000), 'admin')?.or as unknown[]).length, 1000);
+  fails(() => validateFilter(or(1001), 'admin'), {
+    cause: 'Invalid input',
+    reason: "more than 1000 conditions @ data['or']['1000']['=']",
+    detail: ['or', '1000', '='],
+  });
+  const values = Array.from({ length: 100_000 }, (_, i) => `u${i}`);
+  assert.ok(
+    validateFilter({ and: [{ in: { user_id: values } }, { not: { like: { name: 'x%' } } }] }, 'admin'),
   );
 });

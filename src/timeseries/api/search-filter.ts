@@ -66,16 +66,34 @@ function mapId(value: unknown, creator: string, path: BodyPath): string {
 }
 
 /**
+ * Most conditions (comparisons, `like`, `in`, each counting one) a filter holds. Every condition is tried
+ * on every resource, so a filter of 300,000 conditions (the 8 MiB a body may hold) over 10,000 resources
+ * would hold the server over a minute; an `in` of many values is one condition, looked up in a set.
+ */
+export const MAX_FILTER_CONDITIONS = 1000;
+
+/**
  * Validates a JSON filter (`{}` = no filter → undefined) and maps `id` values to resource UUIDs of
- * `creator`; 400 Invalid input otherwise.
+ * `creator`; 400 Invalid input otherwise, and past {@link MAX_FILTER_CONDITIONS} conditions.
  */
 export function validateFilter(value: unknown, creator: string, path: BodyPath = []): Filter | undefined {
+  return validateNode(value, creator, path, { conditions: 0 });
+}
+
+function validateNode(
+  value: unknown,
+  creator: string,
+  path: BodyPath,
+  count: { conditions: number },
+): Filter | undefined {
   if (!isObject(value)) throw invalidAt('expected a dictionary', path);
   const entries = Object.entries(value);
   if (entries.length === 0) return undefined;
   if (entries.length > 1) throw invalidAt('length of value must be at most 1', path);
   const [op, arg] = entries[0] as [string, unknown];
   const here = [...path, op];
+  if ((COMPARISONS.has(op) || op === 'like' || op === 'in') && ++count.conditions > MAX_FILTER_CONDITIONS)
+    throw invalidAt(`more than ${MAX_FILTER_CONDITIONS} conditions`, here);
   if (COMPARISONS.has(op)) {
     const [attr, v] = oneEntry(arg, here);
     if (attr === 'id') return { [op]: { id: mapId(v, creator, [...here, attr]) } };
@@ -105,12 +123,12 @@ export function validateFilter(value: unknown, creator: string, path: BodyPath =
   if (AND.has(op) || OR.has(op)) {
     if (!Array.isArray(arg)) throw invalidValue('expected a list', here);
     if (arg.length < 1) throw invalidValue('length of value must be at least 1', here);
-    const parts = arg.map((item, i) => validateFilter(item, creator, [...here, i]) ?? {});
+    const parts = arg.map((item, i) => validateNode(item, creator, [...here, i], count) ?? {});
     return { [op]: parts };
   }
   if (op === 'not') {
     if (!isObject(arg)) throw invalidValue('expected a dictionary', here);
-    return { not: validateFilter(arg, creator, here) ?? {} };
+    return { not: validateNode(arg, creator, here, count) ?? {} };
   }
   throw invalidAt('extra keys not allowed', here);
 }
