@@ -29,7 +29,7 @@ import {
   SEQUENCE_TEXTS,
   SequenceBudget,
 } from './sequence-limit.js';
-import { nestsDeeperThan } from '../timeseries/api/json-limits.js';
+import { nestsDeeperThan } from '../support/json-depth.js';
 import { JsonText, jsonOf } from './json-text.js';
 import { tooLargeText, WSK_TEXTS, WskHttpError, wskId } from './wsk-errors.js';
 

@@ -5,37 +5,12 @@
  * would). Both walks are iterative. The NUL walk runs only when the raw text holds a `\u0000` escape
  * (JSON cannot carry a raw NUL byte inside a string), so large measure batches pay one `indexOf`.
  */
+import { nestsDeeperThan } from '../../support/json-depth.js';
 import { TimeseriesError } from '../errors.js';
 import { MAX_NESTING } from '../names.js';
 import { invalidAt, type BodyPath } from './validate.js';
 
 const NUL_ESCAPE = Buffer.from('\\u0000', 'latin1');
-
-/** Whether `value` nests objects and arrays more than `max` levels deep (a scalar is 0 levels). */
-export function nestsDeeperThan(value: unknown, max: number): boolean {
-  if (typeof value !== 'object' || value === null) return false;
-  if (max < 1) return true;
-  const stack: object[] = [value];
-  const depths: number[] = [1];
-  // Pushes a child container one level below `depth`; false when that is past `max`.
-  const visit = (child: unknown, depth: number): boolean => {
-    if (typeof child !== 'object' || child === null) return true;
-    if (depth >= max) return false;
-    stack.push(child);
-    depths.push(depth + 1);
-    return true;
-  };
-  while (stack.length > 0) {
-    const node = stack.pop() as Record<string, unknown> | unknown[];
-    const depth = depths.pop() as number;
-    if (Array.isArray(node)) {
-      for (const child of node) if (!visit(child, depth)) return true;
-    } else {
-      for (const key in node) if (!visit(node[key], depth)) return true;
-    }
-  }
-  return false;
-}
 
 /** The path of the first string or key holding NUL, in document order, or undefined. */
 export function findNul(value: unknown): BodyPath | undefined {
