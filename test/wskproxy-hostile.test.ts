@@ -266,3 +266,14 @@ describe('the request bodies read at once are bounded', () => {
     assert.equal((await call(proxy, 'POST', 'leaf', params)).status, 202);
   });
 });
+
+describe('a broker that never answers does not hold a stop', () => {
+  test('stop() returns after stopGraceMs with an invocation still in flight', async () => {
+    const proxy = await startProxy({ stopGraceMs: 50 });
+    const pending = await call(proxy, 'POST', 'hold', {});
+    assert.equal(pending.status, 202);
+    while (held.length < 1) await new Promise((resolve) => setImmediate(resolve));
+    await proxy.stop();
+    while (held.length > 0) held.shift()?.();
+  });
+});

@@ -68,6 +68,11 @@ export interface WskProxyLimits {
   maxActionsBytes: number;
   /** With a controller: how often its js computers are listed to deploy actions to new ones, ms. */
   jsComputersPeriodMs: number;
+  /**
+   * Longest a stop waits for the invocations in flight, ms; then the calls towards the broker are
+   * closed (they fail) and the stop completes.
+   */
+  stopGraceMs: number;
 }
 
 /** The defaults of {@link WskProxyLimits}. */
@@ -86,6 +91,7 @@ export const DEFAULT_WSK_PROXY_LIMITS: WskProxyLimits = {
   maxSequenceLength: DEFAULT_MAX_SEQUENCE_LENGTH,
   maxActionsBytes: 256 * 1024 * 1024,
   jsComputersPeriodMs: 1000,
+  stopGraceMs: 5000,
 };
 
 /** How a wskproxy forwards and whom it lets in. */
@@ -278,11 +284,19 @@ export class WskProxy {
     }
   }
 
-  /** Waits for the non-blocking invocations in flight, then closes the connections. */
+  /**
+   * Waits for the invocations in flight (at most `stopGraceMs`: a broker that does not answer cannot hold
+   * a stop for the calls' own 5-minute timeout), then closes the connections.
+   */
   async close(): Promise<void> {
     this.closed = true;
     clearTimeout(this.watchTimer);
-    await Promise.allSettled([...this.pending]);
+    let grace: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([
+      Promise.allSettled([...this.pending]),
+      new Promise((resolve) => (grace = setTimeout(resolve, this.limits.stopGraceMs))),
+    ]);
+    clearTimeout(grace);
     this.pool.close();
     this.deployer.close();
   }
