@@ -39,7 +39,9 @@ export const timeseriesCommand = defineCommand({
     'Content-Length, before it is read. An aggregation (/v1/aggregation/…, /v1/aggregates) over more metrics ' +
     'than --max-aggregation-metrics is a 400 naming the option, before any measure is read; its rolling ' +
     'windows read at most 25,000,000 values in all (a window of w over n points reads (n - w + 1) × w per ' +
-    'series; 400 Rolling window too large beyond). like searches and metric-name globs match in at most (name + 1) × ' +
+    'series; 400 Rolling window too large beyond). A batch of measures creating more metrics than ' +
+    '--max-batch-new-metrics is a 400 naming the option, before any is created; its measures are bounded by ' +
+    '--max-body-size alone (at most about 310,000 in 8 MiB). like searches and metric-name globs match in at most (name + 1) × ' +
     '(pattern + 1) steps, never through a backtracking regular expression. A NaN or infinite result (a sum ' +
     'that overflows, a fill=null gap) is written null, where Gnocchi writes bare NaN/Infinity tokens that ' +
     'JSON parsers refuse. A journal record that cannot be replayed at start (one an older version accepted, ' +
@@ -430,6 +432,16 @@ remote_write:
         'naming this option, before any measure is read (Gnocchi has no bound)',
     },
     {
+      name: 'max-batch-new-metrics',
+      kind: 'integer',
+      default: 1000,
+      description:
+        'most metrics one batch of measures may create (/v1/batch/resources/metrics/measures?create_metrics=true, ' +
+        'all its resources together); more is a 400 naming this option, before any metric is created or ' +
+        'measure written (Gnocchi has no bound; 1000 take about 0.4 s on the embedded store, 1.1 s on ' +
+        'PostgreSQL, and 100,000 held one request over 20 s)',
+    },
+    {
       name: 'cors-allowed-origin',
       kind: 'string',
       default: '',
@@ -522,6 +534,11 @@ remote_write:
       throw new Error(
         `Invalid --max-aggregation-metrics '${maxAggregationMetrics}': a positive number of metrics`,
       );
+    const maxBatchNewMetrics = o['max-batch-new-metrics'];
+    if (!Number.isInteger(maxBatchNewMetrics) || maxBatchNewMetrics < 1)
+      throw new Error(
+        `Invalid --max-batch-new-metrics '${maxBatchNewMetrics}': a positive number of metrics`,
+      );
     const corsAllowedOrigins = o['cors-allowed-origin']
       .split(',')
       .map((h) => h.trim())
@@ -580,6 +597,7 @@ remote_write:
         requestTimeoutMs,
         maxLimit,
         maxAggregationMetrics,
+        maxBatchNewMetrics,
         corsAllowedOrigins,
         proxyHeaders: o['enable-proxy-headers-parsing'],
         noDefaultArchivePolicies: o['no-default-archive-policies'],

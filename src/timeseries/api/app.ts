@@ -10,7 +10,12 @@ import { Mutex } from '../../support/mutex.js';
 import { TimeseriesError } from '../errors.js';
 import type { TimeseriesStore } from '../store.js';
 import { DEFAULT_MAX_CONCURRENT_BODY_SIZE, registerBodyAdmission } from './body-admission.js';
-import { DEFAULT_MAX_AGGREGATION_METRICS, DEFAULT_MAX_LIMIT, setApiSettings } from './api-settings.js';
+import {
+  DEFAULT_MAX_AGGREGATION_METRICS,
+  DEFAULT_MAX_BATCH_NEW_METRICS,
+  DEFAULT_MAX_LIMIT,
+  setApiSettings,
+} from './api-settings.js';
 import type { AuthMode } from './auth.js';
 import { registerCors } from './cors.js';
 import { allowedHostNames, checkHostAndOrigin } from './host-check.js';
@@ -66,6 +71,8 @@ export interface AppOptions {
   maxConcurrentBodySize?: number;
   /** Most metrics one aggregation reads (default {@link DEFAULT_MAX_AGGREGATION_METRICS}). */
   maxAggregationMetrics?: number;
+  /** Most metrics one batch of measures creates (default {@link DEFAULT_MAX_BATCH_NEW_METRICS}). */
+  maxBatchNewMetrics?: number;
   /** Origins CORS lets in (Gnocchi's `[cors] allowed_origin`; default none). */
   corsAllowedOrigins?: readonly string[];
   /** Build reply URLs from `Forwarded` / `X-Forwarded-*` (Gnocchi's `enable_proxy_headers_parsing`). */
@@ -112,6 +119,7 @@ export function buildApp(store: TimeseriesStore, options: AppOptions): FastifyIn
   setApiSettings(app, {
     maxLimit: options.maxLimit ?? DEFAULT_MAX_LIMIT,
     maxAggregationMetrics: options.maxAggregationMetrics ?? DEFAULT_MAX_AGGREGATION_METRICS,
+    maxBatchNewMetrics: options.maxBatchNewMetrics ?? DEFAULT_MAX_BATCH_NEW_METRICS,
     corsAllowedOrigins,
     proxyHeaders: options.proxyHeaders ?? false,
   });

@@ -2,6 +2,7 @@
  * Batched measure writes, all or nothing: `POST /v1/batch/metrics/measures` (`{"<metric id>": [measures]}`)
  * and `POST /v1/batch/resources/metrics/measures[?create_metrics=true]`
  * (`{"<resource id>": {"<metric name>": [measures] | {"archive_policy_name"?, "unit"?, "measures"}}}`).
+ * The metrics one batch creates are at most `--max-batch-new-metrics` (400 beyond, nothing created).
  */
 import type { Mutex } from '../../support/mutex.js';
 import { TimeseriesError } from '../errors.js';
@@ -9,6 +10,7 @@ import type { Measure, Metric } from '../model.js';
 import { ownValue } from '../own-property.js';
 import type { MeasureBatch } from '../store.js';
 import { canAccess, currentUser } from './auth.js';
+import { checkBatchNewMetrics, maxBatchNewMetrics } from './batch-limit.js';
 import { readJson, sendAccepted } from './http.js';
 import { parseUuid, resourceUuid } from './ids.js';
 import { parseMeasures } from './measures.js';
@@ -92,10 +94,17 @@ export function registerBatchRoutes(router: ApiRouter, mutex: Mutex): void {
         }
         parsed.push({ original, id, names });
       }
+      const limit = maxBatchNewMetrics(request);
       await mutex.run(async () => {
+        // New metrics of the whole batch; past the limit their definitions are no longer read, only counted.
+        let newMetrics = 0;
         const unknownMetrics: string[] = [];
         const unknownResources: { resource_id: string; original_resource_id: string }[] = [];
-        const toCreate: { resourceId: string; defs: { name: string; def: MetricDefinition }[] }[] = [];
+        const toCreate: {
+          resourceId: string;
+          names: Map<string, NamedMeasures>;
+          defs: { name: string; def: MetricDefinition }[];
+        }[] = [];
         const known: { metricId: string; measures: Measure[] }[] = [];
         for (const { original, id, names } of parsed) {
           const resource = await store.getResource(id);
@@ -110,7 +119,7 @@ export function registerBatchRoutes(router: ApiRouter, mutex: Mutex): void {
             else if (resource === undefined) {
               unknownResources.push({ resource_id: id, original_resource_id: original });
               break;
-            } else {
+            } else if (++newMetrics <= limit) {
               const def = await parseMetricDefinition(store, user, {
                 name,
                 ...(named.archive_policy_name !== undefined
@@ -121,7 +130,7 @@ export function registerBatchRoutes(router: ApiRouter, mutex: Mutex): void {
               defs.push({ name, def });
             }
           }
-          if (defs.length > 0) toCreate.push({ resourceId: id, defs });
+          if (defs.length > 0) toCreate.push({ resourceId: id, names, defs });
         }
         if (unknownResources.length > 0) {
           throw new TimeseriesError(400, { cause: 'Unknown resources', detail: unknownResources });
@@ -129,11 +138,11 @@ export function registerBatchRoutes(router: ApiRouter, mutex: Mutex): void {
         if (unknownMetrics.length > 0) {
           throw new TimeseriesError(400, `Unknown metrics: ${unknownMetrics.sort().join(', ')}`);
         }
-        for (const { resourceId, defs } of toCreate) {
+        checkBatchNewMetrics(newMetrics, limit);
+        for (const { resourceId, names, defs } of toCreate) {
           const created = await createResourceMetrics(store, user, resourceId, defs, 'conflict');
-          const names = parsed.find((p) => p.id === resourceId)?.names;
           for (const metric of created) {
-            known.push({ metricId: metric.id, measures: names?.get(metric.name ?? '')?.measures ?? [] });
+            known.push({ metricId: metric.id, measures: names.get(metric.name ?? '')?.measures ?? [] });
           }
         }
         const nonEmpty = known.filter((k) => k.measures.length > 0);

@@ -43,6 +43,8 @@ export interface TimeseriesServerOptions {
   maxLimit?: number;
   /** Most metrics one aggregation reads, 400 beyond (default 1000). */
   maxAggregationMetrics?: number;
+  /** Most metrics one batch of measures creates (`create_metrics=true`), 400 beyond (default 1000). */
+  maxBatchNewMetrics?: number;
   /** Origins CORS lets in (default none). */
   corsAllowedOrigins?: readonly string[];
   /** Build reply URLs from `Forwarded` / `X-Forwarded-*` (default false). */
@@ -121,6 +123,7 @@ export async function startTimeseriesServer(
     ...(options.maxAggregationMetrics !== undefined
       ? { maxAggregationMetrics: options.maxAggregationMetrics }
       : {}),
+    ...(options.maxBatchNewMetrics !== undefined ? { maxBatchNewMetrics: options.maxBatchNewMetrics } : {}),
     ...(options.corsAllowedOrigins !== undefined ? { corsAllowedOrigins: options.corsAllowedOrigins } : {}),
     ...(options.proxyHeaders !== undefined ? { proxyHeaders: options.proxyHeaders } : {}),
     ...(options.influxdbLimits !== undefined ? { influxdbLimits: options.influxdbLimits } : {}),
