@@ -1,16 +1,22 @@
 // `soe timeseries serve --max-batch-new-metrics`, end to end: the option reaches the batch route (a batch
 // creating more metrics is a 400 naming it, one at the bound is a 202), and a bound below 1 is refused.
+// The soe of this build (test/support/soe-of-this-build), not bin/soe.js (dist/'s).
 import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { run, start } from './support/processes.js';
+import { fileURLToPath } from 'node:url';
+
+const SOE = fileURLToPath(new URL('./support/soe-of-this-build.js', import.meta.url));
 
 const json = { accept: 'application/json', 'content-type': 'application/json' };
 
 test('--max-batch-new-metrics 2: three new metrics are a 400 naming it, two a 202; 0 is refused', async () => {
-  const proc = start('soe', [
+  const child = spawn(process.execPath, [
+    SOE,
     'timeseries',
     'serve',
     '--listen',
@@ -22,8 +28,19 @@ test('--max-batch-new-metrics 2: three new metrics are a 400 naming it, two a 20
     '--max-batch-new-metrics',
     '2',
   ]);
+  const exited = once(child, 'exit');
   try {
-    const [, url] = await proc.waitFor(/timeseries service listening on (http:\/\/\S+?),/);
+    let output = '';
+    const url = await new Promise<string>((resolve, reject) => {
+      const look = (chunk: Buffer): void => {
+        output += chunk.toString();
+        const match = /timeseries service listening on (http:\/\/\S+?),/.exec(output);
+        if (match !== null) resolve(match[1] as string);
+      };
+      child.stdout.on('data', look);
+      child.stderr.on('data', look);
+      child.on('exit', () => reject(new Error(`soe exited before listening: ${output}`)));
+    });
     const post = (path: string, body: unknown): Promise<Response> =>
       fetch(`${url}${path}`, { method: 'POST', headers: json, body: JSON.stringify(body) });
     assert.equal((await post('/v1/resource/generic', { id: 'r1' })).status, 201);
@@ -47,9 +64,12 @@ test('--max-batch-new-metrics 2: three new metrics are a 400 naming it, two a 20
     const metrics = await fetch(`${url}/v1/resource/generic/r1`, { headers: json });
     assert.deepEqual(Object.keys(((await metrics.json()) as { metrics: object }).metrics).sort(), ['a', 'b']);
   } finally {
-    await proc.stop();
+    child.kill('SIGTERM');
+    await exited;
   }
-  const refused = await run('soe', ['timeseries', 'serve', '--max-batch-new-metrics', '0']);
-  assert.equal(refused.code, 1);
+  const refused = spawnSync(process.execPath, [SOE, 'timeseries', 'serve', '--max-batch-new-metrics', '0'], {
+    encoding: 'utf8',
+  });
+  assert.equal(refused.status, 1);
   assert.match(refused.stderr, /Invalid --max-batch-new-metrics '0': a positive number of metrics\n$/);
 });
