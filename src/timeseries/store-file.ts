@@ -76,6 +76,16 @@ function decodeMeasures(bytes: Buffer): MeasureBatch {
   return { metricId, measures };
 }
 
+/** The entries of `map` under `ids` (those it has). */
+function pick<T>(map: ReadonlyMap<string, T>, ids: readonly string[]): Map<string, T> {
+  const out = new Map<string, T>();
+  for (const id of ids) {
+    const value = map.get(id);
+    if (value !== undefined) out.set(id, value);
+  }
+  return out;
+}
+
 function isMissing(err: unknown): boolean {
   return (err as NodeJS.ErrnoException).code === 'ENOENT';
 }
@@ -250,6 +260,10 @@ export class FileTimeseriesStore implements TimeseriesStore {
     return this.index.metrics.get(id);
   }
 
+  async getMetrics(ids: readonly string[]): Promise<Map<string, Metric>> {
+    return pick(this.index.metrics, ids);
+  }
+
   async listMetrics(): Promise<Metric[]> {
     return this.index.listMetrics();
   }
@@ -283,6 +297,10 @@ export class FileTimeseriesStore implements TimeseriesStore {
 
   async getResource(id: string): Promise<Resource | undefined> {
     return this.index.resources.get(id);
+  }
+
+  async getResources(ids: readonly string[]): Promise<Map<string, Resource>> {
+    return pick(this.index.resources, ids);
   }
 
   async updateResource(resource: Resource, options: UpdateResourceOptions = {}): Promise<void> {

@@ -52,6 +52,9 @@ const SCHEMA_NAME_RE = /^[a-z_][a-z0-9_]{0,62}$/;
  */
 const OPTIMISTIC_WRITES = 3;
 
+/** Ids one bulk lookup (`= ANY($1)`) sends per query, so that no statement carries megabytes of them. */
+const IDS_PER_QUERY = 10_000;
+
 /** First key of the advisory lock of `exclusive` sections (the second is the schema's hash). */
 const SECTION_LOCK = 7452302;
 
@@ -152,6 +155,19 @@ export class PostgresTimeseriesStore implements TimeseriesStore {
 
   private async one<T>(sql: string, params: unknown[]): Promise<T | undefined> {
     return (await this.docs<T>(sql, params))[0];
+  }
+
+  /** The docs `sql` selects for `ids` (its `$1`), by their id, one query per {@link IDS_PER_QUERY} ids. */
+  private async byIds<T extends { id: string }>(
+    sql: string,
+    ids: readonly string[],
+  ): Promise<Map<string, T>> {
+    const out = new Map<string, T>();
+    const unique = [...new Set(ids)];
+    for (let i = 0; i < unique.length; i += IDS_PER_QUERY) {
+      for (const doc of await this.docs<T>(sql, [unique.slice(i, i + IDS_PER_QUERY)])) out.set(doc.id, doc);
+    }
+    return out;
   }
 
   private async insert(sql: string, params: unknown[], conflict: string, c?: pg.PoolClient): Promise<void> {
@@ -268,6 +284,10 @@ export class PostgresTimeseriesStore implements TimeseriesStore {
     return this.one('SELECT doc FROM ts_metric WHERE id = $1', [id]);
   }
 
+  getMetrics(ids: readonly string[]): Promise<Map<string, Metric>> {
+    return this.byIds('SELECT doc FROM ts_metric WHERE id = ANY($1::text[])', ids);
+  }
+
   listMetrics(): Promise<Metric[]> {
     return this.docs('SELECT doc FROM ts_metric ORDER BY id COLLATE "C"');
   }
@@ -317,6 +337,10 @@ export class PostgresTimeseriesStore implements TimeseriesStore {
 
   getResource(id: string): Promise<Resource | undefined> {
     return this.one('SELECT doc FROM ts_resource WHERE id = $1', [id]);
+  }
+
+  getResources(ids: readonly string[]): Promise<Map<string, Resource>> {
+    return this.byIds('SELECT doc FROM ts_resource WHERE id = ANY($1::text[])', ids);
   }
 
   async updateResource(resource: Resource, options: UpdateResourceOptions = {}): Promise<void> {

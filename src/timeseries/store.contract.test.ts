@@ -222,6 +222,27 @@ for (const driver of DRIVERS) {
         await assert.rejects(store.deleteMetric('m1'), { status: 404 });
       });
 
+      test('metrics and resources are looked up in bulk: found ones by id, unknown and repeated ids across 10,000', async () => {
+        const { store } = await setup(driver);
+        await store.createResource(resource('r1'));
+        await store.createMetric(metric('m1', { name: 'cpu', resource_id: 'r1' }));
+        await store.createMetric(metric('m2'));
+        await store.updateResource({ ...resource('r1'), metrics: { cpu: 'm1' } });
+        assert.deepEqual(await store.getMetrics([]), new Map());
+        assert.deepEqual(await store.getResources([]), new Map());
+        // 25,000 unknown ids before the known ones: the lookups of the PostgreSQL store take 10,000 per query.
+        const unknown = Array.from({ length: 25_000 }, (_, i) => `u${i}`);
+        const metrics = await store.getMetrics([...unknown, 'm2', 'r1', 'm1', 'm2']);
+        assert.deepEqual([...metrics.keys()].sort(), ['m1', 'm2']);
+        assert.deepEqual(metrics.get('m1'), metric('m1', { name: 'cpu', resource_id: 'r1' }));
+        assert.deepEqual(metrics.get('m2'), metric('m2'));
+        const resources = await store.getResources([...unknown, 'm1', 'r1', 'r1']);
+        assert.deepEqual([...resources.keys()], ['r1']);
+        assert.deepEqual(resources.get('r1'), { ...resource('r1'), metrics: { cpu: 'm1' } });
+        await store.deleteMetric('m2');
+        assert.deepEqual([...(await store.getMetrics(['m2', 'm1'])).keys()], ['m1']);
+      });
+
       test('a resource is created with its metrics all or nothing, also after a reopen', async () => {
         const { store, reopen } = await setup(driver);
         const withMetrics = { ...resource('r1'), metrics: { cpu: 'c1', mem: 'c2' } };

@@ -100,6 +100,11 @@ export interface TimeseriesStore {
   /** Creates a metric (its policy must exist). */
   createMetric(metric: Metric): Promise<void>;
   getMetric(id: string): Promise<Metric | undefined>;
+  /**
+   * The metrics of `ids` that exist, by id (unknown ids are absent; repeated ids are looked up once), in
+   * a few queries however many ids there are: what the batch routes look up their keys with.
+   */
+  getMetrics(ids: readonly string[]): Promise<Map<string, Metric>>;
   /** Every metric, sorted by id (the API filters, sorts and paginates). */
   listMetrics(): Promise<Metric[]>;
   /** Deletes a metric and its measures; 404 if missing. */
@@ -125,6 +130,8 @@ export interface TimeseriesStore {
    */
   createResource(resource: Resource, metrics?: Metric[]): Promise<void>;
   getResource(id: string): Promise<Resource | undefined>;
+  /** The resources of `ids` that exist, by id, as {@link getMetrics} (unknown ids are absent). */
+  getResources(ids: readonly string[]): Promise<Map<string, Resource>>;
   /**
    * Replaces a resource (same id); 404 `Resource <id> does not exist` if missing. With `newRevision`, the
    * stored version is first kept as a past revision: `revision_end` set to the new `revision_start`,

@@ -57,10 +57,17 @@ export async function liveMetrics(
   store: TimeseriesStore,
   resource: Resource,
 ): Promise<Record<string, string>> {
+  return liveMetricsOf(resource, await store.getMetrics(Object.values(resource.metrics)));
+}
+
+/** The live metric map of a resource, its metrics looked up already (`found`: by id, those that exist). */
+export function liveMetricsOf(
+  resource: Resource,
+  found: ReadonlyMap<string, Metric>,
+): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, id] of Object.entries(resource.metrics)) {
-    const metric = await store.getMetric(id);
-    if (metric !== undefined && metric.resource_id === resource.id) setOwnValue(out, name, id);
+    if (found.get(id)?.resource_id === resource.id) setOwnValue(out, name, id);
   }
   return out;
 }

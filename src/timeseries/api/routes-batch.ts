@@ -2,7 +2,8 @@
  * Batched measure writes, all or nothing: `POST /v1/batch/metrics/measures` (`{"<metric id>": [measures]}`)
  * and `POST /v1/batch/resources/metrics/measures[?create_metrics=true]`
  * (`{"<resource id>": {"<metric name>": [measures] | {"archive_policy_name"?, "unit"?, "measures"}}}`).
- * The metrics one batch creates are at most `--max-batch-new-metrics` (400 beyond, nothing created).
+ * The metrics one batch creates are at most `--max-batch-new-metrics` (400 beyond, nothing created). The
+ * keys (metrics, resources and their metrics) are looked up in bulk, a few queries per batch.
  */
 import type { Mutex } from '../../support/mutex.js';
 import { TimeseriesError } from '../errors.js';
@@ -16,7 +17,7 @@ import { parseUuid, resourceUuid } from './ids.js';
 import { parseMeasures } from './measures.js';
 import {
   createResourceMetrics,
-  liveMetrics,
+  liveMetricsOf,
   parseMetricDefinition,
   type MetricDefinition,
 } from './metrics.js';
@@ -56,10 +57,11 @@ export function registerBatchRoutes(router: ApiRouter, mutex: Mutex): void {
         if (id === undefined) throw invalidAt('extra keys not allowed', [key]);
         batches.push({ metricId: id, measures: parseMeasures(value, key, now) });
       }
+      const found = await store.getMetrics(batches.map((b) => b.metricId));
       const metrics: Metric[] = [];
       const missing: string[] = [];
       for (const batch of batches) {
-        const metric = await store.getMetric(batch.metricId);
+        const metric = found.get(batch.metricId);
         if (metric === undefined) missing.push(batch.metricId);
         else metrics.push(metric);
       }
@@ -106,11 +108,16 @@ export function registerBatchRoutes(router: ApiRouter, mutex: Mutex): void {
           defs: { name: string; def: MetricDefinition }[];
         }[] = [];
         const known: { metricId: string; measures: Measure[] }[] = [];
+        // Every resource of the batch and every metric of those in two bulk lookups, not one per key.
+        const resources = await store.getResources(parsed.map((p) => p.id));
+        const resourceMetrics = await store.getMetrics(
+          [...resources.values()].flatMap((r) => Object.values(r.metrics)),
+        );
         for (const { original, id, names } of parsed) {
-          const resource = await store.getResource(id);
+          const resource = resources.get(id);
           if (resource !== undefined && !canAccess(user, resource.creator))
             throw new TimeseriesError(403, '');
-          const live = resource === undefined ? {} : await liveMetrics(store, resource);
+          const live = resource === undefined ? {} : liveMetricsOf(resource, resourceMetrics);
           const defs: { name: string; def: MetricDefinition }[] = [];
           for (const [name, named] of names) {
             const metricId = ownValue(live, name);
