@@ -56,6 +56,28 @@ describe('batch measures', () => {
     assert.equal(((await read(a)) as unknown[]).length, 1);
   });
 
+  test('1001 unknown metrics: the first 1000 listed and the count, on both routes', async () => {
+    const ids = Array.from(
+      { length: 1001 },
+      (_, i) => `00000000-0000-0000-0000-${String(i).padStart(12, '0')}`,
+    );
+    const byId = await h.request('POST', '/v1/batch/metrics/measures', {
+      body: Object.fromEntries([...ids].reverse().map((id) => [id, []])),
+    });
+    assert.equal(byId.status, 400);
+    const listed = `${ids.slice(0, 1000).join(', ')}, ... (1001 in all, the first 1000 listed)`;
+    assert.deepEqual(byId.json(), envelope(400, 'Bad Request', `Unknown metrics: ${listed}`));
+    const names = ids.map((_, i) => `m${String(i).padStart(4, '0')}`);
+    const byName = await h.request('POST', '/v1/batch/resources/metrics/measures', {
+      body: { italia: Object.fromEntries(names.map((n) => [n, []])) },
+    });
+    const named = `${names
+      .slice(0, 1000)
+      .map((n) => `${rid}/${n}`)
+      .join(', ')}, ... (1001 in all, the first 1000 listed)`;
+    assert.deepEqual(byName.json(), envelope(400, 'Bad Request', `Unknown metrics: ${named}`));
+  });
+
   test('bad timestamp names the metric key', async () => {
     const r = await h.request('POST', '/v1/batch/metrics/measures', {
       body: { [a]: [{ timestamp: 'yesterday-ish', value: 1 }] },

@@ -3,7 +3,8 @@
  * and `POST /v1/batch/resources/metrics/measures[?create_metrics=true]`
  * (`{"<resource id>": {"<metric name>": [measures] | {"archive_policy_name"?, "unit"?, "measures"}}}`).
  * The metrics one batch creates are at most `--max-batch-new-metrics` (400 beyond, nothing created). The
- * keys (metrics, resources and their metrics) are looked up in bulk, a few queries per batch.
+ * keys (metrics, resources and their metrics) are looked up in bulk, a few queries per batch; an unknown
+ * metrics error lists at most 1000 (see unknown-metrics.ts).
  */
 import type { Mutex } from '../../support/mutex.js';
 import { TimeseriesError } from '../errors.js';
@@ -23,6 +24,7 @@ import {
 } from './metrics.js';
 import { queryOf, queryParam, parseBool } from './params.js';
 import type { ApiRouter } from './routing.js';
+import { unknownMetricsError } from './unknown-metrics.js';
 import { checkKeys, expectObject, invalidAt, isObject } from './validate.js';
 
 interface NamedMeasures {
@@ -65,7 +67,7 @@ export function registerBatchRoutes(router: ApiRouter, mutex: Mutex): void {
         if (metric === undefined) missing.push(batch.metricId);
         else metrics.push(metric);
       }
-      if (missing.length > 0) throw new TimeseriesError(400, `Unknown metrics: ${missing.sort().join(', ')}`);
+      if (missing.length > 0) throw unknownMetricsError(missing);
       if (metrics.some((m) => !canAccess(user, m.creator))) throw new TimeseriesError(403, '');
       const nonEmpty = batches.filter((b) => b.measures.length > 0);
       if (nonEmpty.length > 0) await store.addMeasures(nonEmpty);
@@ -143,7 +145,7 @@ export function registerBatchRoutes(router: ApiRouter, mutex: Mutex): void {
           throw new TimeseriesError(400, { cause: 'Unknown resources', detail: unknownResources });
         }
         if (unknownMetrics.length > 0) {
-          throw new TimeseriesError(400, `Unknown metrics: ${unknownMetrics.sort().join(', ')}`);
+          throw unknownMetricsError(unknownMetrics);
         }
         checkBatchNewMetrics(newMetrics, limit);
         for (const { resourceId, names, defs } of toCreate) {
