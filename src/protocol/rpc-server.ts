@@ -1,6 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { bindError } from '../support/socket-errors.js';
 import { formatEndpoint, parseBindEndpoint } from './endpoint.js';
+import { DEFAULT_H2_LIMITS } from './http2/limits.js';
 import { statusOf } from './rpc-error.js';
 import { serviceDefinition, type ServiceImpl, type ServiceName } from './services.js';
 import type { TlsCredentials } from './tls-credentials.js';
@@ -86,9 +87,12 @@ export class RpcServer {
   ): Promise<RpcServer> {
     const ep = parseBindEndpoint(endpoint);
     const credentials = serverCredentials(options.tls);
+    // grpc-js advertises no limit of concurrent streams unless told (nghttp2: 2^32 - 1): the lean
+    // server's. It has no bound of connections or of the bytes they hold together.
     const server = new grpc.Server({
       'grpc.max_receive_message_length':
         options.maxReceiveMessageLength ?? DEFAULT_MAX_RECEIVE_MESSAGE_LENGTH,
+      'grpc.max_concurrent_streams': DEFAULT_H2_LIMITS.maxConcurrentStreams,
     });
     for (const { name, impl } of services) {
       const def = serviceDefinition(name);

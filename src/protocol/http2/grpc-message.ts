@@ -27,6 +27,24 @@ export function collect(chunks: Buffer[], size: number, chunk: Buffer): number {
   return size;
 }
 
+/**
+ * The declared length of the message whose 5-octet prefix begins `chunks` (at least 5 octets in all);
+ * throws UNIMPLEMENTED for a compressed message, RESOURCE_EXHAUSTED for one larger than
+ * {@link MAX_MESSAGE_BYTES}: both known before the body is read.
+ */
+export function declaredLength(chunks: Buffer[]): number {
+  const head = chunks[0]!.length >= 5 ? chunks[0]! : Buffer.concat(chunks);
+  if (head[0] !== 0) throw new StatusError(status.UNIMPLEMENTED, 'Compressed messages are not supported');
+  const length = head.readUInt32BE(1);
+  if (length > MAX_MESSAGE_BYTES) {
+    throw new StatusError(
+      status.RESOURCE_EXHAUSTED,
+      `Received message larger than max (${length} vs. ${MAX_MESSAGE_BYTES})`,
+    );
+  }
+  return length;
+}
+
 /** The single uncompressed message of a unary call's body; throws a {@link StatusError} otherwise. */
 export function singleMessage(chunks: Buffer[], size: number): Buffer {
   const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);

@@ -1,5 +1,6 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { status } from '@grpc/grpc-js';
+import { BodyBudget } from '../../support/body-budget.js';
 import { bindError } from '../../support/socket-errors.js';
 import { CallAbort } from '../call-abort.js';
 import { formatEndpoint, parseBindEndpoint, socketHost } from '../endpoint.js';
@@ -7,11 +8,11 @@ import { StatusError, statusOf } from '../rpc-error.js';
 import type { TlsCredentials } from '../tls-credentials.js';
 import { ConnectionError, H2Connection, H2Stream } from './connection.js';
 import { ErrorCode } from './frame.js';
-import { collect, encodeGrpcMessage, lengthPrefixed, singleMessage } from './grpc-message.js';
+import { collect, declaredLength, encodeGrpcMessage, lengthPrefixed, singleMessage } from './grpc-message.js';
 import { parseGrpcTimeout } from './grpc-timeout.js';
 import { malformedRequestHeaders } from './header-rules.js';
 import { encodeHeaders, type HeaderField } from './hpack.js';
-import { DEFAULT_H2_LIMITS, type H2Limits } from './limits.js';
+import { DEFAULT_GRPC_SERVER_LIMITS, type GrpcServerLimits, type H2Limits } from './limits.js';
 import { createH2TlsServer } from './tls-h2.js';
 
 /** What a handler knows of its call besides the request. */
@@ -47,6 +48,8 @@ class ServerStream extends H2Stream implements UnaryCall {
   handler: UnaryBytesHandler | undefined;
   chunks: Buffer[] = [];
   size = 0;
+  /** Bytes of the server's receiving budget the request holds (its message, prefix included); 0: none yet or given back. */
+  reserved = 0;
   /** The request's content-length, if it gave one: the body must match it (RFC 9113 §8.1.1). */
   contentLength: number | undefined;
   /** A response (or a reset) has been sent: further input is ignored. */
@@ -81,6 +84,7 @@ class ServerConnection extends H2Connection<ServerStream> {
     private readonly handlers: ReadonlyMap<string, UnaryBytesHandler>,
     private readonly forget: (conn: ServerConnection) => void,
     limits: Readonly<H2Limits>,
+    private readonly budget: BodyBudget,
   ) {
     super(socket, true, limits);
   }
@@ -180,6 +184,9 @@ class ServerConnection extends H2Connection<ServerStream> {
     if (stream.answered) return;
     try {
       stream.size = collect(stream.chunks, stream.size, data);
+      if (stream.reserved === 0 && stream.size >= 5) this.reserve(stream);
+      if (stream.reserved !== 0 && stream.size > stream.reserved)
+        throw new StatusError(status.INTERNAL, 'More than one message');
     } catch (err) {
       this.answerError(stream, err);
       return;
@@ -187,7 +194,29 @@ class ServerConnection extends H2Connection<ServerStream> {
     if (endStream) this.requestEnded(stream);
   }
 
+  /**
+   * Reserves the request's declared message in the server's budget, before its body is read; throws
+   * RESOURCE_EXHAUSTED naming the limit when that would pass it.
+   */
+  private reserve(stream: ServerStream): void {
+    const bytes = 5 + declaredLength(stream.chunks);
+    if (!this.budget.reserve(bytes)) {
+      throw new StatusError(
+        status.RESOURCE_EXHAUSTED,
+        `Server busy: a request message of ${bytes - 5} bytes would take the request bytes it receives at once past ${this.budget.maxBytes} (maxReceivingBytes)`,
+      );
+    }
+    stream.reserved = bytes;
+  }
+
+  /** Gives back what the request holds of the server's budget: its call is answered, reset or gone. */
+  private settle(stream: ServerStream): void {
+    this.budget.release(stream.reserved);
+    stream.reserved = 0;
+  }
+
   protected onReset(stream: ServerStream): void {
+    this.settle(stream);
     stream.answered = true;
     stream.abort(new StatusError(status.CANCELLED, 'Call cancelled by the client (RST_STREAM)'));
     this.endIfIdle();
@@ -201,6 +230,7 @@ class ServerConnection extends H2Connection<ServerStream> {
   protected onClose(): void {
     const gone = new StatusError(status.CANCELLED, 'Connection closed');
     for (const stream of this.streams.values()) {
+      this.settle(stream);
       stream.answered = true;
       stream.abort(gone);
     }
@@ -215,6 +245,7 @@ class ServerConnection extends H2Connection<ServerStream> {
 
   /** A malformed request: a stream error PROTOCOL_ERROR (RFC 9113 §8.1.1). */
   private refuse(stream: ServerStream): void {
+    this.settle(stream);
     stream.answered = true;
     clearTimeout(stream.timer);
     this.reset(stream, ErrorCode.PROTOCOL_ERROR);
@@ -252,6 +283,7 @@ class ServerConnection extends H2Connection<ServerStream> {
   }
 
   private answer(stream: ServerStream, reply: Buffer): void {
+    this.settle(stream);
     if (stream.answered || this.closed) return;
     stream.answered = true;
     clearTimeout(stream.timer);
@@ -266,6 +298,7 @@ class ServerConnection extends H2Connection<ServerStream> {
 
   /** Answers with an error status, as trailers only. */
   private answerError(stream: ServerStream, err: unknown): void {
+    this.settle(stream);
     if (stream.answered || this.closed) return;
     stream.answered = true;
     clearTimeout(stream.timer);
@@ -302,6 +335,7 @@ export class GrpcUnaryServer {
   private constructor(
     private readonly server: Server,
     private readonly connections: Set<ServerConnection>,
+    private readonly budget: BodyBudget,
     /** The endpoint actually bound (with the real port when asked for port 0). */
     readonly endpoint: string,
     readonly port: number,
@@ -309,28 +343,32 @@ export class GrpcUnaryServer {
 
   /**
    * Binds `endpoint` (`host:port`, port 0 for any free port) and serves the handlers, keyed by method
-   * path (`/uiiit.rpc.EdgeServer/RunLambda`), holding every connection to `limits` (defaults:
-   * {@link DEFAULT_H2_LIMITS}). Fails with `Could not bind to: <endpoint>: <reason>` as RpcServer does.
+   * path (`/uiiit.rpc.EdgeServer/RunLambda`), holding every connection, and all of them together, to
+   * `limits` (defaults: {@link DEFAULT_GRPC_SERVER_LIMITS}). Fails with `Could not bind to: <endpoint>: <reason>` as RpcServer does.
    * With `tls`, serves HTTP/2 over TLS only (ALPN `h2`, see {@link createH2TlsServer}); the TLS handshake
    * must end within the preface timeout.
    */
   static async start(
     endpoint: string,
     handlers: Record<string, UnaryBytesHandler>,
-    limits: Partial<H2Limits> = {},
+    limits: Partial<GrpcServerLimits> = {},
     tls?: TlsCredentials,
   ): Promise<GrpcUnaryServer> {
-    const connectionLimits = { ...DEFAULT_H2_LIMITS, ...limits };
+    const connectionLimits = { ...DEFAULT_GRPC_SERVER_LIMITS, ...limits };
+    const budget = new BodyBudget(connectionLimits.maxReceivingBytes);
     const ep = parseBindEndpoint(endpoint);
     const table = new Map(Object.entries(handlers));
     const connections = new Set<ServerConnection>();
     const onSocket = (socket: Socket): void => {
-      connections.add(new ServerConnection(socket, table, (c) => connections.delete(c), connectionLimits));
+      connections.add(
+        new ServerConnection(socket, table, (c) => connections.delete(c), connectionLimits, budget),
+      );
     };
     const server =
       tls === undefined
         ? createServer({ noDelay: true }, onSocket)
         : createH2TlsServer(tls, connectionLimits.prefaceTimeoutMs, onSocket);
+    server.maxConnections = connectionLimits.maxConnections;
     const host = socketHost(ep);
     const port = await new Promise<number>((resolve, reject) => {
       server.once('error', (err) => reject(bindError(endpoint, err)));
@@ -340,7 +378,12 @@ export class GrpcUnaryServer {
       });
     });
     server.on('error', () => undefined);
-    return new GrpcUnaryServer(server, connections, formatEndpoint({ host: ep.host, port }), port);
+    return new GrpcUnaryServer(server, connections, budget, formatEndpoint({ host: ep.host, port }), port);
+  }
+
+  /** Request-message bytes held now over all connections (see {@link GrpcServerLimits.maxReceivingBytes}). */
+  get receivingBytes(): number {
+    return this.budget.reserved;
   }
 
   /** Stops accepting, lets calls in progress finish for up to `graceMs`, then closes every connection. */

@@ -105,9 +105,13 @@ describe('the lean server under attack: bounded memory, others served', { timeou
     const streams = [1, 3, 5, 7, 9].map((id) => {
       const data = Buffer.from(chunk);
       data.writeUInt32BE(id, 5);
+      // The first declares a 4 MiB message: bytes past a declared message are refused as they come.
+      const first = Buffer.from(data);
+      first.writeUInt32BE(4 * 1024 * 1024, 9 + 1);
       return Buffer.concat([
         frame(FrameType.HEADERS, Flag.END_HEADERS, id, REQUEST_HEADERS),
-        ...Array<Buffer>(256).fill(data),
+        first,
+        ...Array<Buffer>(255).fill(data),
       ]);
     });
     // 20 MiB unfinished on each: over the 16 MiB connection window, whatever each stream's window allows.

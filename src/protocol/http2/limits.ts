@@ -35,3 +35,26 @@ export const DEFAULT_H2_LIMITS: Readonly<H2Limits> = {
   prefaceTimeoutMs: 10_000,
   idleTimeoutMs: 300_000,
 };
+
+/**
+ * What all the connections of one lean gRPC server together may cost it, on top of each connection's
+ * {@link H2Limits}: without them, 500 connections each sending a 4 MiB request at once would have it
+ * hold 2 GiB.
+ */
+export interface GrpcServerLimits extends H2Limits {
+  /**
+   * Request-message bytes the server holds at once over all its connections, from each message's
+   * declared length (its 5-octet prefix) until the call is answered or reset. A message that would pass
+   * it is refused RESOURCE_EXHAUSTED before its body is read; the connection and its other calls go on.
+   */
+  maxReceivingBytes: number;
+  /** Connections the server keeps at once; one more is closed as soon as it is accepted. */
+  maxConnections: number;
+}
+
+/** The server-wide defaults: 256 MiB of requests being received (64 of the largest), 4,096 connections. */
+export const DEFAULT_GRPC_SERVER_LIMITS: Readonly<GrpcServerLimits> = {
+  ...DEFAULT_H2_LIMITS,
+  maxReceivingBytes: 256 * 1024 * 1024,
+  maxConnections: 4096,
+};

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import type { H2Limits } from './limits.js';
+import type { GrpcServerLimits } from './limits.js';
 
 /** A lean server running in a child process (lean-server-child.test-support.ts): its endpoint and its memory. */
 export class LeanServerProcess {
@@ -12,7 +12,7 @@ export class LeanServerProcess {
   ) {}
 
   /** Starts the child with these limits and resolves once it listens. */
-  static async start(limits: Partial<H2Limits> = {}): Promise<LeanServerProcess> {
+  static async start(limits: Partial<GrpcServerLimits> = {}): Promise<LeanServerProcess> {
     const script = new URL('./lean-server-child.test-support.js', import.meta.url);
     const child = spawn(process.execPath, [script.pathname, JSON.stringify(limits)], {
       stdio: ['pipe', 'pipe', 'inherit'],
