@@ -8,33 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { FileTimeseriesStore } from '../store-file.js';
+import { call } from './server-over-stores.test-support.js';
 import { startTimeseriesServer, type RunningTimeseriesServer } from './serve.js';
-
-const ADMIN = `Basic ${Buffer.from('admin:').toString('base64')}`;
-
-interface Reply {
-  status: number;
-  json(): unknown;
-}
-
-async function call(
-  server: RunningTimeseriesServer,
-  method: string,
-  path: string,
-  body?: unknown,
-): Promise<Reply> {
-  const response = await fetch(`${server.url}${path}`, {
-    method,
-    headers: {
-      accept: 'application/json',
-      authorization: ADMIN,
-      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-    },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
-  const text = await response.text();
-  return { status: response.status, json: () => JSON.parse(text) as unknown };
-}
 
 function aggregationError(count: number, limit: number): unknown {
   return {

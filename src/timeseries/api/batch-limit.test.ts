@@ -3,90 +3,13 @@
 // option and the numbers, with no metric created and no measure written; at the bound it answers 202, and
 // metrics that exist already do not count.
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import pg from 'pg';
-import { FileTimeseriesStore } from '../store-file.js';
-import { PostgresTimeseriesStore } from '../store-postgres.js';
 import type { TimeseriesStore } from '../store.js';
+import { call, storesUnderTest } from './server-over-stores.test-support.js';
 import { startTimeseriesServer, type RunningTimeseriesServer } from './serve.js';
 
-/** PostgreSQL of the test machine (CI starts it); override with SOE_TEST_PG. */
-const TEST_PG = process.env.SOE_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432/test';
-
-async function postgresReachable(): Promise<boolean> {
-  const client = new pg.Client({ connectionString: TEST_PG, connectionTimeoutMillis: 2000 });
-  try {
-    await client.connect();
-    await client.end();
-    return true;
-  } catch {
-    return false;
-  }
-}
-const PG_SKIP =
-  process.env.CI !== 'true' && !(await postgresReachable())
-    ? `PostgreSQL not reachable at ${TEST_PG} (CI always runs these tests)`
-    : false;
-
-const SCHEMA = `soe_batch_limit_${process.pid}`;
-after(async () => {
-  if (PG_SKIP !== false) return;
-  const client = new pg.Client({ connectionString: TEST_PG });
-  await client.connect();
-  await client.query(`DROP SCHEMA IF EXISTS ${SCHEMA} CASCADE`);
-  await client.end();
-});
-
-const STORES: { name: string; skip: string | false; open(): Promise<TimeseriesStore> }[] = [
-  {
-    name: 'embedded store',
-    skip: false,
-    async open() {
-      const store = new FileTimeseriesStore({ dataDir: mkdtempSync(join(tmpdir(), 'soe-batch-limit-')) });
-      await store.open();
-      return store;
-    },
-  },
-  {
-    name: 'PostgreSQL',
-    skip: PG_SKIP,
-    async open() {
-      const store = new PostgresTimeseriesStore({ connectionString: TEST_PG, schema: SCHEMA, max: 4 });
-      await store.open();
-      return store;
-    },
-  },
-];
-
-const ADMIN = `Basic ${Buffer.from('admin:').toString('base64')}`;
+const STORES = storesUnderTest('batch-limit');
 const CREATE = '/v1/batch/resources/metrics/measures?create_metrics=true';
-
-interface Reply {
-  status: number;
-  json(): unknown;
-}
-
-async function call(
-  server: RunningTimeseriesServer,
-  method: string,
-  path: string,
-  body?: unknown,
-): Promise<Reply> {
-  const response = await fetch(`${server.url}${path}`, {
-    method,
-    headers: {
-      accept: 'application/json',
-      authorization: ADMIN,
-      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-    },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
-  const text = await response.text();
-  return { status: response.status, json: () => (text === '' ? undefined : (JSON.parse(text) as unknown)) };
-}
 
 function tooMany(count: number, limit: number): unknown {
   return {
