@@ -41,7 +41,12 @@ export const timeseriesCommand = defineCommand({
     'windows read at most 25,000,000 values in all (a window of w over n points reads (n - w + 1) × w per ' +
     'series; 400 Rolling window too large beyond). A batch of measures creating more metrics than ' +
     '--max-batch-new-metrics is a 400 naming the option, before any is created; its measures are bounded by ' +
-    '--max-body-size alone (at most about 310,000 in 8 MiB). like searches and metric-name globs match in at most (name + 1) × ' +
+    '--max-body-size alone (at most about 310,000 in 8 MiB). The keys of a batch (its metric ids, or its ' +
+    'resources and their metrics) are looked up in bulk, 10,000 ids a query on PostgreSQL, as Gnocchi does: ' +
+    '200,000 resource keys take 1.9 s on PostgreSQL (20.5 s when they were looked up one by one) and 1.5 s ' +
+    'embedded, 100,000 unknown metric ids 0.7 s (9.5 s) and 0.6 s. Its 400 Unknown metrics lists the first ' +
+    '1000 of them, sorted, then `... (N in all, the first 1000 listed)`, where Gnocchi lists them all (100,000 ' +
+    'made a 3.8 MB answer). like searches and metric-name globs match in at most (name + 1) × ' +
     '(pattern + 1) steps, never through a backtracking regular expression. A NaN or infinite result (a sum ' +
     'that overflows, a fill=null gap) is written null, where Gnocchi writes bare NaN/Infinity tokens that ' +
     'JSON parsers refuse. A journal record that cannot be replayed at start (one an older version accepted, ' +
